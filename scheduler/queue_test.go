@@ -486,7 +486,7 @@ func TestQueue_NextDue(t *testing.T) {
 		{"only new", []scheduler.Item{item("n", 0, newCard())}, time.Time{}},
 		{"learning", []scheduler.Item{item("n", 0, newCard()), item("l", 1, learningCard(t0.Add(hour)))}, t0.Add(hour)},
 		{"overdue review", []scheduler.Item{item("l", 1, learningCard(t0.Add(hour))), item("r", 2, reviewCard(t0.Add(-day)))}, t0.Add(-day)},
-		{"future review", []scheduler.Item{item("r", 2, reviewCard(t0.Add(9 * day)))}, t0.Add(9 * day)},
+		{"future review", []scheduler.Item{item("r", 2, reviewCard(t0.Add(9*day)))}, t0.Add(9 * day)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
