@@ -1,0 +1,414 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/flash-srs/flash/deck"
+)
+
+// DeckInfo is what the store keeps about a deck besides its cards.
+type DeckInfo struct {
+	ID        string          `json:"id"`
+	Title     string          `json:"title"`
+	Language  string          `json:"language,omitempty"`
+	Options   deck.Options    `json:"options"`
+	Questions []deck.Question `json:"questions"`
+	// Builtin is true while the stored copy came from the binary's
+	// embedded deck rather than from a file.
+	Builtin bool `json:"builtin,omitempty"`
+	// SourceHash is Source.Hash of the last import that wrote the deck.
+	SourceHash string `json:"source_hash"`
+	// ImportedAt is the now of the last import that changed anything.
+	ImportedAt time.Time `json:"imported_at"`
+}
+
+// Source says where an imported deck came from.
+type Source struct {
+	Builtin bool
+	Hash    string // hex sha256 of the file bytes
+}
+
+// Plan lists, by card id in deck-file order (Retired in id order), what an
+// import does or, for a dry run, would do.
+type Plan struct {
+	Deck      string
+	Added     []string // new ids: fresh FSRS state
+	Updated   []string // known ids whose text changed: state and history kept
+	Unchanged []string
+	Retired   []string // ids missing from the file: kept with history, not studied
+	Restored  []string // retired ids back in the file: history restored (text updated too)
+}
+
+// Flags are the learner's marks on a card.
+type Flags struct {
+	Suspended   bool
+	Flagged     bool      // marked for fixing
+	BuriedUntil time.Time // zero when not buried
+}
+
+// CardState is a card's scheduling record, without its text.
+type CardState struct {
+	Deck, ID string
+	Question string // the question id the card belongs to
+	Order    int    // position in the deck file, from 0
+	FSRS     fsrs.Card
+	Retired  bool // no longer in its deck file
+	Flags
+}
+
+// Key returns "deck/id", the card's identity.
+func (c CardState) Key() string { return c.Deck + "/" + c.ID }
+
+// cardKey is deck\x00card; ids never contain NUL.
+func cardKey(deckID, cardID string) []byte {
+	k := make([]byte, 0, len(deckID)+1+len(cardID))
+	k = append(k, deckID...)
+	k = append(k, 0)
+	return append(k, cardID...)
+}
+
+func splitCardKey(k []byte) (deckID, cardID []byte, ok bool) {
+	i := bytes.IndexByte(k, 0)
+	if i <= 0 || i == len(k)-1 {
+		return nil, nil, false
+	}
+	return k[:i], k[i+1:], true
+}
+
+func deckPrefix(deckID string) []byte { return append([]byte(deckID), 0) }
+
+// Content values: version byte, hash length byte, hash, JSON deck.Card.
+func encodeContent(c *deck.Card, hash string) ([]byte, error) {
+	if len(hash) > 255 {
+		return nil, errors.New("content hash too long")
+	}
+	js, err := json.Marshal(c)
+	if err != nil {
+		return nil, fmt.Errorf("encode card %s: %w", c.ID, err)
+	}
+	b := make([]byte, 0, 2+len(hash)+len(js))
+	b = append(b, contentVersion, byte(len(hash)))
+	b = append(b, hash...)
+	return append(b, js...), nil
+}
+
+func splitContent(v []byte) (hash, js []byte, err error) {
+	if len(v) < 2 || v[0] != contentVersion || len(v) < 2+int(v[1]) {
+		return nil, nil, errCorrupt
+	}
+	n := 2 + int(v[1])
+	return v[2:n], v[n:], nil
+}
+
+// Decks returns every stored deck, by ID. It returns an empty slice for a
+// new database.
+func (s *Store) Decks() ([]DeckInfo, error) {
+	var out []DeckInfo
+	err := s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketDecks).ForEach(func(k, v []byte) error {
+			var d DeckInfo
+			if err := json.Unmarshal(v, &d); err != nil {
+				return fmt.Errorf("deck %s: %w", k, err)
+			}
+			out = append(out, d)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read decks from %s: %w", s.path, err)
+	}
+	return out, nil
+}
+
+func checkDeck(d *deck.Deck) error {
+	if d == nil {
+		return errors.New("no deck")
+	}
+	if d.ID == "" || strings.IndexByte(d.ID, 0) >= 0 {
+		return fmt.Errorf("bad deck id %q", d.ID)
+	}
+	seen := make(map[string]bool, len(d.Cards))
+	for i := range d.Cards {
+		id := d.Cards[i].ID
+		if id == "" || strings.IndexByte(id, 0) >= 0 {
+			return fmt.Errorf("card %d: bad id %q", i+1, id)
+		}
+		if seen[id] {
+			return fmt.Errorf("card %d: duplicate id %q", i+1, id)
+		}
+		seen[id] = true
+	}
+	return nil
+}
+
+// cardChange is one write an import makes.
+type cardChange struct {
+	i            int // index into d.Cards; -1 when retiring
+	key          []byte
+	state        CardState
+	writeContent bool
+}
+
+// Import brings deck d into the store in one transaction: new ids are
+// added with fsrs.NewCard(); known ids whose content hash changed get the
+// new text and keep their FSRS state and history; ids missing from d are
+// retired (kept with history, left out of review); retired ids that
+// reappear are restored. The deck's title, options, questions and src are
+// stored with ImportedAt = now.
+//
+// The plan is worked out in a read transaction first; the write transaction
+// runs only when something differs, so importing an unchanged file writes
+// nothing at all, and a dry run never writes. On any error nothing is
+// written. It blocks while another write transaction runs.
+func (s *Store) Import(d *deck.Deck, src Source, now time.Time, dryRun bool) (Plan, error) {
+	if err := checkDeck(d); err != nil {
+		return Plan{}, fmt.Errorf("import into %s: %w", s.path, err)
+	}
+	hashes := make([]string, len(d.Cards))
+	for i := range d.Cards {
+		hashes[i] = d.Cards[i].Hash()
+	}
+	var plan Plan
+	var changes []cardChange
+	var deckChanged bool
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		plan, changes, deckChanged, err = planImport(tx, d, hashes, src)
+		return err
+	})
+	if err != nil {
+		return Plan{}, fmt.Errorf("import %s into %s: %w", d.ID, s.path, err)
+	}
+	if dryRun || (len(changes) == 0 && !deckChanged) {
+		return plan, nil
+	}
+	err = s.update(func(tx *bolt.Tx) error {
+		// Plan again: another Store in this process may have written since.
+		var err error
+		plan, changes, deckChanged, err = planImport(tx, d, hashes, src)
+		if err != nil {
+			return err
+		}
+		return applyImport(tx, d, hashes, src, now, changes)
+	})
+	if err != nil {
+		return Plan{}, fmt.Errorf("import %s into %s: %w", d.ID, s.path, err)
+	}
+	return plan, nil
+}
+
+func planImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source) (Plan, []cardChange, bool, error) {
+	plan := Plan{Deck: d.ID}
+	var changes []cardChange
+	states, content := tx.Bucket(bucketState), tx.Bucket(bucketContent)
+	inFile := make(map[string]bool, len(d.Cards))
+	var in interner
+	for i := range d.Cards {
+		c := &d.Cards[i]
+		inFile[c.ID] = true
+		k := cardKey(d.ID, c.ID)
+		v := states.Get(k)
+		if v == nil {
+			plan.Added = append(plan.Added, c.ID)
+			changes = append(changes, cardChange{i: i, key: k, writeContent: true, state: CardState{
+				Deck: d.ID, ID: c.ID, Question: c.Question, Order: i, FSRS: fsrs.NewCard(),
+			}})
+			continue
+		}
+		cs := CardState{Deck: d.ID, ID: c.ID}
+		if err := decodeState(&cs, v, &in); err != nil {
+			return plan, nil, false, fmt.Errorf("card %s: %w", c.ID, err)
+		}
+		var oldHash []byte
+		if cv := content.Get(k); cv != nil {
+			var err error
+			if oldHash, _, err = splitContent(cv); err != nil {
+				return plan, nil, false, fmt.Errorf("card %s content: %w", c.ID, err)
+			}
+		}
+		textChanged := string(oldHash) != hashes[i]
+		moved := cs.Order != i || cs.Question != c.Question
+		switch {
+		case cs.Retired:
+			plan.Restored = append(plan.Restored, c.ID)
+		case textChanged:
+			plan.Updated = append(plan.Updated, c.ID)
+		default:
+			plan.Unchanged = append(plan.Unchanged, c.ID)
+		}
+		if cs.Retired || textChanged || moved {
+			cs.Retired = false
+			cs.Order, cs.Question = i, c.Question
+			changes = append(changes, cardChange{i: i, key: k, state: cs, writeContent: textChanged})
+		}
+	}
+	prefix := deckPrefix(d.ID)
+	cur := states.Cursor()
+	for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+		id := string(k[len(prefix):])
+		if inFile[id] {
+			continue
+		}
+		cs := CardState{Deck: d.ID, ID: id}
+		if err := decodeState(&cs, v, &in); err != nil {
+			return plan, nil, false, fmt.Errorf("card %s: %w", id, err)
+		}
+		if cs.Retired {
+			continue
+		}
+		cs.Retired = true
+		plan.Retired = append(plan.Retired, id)
+		changes = append(changes, cardChange{i: -1, key: bytes.Clone(k), state: cs})
+	}
+
+	deckChanged := true
+	if v := tx.Bucket(bucketDecks).Get([]byte(d.ID)); v != nil {
+		var old DeckInfo
+		if err := json.Unmarshal(v, &old); err != nil {
+			return plan, nil, false, fmt.Errorf("deck %s: %w", d.ID, err)
+		}
+		deckChanged = old.Title != d.Title || old.Language != d.Language ||
+			old.Options != d.Options || !slices.Equal(old.Questions, d.Questions) ||
+			old.Builtin != src.Builtin || old.SourceHash != src.Hash
+	}
+	return plan, changes, deckChanged, nil
+}
+
+func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now time.Time, changes []cardChange) error {
+	states, content := tx.Bucket(bucketState), tx.Bucket(bucketContent)
+	for _, ch := range changes {
+		if ch.writeContent {
+			v, err := encodeContent(&d.Cards[ch.i], hashes[ch.i])
+			if err != nil {
+				return err
+			}
+			if err := content.Put(ch.key, v); err != nil {
+				return fmt.Errorf("card %s: %w", ch.state.ID, err)
+			}
+		}
+		v, err := encodeState(&ch.state)
+		if err != nil {
+			return fmt.Errorf("card %s: %w", ch.state.ID, err)
+		}
+		if err := states.Put(ch.key, v); err != nil {
+			return fmt.Errorf("card %s: %w", ch.state.ID, err)
+		}
+	}
+	info := DeckInfo{
+		ID: d.ID, Title: d.Title, Language: d.Language, Options: d.Options,
+		Questions: d.Questions, Builtin: src.Builtin, SourceHash: src.Hash, ImportedAt: now,
+	}
+	v, err := json.Marshal(info)
+	if err != nil {
+		return fmt.Errorf("encode deck %s: %w", d.ID, err)
+	}
+	return tx.Bucket(bucketDecks).Put([]byte(d.ID), v)
+}
+
+// States returns the scheduling state of every card of deckID ("" = all
+// decks), in key order (deck, then card id), including retired cards. It
+// reads no card text and no review log.
+func (s *Store) States(deckID string) ([]CardState, error) {
+	var out []CardState
+	err := s.view(func(tx *bolt.Tx) error {
+		cur := tx.Bucket(bucketState).Cursor()
+		var prefix []byte
+		var k, v []byte
+		if deckID == "" {
+			k, v = cur.First()
+		} else {
+			prefix = deckPrefix(deckID)
+			k, v = cur.Seek(prefix)
+		}
+		var in interner
+		for ; k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+			dk, ck, ok := splitCardKey(k)
+			if !ok {
+				return fmt.Errorf("bad card key %q", k)
+			}
+			out = append(out, CardState{Deck: in.str(dk), ID: string(ck)})
+			cs := &out[len(out)-1]
+			if err := decodeState(cs, v, &in); err != nil {
+				return fmt.Errorf("card %s: %w", cs.Key(), err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read card states from %s: %w", s.path, err)
+	}
+	return out, nil
+}
+
+// Content returns the text of a card as last imported, also for a retired
+// card. It returns an error wrapping ErrNotFound for an unknown card.
+func (s *Store) Content(deckID, cardID string) (deck.Card, error) {
+	var c deck.Card
+	err := s.view(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketContent).Get(cardKey(deckID, cardID))
+		if v == nil {
+			return errCardNotFound(tx.DB().Path(), deckID, cardID)
+		}
+		_, js, err := splitContent(v)
+		if err != nil {
+			return err
+		}
+		return json.Unmarshal(js, &c)
+	})
+	if errors.Is(err, ErrNotFound) {
+		return deck.Card{}, err
+	}
+	if err != nil {
+		return deck.Card{}, fmt.Errorf("read card %s/%s from %s: %w", deckID, cardID, s.path, err)
+	}
+	return c, nil
+}
+
+// SetFlags replaces a card's flags in one committed transaction. It returns
+// an error wrapping ErrNotFound for an unknown card.
+func (s *Store) SetFlags(deckID, cardID string, f Flags) error {
+	err := s.update(func(tx *bolt.Tx) error {
+		return modifyState(tx, deckID, cardID, func(cs *CardState) error {
+			cs.Flags = f
+			return nil
+		})
+	})
+	if errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("set flags of %s/%s in %s: %w", deckID, cardID, s.path, err)
+	}
+	return nil
+}
+
+// modifyState reads, changes and writes back one card state.
+func modifyState(tx *bolt.Tx, deckID, cardID string, fn func(*CardState) error) error {
+	b := tx.Bucket(bucketState)
+	k := cardKey(deckID, cardID)
+	v := b.Get(k)
+	if v == nil {
+		return errCardNotFound(tx.DB().Path(), deckID, cardID)
+	}
+	cs := CardState{Deck: deckID, ID: cardID}
+	if err := decodeState(&cs, v, nil); err != nil {
+		return fmt.Errorf("card %s/%s: %w", deckID, cardID, err)
+	}
+	if err := fn(&cs); err != nil {
+		return err
+	}
+	nv, err := encodeState(&cs)
+	if err != nil {
+		return fmt.Errorf("card %s/%s: %w", deckID, cardID, err)
+	}
+	return b.Put(k, nv)
+}

@@ -1,0 +1,333 @@
+package storage
+
+import (
+	"cmp"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Review is one review-log entry: enough to undo the rating and to fit FSRS
+// parameters later.
+type Review struct {
+	Seq           uint64 // set by Rate; unique in the database
+	Deck, Card    string
+	At            time.Time // when the rating was given; keys the log
+	Rating        fsrs.Rating
+	Before, After fsrs.Card // FSRS memory before and after the rating
+	ElapsedDays   uint64    // days since the previous review
+	ScheduledDays uint64    // the interval the rating gave
+	Duration      time.Duration
+	Answer        string // the learner's typed answer on a derive card
+	Leech         bool   // this rating made the card a leech (suspended, flagged)
+}
+
+// reviewNanos checks that at can key the log: set, not before 1970 and
+// not after 2262.
+func reviewNanos(at time.Time) (int64, error) {
+	if at.IsZero() || at.Before(time.Unix(0, 0)) {
+		return 0, fmt.Errorf("review time %v before 1970", at)
+	}
+	return nanos(at, "review time")
+}
+
+// Rate records a rating in one write transaction, synced to disk before it
+// returns: the card's FSRS state becomes r.After, r is appended to the log,
+// and when r.Leech is set the card is suspended and flagged. It returns r
+// with Seq set. It returns an error wrapping ErrNotFound for an unknown card
+// and ErrRetired for a retired one; then nothing is written. It blocks while
+// another write transaction runs.
+func (s *Store) Rate(r Review) (Review, error) {
+	at, err := reviewNanos(r.At)
+	if err != nil {
+		return Review{}, fmt.Errorf("rate %s/%s: %w", r.Deck, r.Card, err)
+	}
+	val, err := encodeReview(make([]byte, 0, 128+len(r.Answer)), &r, at)
+	if err != nil {
+		return Review{}, fmt.Errorf("rate %s/%s: %w", r.Deck, r.Card, err)
+	}
+	var seq uint64
+	err = s.update(func(tx *bolt.Tx) error {
+		err := modifyState(tx, r.Deck, r.Card, func(cs *CardState) error {
+			if cs.Retired {
+				return &dbError{msg: fmt.Sprintf("card %s/%s is retired", r.Deck, r.Card), kind: ErrRetired}
+			}
+			cs.FSRS = r.After
+			if r.Leech {
+				cs.Suspended, cs.Flagged = true, true
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		lb := tx.Bucket(bucketLog)
+		lb.FillPercent = 1 // keys arrive in time order: fill pages
+		if seq, err = lb.NextSequence(); err != nil {
+			return err
+		}
+		if err := lb.Put(reviewKey(at, seq), val); err != nil {
+			return err
+		}
+		return addReviewCount(tx, 1)
+	})
+	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrRetired) {
+		return Review{}, err
+	}
+	if err != nil {
+		return Review{}, fmt.Errorf("rate %s/%s in %s: %w", r.Deck, r.Card, s.path, err)
+	}
+	r.Seq = seq
+	return r, nil
+}
+
+// Undo takes back a rating returned by Rate in one write transaction: the
+// card's FSRS state goes back to r.Before, the log entry is deleted and,
+// when r.Leech is set, the card is unsuspended and unflagged. It returns an
+// error wrapping ErrNotFound when the entry is no longer in the log or the
+// card is gone; then nothing is written.
+func (s *Store) Undo(r Review) error {
+	at, err := reviewNanos(r.At)
+	if err != nil {
+		return fmt.Errorf("undo rating of %s/%s: %w", r.Deck, r.Card, err)
+	}
+	err = s.update(func(tx *bolt.Tx) error {
+		lb := tx.Bucket(bucketLog)
+		k := reviewKey(at, r.Seq)
+		v := lb.Get(k)
+		if v == nil {
+			return &dbError{
+				msg:  fmt.Sprintf("rating of %s/%s at %s (seq %d) is not in the log of %s", r.Deck, r.Card, r.At.Format(time.RFC3339), r.Seq, s.path),
+				kind: ErrNotFound,
+			}
+		}
+		d, c, _, err := peekReview(v)
+		if err != nil {
+			return fmt.Errorf("log entry %x: %w", k, err)
+		}
+		if string(d) != r.Deck || string(c) != r.Card {
+			return fmt.Errorf("log entry %x is for %s/%s, not %s/%s", k, d, c, r.Deck, r.Card)
+		}
+		err = modifyState(tx, r.Deck, r.Card, func(cs *CardState) error {
+			cs.FSRS = r.Before
+			if r.Leech {
+				cs.Suspended, cs.Flagged = false, false
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := lb.Delete(k); err != nil {
+			return err
+		}
+		return addReviewCount(tx, -1)
+	})
+	if errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("undo rating of %s/%s in %s: %w", r.Deck, r.Card, s.path, err)
+	}
+	return nil
+}
+
+func reviewCount(tx *bolt.Tx) uint64 {
+	v := tx.Bucket(bucketMeta).Get(keyReviews)
+	if len(v) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(v)
+}
+
+func addReviewCount(tx *bolt.Tx, d int) error {
+	n := reviewCount(tx) + uint64(d)
+	return tx.Bucket(bucketMeta).Put(keyReviews, binary.BigEndian.AppendUint64(nil, n))
+}
+
+// ReviewCount returns how many entries the review log holds. It reads one
+// counter kept next to the schema version, so it costs the same on any
+// log size.
+func (s *Store) ReviewCount() (int, error) {
+	var n uint64
+	err := s.view(func(tx *bolt.Tx) error {
+		n = reviewCount(tx)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count reviews in %s: %w", s.path, err)
+	}
+	return int(n), nil
+}
+
+// Reviews calls fn for every log entry with from <= At < to, in time order
+// (ties in the order they were written), in one pass of one read
+// transaction. A zero from means from the start, a zero to means no upper
+// bound. It stops at and returns the first error fn returns, unwrapped.
+//
+// fn runs inside the transaction: it must not call methods of s that write
+// (that deadlocks). Deck and Card strings are shared between the Review
+// values of one call; fn may keep them.
+func (s *Store) Reviews(from, to time.Time, fn func(Review) error) error {
+	var fnErr error
+	err := s.view(func(tx *bolt.Tx) error {
+		cur := tx.Bucket(bucketLog).Cursor()
+		var k, v []byte
+		if from.IsZero() {
+			k, v = cur.First()
+		} else {
+			k, v = cur.Seek(timeKey(from))
+		}
+		end := ^uint64(0)
+		if !to.IsZero() {
+			end = binary.BigEndian.Uint64(timeKey(to))
+		}
+		var in interner
+		var r Review
+		for ; k != nil; k, v = cur.Next() {
+			if len(k) >= 8 && binary.BigEndian.Uint64(k) >= end {
+				break
+			}
+			if err := decodeReview(&r, k, v, &in); err != nil {
+				return fmt.Errorf("log entry %x: %w", k, err)
+			}
+			if err := fn(r); err != nil {
+				fnErr = err
+				return err
+			}
+		}
+		return nil
+	})
+	if fnErr != nil && errors.Is(err, fnErr) {
+		return fnErr
+	}
+	if err != nil {
+		return fmt.Errorf("read review log of %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// DoneSince counts what was studied in deckID ("" = all decks) at or after
+// since, for daily limits: newCards is how many distinct cards were rated
+// while new (Before.State == New), reviews how many ratings were of cards
+// in the review state (Before.State == Review). It reads only the log from
+// since on.
+func (s *Store) DoneSince(deckID string, since time.Time) (newCards, reviews int, err error) {
+	err = s.view(func(tx *bolt.Tx) error {
+		cur := tx.Bucket(bucketLog).Cursor()
+		seen := make(map[string]struct{})
+		var key []byte
+		for k, v := cur.Seek(timeKey(since)); k != nil; k, v = cur.Next() {
+			d, c, st, err := peekReview(v)
+			if err != nil {
+				return fmt.Errorf("log entry %x: %w", k, err)
+			}
+			if deckID != "" && string(d) != deckID {
+				continue
+			}
+			switch st {
+			case fsrs.New:
+				key = append(append(append(key[:0], d...), 0), c...)
+				if _, ok := seen[string(key)]; !ok {
+					seen[string(key)] = struct{}{}
+					newCards++
+				}
+			case fsrs.Review:
+				reviews++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("count reviews since %s in %s: %w", since.Format(time.RFC3339), s.path, err)
+	}
+	return newCards, reviews, nil
+}
+
+// BulkAppend writes many log entries in one write transaction, as the
+// synthetic-data generator and benchmarks need: each card's state becomes
+// the After of its latest entry (by At, then by position in rs), and a card
+// with any Leech entry is suspended and flagged. It sets rs[i].Seq. Cards
+// must exist and not be retired; on any error nothing is written (the Seq
+// values are then meaningless). Keep rs to some tens of thousands per call:
+// bbolt holds the whole transaction in memory.
+func (s *Store) BulkAppend(rs []Review) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	ats := make([]int64, len(rs))
+	order := make([]int, len(rs))
+	for i := range rs {
+		at, err := reviewNanos(rs[i].At)
+		if err != nil {
+			return fmt.Errorf("append review %d (%s/%s): %w", i, rs[i].Deck, rs[i].Card, err)
+		}
+		ats[i], order[i] = at, i
+	}
+	// Insert in key order so the log pages fill completely.
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(ats[a], ats[b]) })
+	vals := make([]byte, 0, 112*len(rs))
+	type last struct {
+		i     int
+		leech bool
+	}
+	latest := make(map[string]last)
+	err := s.update(func(tx *bolt.Tx) error {
+		lb := tx.Bucket(bucketLog)
+		lb.FillPercent = 1
+		keys := make([]byte, 16*len(rs))
+		for n, i := range order {
+			r := &rs[i]
+			start := len(vals)
+			var err error
+			if vals, err = encodeReview(vals, r, ats[i]); err != nil {
+				return fmt.Errorf("review %d (%s/%s): %w", i, r.Deck, r.Card, err)
+			}
+			if r.Seq, err = lb.NextSequence(); err != nil {
+				return err
+			}
+			k := keys[16*n : 16*n+16 : 16*n+16]
+			binary.BigEndian.PutUint64(k, uint64(ats[i]))
+			binary.BigEndian.PutUint64(k[8:], r.Seq)
+			if err := lb.Put(k, vals[start:len(vals):len(vals)]); err != nil {
+				return err
+			}
+			ck := string(cardKey(r.Deck, r.Card))
+			l := latest[ck]
+			latest[ck] = last{i: i, leech: l.leech || r.Leech}
+		}
+		// order is sorted by time, so the last write to latest is the latest.
+		keysSorted := make([]string, 0, len(latest))
+		for k := range latest {
+			keysSorted = append(keysSorted, k)
+		}
+		slices.Sort(keysSorted)
+		for _, ck := range keysSorted {
+			l := latest[ck]
+			r := &rs[l.i]
+			err := modifyState(tx, r.Deck, r.Card, func(cs *CardState) error {
+				if cs.Retired {
+					return &dbError{msg: fmt.Sprintf("card %s/%s is retired", r.Deck, r.Card), kind: ErrRetired}
+				}
+				cs.FSRS = r.After
+				if l.leech {
+					cs.Suspended, cs.Flagged = true, true
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return addReviewCount(tx, len(rs))
+	})
+	if err != nil {
+		return fmt.Errorf("append %d reviews to %s: %w", len(rs), s.path, err)
+	}
+	return nil
+}

@@ -1,0 +1,5 @@
+package storage
+
+import "syscall"
+
+const populateFlag = syscall.MAP_POPULATE

@@ -1,0 +1,522 @@
+// Package storage persists decks, cards with their FSRS state, the review log
+// and settings in a bbolt file.
+//
+// The file holds six buckets:
+//
+//	meta      schema version and a marker that the file belongs to flash
+//	decks     deck id → JSON DeckInfo
+//	content   deck\x00card → content hash and JSON deck.Card
+//	state     deck\x00card → compact binary CardState (FSRS memory, flags, order)
+//	log       big-endian unix nanos ‖ big-endian seq → compact binary Review
+//	settings  key → value
+//
+// Card text (content) is kept apart from scheduling state so that starting a
+// review session reads only the small state records, and the log is a binary
+// encoding so that statistics over a million entries decode quickly.
+//
+// A Store is safe for use by several goroutines; bbolt serialises writers.
+// Callbacks passed to Reviews run inside a read transaction and must not call
+// methods of the same Store that write.
+package storage
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// SchemaVersion is the version of the bucket layout and record encodings
+// that this package writes. A database with a higher version is refused.
+const SchemaVersion = 1
+
+// Errors returned by this package. Each is wrapped in an error whose message
+// names the database path (or the card), so test with errors.Is.
+var (
+	// ErrInUse is returned by Open when another process (or another open
+	// Store in this process) holds the database lock for longer than the
+	// timeout.
+	ErrInUse = errors.New("database is in use by another flash process")
+	// ErrNotFound is returned when a card, deck or review-log entry is not
+	// in the database.
+	ErrNotFound = errors.New("not found")
+	// ErrNewerSchema is returned by Open for a database written by a newer
+	// flash with a higher schema version.
+	ErrNewerSchema = errors.New("database schema is newer than this flash")
+	// ErrNotFlash is returned by Open for a file that is not a flash
+	// database or is damaged: empty, truncated, not bbolt, a bbolt file of
+	// another program, a directory. Such a file is never modified.
+	ErrNotFlash = errors.New("not a flash database")
+	// ErrRetired is returned by Rate for a card that is no longer in its
+	// deck file.
+	ErrRetired = errors.New("card is retired")
+)
+
+// dbError carries a complete message plus the sentinel and cause it wraps,
+// so that the message reads naturally and errors.Is still works.
+type dbError struct {
+	msg  string
+	kind error
+	err  error
+}
+
+func (e *dbError) Error() string { return e.msg }
+
+func (e *dbError) Unwrap() []error {
+	if e.err == nil {
+		return []error{e.kind}
+	}
+	return []error{e.kind, e.err}
+}
+
+func errInUse(path string, cause error) error {
+	return &dbError{msg: fmt.Sprintf("database %s is in use by another flash process", path), kind: ErrInUse, err: cause}
+}
+
+func errNotFlash(path, why string, cause error) error {
+	msg := fmt.Sprintf("database %s is not a flash database or is damaged: %s", path, why)
+	if cause != nil {
+		msg += ": " + cause.Error()
+	}
+	return &dbError{msg: msg, kind: ErrNotFlash, err: cause}
+}
+
+func errCardNotFound(path, deckID, cardID string) error {
+	return &dbError{msg: fmt.Sprintf("card %s/%s not found in database %s", deckID, cardID, path), kind: ErrNotFound}
+}
+
+// Bucket names and meta keys.
+var (
+	bucketMeta     = []byte("meta")
+	bucketDecks    = []byte("decks")
+	bucketContent  = []byte("content")
+	bucketState    = []byte("state")
+	bucketLog      = []byte("log")
+	bucketSettings = []byte("settings")
+
+	allBuckets = [][]byte{bucketMeta, bucketDecks, bucketContent, bucketState, bucketLog, bucketSettings}
+
+	keyFormat  = []byte("format")  // value: formatMark
+	keySchema  = []byte("schema")  // value: big-endian uint64
+	keyReviews = []byte("reviews") // value: big-endian uint64, entries in log
+
+	formatMark = []byte("flash")
+)
+
+// DefaultPath returns where the database lives when --db is not given:
+// $FLASH_DB, else $XDG_DATA_HOME/flash/flash.db, else
+// $HOME/.local/share/flash/flash.db. As the XDG specification says, a
+// relative XDG_DATA_HOME is ignored. getenv is usually os.Getenv. It does
+// not touch the file system; it fails only when no variable gives a path.
+func DefaultPath(getenv func(string) string) (string, error) {
+	if p := getenv("FLASH_DB"); p != "" {
+		return p, nil
+	}
+	if x := getenv("XDG_DATA_HOME"); x != "" && filepath.IsAbs(x) {
+		return filepath.Join(x, "flash", "flash.db"), nil
+	}
+	if h := getenv("HOME"); h != "" {
+		return filepath.Join(h, ".local", "share", "flash", "flash.db"), nil
+	}
+	return "", errors.New("no database path: set --db, FLASH_DB or HOME")
+}
+
+// Options configure Open.
+type Options struct {
+	// ReadOnly opens with a shared lock, so several read-only opens can run
+	// at once but not next to a writer. Nothing is created: a missing file
+	// gives an error wrapping fs.ErrNotExist. Write methods fail.
+	ReadOnly bool
+	// Timeout is how long Open waits for the file lock before returning
+	// ErrInUse; 0 means one second.
+	Timeout time.Duration
+	// Populate asks the kernel to read the whole file into memory at open
+	// (MAP_POPULATE on Linux; ignored elsewhere). It makes a later full scan
+	// of the log fast on a cold cache, at the cost of reading the whole
+	// file up front: good for stats, bad for starting a review.
+	Populate bool
+}
+
+// Store is an open flash database. Close it when done.
+type Store struct {
+	db       *bolt.DB
+	path     string
+	readOnly bool
+}
+
+// Open opens the flash database at path, creating it (mode 0600, parent
+// folders 0700) when it does not exist and o.ReadOnly is false. A new file is
+// built under a temporary name and linked into place, so a file at path is
+// always either a complete flash database or not flash's.
+//
+// Open blocks for at most o.Timeout waiting for the file lock and then
+// returns an error wrapping ErrInUse. It returns an error wrapping ErrNotFlash
+// for an existing file that is empty, damaged, a directory, not bbolt or a
+// bbolt file without flash's metadata, and ErrNewerSchema for a database
+// from a newer flash; in all these cases the file is left untouched.
+func Open(path string, o Options) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("open database: empty path")
+	}
+	timeout := o.Timeout
+	if timeout <= 0 {
+		timeout = time.Second
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case err == nil:
+		if err := checkFileInfo(path, fi); err != nil {
+			return nil, err
+		}
+	case errors.Is(err, fs.ErrNotExist):
+		if o.ReadOnly {
+			return nil, &dbError{msg: fmt.Sprintf("database %s does not exist", path), kind: fs.ErrNotExist}
+		}
+		if err := create(path); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("open database %s: %w", path, unwrapPathErr(err))
+	}
+
+	h, err := readHeader(path)
+	if err != nil {
+		return nil, err
+	}
+	if !o.ReadOnly && !h.freelistSynced {
+		// A read-write bbolt open would rewrite the freelist of this file
+		// before we know it is ours. Flash never writes such files, but
+		// look read-only first so a foreign file stays untouched.
+		st, err := openBolt(path, o, timeout, true)
+		if err != nil {
+			return nil, err
+		}
+		if err := st.Close(); err != nil {
+			return nil, fmt.Errorf("close database %s: %w", path, err)
+		}
+	}
+	return openBolt(path, o, timeout, o.ReadOnly)
+}
+
+// checkFileInfo refuses existing paths that bbolt must not be let near.
+func checkFileInfo(path string, fi fs.FileInfo) error {
+	switch {
+	case fi.IsDir():
+		return errNotFlash(path, "it is a directory", nil)
+	case !fi.Mode().IsRegular():
+		return errNotFlash(path, "not a regular file", nil)
+	case fi.Size() == 0:
+		// bbolt would initialise an empty file; it may be someone's.
+		return errNotFlash(path, "the file is empty", nil)
+	}
+	return nil
+}
+
+// unwrapPathErr drops the *fs.PathError layer whose message repeats the path.
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func openBolt(path string, o Options, timeout time.Duration, readOnly bool) (s *Store, err error) {
+	bo := &bolt.Options{Timeout: timeout, ReadOnly: readOnly}
+	if o.Populate {
+		bo.MmapFlags = populateFlag
+	}
+	db, err := openGuarded(path, bo)
+	if err != nil {
+		switch {
+		case errors.Is(err, bolt.ErrTimeout):
+			return nil, errInUse(path, err)
+		case errors.Is(err, bolt.ErrInvalid), errors.Is(err, bolt.ErrVersionMismatch),
+			errors.Is(err, bolt.ErrChecksum), errors.Is(err, bolt.ErrInvalidMapping):
+			return nil, errNotFlash(path, "bbolt refused it", err)
+		case errors.Is(err, errPanic):
+			return nil, errNotFlash(path, "reading it failed", err)
+		}
+		return nil, fmt.Errorf("open database %s: %w", path, unwrapPathErr(err))
+	}
+	s = &Store{db: db, path: path, readOnly: readOnly}
+	if err := s.view(checkSchema); err != nil {
+		db.Close()
+		if errors.Is(err, ErrNewerSchema) || errors.Is(err, ErrNotFlash) {
+			return nil, err
+		}
+		return nil, errNotFlash(path, "reading it failed", err)
+	}
+	return s, nil
+}
+
+// errPanic marks a panic inside bbolt (a damaged page) turned into an error.
+var errPanic = errors.New("panic in bbolt")
+
+func openGuarded(path string, bo *bolt.Options) (db *bolt.DB, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: %v", errPanic, p)
+		}
+	}()
+	return bolt.Open(path, 0o600, bo)
+}
+
+// checkSchema runs in the first read transaction of every Open.
+func checkSchema(tx *bolt.Tx) error {
+	path := tx.DB().Path()
+	m := tx.Bucket(bucketMeta)
+	if m == nil || !bytes.Equal(m.Get(keyFormat), formatMark) {
+		return errNotFlash(path, "a bbolt file without flash metadata", nil)
+	}
+	v := m.Get(keySchema)
+	if len(v) != 8 {
+		return errNotFlash(path, "bad schema version record", nil)
+	}
+	n := binary.BigEndian.Uint64(v)
+	if n > SchemaVersion {
+		return &dbError{
+			msg:  fmt.Sprintf("database %s has schema version %d, but this flash reads up to version %d: use a newer flash", path, n, SchemaVersion),
+			kind: ErrNewerSchema,
+		}
+	}
+	if n < 1 {
+		return errNotFlash(path, fmt.Sprintf("bad schema version %d", n), nil)
+	}
+	for _, name := range allBuckets {
+		if tx.Bucket(name) == nil {
+			return errNotFlash(path, fmt.Sprintf("bucket %q is missing", name), nil)
+		}
+	}
+	return nil
+}
+
+// initSchema creates all buckets and the meta records in a new file.
+func initSchema(tx *bolt.Tx) error {
+	for _, name := range allBuckets {
+		if _, err := tx.CreateBucket(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	m := tx.Bucket(bucketMeta)
+	if err := m.Put(keyFormat, formatMark); err != nil {
+		return err
+	}
+	if err := m.Put(keySchema, binary.BigEndian.AppendUint64(nil, SchemaVersion)); err != nil {
+		return err
+	}
+	return m.Put(keyReviews, make([]byte, 8))
+}
+
+// create builds a new database next to path and links it into place. If
+// another process created path meanwhile, its file wins and is opened.
+func create(path string) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create database %s: %w", path, unwrapPathErr(err))
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".new-*")
+	if err != nil {
+		return fmt.Errorf("create database %s: %w", path, unwrapPathErr(err))
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	err = f.Chmod(0o600)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("create database %s: %w", path, unwrapPathErr(err))
+	}
+	db, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		return fmt.Errorf("create database %s: %w", path, err)
+	}
+	err = db.Update(initSchema)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("create database %s: %w", path, err)
+	}
+	if err := os.Link(tmp, path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return nil // someone else's new file; Open checks it
+		}
+		// No hard links here (some FUSE or FAT file systems): rename,
+		// after a last look that nothing appeared at path.
+		if _, serr := os.Lstat(path); serr == nil {
+			return nil
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			return fmt.Errorf("create database %s: %w", path, unwrapPathErr(err))
+		}
+	}
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync() // make the new name durable; best effort
+		d.Close()
+	}
+	return nil
+}
+
+// Close releases the file and its lock. It waits for running transactions.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close database %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// Path returns the file name the Store was opened with.
+func (s *Store) Path() string { return s.path }
+
+// view runs fn in a read transaction, turning a bbolt panic on a damaged
+// page (or a fault reading past the end of a shrunken file) into an error.
+func (s *Store) view(fn func(*bolt.Tx) error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer s.recoverDamage(&err)
+	return s.db.View(fn)
+}
+
+// update runs fn in a read-write transaction; bbolt rolls it back when fn
+// returns an error or panics, so nothing of it is written.
+func (s *Store) update(fn func(*bolt.Tx) error) (err error) {
+	if s.readOnly {
+		return fmt.Errorf("database %s is open read-only", s.path)
+	}
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer s.recoverDamage(&err)
+	return s.db.Update(fn)
+}
+
+func (s *Store) recoverDamage(err *error) {
+	if p := recover(); p != nil {
+		*err = errNotFlash(s.path, "reading it failed", fmt.Errorf("%w: %v", errPanic, p))
+	}
+}
+
+// Setting returns the value stored under key and whether there is one.
+func (s *Store) Setting(key string) (string, bool, error) {
+	var v string
+	var ok bool
+	err := s.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSettings).Get([]byte(key))
+		v, ok = string(b), b != nil
+		return nil
+	})
+	if err != nil {
+		return "", false, fmt.Errorf("read setting %q: %w", key, err)
+	}
+	return v, ok, nil
+}
+
+// SetSetting stores value under key in one committed transaction.
+func (s *Store) SetSetting(key, value string) error {
+	if key == "" {
+		return errors.New("set setting: empty key")
+	}
+	err := s.update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSettings).Put([]byte(key), []byte(value))
+	})
+	if err != nil {
+		return fmt.Errorf("set setting %q: %w", key, err)
+	}
+	return nil
+}
+
+// Backup writes a consistent copy of the whole database to w from one read
+// transaction (writers are not blocked) and returns the bytes written. The
+// copy opens as a flash database.
+func (s *Store) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("back up database %s: %w", s.path, err)
+	}
+	return n, nil
+}
+
+// Check verifies flash's own records and then bbolt's page structure: every
+// card state decodes and has content, every log entry decodes, the review
+// count matches, then tx.Check. It reads the whole file in one read
+// transaction and returns every problem found, joined, or nil.
+func (s *Store) Check() error {
+	var errs []error
+	err := s.view(func(tx *bolt.Tx) error {
+		// Walk everything here first, where a panic on a broken page is
+		// recovered; bbolt's Check runs in its own goroutine and would
+		// crash the process on the same page.
+		errs = append(errs, checkRecords(tx)...)
+		for err := range tx.Check() {
+			errs = append(errs, err)
+		}
+		return nil
+	})
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("check database %s: %w", s.path, errors.Join(errs...))
+	}
+	return nil
+}
+
+func checkRecords(tx *bolt.Tx) []error {
+	var errs []error
+	err := tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+		return b.ForEach(func(k, v []byte) error { return nil })
+	})
+	if err != nil {
+		errs = append(errs, err)
+	}
+	content := tx.Bucket(bucketContent)
+	err = tx.Bucket(bucketState).ForEach(func(k, v []byte) error {
+		if _, _, ok := splitCardKey(k); !ok {
+			errs = append(errs, fmt.Errorf("state key %q: bad card key", k))
+			return nil
+		}
+		var cs CardState
+		if err := decodeState(&cs, v, nil); err != nil {
+			errs = append(errs, fmt.Errorf("state %q: %w", k, err))
+		}
+		if c := content.Get(k); c == nil {
+			errs = append(errs, fmt.Errorf("state %q: no content", k))
+		} else if _, _, err := splitContent(c); err != nil {
+			errs = append(errs, fmt.Errorf("content %q: %w", k, err))
+		}
+		return nil
+	})
+	if err != nil {
+		errs = append(errs, err)
+	}
+	var n uint64
+	var r Review
+	var in interner
+	err = tx.Bucket(bucketLog).ForEach(func(k, v []byte) error {
+		n++
+		if err := decodeReview(&r, k, v, &in); err != nil {
+			errs = append(errs, fmt.Errorf("log entry %x: %w", k, err))
+		}
+		return nil
+	})
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if c := reviewCount(tx); c != n {
+		errs = append(errs, fmt.Errorf("review count says %d, log holds %d", c, n))
+	}
+	return errs
+}
