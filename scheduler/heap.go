@@ -4,9 +4,14 @@ import "time"
 
 // heapq is a binary min-heap of entries that keeps each entry's index, so
 // an entry can be removed in O(log n). less must be a total order.
+//
+// Entries added with append are put in heap order when the order is first
+// needed (top, push, countNotAfter), so a heap nobody looks at costs
+// nothing to build.
 type heapq struct {
-	es   []*entry
-	less func(a, b *entry) bool
+	es    []*entry
+	less  func(a, b *entry) bool
+	dirty bool // es is not in heap order
 }
 
 func (h *heapq) len() int { return len(h.es) }
@@ -16,28 +21,38 @@ func (h *heapq) top() *entry {
 	if len(h.es) == 0 {
 		return nil
 	}
+	h.fix()
 	return h.es[0]
 }
 
 func (h *heapq) reset() {
 	clear(h.es)
 	h.es = h.es[:0]
+	h.dirty = false
 }
 
-// append adds e without restoring the heap order; call init after the last.
+// append adds e without restoring the heap order.
 func (h *heapq) append(e *entry) {
 	e.h, e.idx = h, len(h.es)
 	h.es = append(h.es, e)
+	h.dirty = len(h.es) > 1
 }
 
-func (h *heapq) init() {
+// fix puts the entries in heap order if append left them out of it.
+func (h *heapq) fix() {
+	if !h.dirty {
+		return
+	}
 	for i := len(h.es)/2 - 1; i >= 0; i-- {
 		h.down(i)
 	}
+	h.dirty = false
 }
 
 func (h *heapq) push(e *entry) {
+	h.fix()
 	h.append(e)
+	h.dirty = false
 	h.up(e.idx)
 }
 
@@ -48,7 +63,7 @@ func (h *heapq) remove(e *entry) {
 	}
 	h.es[n] = nil
 	h.es = h.es[:n]
-	if i != n && !h.down(i) {
+	if i != n && !h.dirty && !h.down(i) {
 		h.up(i)
 	}
 	e.h, e.idx = nil, -1
@@ -95,6 +110,7 @@ func (h *heapq) down(i0 int) bool {
 // countNotAfter counts the entries due at or before t in a heap ordered by
 // due, visiting only those and their children.
 func (h *heapq) countNotAfter(t time.Time) int {
+	h.fix()
 	return h.countFrom(0, t)
 }
 

@@ -63,7 +63,10 @@ type Counts struct{ New, Learning, Review int }
 // A Queue is not safe for concurrent use, and its Schedulers are used from
 // the same goroutine as the Queue.
 type Queue struct {
+	// entries finds an entry by key. It is built when first needed (see
+	// index): until then the entries are those in initial.
 	entries  map[string]*entry
+	initial  []entry
 	decks    map[string]*deckQueue
 	deckList []*deckQueue // sorted by name
 	learn    heapq        // learning and relearning cards, by due
@@ -97,7 +100,7 @@ func (d *deckQueue) newLeft() int {
 
 // entry is an item in a queue and its place in one of the heaps.
 type entry struct {
-	Item
+	*Item
 	deck *deckQueue
 	h    *heapq // nil when in no heap (a card in an unknown state)
 	idx  int
@@ -106,17 +109,30 @@ type entry struct {
 	rated bool
 }
 
+// setCard gives e a new card state in a copy of its item: the item may be
+// the caller's (see NewQueue).
+func (e *entry) setCard(c fsrs.Card) {
+	it := *e.Item
+	it.Card = c
+	e.Item = &it
+}
+
 // NewQueue returns a queue of items at now, the start of a session.
 // policies gives each deck's policy (a deck missing from it gets
 // DefaultPolicy), done what each deck has already done in the study day
 // holding now (see Done). items are the cards the caller wants studied
-// (not retired, suspended or buried); among items with the same Key the
-// last one counts. NewQueue keeps no reference to its arguments.
+// (not retired, suspended or buried), each with its own Key. (Should
+// several items share a Key, the queue keeps the last of them once it first
+// looks a key up.)
+//
+// To start fast on a large deck the queue does not copy items: it reads
+// them while it is in use (never writing to them; a rated card's new state
+// is kept apart), so the caller must not change the slice afterwards.
+// NewQueue keeps no reference to policies or done.
 func NewQueue(policies map[string]Policy, items []Item, done map[string]Done, now time.Time) *Queue {
 	q := &Queue{
-		entries: make(map[string]*entry, len(items)),
-		decks:   make(map[string]*deckQueue, len(policies)),
-		learn:   heapq{less: byDue},
+		decks: make(map[string]*deckQueue, len(policies)),
+		learn: heapq{less: byDue},
 	}
 	q.setDay(now)
 	names := make([]string, 0, len(policies))
@@ -131,14 +147,45 @@ func NewQueue(policies map[string]Policy, items []Item, done map[string]Done, no
 		q.deck(name).done = Done{New: max(d.New, 0), Reviews: max(d.Reviews, 0)}
 	}
 	es := make([]entry, len(items))
-	for i, it := range items {
+	var d *deckQueue
+	for i := range items {
+		it := &items[i]
 		e := &es[i]
-		e.Item = it
-		e.deck = q.deck(it.Deck)
-		q.entries[it.Key] = e
+		e.Item = &items[i]
+		if d == nil || d.name != it.Deck {
+			d = q.deck(it.Deck)
+		}
+		e.deck = d
+		if h := q.target(e); h != nil {
+			h.append(e)
+		}
 	}
-	q.rebuild()
+	// The key index waits for the first rating: Next and Counts do not
+	// need it, and it is a good part of the time to start on 10k cards.
+	q.initial = es
 	return q
+}
+
+// index returns the map from keys to entries, building it on first use.
+func (q *Queue) index() map[string]*entry {
+	if q.entries != nil {
+		return q.entries
+	}
+	m := make(map[string]*entry, len(q.initial))
+	for i := range q.initial {
+		e := &q.initial[i]
+		m[e.Key] = e
+	}
+	if len(m) < len(q.initial) {
+		// Several items share a key: keep the last of them.
+		for i := range q.initial {
+			if e := &q.initial[i]; m[e.Key] != e {
+				q.unplace(e)
+			}
+		}
+	}
+	q.entries, q.initial = m, nil
+	return m
 }
 
 // setDay makes the study day holding now the queue's day.
@@ -209,23 +256,18 @@ func (q *Queue) unplace(e *entry) {
 
 // rebuild sorts every entry into its heap again, for a new study day.
 func (q *Queue) rebuild() {
+	entries := q.index() // before the reset: it may take duplicates out of heaps
 	q.learn.reset()
 	for _, d := range q.deckList {
 		d.review.reset()
 		d.fresh.reset()
 		d.later.reset()
 	}
-	for _, e := range q.entries {
+	for _, e := range entries {
 		e.h = nil
 		if h := q.target(e); h != nil {
 			h.append(e)
 		}
-	}
-	q.learn.init()
-	for _, d := range q.deckList {
-		d.review.init()
-		d.fresh.init()
-		d.later.init()
 	}
 }
 
@@ -252,7 +294,7 @@ func (q *Queue) sync(now time.Time) {
 			dq.done = Done{}
 		}
 		q.sessNew, q.sessRev = 0, 0
-		for _, e := range q.entries {
+		for _, e := range q.index() {
 			e.rated = false
 		}
 	}
@@ -267,7 +309,7 @@ func (q *Queue) sync(now time.Time) {
 func (q *Queue) Next(now time.Time) (Item, bool) {
 	q.sync(now)
 	if e := q.next(now); e != nil {
-		return e.Item, true
+		return *e.Item, true
 	}
 	return Item{}, false
 }
@@ -333,7 +375,7 @@ func (q *Queue) Counts(now time.Time) Counts {
 // step comes back when due, a review card is done for the day. A key not in
 // the queue is ignored.
 func (q *Queue) Rated(key string, before, after fsrs.Card) {
-	e := q.entries[key]
+	e := q.index()[key]
 	if e == nil {
 		return
 	}
@@ -346,7 +388,7 @@ func (q *Queue) Rated(key string, before, after fsrs.Card) {
 		q.sessRev++
 	}
 	q.unplace(e)
-	e.Card = after
+	e.setCard(after)
 	e.rated = true
 	q.place(e)
 }
@@ -356,7 +398,7 @@ func (q *Queue) Rated(key string, before, after fsrs.Card) {
 // a rating made before a new study day began changes nothing). Undo the
 // ratings in reverse order. A key not in the queue is ignored.
 func (q *Queue) Unrated(key string, before, after fsrs.Card) {
-	e := q.entries[key]
+	e := q.index()[key]
 	if e == nil {
 		return
 	}
@@ -369,7 +411,7 @@ func (q *Queue) Unrated(key string, before, after fsrs.Card) {
 		q.sessRev = max(q.sessRev-1, 0)
 	}
 	q.unplace(e)
-	e.Card = before
+	e.setCard(before)
 	e.rated = false
 	q.place(e)
 }
@@ -377,36 +419,36 @@ func (q *Queue) Unrated(key string, before, after fsrs.Card) {
 // Remove takes the card with key out of the queue (suspend, bury) and
 // returns it with its current state. Done counts are not changed.
 func (q *Queue) Remove(key string) (Item, bool) {
-	e := q.entries[key]
+	e := q.index()[key]
 	if e == nil {
 		return Item{}, false
 	}
 	q.unplace(e)
-	delete(q.entries, key)
-	return e.Item, true
+	delete(q.index(), key)
+	return *e.Item, true
 }
 
 // Add puts it into the queue (undo of Remove), replacing an item with the
 // same key. A deck the queue does not know gets DefaultPolicy.
 func (q *Queue) Add(it Item) {
-	if old := q.entries[it.Key]; old != nil {
+	if old := q.index()[it.Key]; old != nil {
 		q.unplace(old)
 	}
-	e := &entry{Item: it, deck: q.deck(it.Deck)}
-	q.entries[it.Key] = e
+	e := &entry{Item: &it, deck: q.deck(it.Deck)}
+	q.index()[it.Key] = e
 	q.place(e)
 }
 
 // Get returns the item with key and its current state.
 func (q *Queue) Get(key string) (Item, bool) {
-	if e := q.entries[key]; e != nil {
-		return e.Item, true
+	if e := q.index()[key]; e != nil {
+		return *e.Item, true
 	}
 	return Item{}, false
 }
 
 // Len returns the number of items in the queue, due or not.
-func (q *Queue) Len() int { return len(q.entries) }
+func (q *Queue) Len() int { return len(q.index()) }
 
 // Done returns what deck has done in the queue's current study day: the
 // Done passed to NewQueue plus the ratings counted since.

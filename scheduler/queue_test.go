@@ -624,3 +624,55 @@ func TestQueue_UnknownState(t *testing.T) {
 		t.Errorf("Len = %d", q.Len())
 	}
 }
+
+func TestQueue_DuplicateKeys(t *testing.T) {
+	items := []scheduler.Item{
+		item("a", 0, newCard()),
+		item("b", 1, reviewCard(t0.Add(-hour))),
+		item("a", 2, reviewCard(t0.Add(-day))),
+		item("b", 3, newCard()),
+	}
+	tests := []struct {
+		name  string
+		first func(q *scheduler.Queue) // the first call, which finds the duplicates
+	}{
+		{"Len", func(q *scheduler.Queue) { q.Len() }},
+		{"Get", func(q *scheduler.Queue) { q.Get("d/a") }},
+		{"Rated", func(q *scheduler.Queue) { q.Rated("nope", newCard(), newCard()) }},
+		{"new study day", func(q *scheduler.Queue) { q.Counts(t0.Add(day)) }},
+		{"other time zone", func(q *scheduler.Queue) { q.Counts(t0.In(time.FixedZone("X", 3600))) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := scheduler.NewQueue(nil, items, nil, t0)
+			tt.first(q)
+			// The later item of each key counts: a is a review, b is new.
+			if q.Len() != 2 {
+				t.Errorf("Len = %d, want 2", q.Len())
+			}
+			now := t0.Add(day + hour)
+			if got := q.Counts(now); got != (scheduler.Counts{New: 1, Review: 1}) {
+				t.Errorf("Counts = %+v, want one new, one review", got)
+			}
+			if it, _ := q.Get("d/a"); it.Card.State != fsrs.Review || it.Order != 2 {
+				t.Errorf("Get(d/a) = %+v", it)
+			}
+			if got := drain(t, q, now, time.Second, fsrs.Easy, 10); !slices.Equal(got, []string{"a", "b"}) {
+				t.Errorf("shown %q", got)
+			}
+		})
+	}
+}
+
+func TestNewQueue_DoesNotWriteItems(t *testing.T) {
+	items := []scheduler.Item{item("a", 0, newCard()), item("b", 1, reviewCard(t0))}
+	orig := slices.Clone(items)
+	q := scheduler.NewQueue(nil, items, nil, t0)
+	drain(t, q, t0, time.Minute, fsrs.Good, 10)
+	if !slices.Equal(items, orig) {
+		t.Errorf("items changed: %+v", items)
+	}
+	if it, _ := q.Get("d/a"); it.Card.State == fsrs.New {
+		t.Errorf("the queue lost the rating of a: %+v", it.Card)
+	}
+}

@@ -1,0 +1,94 @@
+package scheduler_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
+
+	"github.com/flash-srs/flash/scheduler"
+)
+
+// bigDeck returns n cards of one deck, like a database with a year of
+// history: 20% new, 10% in learning steps, 70% in review of which a seventh
+// are due today.
+func bigDeck(n int) []scheduler.Item {
+	rng := rand.New(rand.NewPCG(42, 42))
+	items := make([]scheduler.Item, n)
+	for i := range items {
+		var c fsrs.Card
+		switch k := rng.IntN(10); {
+		case k < 2:
+			c = fsrs.NewCard()
+		case k < 3:
+			c = learningCard(t0.Add(time.Duration(rng.Int64N(int64(2*hour))) - hour))
+		default:
+			c = reviewCard(t0.Add(time.Duration(rng.Int64N(int64(60*day))) - 10*day))
+		}
+		items[i] = scheduler.Item{Key: fmt.Sprintf("ml-papers/card-%05d", i), Deck: "ml-papers", Order: i, Card: c}
+	}
+	return items
+}
+
+var benchPolicies = map[string]scheduler.Policy{"ml-papers": {DesiredRetention: 0.9, NewPerDay: 10000, ReviewsPerDay: 10000}}
+
+func BenchmarkNewQueue(b *testing.B) {
+	items := bigDeck(10000)
+	b.ReportAllocs()
+	for b.Loop() {
+		scheduler.NewQueue(benchPolicies, items, nil, t0)
+	}
+}
+
+func BenchmarkQueue_Next(b *testing.B) {
+	q := scheduler.NewQueue(benchPolicies, bigDeck(10000), nil, t0)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := q.Next(t0); !ok {
+			b.Fatal("no card")
+		}
+	}
+}
+
+func BenchmarkQueue_Counts(b *testing.B) {
+	q := scheduler.NewQueue(benchPolicies, bigDeck(10000), nil, t0)
+	b.ReportAllocs()
+	for b.Loop() {
+		q.Counts(t0)
+	}
+}
+
+// BenchmarkQueue_Rate is one step of a review: Next, the four button
+// intervals (Preview), Rate and Rated.
+func BenchmarkQueue_Rate(b *testing.B) {
+	items := bigDeck(10000)
+	q := scheduler.NewQueue(benchPolicies, items, nil, t0)
+	now := t0
+	b.ReportAllocs()
+	for b.Loop() {
+		it, ok := q.Next(now)
+		if !ok {
+			b.StopTimer()
+			q = scheduler.NewQueue(benchPolicies, items, nil, t0)
+			now = t0
+			b.StartTimer()
+			continue
+		}
+		s := q.Scheduler(it.Deck)
+		s.Preview(it.Card, now)
+		o := s.Rate(it.Card, now, fsrs.Good)
+		q.Rated(it.Key, it.Card, o.Card)
+		now = now.Add(time.Second)
+	}
+}
+
+func BenchmarkScheduler_Rate(b *testing.B) {
+	s := scheduler.New(scheduler.DefaultPolicy())
+	c := reviewCard(t0)
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Rate(c, t0, fsrs.Good)
+	}
+}
