@@ -42,6 +42,18 @@ func BenchmarkNewQueue(b *testing.B) {
 	}
 }
 
+// BenchmarkNewQueue_FirstRating adds what the first rating costs on top of
+// NewQueue: the key index, built on first use.
+func BenchmarkNewQueue_FirstRating(b *testing.B) {
+	items := bigDeck(10000)
+	b.ReportAllocs()
+	for b.Loop() {
+		q := scheduler.NewQueue(benchPolicies, items, nil, t0)
+		it, _ := q.Next(t0)
+		q.Rated(it.Key, it.Card, learningCard(t0.Add(time.Minute)))
+	}
+}
+
 func BenchmarkQueue_Next(b *testing.B) {
 	q := scheduler.NewQueue(benchPolicies, bigDeck(10000), nil, t0)
 	b.ReportAllocs()
