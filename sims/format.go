@@ -47,9 +47,13 @@ func (r *report) blank() { r.b.WriteByte('\n') }
 
 // para writes words wrapped at textWidth columns, with indent on every
 // line after the first.
-func (r *report) para(indent, text string) {
+func (r *report) para(indent, text string) { r.wrap("", indent, text) }
+
+// wrap is para with lead written before the first line.
+func (r *report) wrap(lead, indent, text string) {
 	words := strings.Fields(text)
-	col := 0
+	r.b.WriteString(lead)
+	col := len([]rune(lead))
 	for i, w := range words {
 		wl := len([]rune(w))
 		switch {

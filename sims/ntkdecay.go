@@ -287,6 +287,9 @@ func analyseDecay(n int, k, r0 []float64, eta float64, times []float64, steps []
 				for i := range r {
 					r[i] -= eta * kr[i]
 				}
+				if step%64 == 0 && !finite(r...) {
+					break // reported below
+				}
 			}
 			if !finite(r...) {
 				return nil, fmt.Errorf("gradient descent overflows by step %d: η·λ_max = %s > 2 makes it diverge; use a smaller eta or fewer steps", want, fmtG(eta*lmax))
