@@ -180,8 +180,10 @@ func (s *Store) Import(d *deck.Deck, src Source, now time.Time, dryRun bool) (Pl
 	var plan Plan
 	var changes []cardChange
 	var deckChanged bool
+	var seen int // last committed transaction the plan was made from
 	err := s.view(func(tx *bolt.Tx) error {
 		var err error
+		seen = tx.ID()
 		plan, changes, deckChanged, err = planImport(tx, d, hashes, src)
 		return err
 	})
@@ -192,11 +194,14 @@ func (s *Store) Import(d *deck.Deck, src Source, now time.Time, dryRun bool) (Pl
 		return plan, nil
 	}
 	err = s.update(func(tx *bolt.Tx) error {
-		// Plan again: another Store in this process may have written since.
-		var err error
-		plan, changes, deckChanged, err = planImport(tx, d, hashes, src)
-		if err != nil {
-			return err
+		if tx.ID() != seen+1 {
+			// Another write came in between (from this process: the
+			// file lock keeps others out); plan again.
+			var err error
+			plan, changes, deckChanged, err = planImport(tx, d, hashes, src)
+			if err != nil {
+				return err
+			}
 		}
 		return applyImport(tx, d, hashes, src, now, changes)
 	})
@@ -285,6 +290,9 @@ func planImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source) (Plan, [
 
 func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now time.Time, changes []cardChange) error {
 	states, content := tx.Bucket(bucketState), tx.Bucket(bucketContent)
+	// bbolt inserts into a sorted slice per page until commit splits it:
+	// keys in order append instead of shifting thousands of entries.
+	slices.SortFunc(changes, func(a, b cardChange) int { return bytes.Compare(a.key, b.key) })
 	for _, ch := range changes {
 		if ch.writeContent {
 			v, err := encodeContent(&d.Cards[ch.i], hashes[ch.i])

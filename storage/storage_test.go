@@ -337,7 +337,7 @@ func TestOpen_Damaged(t *testing.T) {
 		random[i] = byte(rng.UintN(256))
 	}
 	metaBroken := bytes.Clone(valid)
-	metaBroken[pageHeaderSize+20] ^= 0xff        // meta 0 root pgid: checksum fails
+	metaBroken[pageHeaderSize+20] ^= 0xff      // meta 0 root pgid: checksum fails
 	metaBroken[4096+pageHeaderSize+20] ^= 0xff // meta 1
 	foreign := boltFile(t, func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucket([]byte("users"))

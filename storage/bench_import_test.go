@@ -1,0 +1,39 @@
+package storage
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkImport10k imports a 10k-card deck into a new database.
+func BenchmarkImport10k(b *testing.B) {
+	d := bigDeck(10000)
+	for b.Loop() {
+		b.StopTimer()
+		s, err := Open(filepath.Join(b.TempDir(), "flash.db"), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if _, err := s.Import(d, Source{Hash: "x"}, t0, false); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		s.Close()
+		b.StartTimer()
+	}
+}
+
+// BenchmarkImport10kUnchanged re-imports an unchanged 10k-card deck.
+func BenchmarkImport10kUnchanged(b *testing.B) {
+	d := bigDeck(10000)
+	s := openAt(b, filepath.Join(b.TempDir(), "flash.db"))
+	if _, err := s.Import(d, Source{Hash: "x"}, t0, false); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := s.Import(d, Source{Hash: "x"}, t0, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,345 @@
+package storage
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
+)
+
+func reviewsEqual(a, b Review) bool {
+	return a.Seq == b.Seq && a.Deck == b.Deck && a.Card == b.Card && a.At.Equal(b.At) &&
+		a.Rating == b.Rating && cardsEqual(a.Before, b.Before) && cardsEqual(a.After, b.After) &&
+		a.ElapsedDays == b.ElapsedDays && a.ScheduledDays == b.ScheduledDays &&
+		a.Duration == b.Duration && a.Answer == b.Answer && a.Leech == b.Leech
+}
+
+func TestStore_Rate_RoundTrip(t *testing.T) {
+	s := openTest(t)
+	importTest(t, s, testDeck())
+	r1 := rateTest(t, s, "a", t0, fsrs.Good)
+	r2 := rateTest(t, s, "a", t0.Add(10*time.Minute), fsrs.Again)
+	if r1.Seq == 0 || r2.Seq == r1.Seq {
+		t.Errorf("seqs %d, %d; want distinct, non-zero", r1.Seq, r2.Seq)
+	}
+	got := reviewsOf(t, s)
+	if len(got) != 2 || !reviewsEqual(got[0], r1) || !reviewsEqual(got[1], r2) {
+		t.Errorf("log %+v, want %+v, %+v", got, r1, r2)
+	}
+	if a := stateOf(t, s, "ml", "a"); !cardsEqual(a.FSRS, r2.After) {
+		t.Errorf("state %+v, want %+v", a.FSRS, r2.After)
+	}
+	if n, err := s.ReviewCount(); n != 2 || err != nil {
+		t.Errorf("ReviewCount = %d, %v", n, err)
+	}
+}
+
+func TestStore_Rate_Errors(t *testing.T) {
+	tests := []struct {
+		name string
+		r    Review
+		is   error
+		want string
+	}{
+		{"UnknownCard", Review{Deck: "ml", Card: "zz", At: t0, Rating: fsrs.Good}, ErrNotFound, "ml/zz"},
+		{"UnknownDeck", Review{Deck: "xx", Card: "a", At: t0, Rating: fsrs.Good}, ErrNotFound, "xx/a"},
+		{"NoTime", Review{Deck: "ml", Card: "a", Rating: fsrs.Good}, nil, "before 1970"},
+		{"BadRating", Review{Deck: "ml", Card: "a", At: t0, Rating: 5}, nil, "unknown rating 5"},
+		{"BadState", Review{Deck: "ml", Card: "a", At: t0, Rating: fsrs.Good, After: fsrs.Card{State: 7}}, nil, "unknown FSRS state 7"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := openTest(t)
+			importTest(t, s, testDeck())
+			sum, fi := fileSum(t, s.Path()), mustStat(t, s.Path())
+			_, err := s.Rate(tt.r)
+			if err == nil || (tt.is != nil && !errors.Is(err, tt.is)) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err %v, want %v saying %q", err, tt.is, tt.want)
+			}
+			assertUntouched(t, s.Path(), sum, fi)
+		})
+	}
+}
+
+func TestStore_Undo(t *testing.T) {
+	s := openTest(t)
+	importTest(t, s, testDeck())
+	r1 := rateTest(t, s, "a", t0, fsrs.Good)
+	r2 := rateTest(t, s, "a", t0.Add(time.Minute), fsrs.Good)
+	if err := s.Undo(r2); err != nil {
+		t.Fatal(err)
+	}
+	if a := stateOf(t, s, "ml", "a"); !cardsEqual(a.FSRS, r1.After) {
+		t.Errorf("after undo state %+v, want %+v", a.FSRS, r1.After)
+	}
+	if got := reviewsOf(t, s); len(got) != 1 || got[0].Seq != r1.Seq {
+		t.Errorf("log after undo %+v", got)
+	}
+	if n, _ := s.ReviewCount(); n != 1 {
+		t.Errorf("ReviewCount %d, want 1", n)
+	}
+	// Undoing again: the entry is gone; nothing changes.
+	sum := fileSum(t, s.Path())
+	if err := s.Undo(r2); !errors.Is(err, ErrNotFound) {
+		t.Errorf("second Undo: %v, want ErrNotFound", err)
+	}
+	if fileSum(t, s.Path()) != sum {
+		t.Error("failed undo wrote")
+	}
+	// An entry of another card under r1's key is refused.
+	wrong := r1
+	wrong.Card = "b"
+	if err := s.Undo(wrong); err == nil || !strings.Contains(err.Error(), "ml/a") {
+		t.Errorf("Undo with the wrong card: %v", err)
+	}
+	if err := s.Undo(r1); err != nil {
+		t.Fatal(err)
+	}
+	if a := stateOf(t, s, "ml", "a"); !cardsEqual(a.FSRS, fsrs.NewCard()) {
+		t.Errorf("state after undoing all %+v", a.FSRS)
+	}
+}
+
+func TestStore_Rate_Leech(t *testing.T) {
+	s := openTest(t)
+	importTest(t, s, testDeck())
+	before := stateOf(t, s, "ml", "a").FSRS
+	after := before
+	after.Lapses, after.State = 8, fsrs.Relearning
+	r, err := s.Rate(Review{Deck: "ml", Card: "a", At: t0, Rating: fsrs.Again, Before: before, After: after, Leech: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := stateOf(t, s, "ml", "a"); !a.Suspended || !a.Flagged {
+		t.Errorf("leech flags %+v, want suspended and flagged", a.Flags)
+	}
+	if got := reviewsOf(t, s); len(got) != 1 || !got[0].Leech {
+		t.Errorf("log %+v, want a leech entry", got)
+	}
+	if err := s.Undo(r); err != nil {
+		t.Fatal(err)
+	}
+	if a := stateOf(t, s, "ml", "a"); a.Suspended || a.Flagged || !cardsEqual(a.FSRS, before) {
+		t.Errorf("after undo %+v", a)
+	}
+}
+
+func TestStore_DoneSince(t *testing.T) {
+	s := openTest(t)
+	importTest(t, s, testDeck("a", "b", "c", "d"))
+	other := testDeck("a")
+	other.ID = "ml-2"
+	importTest(t, s, other)
+	day := t0.Add(-5 * time.Hour) // the study day began at 04:00
+	f := fsrs.NewFSRS(fsrs.DefaultParam())
+	add := func(deckID, card string, at time.Time, before fsrs.State) {
+		t.Helper()
+		b := fsrs.NewCard()
+		b.State = before
+		if before != fsrs.New {
+			b.Due, b.LastReview, b.Stability, b.Difficulty, b.Reps = at, at.Add(-48*time.Hour), 3, 5, 2
+		}
+		after := f.Next(b, at, fsrs.Good).Card
+		if _, err := s.Rate(Review{Deck: deckID, Card: card, At: at, Rating: fsrs.Good, Before: b, After: after}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("ml", "a", day.Add(-time.Minute), fsrs.New)  // yesterday: not counted
+	add("ml", "d", day.Add(-time.Hour), fsrs.Review) // yesterday
+	add("ml", "a", day, fsrs.New)                    // at since: counted
+	add("ml", "a", day.Add(time.Minute), fsrs.Learning)
+	add("ml", "b", day.Add(2*time.Minute), fsrs.New)
+	add("ml", "b", day.Add(3*time.Minute), fsrs.New) // same card again (after an undo-less re-rate): once
+	add("ml", "c", day.Add(4*time.Minute), fsrs.Review)
+	add("ml", "d", day.Add(5*time.Minute), fsrs.Review)
+	add("ml", "d", day.Add(6*time.Minute), fsrs.Relearning)
+	add("ml-2", "a", day.Add(7*time.Minute), fsrs.New)
+	add("ml-2", "a", day.Add(8*time.Minute), fsrs.Review)
+
+	tests := []struct {
+		deck             string
+		since            time.Time
+		newCards, review int
+	}{
+		{"ml", day, 2, 2},
+		{"ml-2", day, 1, 1},
+		{"", day, 3, 3},
+		{"ml", day.Add(-24 * time.Hour), 2, 3}, // a twice as new: once
+		{"ml", day.Add(time.Hour), 0, 0},
+		{"nope", day, 0, 0},
+	}
+	for _, tt := range tests {
+		n, r, err := s.DoneSince(tt.deck, tt.since)
+		if err != nil || n != tt.newCards || r != tt.review {
+			t.Errorf("DoneSince(%q, %v) = %d, %d, %v; want %d, %d", tt.deck, tt.since, n, r, err, tt.newCards, tt.review)
+		}
+	}
+}
+
+func TestStore_Reviews_Order(t *testing.T) {
+	s := openTest(t)
+	importTest(t, s, testDeck())
+	// Rated out of time order (a clock that went back): the log is by time.
+	offsets := []time.Duration{5, 1, 3, 3, 0, 4}
+	var rs []Review
+	for i, off := range offsets {
+		r := rateTest(t, s, string(rune('a'+i%3)), t0.Add(off*time.Minute), fsrs.Good)
+		rs = append(rs, r)
+	}
+	got := reviewsOf(t, s)
+	if len(got) != len(offsets) {
+		t.Fatalf("%d entries", len(got))
+	}
+	for i := 1; i < len(got); i++ {
+		a, b := got[i-1], got[i]
+		if b.At.Before(a.At) || (b.At.Equal(a.At) && b.Seq < a.Seq) {
+			t.Errorf("entry %d (%v #%d) before entry %d (%v #%d)", i, b.At, b.Seq, i-1, a.At, a.Seq)
+		}
+	}
+	count := func(from, to time.Time) int {
+		n := 0
+		if err := s.Reviews(from, to, func(Review) error { n++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for _, tt := range []struct {
+		from, to time.Time
+		want     int
+	}{
+		{time.Time{}, time.Time{}, 6},
+		{t0.Add(3 * time.Minute), time.Time{}, 4}, // from is inclusive
+		{time.Time{}, t0.Add(3 * time.Minute), 2}, // to is exclusive
+		{t0.Add(3 * time.Minute), t0.Add(4 * time.Minute), 2},
+		{t0.Add(time.Hour), time.Time{}, 0},
+		{time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC), 6},
+	} {
+		if got := count(tt.from, tt.to); got != tt.want {
+			t.Errorf("Reviews(%v, %v): %d entries, want %d", tt.from, tt.to, got, tt.want)
+		}
+	}
+	// fn's error stops the scan and comes back as is.
+	stop := errors.New("stop")
+	n := 0
+	err := s.Reviews(time.Time{}, time.Time{}, func(Review) error { n++; return stop })
+	if err != stop || n != 1 {
+		t.Errorf("Reviews with failing fn: %v after %d calls", err, n)
+	}
+}
+
+func TestStore_Backup(t *testing.T) {
+	s := openTest(t)
+	importTest(t, s, testDeck())
+	rateTest(t, s, "a", t0, fsrs.Good)
+	rateTest(t, s, "b", t0.Add(time.Minute), fsrs.Hard)
+	var buf bytes.Buffer
+	n, err := s.Backup(&buf)
+	if err != nil || n != int64(buf.Len()) {
+		t.Fatalf("Backup = %d, %v (buffer %d)", n, err, buf.Len())
+	}
+	path := filepath.Join(t.TempDir(), "backup.db")
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b := openAt(t, path)
+	want, got := reviewsOf(t, s), reviewsOf(t, b)
+	if len(got) != len(want) {
+		t.Fatalf("backup log has %d entries, want %d", len(got), len(want))
+	}
+	for i := range got {
+		if !reviewsEqual(got[i], want[i]) {
+			t.Errorf("entry %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	st1, _ := s.States("")
+	st2, _ := b.States("")
+	if len(st1) != len(st2) {
+		t.Errorf("states %d vs %d", len(st1), len(st2))
+	}
+}
+
+func TestStore_BulkAppend(t *testing.T) {
+	s := openTest(t)
+	ids := []string{"a", "b", "c"}
+	importTest(t, s, testDeck(ids...))
+	rs := synthReviews(ids, 30)
+	// Out of order in the slice: the log still comes out by time.
+	rs[0], rs[29] = rs[29], rs[0]
+	rs[4].Leech = true // card b
+	if err := s.BulkAppend(rs); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.ReviewCount(); n != 30 {
+		t.Errorf("ReviewCount %d", n)
+	}
+	got := reviewsOf(t, s)
+	seqs := map[uint64]bool{}
+	for i, r := range got {
+		if i > 0 && r.At.Before(got[i-1].At) {
+			t.Errorf("entry %d out of order", i)
+		}
+		seqs[r.Seq] = true
+	}
+	for _, r := range rs {
+		if !seqs[r.Seq] {
+			t.Errorf("Seq %d of %s not in the log", r.Seq, r.Card)
+		}
+	}
+	// Final state: After of each card's latest review.
+	latest := map[string]Review{}
+	for _, r := range rs {
+		if l, ok := latest[r.Card]; !ok || r.At.After(l.At) {
+			latest[r.Card] = r
+		}
+	}
+	for _, id := range ids {
+		st := stateOf(t, s, "ml", id)
+		if !cardsEqual(st.FSRS, latest[id].After) {
+			t.Errorf("%s: %+v, want %+v", id, st.FSRS, latest[id].After)
+		}
+		if leech := id == "b"; st.Suspended != leech || st.Flagged != leech {
+			t.Errorf("%s flags %+v", id, st.Flags)
+		}
+	}
+	// A bad entry writes nothing.
+	sum := fileSum(t, s.Path())
+	bad := synthReviews(ids, 5)
+	bad[3].Card = "zz"
+	if err := s.BulkAppend(bad); !errors.Is(err, ErrNotFound) {
+		t.Errorf("BulkAppend with unknown card: %v", err)
+	}
+	if fileSum(t, s.Path()) != sum {
+		t.Error("failed BulkAppend wrote")
+	}
+}
+
+func TestStore_ReviewsDeckStrings(t *testing.T) {
+	// Interned strings must be right when decks alternate.
+	s := openTest(t)
+	importTest(t, s, testDeck())
+	other := testDeck("a")
+	other.ID = "ml-2"
+	importTest(t, s, other)
+	var want []string
+	for i := range 6 {
+		d := []string{"ml", "ml-2"}[i%2]
+		if _, err := s.Rate(Review{Deck: d, Card: "a", At: t0.Add(time.Duration(i) * time.Minute), Rating: fsrs.Good}); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, d+"/a")
+	}
+	var got []string
+	s.Reviews(time.Time{}, time.Time{}, func(r Review) error {
+		got = append(got, r.Deck+"/"+r.Card)
+		return nil
+	})
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
