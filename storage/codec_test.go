@@ -1,0 +1,234 @@
+package storage
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
+)
+
+var update = flag.Bool("update", false, "rewrite files in testdata")
+
+// sameCard compares every field, floats by their bits (NaN, -0).
+func sameCard(a, b fsrs.Card) bool {
+	return a.Due.Equal(b.Due) && a.LastReview.Equal(b.LastReview) &&
+		a.Due.IsZero() == b.Due.IsZero() && a.LastReview.IsZero() == b.LastReview.IsZero() &&
+		math.Float64bits(a.Stability) == math.Float64bits(b.Stability) &&
+		math.Float64bits(a.Difficulty) == math.Float64bits(b.Difficulty) &&
+		a.ElapsedDays == b.ElapsedDays && a.ScheduledDays == b.ScheduledDays &&
+		a.Reps == b.Reps && a.Lapses == b.Lapses && a.State == b.State
+}
+
+func sameReview(a, b Review) bool {
+	return a.Seq == b.Seq && a.Deck == b.Deck && a.Card == b.Card && a.At.Equal(b.At) &&
+		a.Rating == b.Rating && sameCard(a.Before, b.Before) && sameCard(a.After, b.After) &&
+		a.ElapsedDays == b.ElapsedDays && a.ScheduledDays == b.ScheduledDays &&
+		a.Duration == b.Duration && a.Answer == b.Answer && a.Leech == b.Leech
+}
+
+// codecReviews covers every field with ordinary and extreme values.
+func codecReviews() []Review {
+	f := fsrs.NewFSRS(fsrs.DefaultParam())
+	first := f.Next(fsrs.NewCard(), t0, fsrs.Good).Card
+	second := f.Next(first, t0.Add(72*time.Hour), fsrs.Again).Card
+	far := time.Date(2262, 1, 1, 0, 0, 0, 123, time.UTC)
+	early := time.Date(1700, 1, 1, 0, 0, 0, 0, time.FixedZone("X", 3600))
+	return []Review{
+		{Seq: 1, Deck: "ml", Card: "a", At: t0, Rating: fsrs.Good, Before: fsrs.NewCard(), After: first,
+			ElapsedDays: 0, ScheduledDays: first.ScheduledDays, Duration: 4 * time.Second},
+		{Seq: 2, Deck: "ml", Card: "a", At: t0.Add(72 * time.Hour), Rating: fsrs.Again, Before: first, After: second,
+			ElapsedDays: 3, ScheduledDays: 0, Duration: 1500 * time.Millisecond, Answer: "Θ(n²) — ∂L/∂θ = Kᵀr", Leech: true},
+		{Seq: math.MaxUint64, Deck: strings.Repeat("d", 300), Card: strings.Repeat("c", 1000), At: time.Unix(0, 1),
+			Rating: fsrs.Easy,
+			Before: fsrs.Card{Due: far, LastReview: early, Stability: math.Copysign(0, -1), Difficulty: math.NaN(),
+				ElapsedDays: math.MaxUint64, ScheduledDays: 1 << 40, Reps: math.MaxUint64, Lapses: 255, State: fsrs.Relearning},
+			After: fsrs.Card{Stability: math.Inf(1), Difficulty: math.SmallestNonzeroFloat64, State: fsrs.Learning,
+				Due: time.Unix(0, 0)},
+			ElapsedDays: math.MaxUint64, ScheduledDays: math.MaxUint64, Duration: math.MinInt64, Answer: strings.Repeat("x", 5000)},
+		{Seq: 0, Deck: "", Card: "", At: far, Rating: fsrs.Hard, Duration: math.MaxInt64},
+	}
+}
+
+func TestCodec_ReviewRoundTrip(t *testing.T) {
+	var in interner
+	var prev Review // decoding reuses one Review, as Reviews does
+	for i, r := range codecReviews() {
+		at := r.At.UnixNano()
+		v, err := encodeReview(nil, &r, at)
+		if err != nil {
+			t.Fatalf("%d: %v", i, err)
+		}
+		k := reviewKey(at, r.Seq)
+		if err := decodeReview(&prev, k, v, &in); err != nil {
+			t.Fatalf("%d: decode: %v", i, err)
+		}
+		if !sameReview(prev, r) {
+			t.Errorf("%d: round trip\n got %+v\nwant %+v", i, prev, r)
+		}
+		d, c, st, err := peekReview(v)
+		if err != nil || string(d) != r.Deck || string(c) != r.Card || st != r.Before.State {
+			t.Errorf("%d: peek = %q %q %v %v", i, d, c, st, err)
+		}
+		// Every strict prefix and every extension is refused, not misread.
+		for n := range len(v) {
+			var x Review
+			if err := decodeReview(&x, k, v[:n], &in); err == nil {
+				t.Errorf("%d: prefix of %d bytes decoded", i, n)
+			}
+		}
+		var x Review
+		if err := decodeReview(&x, k, append(bytes.Clone(v), 0), &in); err == nil {
+			t.Errorf("%d: trailing byte accepted", i)
+		}
+	}
+}
+
+func TestCodec_ReviewSize(t *testing.T) {
+	// A typical entry stays small: the 1M-entry log is read by stats.
+	r := codecReviews()[1]
+	r.Answer = ""
+	r.Deck, r.Card = "ml-papers", "ntk-1-realization"
+	v, err := encodeReview(nil, &r, r.At.UnixNano())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v) > 110 {
+		t.Errorf("typical entry takes %d bytes, want <= 110", len(v))
+	}
+}
+
+func TestCodec_StateRoundTrip(t *testing.T) {
+	f := fsrs.NewFSRS(fsrs.DefaultParam())
+	card := f.Next(fsrs.NewCard(), t0, fsrs.Good).Card
+	tests := []CardState{
+		{Question: "q1", Order: 0, FSRS: fsrs.NewCard()},
+		{Question: "ntk-1", Order: 9999, FSRS: card, Retired: true},
+		{Question: "", Order: math.MaxInt32, FSRS: card, Flags: Flags{Suspended: true}},
+		{Question: "q", FSRS: card, Flags: Flags{Flagged: true, BuriedUntil: t0.Add(19 * time.Hour)}},
+		{Question: "ü", FSRS: fsrs.Card{State: fsrs.Relearning, Lapses: 8, Stability: 0.1}, Retired: true,
+			Flags: Flags{Suspended: true, Flagged: true, BuriedUntil: time.Unix(0, 1)}},
+	}
+	for i, cs := range tests {
+		v, err := encodeState(&cs)
+		if err != nil {
+			t.Fatalf("%d: %v", i, err)
+		}
+		var got CardState
+		if err := decodeState(&got, v, &interner{}); err != nil {
+			t.Fatalf("%d: %v", i, err)
+		}
+		if got.Question != cs.Question || got.Order != cs.Order || got.Retired != cs.Retired ||
+			got.Suspended != cs.Suspended || got.Flagged != cs.Flagged ||
+			!got.BuriedUntil.Equal(cs.BuriedUntil) || got.BuriedUntil.IsZero() != cs.BuriedUntil.IsZero() ||
+			!sameCard(got.FSRS, cs.FSRS) {
+			t.Errorf("%d: got %+v, want %+v", i, got, cs)
+		}
+		for n := range len(v) {
+			if err := decodeState(&got, v[:n], nil); err == nil {
+				t.Errorf("%d: prefix of %d bytes decoded", i, n)
+			}
+		}
+	}
+	bad := CardState{Flags: Flags{BuriedUntil: time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)}}
+	if _, err := encodeState(&bad); err == nil {
+		t.Error("time after 2262 encoded")
+	}
+}
+
+func TestCodec_KeysSortByTime(t *testing.T) {
+	times := []time.Time{time.Unix(0, 0), t0, t0.Add(time.Nanosecond), t0.Add(time.Hour), time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)}
+	for i := 1; i < len(times); i++ {
+		a := reviewKey(times[i-1].UnixNano(), math.MaxUint64)
+		b := reviewKey(times[i].UnixNano(), 0)
+		if bytes.Compare(a, b) >= 0 {
+			t.Errorf("key of %v sorts after key of %v", times[i-1], times[i])
+		}
+		if bytes.Compare(timeKey(times[i]), b) > 0 {
+			t.Errorf("timeKey(%v) after the first key at that time", times[i])
+		}
+	}
+}
+
+// fuzzSeeds are log keys and values for FuzzDecodeReview: valid entries,
+// cut ones, and ones with a bad version, flags or rating.
+func fuzzSeeds(t testing.TB) [][2][]byte {
+	var out [][2][]byte
+	for _, r := range codecReviews() {
+		at := r.At.UnixNano()
+		v, err := encodeReview(nil, &r, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := reviewKey(at, r.Seq)
+		out = append(out, [2][]byte{k, v}, [2][]byte{k, v[:len(v)/2]})
+		for _, i := range []int{0, 1, 2} {
+			bad := bytes.Clone(v)
+			bad[i] = 0xff
+			out = append(out, [2][]byte{k, bad})
+		}
+	}
+	out = append(out, [2][]byte{nil, nil}, [2][]byte{make([]byte, 16), {1, 0, 3, 0x80}})
+	return out
+}
+
+func FuzzDecodeReview(f *testing.F) {
+	for _, s := range fuzzSeeds(f) {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, k, v []byte) {
+		var r Review
+		var in interner
+		if err := decodeReview(&r, k, v, &in); err != nil {
+			return
+		}
+		// What decodes encodes again to the same review.
+		at := int64(0)
+		if len(k) == 16 {
+			at = r.At.UnixNano()
+		}
+		v2, err := encodeReview(nil, &r, at)
+		if err != nil {
+			t.Fatalf("re-encode %+v: %v", r, err)
+		}
+		var r2 Review
+		if err := decodeReview(&r2, k, v2, &in); err != nil {
+			t.Fatalf("decode re-encoded: %v", err)
+		}
+		if !sameReview(r, r2) {
+			t.Fatalf("re-encoded differs:\n%+v\n%+v", r, r2)
+		}
+		peekReview(v)
+	})
+}
+
+// TestFuzzCorpus keeps testdata/fuzz/FuzzDecodeReview in step with the
+// seeds; run with -update to rewrite it.
+func TestFuzzCorpus(t *testing.T) {
+	dir := filepath.Join("testdata", "fuzz", "FuzzDecodeReview")
+	seeds := fuzzSeeds(t)
+	if *update {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for i, s := range seeds {
+			body := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n[]byte(%q)\n", s[0], s[1])
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("seed-%02d", i)), []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatalf("%v (run go test -run TestFuzzCorpus -update)", err)
+	}
+	if len(es) < len(seeds) {
+		t.Errorf("%s holds %d files, want at least %d (run with -update)", dir, len(es), len(seeds))
+	}
+}
