@@ -257,26 +257,37 @@ type decay struct {
 // row-major kernel k (not modified). eta 0 means 1/λ_max.
 func analyseDecay(n int, k, r0 []float64, eta float64, times []float64, steps []int) (*decay, error) {
 	t := newTridiag(n, append([]float64(nil), k...))
-	vals, ok := t.values()
-	if !ok {
-		return nil, errors.New("K: eigenvalue iteration did not converge")
-	}
-	if err := checkPSD(vals); err != nil {
-		return nil, err
-	}
-	lmax := vals[n-1]
-	if eta == 0 {
-		if lmax <= zeroTol(vals) || lmax == 0 {
-			return nil, errors.New("eta: cannot pick 1/λ_max because K has no positive eigenvalue; give eta")
-		}
-		eta = 1 / lmax
-	}
-	// Gradient descent by iterating r ← r − ηKr, recording requested steps.
 	uniq := append([]int(nil), steps...)
 	sort.Ints(uniq)
 	uniq = dedupInts(uniq)
+	var lmax float64
+	// pickEta checks the spectrum and sets η = 1/λ_max when asked to.
+	pickEta := func(vals []float64) error {
+		if err := checkPSD(vals); err != nil {
+			return err
+		}
+		lmax = vals[n-1]
+		if eta == 0 {
+			if lmax <= zeroTol(vals) || lmax == 0 {
+				return errors.New("eta: cannot pick 1/λ_max because K has no positive eigenvalue; give eta")
+			}
+			eta = 1 / lmax
+		}
+		return nil
+	}
 	iterated := map[int][]float64{}
 	if len(uniq) > 0 {
+		// The iteration needs η (and a PSD check) first: eigenvalues
+		// alone cost O(n²) once T is known.
+		vals, ok := t.values()
+		if !ok {
+			return nil, errors.New("K: eigenvalue iteration did not converge")
+		}
+		if err := pickEta(vals); err != nil {
+			return nil, err
+		}
+		// Gradient descent by iterating r ← r − ηKr, recording the
+		// requested steps.
 		kk := blas64.Symmetric{Uplo: blas.Upper, N: n, Data: k, Stride: n}
 		r := append([]float64(nil), r0...)
 		kr := make([]float64, n)
@@ -304,6 +315,11 @@ func analyseDecay(n int, k, r0 []float64, eta float64, times []float64, steps []
 	vals, coords, ok := t.project(vs)
 	if !ok {
 		return nil, errors.New("K: eigenvalue iteration did not converge")
+	}
+	if len(uniq) == 0 {
+		if err := pickEta(vals); err != nil {
+			return nil, err
+		}
 	}
 	d := &decay{eta: eta, vals: vals, c0: coords[0]}
 	var n2 float64
