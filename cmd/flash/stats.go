@@ -1,0 +1,218 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/storage"
+)
+
+// statsListMax is how many suspended or flagged cards the text lists; the
+// JSON lists them all.
+const statsListMax = 20
+
+// examHour is the local time of day --at DATE means: a morning exam.
+const examHour = 9
+
+func cmdStats(args []string, e *env) error {
+	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
+	deckID := fs.String("deck", "", "only this deck")
+	atFlag := fs.String("at", "", "readiness at this date (YYYY-MM-DD, local), e.g. the exam")
+	asJSON := fs.Bool("json", false, "print the figures as JSON")
+	plotFile := fs.String("plot", "", "also write the charts to this PNG file")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("stats: unexpected argument %q", pos[0])
+	}
+	now := e.now()
+	at, err := parseAt(*atFlag, now)
+	if err != nil {
+		return err
+	}
+	s, err := loadStats(e, *deckID, now, at)
+	if err != nil {
+		return err
+	}
+	if *plotFile != "" {
+		if err := writePlot(*plotFile, s); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(s)
+	}
+	color := isTerminal(e.stdout) && e.getenv("NO_COLOR") == ""
+	_, err = e.stdout.Write(renderStats(s, color))
+	return err
+}
+
+// parseAt reads --at: a local date (readiness at examHour that day) or an
+// RFC 3339 time. A moment before now is refused: readiness is a forecast
+// from the memory state of today. Today's date with examHour already past
+// means now.
+func parseAt(v string, now time.Time) (time.Time, error) {
+	if v == "" {
+		return now, nil
+	}
+	var at time.Time
+	if d, err := time.ParseInLocation(time.DateOnly, v, now.Location()); err == nil {
+		at = time.Date(d.Year(), d.Month(), d.Day(), examHour, 0, 0, 0, now.Location())
+		if y, m, dd := now.Date(); d.Equal(time.Date(y, m, dd, 0, 0, 0, 0, now.Location())) && at.Before(now) {
+			return now, nil
+		}
+	} else if t, err := time.Parse(time.RFC3339, v); err == nil {
+		at = t.In(now.Location())
+	} else {
+		return time.Time{}, usagef("stats: --at %q: want a date YYYY-MM-DD (or an RFC 3339 time)", v)
+	}
+	if at.Before(now) {
+		return time.Time{}, usagef("stats: --at %s is in the past; readiness is forecast from today on", v)
+	}
+	return at, nil
+}
+
+// loadStats opens the database read-only and computes every figure. A
+// database that does not exist yet or holds no deck (or an outdated copy of
+// the built-in deck) is first opened read-write once to import the built-in
+// deck, as review does.
+func loadStats(e *env, deckID string, now, at time.Time) (*Stats, error) {
+	path, err := e.dbPath()
+	if err != nil {
+		return nil, err
+	}
+	st, decks, err := openStatsStore(path, now, e)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+
+	var sel []storage.DeckInfo
+	for _, d := range decks {
+		if deckID == "" || d.ID == deckID {
+			sel = append(sel, d)
+		}
+	}
+	if len(sel) == 0 {
+		var known []string
+		for _, d := range decks {
+			known = append(known, d.ID)
+		}
+		slices.Sort(known)
+		return nil, fmt.Errorf("%w %q (decks: %s)", errNoDeck, deckID, strings.Join(known, ", "))
+	}
+	// The read-only open holds a shared lock: no writer can change the file
+	// until Close, so these separate read transactions see one state.
+	cards, err := st.States(deckID)
+	if err != nil {
+		return nil, err
+	}
+	s := computeStats(sel, cards, deckID, now, at)
+	acc := newLogStats(now, deckID)
+	err = st.Reviews(time.Time{}, time.Time{}, func(r storage.Review) error {
+		acc.add(&r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	acc.fill(&s)
+	for _, c := range cards {
+		if c.Retired || !(c.Suspended || c.Flagged) {
+			continue
+		}
+		content, err := st.Content(c.Deck, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		ref := CardRef{ID: c.Key(), Front: firstLine(content.Front)}
+		if c.Suspended {
+			s.Suspended = append(s.Suspended, ref)
+		}
+		if c.Flagged {
+			s.Flagged = append(s.Flagged, ref)
+		}
+	}
+	return &s, nil
+}
+
+// openStatsStore returns the store opened read-only (MAP_POPULATE: the whole
+// log is read anyway) with its decks, importing the built-in deck first
+// when needed.
+func openStatsStore(path string, now time.Time, e *env) (*storage.Store, []storage.DeckInfo, error) {
+	ro := storage.Options{ReadOnly: true, Populate: true}
+	st, err := storage.Open(path, ro)
+	var decks []storage.DeckInfo
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, nil, err
+	default:
+		decks, err = st.Decks()
+		if err != nil {
+			st.Close()
+			return nil, nil, err
+		}
+		if !needBuiltin(decks) {
+			return st, decks, nil
+		}
+		if err := st.Close(); err != nil {
+			return nil, nil, err
+		}
+	}
+	rw, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	_, err = ensureDeck(rw, now, e.stderr)
+	if cerr := rw.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if st, err = storage.Open(path, ro); err != nil {
+		return nil, nil, err
+	}
+	if decks, err = st.Decks(); err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, decks, nil
+}
+
+// needBuiltin reports whether ensureDeck would write: no deck at all, or a
+// stored built-in deck that the binary's own differs from.
+func needBuiltin(decks []storage.DeckInfo) bool {
+	if len(decks) == 0 {
+		return true
+	}
+	id, hash := deck.Builtin().ID, hashBytes(deck.BuiltinSource())
+	for _, d := range decks {
+		if d.ID == id && d.Builtin && d.SourceHash != hash {
+			return true
+		}
+	}
+	return false
+}
+
+// firstLine returns the first non-empty line of s, trimmed.
+func firstLine(s string) string {
+	for line := range strings.SplitSeq(s, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			return line
+		}
+	}
+	return ""
+}

@@ -1,0 +1,574 @@
+package main
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/scheduler"
+	"github.com/flash-srs/flash/storage"
+	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
+)
+
+// The figures of `flash stats`. Everything here is computed from plain
+// inputs (decks, card states, the review log, a now) so that it can be
+// tested without a database. The JSON names are part of flash's interface
+// (README, "flash stats --json"): only add fields, never rename them.
+
+// statsDays is the length of the forecast and of the history.
+const statsDays = 30
+
+// weakestPerQuestion is how many of a question's weakest cards are listed.
+const weakestPerQuestion = 3
+
+// Stats is everything `flash stats` reports. Rates are in 0..1 and are 0
+// when the count they are taken over is 0; no field is ever NaN.
+type Stats struct {
+	GeneratedAt time.Time   `json:"generated_at"`
+	Deck        string      `json:"deck"` // --deck, "" for all decks
+	Decks       []DeckStats `json:"decks"`
+	Readiness   Readiness   `json:"readiness"`
+	Cards       CardCounts  `json:"cards"`
+	Suspended   []CardRef   `json:"suspended"`
+	Flagged     []CardRef   `json:"flagged"`
+	Forecast    []DayCount  `json:"forecast"`
+	History     []DayCount  `json:"history"`
+	Retention   Retention   `json:"retention"`
+	Calibration []CalBin    `json:"calibration"`
+	Memory      Memory      `json:"memory"`
+	Time        TimeSpent   `json:"time"`
+}
+
+// DeckStats names a deck the figures cover.
+type DeckStats struct {
+	ID               string  `json:"id"`
+	Title            string  `json:"title"`
+	DesiredRetention float64 `json:"desired_retention"`
+	Cards            int     `json:"cards"` // not retired
+}
+
+// Readiness is the mean predicted recall of the exam's cards at a time.
+type Readiness struct {
+	At     time.Time       `json:"at"`
+	Mean   float64         `json:"mean"`
+	Cards  int             `json:"cards"`
+	New    int             `json:"new"`
+	Papers []PaperReadines `json:"papers"`
+}
+
+// PaperReadines is the readiness of one paper and of its questions.
+type PaperReadines struct {
+	Deck      string              `json:"deck"`
+	Paper     string              `json:"paper"`
+	Mean      float64             `json:"mean"`
+	Cards     int                 `json:"cards"`
+	New       int                 `json:"new"`
+	Questions []QuestionReadiness `json:"questions"`
+}
+
+// QuestionReadiness is the readiness of one exam question.
+type QuestionReadiness struct {
+	ID      string       `json:"id"`
+	Text    string       `json:"text"`
+	Mean    float64      `json:"mean"`
+	Cards   int          `json:"cards"`
+	New     int          `json:"new"`
+	Weakest []CardRecall `json:"weakest"`
+}
+
+// CardRecall is one card's predicted recall.
+type CardRecall struct {
+	ID     string  `json:"id"` // "deck/card"
+	State  string  `json:"state"`
+	Recall float64 `json:"recall"`
+}
+
+// CardCounts counts cards by FSRS state and by when they are due. Retired
+// cards count only in Retired; suspended ones count in their state but are
+// never due.
+type CardCounts struct {
+	Total       int `json:"total"` // not retired
+	New         int `json:"new"`
+	Learning    int `json:"learning"`
+	Review      int `json:"review"`
+	Relearning  int `json:"relearning"`
+	Retired     int `json:"retired"`
+	Suspended   int `json:"suspended"`
+	Flagged     int `json:"flagged"`
+	DueNow      int `json:"due_now"`
+	DueToday    int `json:"due_today"`
+	DueTomorrow int `json:"due_tomorrow"`
+}
+
+// CardRef names a card and the first line of its front.
+type CardRef struct {
+	ID    string `json:"id"` // "deck/card"
+	Front string `json:"front"`
+}
+
+// DayCount is a number of reviews on one study day.
+type DayCount struct {
+	Date    string `json:"date"` // YYYY-MM-DD of the study day (it starts 04:00 local)
+	Reviews int    `json:"reviews"`
+}
+
+// Retention is the true retention: the share of reviews of cards in the
+// review state that were not rated Again.
+type Retention struct {
+	Desired    float64    `json:"desired"`
+	Last7Days  RecallRate `json:"last_7_days"`
+	Last30Days RecallRate `json:"last_30_days"`
+	AllTime    RecallRate `json:"all_time"`
+}
+
+// RecallRate is Recalled of Reviews.
+type RecallRate struct {
+	Reviews  int     `json:"reviews"`
+	Recalled int     `json:"recalled"`
+	Rate     float64 `json:"rate"`
+}
+
+// CalBin groups the reviews of review-state cards whose predicted recall
+// was in [From, To) (the last bin includes 1).
+type CalBin struct {
+	From      float64 `json:"from"`
+	To        float64 `json:"to"`
+	Reviews   int     `json:"reviews"`
+	Predicted float64 `json:"predicted"` // mean predicted recall
+	Recalled  float64 `json:"recalled"`  // share not rated Again
+}
+
+// Memory is the mean FSRS memory state of the cards that have one.
+type Memory struct {
+	Cards          int     `json:"cards"`
+	MeanStability  float64 `json:"mean_stability_days"`
+	MeanDifficulty float64 `json:"mean_difficulty"`
+}
+
+// TimeSpent is the answer time summed over reviews, in seconds.
+type TimeSpent struct {
+	TodaySeconds      float64 `json:"today_seconds"`
+	Last7DaysSeconds  float64 `json:"last_7_days_seconds"`
+	Last30DaysSeconds float64 `json:"last_30_days_seconds"`
+	AllTimeSeconds    float64 `json:"all_time_seconds"`
+	Reviews           int     `json:"reviews"` // all time
+}
+
+// calEdges are the calibration bins' bounds. Most reviews are predicted
+// near the desired retention, so the bins are finer there.
+var calEdges = [...]float64{0, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1}
+
+// FSRS-5's forgetting curve R(t, S) = (1 + factor·t/S)^decay with go-fsrs's
+// default parameters, the ones package scheduler uses.
+var (
+	fsrsDecay  = fsrs.DefaultParam().Decay
+	fsrsFactor = fsrs.DefaultParam().Factor
+)
+
+// forgettingCurve returns the probability of recall elapsed days after the
+// last review of a card with the given stability, as go-fsrs's
+// GetRetrievability computes it, clamped into 0..1. It is 1 for elapsed <= 0
+// and 0 for a stability that is not positive. With FSRS-5's decay of -0.5
+// it takes a square root instead of math.Pow: the calibration computes it
+// once per review in the log.
+func forgettingCurve(elapsed, stability float64) float64 {
+	if !(stability > 0) {
+		return 0
+	}
+	if !(elapsed > 0) {
+		return 1
+	}
+	x := 1 + fsrsFactor*elapsed/stability
+	var r float64
+	if fsrsDecay == -0.5 {
+		r = 1 / math.Sqrt(x)
+	} else {
+		r = math.Pow(x, fsrsDecay)
+	}
+	if !(r >= 0) { // NaN
+		return 0
+	}
+	return min(r, 1)
+}
+
+// recallAt returns the predicted recall of c at t: 0 for a new card.
+func recallAt(c fsrs.Card, t time.Time) float64 {
+	if c.State == fsrs.New {
+		return 0
+	}
+	return forgettingCurve(t.Sub(c.LastReview).Hours()/24, c.Stability)
+}
+
+// stateName is the lower-case name of an FSRS state, as in the JSON.
+func stateName(s fsrs.State) string {
+	switch s {
+	case fsrs.New:
+		return "new"
+	case fsrs.Learning:
+		return "learning"
+	case fsrs.Review:
+		return "review"
+	case fsrs.Relearning:
+		return "relearning"
+	}
+	return "unknown"
+}
+
+// ratio returns a/b, or 0 when b is 0.
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+// desiredRetention returns a deck's desired retention as the scheduler
+// uses it (clamped, defaulted).
+func desiredRetention(d storage.DeckInfo) float64 {
+	return scheduler.New(scheduler.Policy{DesiredRetention: d.Options.DesiredRetention}).Policy().DesiredRetention
+}
+
+// computeReadiness returns the mean predicted recall at t of every
+// question's cards, grouped by deck and paper in deck order. New cards
+// count as 0; retired cards are left out.
+func computeReadiness(decks []storage.DeckInfo, cards []storage.CardState, at time.Time) Readiness {
+	type qkey struct{ deck, q string }
+	byQ := map[qkey][]CardRecall{}
+	for _, c := range cards {
+		if c.Retired {
+			continue
+		}
+		k := qkey{c.Deck, c.Question}
+		byQ[k] = append(byQ[k], CardRecall{ID: c.Key(), State: stateName(c.FSRS.State), Recall: recallAt(c.FSRS, at)})
+	}
+	rd := Readiness{At: at, Papers: []PaperReadines{}}
+	var sum float64
+	for _, d := range decks {
+		qs := d.Questions
+		// Cards whose question the deck does not list (not expected) get
+		// a question of their own at the end.
+		known := map[string]bool{}
+		for _, q := range qs {
+			known[q.ID] = true
+		}
+		var extra []string
+		for k := range byQ {
+			if k.deck == d.ID && !known[k.q] {
+				extra = append(extra, k.q)
+			}
+		}
+		slices.Sort(extra)
+		for _, id := range extra {
+			qs = append(slices.Clip(qs), deck.Question{ID: id})
+		}
+		paperIdx := map[string]int{}
+		first := len(rd.Papers)
+		for _, q := range qs {
+			cs := byQ[qkey{d.ID, q.ID}]
+			qr := QuestionReadiness{ID: q.ID, Text: q.Text, Cards: len(cs), Weakest: []CardRecall{}}
+			var qsum float64
+			for _, c := range cs {
+				qsum += c.Recall
+				if c.State == "new" {
+					qr.New++
+				}
+			}
+			qr.Mean = ratio(qsum, float64(len(cs)))
+			slices.SortStableFunc(cs, func(a, b CardRecall) int {
+				switch {
+				case a.Recall < b.Recall:
+					return -1
+				case a.Recall > b.Recall:
+					return 1
+				}
+				return strings.Compare(a.ID, b.ID)
+			})
+			qr.Weakest = append(qr.Weakest, cs[:min(len(cs), weakestPerQuestion)]...)
+
+			i, ok := paperIdx[q.Paper]
+			if !ok {
+				i = len(rd.Papers)
+				paperIdx[q.Paper] = i
+				rd.Papers = append(rd.Papers, PaperReadines{Deck: d.ID, Paper: q.Paper})
+			}
+			p := &rd.Papers[i]
+			p.Questions = append(p.Questions, qr)
+			p.Mean += qsum // a sum until the loop below
+			p.Cards += qr.Cards
+			p.New += qr.New
+			sum += qsum
+			rd.Cards += qr.Cards
+			rd.New += qr.New
+		}
+		for i := first; i < len(rd.Papers); i++ {
+			p := &rd.Papers[i]
+			p.Mean = ratio(p.Mean, float64(p.Cards))
+		}
+	}
+	rd.Mean = ratio(sum, float64(rd.Cards))
+	return rd
+}
+
+// dueAt returns when a card can next be studied: its due time, or the end
+// of its burial when that is later.
+func dueAt(c storage.CardState) time.Time {
+	if c.BuriedUntil.After(c.FSRS.Due) {
+		return c.BuriedUntil
+	}
+	return c.FSRS.Due
+}
+
+// studyDays returns the starts of n+1 consecutive study days, the first
+// being offset days from the study day holding now (offset may be
+// negative); the last is the end of the n-th day.
+func studyDays(now time.Time, offset, n int) []time.Time {
+	day := scheduler.StudyDay(now)
+	b := make([]time.Time, n+1)
+	for i := range b {
+		b[i] = day.AddDate(0, 0, offset+i)
+	}
+	return b
+}
+
+// computeCards counts cards by state and due time and returns the
+// forecast: the cards that fall due on each of the statsDays study days from
+// today, each card counted once at its next due time (overdue cards count
+// today). New, retired and suspended cards are never due; a buried card is
+// due when its burial ends.
+func computeCards(cards []storage.CardState, now time.Time) (CardCounts, []DayCount) {
+	var n CardCounts
+	b := studyDays(now, 0, statsDays)
+	forecast := make([]DayCount, statsDays)
+	for i := range forecast {
+		forecast[i].Date = b[i].Format(time.DateOnly)
+	}
+	for _, c := range cards {
+		if c.Retired {
+			n.Retired++
+			continue
+		}
+		n.Total++
+		switch c.FSRS.State {
+		case fsrs.New:
+			n.New++
+		case fsrs.Learning:
+			n.Learning++
+		case fsrs.Review:
+			n.Review++
+		case fsrs.Relearning:
+			n.Relearning++
+		}
+		if c.Flagged {
+			n.Flagged++
+		}
+		if c.Suspended {
+			n.Suspended++
+			continue
+		}
+		if c.FSRS.State == fsrs.New {
+			continue
+		}
+		due := dueAt(c)
+		if !due.After(now) {
+			n.DueNow++
+		}
+		switch {
+		case due.Before(b[1]):
+			n.DueToday++
+		case due.Before(b[2]):
+			n.DueTomorrow++
+		}
+		if due.Before(b[statsDays]) {
+			i := 0
+			for i+1 < statsDays && !due.Before(b[i+1]) {
+				i++
+			}
+			forecast[i].Reviews++
+		}
+	}
+	return n, forecast
+}
+
+// computeMemory averages stability and difficulty over the cards that are
+// not retired and not new.
+func computeMemory(cards []storage.CardState) Memory {
+	var m Memory
+	var s, d float64
+	for _, c := range cards {
+		if c.Retired || c.FSRS.State == fsrs.New {
+			continue
+		}
+		m.Cards++
+		s += c.FSRS.Stability
+		d += c.FSRS.Difficulty
+	}
+	m.MeanStability = ratio(s, float64(m.Cards))
+	m.MeanDifficulty = ratio(d, float64(m.Cards))
+	return m
+}
+
+// logStats accumulates the figures taken from the review log in one pass:
+// history, retention, calibration and time spent. Its add method does not
+// allocate, and it needs the log in no particular order.
+type logStats struct {
+	deck string // only this deck's reviews; "" for all
+
+	// bounds are the UnixNano starts of the statsDays study days up to
+	// today, then the start of tomorrow.
+	bounds [statsDays + 1]int64
+	hint   int // the bucket of the previous review: the log is in time order
+	dates  [statsDays]string
+
+	days [statsDays]int
+	ret  [3]RecallRate // 7 days, 30 days, all time
+	cal  [len(calEdges) - 1]struct {
+		n, recalled int
+		sum         float64
+	}
+	spent   [4]time.Duration // today, 7, 30 days, all time
+	reviews int
+}
+
+func newLogStats(now time.Time, deckID string) *logStats {
+	a := &logStats{deck: deckID}
+	for i, t := range studyDays(now, 1-statsDays, statsDays) {
+		a.bounds[i] = t.UnixNano()
+		if i < statsDays {
+			a.dates[i] = t.Format(time.DateOnly)
+		}
+	}
+	a.hint = statsDays - 1
+	return a
+}
+
+// bucket returns the history day holding t (UnixNano), or -1 when t is
+// before the first day or after today.
+func (a *logStats) bucket(t int64) int {
+	if t < a.bounds[0] || t >= a.bounds[statsDays] {
+		return -1
+	}
+	i := a.hint
+	for t < a.bounds[i] {
+		i--
+	}
+	for t >= a.bounds[i+1] {
+		i++
+	}
+	a.hint = i
+	return i
+}
+
+// add counts one review.
+func (a *logStats) add(r *storage.Review) {
+	if a.deck != "" && r.Deck != a.deck {
+		return
+	}
+	at := r.At.UnixNano()
+	day := a.bucket(at)
+	a.reviews++
+	a.spent[3] += r.Duration
+	if day >= 0 {
+		a.days[day]++
+		a.spent[2] += r.Duration
+		if day >= statsDays-7 {
+			a.spent[1] += r.Duration
+		}
+		if day == statsDays-1 {
+			a.spent[0] += r.Duration
+		}
+	}
+	if r.Before.State != fsrs.Review {
+		return
+	}
+	ok := r.Rating != fsrs.Again
+	a.ret[2].add(ok)
+	if day >= 0 {
+		a.ret[1].add(ok)
+		if day >= statsDays-7 {
+			a.ret[0].add(ok)
+		}
+	}
+	// The recall FSRS predicted for this review.
+	p := forgettingCurve(float64(at-r.Before.LastReview.UnixNano())/float64(24*time.Hour), r.Before.Stability)
+	i := 0
+	for i+1 < len(a.cal) && p >= calEdges[i+1] {
+		i++
+	}
+	b := &a.cal[i]
+	b.n++
+	b.sum += p
+	if ok {
+		b.recalled++
+	}
+}
+
+func (r *RecallRate) add(ok bool) {
+	r.Reviews++
+	if ok {
+		r.Recalled++
+	}
+}
+
+func (r RecallRate) done() RecallRate {
+	r.Rate = ratio(float64(r.Recalled), float64(r.Reviews))
+	return r
+}
+
+// fill writes the log's figures into s.
+func (a *logStats) fill(s *Stats) {
+	s.History = make([]DayCount, statsDays)
+	for i := range s.History {
+		s.History[i] = DayCount{Date: a.dates[i], Reviews: a.days[i]}
+	}
+	s.Retention.Last7Days = a.ret[0].done()
+	s.Retention.Last30Days = a.ret[1].done()
+	s.Retention.AllTime = a.ret[2].done()
+	s.Calibration = make([]CalBin, len(a.cal))
+	for i, b := range a.cal {
+		s.Calibration[i] = CalBin{
+			From:      calEdges[i],
+			To:        calEdges[i+1],
+			Reviews:   b.n,
+			Predicted: ratio(b.sum, float64(b.n)),
+			Recalled:  ratio(float64(b.recalled), float64(b.n)),
+		}
+	}
+	s.Time = TimeSpent{
+		TodaySeconds:      a.spent[0].Seconds(),
+		Last7DaysSeconds:  a.spent[1].Seconds(),
+		Last30DaysSeconds: a.spent[2].Seconds(),
+		AllTimeSeconds:    a.spent[3].Seconds(),
+		Reviews:           a.reviews,
+	}
+}
+
+// computeStats puts together the figures that come from the decks and the
+// card states; the log's figures are added by logStats.fill. decks are the
+// selected decks and cards their cards.
+func computeStats(decks []storage.DeckInfo, cards []storage.CardState, deckID string, now, at time.Time) Stats {
+	s := Stats{GeneratedAt: now, Deck: deckID, Decks: []DeckStats{}, Suspended: []CardRef{}, Flagged: []CardRef{}}
+	perDeck := map[string]int{}
+	for _, c := range cards {
+		if !c.Retired {
+			perDeck[c.Deck]++
+		}
+	}
+	var dr float64
+	for _, d := range decks {
+		r := desiredRetention(d)
+		dr += r
+		s.Decks = append(s.Decks, DeckStats{ID: d.ID, Title: d.Title, DesiredRetention: r, Cards: perDeck[d.ID]})
+	}
+	// Decks nearly always share one desired retention; when they do not,
+	// the mean over decks is shown.
+	s.Retention.Desired = ratio(dr, float64(len(decks)))
+	if len(decks) == 0 {
+		s.Retention.Desired = scheduler.DefaultPolicy().DesiredRetention
+	}
+	s.Readiness = computeReadiness(decks, cards, at)
+	s.Cards, s.Forecast = computeCards(cards, now)
+	s.Memory = computeMemory(cards)
+	return s
+}

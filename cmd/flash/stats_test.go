@@ -1,0 +1,624 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/storage"
+	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
+	"github.com/rivo/uniseg"
+	"gonum.org/v1/gonum/floats/scalar"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// statsJSON runs flash stats --json and decodes it.
+func statsJSON(t *testing.T, db string, now time.Time, args ...string) *Stats {
+	t.Helper()
+	r := runCmd(t, cmdStats, db, now, append([]string{"--json"}, args...)...)
+	if r.code != 0 {
+		t.Fatalf("stats: exit %d: %s", r.code, r.stderr)
+	}
+	var s Stats
+	if err := json.Unmarshal([]byte(r.stdout), &s); err != nil {
+		t.Fatalf("decode: %v\n%s", err, r.stdout)
+	}
+	return &s
+}
+
+func near(a, b float64) bool { return scalar.EqualWithinAbsOrRel(a, b, 1e-12, 1e-12) }
+
+func TestForgettingCurve_MatchesGoFSRS(t *testing.T) {
+	f := fsrs.NewFSRS(fsrs.DefaultParam())
+	last := time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC)
+	for _, s := range []float64{0.1, 0.4, 2.3, 15.7, 100, 3000} {
+		for _, d := range []time.Duration{time.Minute, 6 * time.Hour, 24 * time.Hour, 10 * 24 * time.Hour, 400 * 24 * time.Hour} {
+			c := fsrs.Card{State: fsrs.Review, Stability: s, LastReview: last}
+			want := f.GetRetrievability(c, last.Add(d))
+			if got := recallAt(c, last.Add(d)); !near(got, want) {
+				t.Errorf("S=%v t=%v: got %v, go-fsrs %v", s, d, got, want)
+			}
+		}
+	}
+	// The edges: new cards, no stability, a clock before the last review.
+	for _, tt := range []struct {
+		name string
+		c    fsrs.Card
+		at   time.Time
+		want float64
+	}{
+		{"new", fsrs.Card{State: fsrs.New}, last, 0},
+		{"no stability", fsrs.Card{State: fsrs.Review, LastReview: last}, last.Add(time.Hour), 0},
+		{"before last review", fsrs.Card{State: fsrs.Review, Stability: 3, LastReview: last}, last.Add(-time.Hour), 1},
+	} {
+		if got := recallAt(tt.c, tt.at); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestStats_Scripted checks every figure of the scripted database, number
+// by number.
+func TestStats_Scripted(t *testing.T) {
+	sc := scriptedDB(t)
+	s := statsJSON(t, sc.path, statsNow)
+	now := statsNow
+	tomorrow := time.Date(2024, 3, 11, 4, 0, 0, 0, time.UTC)
+
+	if want := []DeckStats{{ID: "exam", Title: "Exam deck", DesiredRetention: 0.85, Cards: 7}}; !slices.Equal(s.Decks, want) {
+		t.Errorf("decks %+v, want %+v", s.Decks, want)
+	}
+	// Cards: q1-d and q2-gone new, q1-c and q2-b learning, q1-a q1-b q2-a
+	// review, q2-old retired.
+	dueNow, dueToday, dueTomorrow := 0, 0, 0
+	var forecast [statsDays]int
+	for id, c := range sc.cards {
+		if c.State == fsrs.New || id == "q2-old" {
+			continue
+		}
+		if !c.Due.After(now) {
+			dueNow++
+		}
+		if c.Due.Before(tomorrow) {
+			dueToday++
+		} else if c.Due.Before(tomorrow.Add(24 * time.Hour)) {
+			dueTomorrow++
+		}
+		day := int(math.Floor(c.Due.Sub(tomorrow).Hours()/24)) + 1
+		if day < statsDays {
+			forecast[max(day, 0)]++
+		}
+	}
+	if dueNow < 2 {
+		t.Fatalf("the script should leave q1-c and q2-b due now, got %d due", dueNow)
+	}
+	wantCards := CardCounts{Total: 7, New: 2, Learning: 2, Review: 3, Relearning: 0, Retired: 1,
+		Suspended: 1, Flagged: 1, DueNow: dueNow, DueToday: dueToday, DueTomorrow: dueTomorrow}
+	if s.Cards != wantCards {
+		t.Errorf("cards\n got %+v\nwant %+v", s.Cards, wantCards)
+	}
+	if want := []CardRef{{"exam/q1-d", "Front 1d, first line"}}; !slices.Equal(s.Suspended, want) {
+		t.Errorf("suspended %+v, want %+v", s.Suspended, want)
+	}
+	if want := []CardRef{{"exam/q2-a", "Front 2a"}}; !slices.Equal(s.Flagged, want) {
+		t.Errorf("flagged %+v, want %+v", s.Flagged, want)
+	}
+
+	if len(s.Forecast) != statsDays || s.Forecast[0].Date != "2024-03-10" || s.Forecast[29].Date != "2024-04-08" {
+		t.Fatalf("forecast days %v", s.Forecast)
+	}
+	for i, d := range s.Forecast {
+		if d.Reviews != forecast[i] {
+			t.Errorf("forecast day %d (%s): %d, want %d", i, d.Date, d.Reviews, forecast[i])
+		}
+	}
+	wantHistory := map[int]int{10: 1, 24: 2, 29: 1}
+	if len(s.History) != statsDays || s.History[0].Date != "2024-02-10" || s.History[29].Date != "2024-03-10" {
+		t.Fatalf("history days %v", s.History)
+	}
+	for i, d := range s.History {
+		if d.Reviews != wantHistory[i] {
+			t.Errorf("history day %d (%s): %d, want %d", i, d.Date, d.Reviews, wantHistory[i])
+		}
+	}
+
+	wantRet := Retention{
+		Desired:    0.85,
+		Last7Days:  RecallRate{Reviews: 2, Recalled: 2, Rate: 1},
+		Last30Days: RecallRate{Reviews: 3, Recalled: 3, Rate: 1},
+		AllTime:    RecallRate{Reviews: 6, Recalled: 5, Rate: 5.0 / 6},
+	}
+	if s.Retention != wantRet {
+		t.Errorf("retention\n got %+v\nwant %+v", s.Retention, wantRet)
+	}
+
+	// Calibration: the six reviews of review cards, binned by go-fsrs's
+	// own retrievability of the card before the review.
+	f := fsrs.NewFSRS(fsrs.DefaultParam())
+	type bin struct {
+		n, ok int
+		sum   float64
+	}
+	bins := make([]bin, len(calEdges)-1)
+	for _, r := range sc.log {
+		if r.Before.State != fsrs.Review {
+			continue
+		}
+		p := f.GetRetrievability(r.Before, r.At)
+		i := sort.SearchFloat64s(calEdges[:], p)
+		if i == len(calEdges) || calEdges[i] > p {
+			i--
+		}
+		i = min(i, len(bins)-1)
+		bins[i].n++
+		bins[i].sum += p
+		if r.Rating != fsrs.Again {
+			bins[i].ok++
+		}
+	}
+	if len(s.Calibration) != len(bins) {
+		t.Fatalf("%d calibration bins, want %d", len(s.Calibration), len(bins))
+	}
+	total := 0
+	for i, b := range s.Calibration {
+		w := bins[i]
+		total += b.Reviews
+		if b.From != calEdges[i] || b.To != calEdges[i+1] || b.Reviews != w.n ||
+			!near(b.Predicted, ratio(w.sum, float64(w.n))) || !near(b.Recalled, ratio(float64(w.ok), float64(w.n))) {
+			t.Errorf("calibration bin %d: got %+v, want n=%d predicted=%v recalled %d", i, b, w.n, ratio(w.sum, float64(w.n)), w.ok)
+		}
+	}
+	if total != 6 {
+		t.Errorf("calibration holds %d reviews, want 6", total)
+	}
+
+	var sumS, sumD float64
+	for _, id := range []string{"q1-a", "q1-b", "q1-c", "q2-a", "q2-b"} {
+		sumS += sc.cards[id].Stability
+		sumD += sc.cards[id].Difficulty
+	}
+	if s.Memory.Cards != 5 || !near(s.Memory.MeanStability, sumS/5) || !near(s.Memory.MeanDifficulty, sumD/5) {
+		t.Errorf("memory %+v, want 5 cards, S %v, D %v", s.Memory, sumS/5, sumD/5)
+	}
+	sec := reviewDuration.Seconds()
+	if want := (TimeSpent{TodaySeconds: sec, Last7DaysSeconds: 3 * sec, Last30DaysSeconds: 4 * sec, AllTimeSeconds: 13 * sec, Reviews: 13}); s.Time != want {
+		t.Errorf("time %+v, want %+v", s.Time, want)
+	}
+}
+
+// TestStats_Readiness checks readiness now and at future dates against
+// go-fsrs's GetRetrievability of the cards the scheduler produced.
+func TestStats_Readiness(t *testing.T) {
+	sc := scriptedDB(t)
+	f := fsrs.NewFSRS(fsrs.DefaultParam())
+	questions := map[string][]string{
+		"q1": {"q1-a", "q1-b", "q1-c", "q1-d"},
+		"q2": {"q2-a", "q2-b", "q2-gone"},
+	}
+	tests := []struct {
+		name string
+		args []string
+		at   time.Time
+	}{
+		{"now", nil, statsNow},
+		{"exam in ten days", []string{"--at", "2024-03-20"}, time.Date(2024, 3, 20, examHour, 0, 0, 0, time.UTC)},
+		{"today (exam hour passed)", []string{"--at", "2024-03-10"}, statsNow},
+		{"RFC 3339", []string{"--at", "2024-06-01T15:30:00Z"}, time.Date(2024, 6, 1, 15, 30, 0, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := statsJSON(t, sc.path, statsNow, tt.args...)
+			rd := s.Readiness
+			if !rd.At.Equal(tt.at) {
+				t.Fatalf("at %v, want %v", rd.At, tt.at)
+			}
+			recall := map[string]float64{}
+			for _, ids := range questions {
+				for _, id := range ids {
+					recall[id] = f.GetRetrievability(sc.cards[id], tt.at) // 0 for new cards
+				}
+			}
+			if len(rd.Papers) != 2 || rd.Papers[0].Paper != "Paper One: a long subtitle that the text rendering has to cut somewhere sensible" || rd.Papers[1].Paper != "Paper Two" {
+				t.Fatalf("papers %+v", rd.Papers)
+			}
+			var all float64
+			for pi, qid := range []string{"q1", "q2"} {
+				p := rd.Papers[pi]
+				if len(p.Questions) != 1 || p.Questions[0].ID != qid {
+					t.Fatalf("paper %d questions %+v", pi, p.Questions)
+				}
+				q := p.Questions[0]
+				ids := questions[qid]
+				var sum float64
+				for _, id := range ids {
+					sum += recall[id]
+				}
+				all += sum
+				if q.Cards != len(ids) || q.New != 1 || !near(q.Mean, sum/float64(len(ids))) {
+					t.Errorf("%s: %d cards, %d new, mean %v; want %d, 1, %v", qid, q.Cards, q.New, q.Mean, len(ids), sum/float64(len(ids)))
+				}
+				if p.Cards != q.Cards || !near(p.Mean, q.Mean) {
+					t.Errorf("paper of %s: %+v", qid, p)
+				}
+				// The weakest: the new card first, then by recall.
+				want := slices.Clone(ids)
+				slices.SortStableFunc(want, func(a, b string) int {
+					if recall[a] != recall[b] {
+						if recall[a] < recall[b] {
+							return -1
+						}
+						return 1
+					}
+					return strings.Compare(a, b)
+				})
+				want = want[:weakestPerQuestion]
+				var got []string
+				for _, c := range q.Weakest {
+					got = append(got, strings.TrimPrefix(c.ID, "exam/"))
+					if !near(c.Recall, recall[strings.TrimPrefix(c.ID, "exam/")]) {
+						t.Errorf("%s recall %v, want %v", c.ID, c.Recall, recall[c.ID])
+					}
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("%s weakest %v, want %v", qid, got, want)
+				}
+			}
+			if rd.Cards != 7 || rd.New != 2 || !near(rd.Mean, all/7) {
+				t.Errorf("overall %d cards, %d new, mean %v; want 7, 2, %v", rd.Cards, rd.New, rd.Mean, all/7)
+			}
+		})
+	}
+	// Recall only falls with time.
+	a := statsJSON(t, sc.path, statsNow).Readiness.Mean
+	b := statsJSON(t, sc.path, statsNow, "--at", "2024-09-01").Readiness.Mean
+	if !(b < a) {
+		t.Errorf("readiness in September %v not below today's %v", b, a)
+	}
+}
+
+// TestStats_JSONFields pins the JSON field names documented in the README.
+func TestStats_JSONFields(t *testing.T) {
+	sc := scriptedDB(t)
+	r := runCmd(t, cmdStats, sc.path, statsNow, "--json")
+	if r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &m); err != nil {
+		t.Fatal(err)
+	}
+	keys := func(v any) []string {
+		var ks []string
+		for k := range v.(map[string]any) {
+			ks = append(ks, k)
+		}
+		slices.Sort(ks)
+		return ks
+	}
+	first := func(v any) any { return v.([]any)[0] }
+	tests := []struct {
+		name string
+		v    any
+		want string
+	}{
+		{"top", m, "calibration cards deck decks flagged forecast generated_at history memory readiness retention suspended time"},
+		{"decks[]", first(m["decks"]), "cards desired_retention id title"},
+		{"readiness", m["readiness"], "at cards mean new papers"},
+		{"papers[]", first(m["readiness"].(map[string]any)["papers"]), "cards deck mean new paper questions"},
+		{"questions[]", first(first(m["readiness"].(map[string]any)["papers"]).(map[string]any)["questions"]), "cards id mean new text weakest"},
+		{"weakest[]", first(first(first(m["readiness"].(map[string]any)["papers"]).(map[string]any)["questions"]).(map[string]any)["weakest"]), "id recall state"},
+		{"cards", m["cards"], "due_now due_today due_tomorrow flagged learning new relearning retired review suspended total"},
+		{"suspended[]", first(m["suspended"]), "front id"},
+		{"forecast[]", first(m["forecast"]), "date reviews"},
+		{"history[]", first(m["history"]), "date reviews"},
+		{"retention", m["retention"], "all_time desired last_30_days last_7_days"},
+		{"retention.all_time", m["retention"].(map[string]any)["all_time"], "rate recalled reviews"},
+		{"calibration[]", first(m["calibration"]), "from predicted recalled reviews to"},
+		{"memory", m["memory"], "cards mean_difficulty mean_stability_days"},
+		{"time", m["time"], "all_time_seconds last_30_days_seconds last_7_days_seconds reviews today_seconds"},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(keys(tt.v), " "); got != tt.want {
+			t.Errorf("%s fields:\n got %s\nwant %s", tt.name, got, tt.want)
+		}
+	}
+	// Readiness comes first in the output, as in the text.
+	if i, j := strings.Index(r.stdout, "\n  \"readiness\""), strings.Index(r.stdout, "\n  \"cards\""); i < 0 || i > j {
+		t.Errorf("readiness is not before cards in the JSON")
+	}
+}
+
+// TestStats_Golden compares the text rendering of the scripted database
+// with testdata/stats_scripted.golden (go test -update rewrites it).
+func TestStats_Golden(t *testing.T) {
+	sc := scriptedDB(t)
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"stats_scripted", nil},
+		{"stats_scripted_at", []string{"--at", "2024-04-01"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCmd(t, cmdStats, sc.path, statsNow, tt.args...)
+			if r.code != 0 {
+				t.Fatal(r.stderr)
+			}
+			checkWidth(t, r.stdout)
+			if strings.Contains(r.stdout, "\x1b[") {
+				t.Error("color codes in output that is not a terminal")
+			}
+			golden(t, tt.name, r.stdout)
+		})
+	}
+}
+
+func checkWidth(t *testing.T, out string) {
+	t.Helper()
+	for i, line := range strings.Split(out, "\n") {
+		if w := uniseg.StringWidth(line); w > statsWidth {
+			t.Errorf("line %d is %d columns wide: %q", i+1, w, line)
+		}
+	}
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+func TestStats_Color(t *testing.T) {
+	sc := scriptedDB(t)
+	s := statsJSON(t, sc.path, statsNow)
+	plain, colored := renderStats(s, false), renderStats(s, true)
+	if bytes.Contains(plain, []byte("\x1b[")) {
+		t.Error("color codes without color")
+	}
+	if !bytes.Contains(colored, []byte(ansiGreen)) || !bytes.Contains(colored, []byte(ansiReset)) {
+		t.Error("no color codes with color on")
+	}
+	strip := strings.NewReplacer(ansiReset, "", ansiBold, "", ansiRed, "", ansiGreen, "", ansiYellow, "", ansiCyan, "", ansiDim, "")
+	if got := strip.Replace(string(colored)); got != string(plain) {
+		t.Errorf("colored text differs from plain text beyond the codes:\n%s", got)
+	}
+}
+
+// TestStats_Empty covers a fresh database (the built-in deck is imported)
+// and a deck without reviews: zeros everywhere, no NaN.
+func TestStats_Empty(t *testing.T) {
+	t.Run("fresh database", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "sub", "flash.db")
+		r := runCmd(t, cmdStats, db, statsNow, "--json")
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		if !strings.Contains(r.stderr, `imported the built-in deck "ml-papers"`) {
+			t.Errorf("stderr %q", r.stderr)
+		}
+		var s Stats
+		if err := json.Unmarshal([]byte(r.stdout), &s); err != nil {
+			t.Fatal(err)
+		}
+		n := len(deck.Builtin().Cards)
+		if s.Cards.Total != n || s.Cards.New != n || s.Readiness.Cards != n || s.Readiness.Mean != 0 {
+			t.Errorf("cards %+v readiness %d/%v, want %d new cards at 0", s.Cards, s.Readiness.Cards, s.Readiness.Mean, n)
+		}
+		nq := 0
+		for _, p := range s.Readiness.Papers {
+			nq += len(p.Questions)
+		}
+		if len(s.Readiness.Papers) != 4 || nq != 13 {
+			t.Errorf("%d papers, %d questions; want 4 and 13", len(s.Readiness.Papers), nq)
+		}
+		// A second run opens read-only and imports nothing.
+		r = runCmd(t, cmdStats, db, statsNow)
+		if r.code != 0 || r.stderr != "" {
+			t.Errorf("second run: exit %d, stderr %q", r.code, r.stderr)
+		}
+		checkWidth(t, r.stdout)
+	})
+	t.Run("deck without reviews", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "flash.db")
+		st, err := storage.Open(db, storage.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := deck.Parse("exam.toml", []byte(examDeck))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Import(d, storage.Source{Hash: "x"}, statsNow, false); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		r := runCmd(t, cmdStats, db, statsNow, "--json", "--deck", "exam")
+		if r.code != 0 {
+			t.Fatal(r.stderr)
+		}
+		if strings.Contains(r.stdout, "NaN") || strings.Contains(r.stdout, "Inf") {
+			t.Errorf("NaN or Inf in JSON:\n%s", r.stdout)
+		}
+		var s Stats
+		if err := json.Unmarshal([]byte(r.stdout), &s); err != nil {
+			t.Fatal(err)
+		}
+		if s.Retention.AllTime != (RecallRate{}) || s.Memory != (Memory{}) || s.Time != (TimeSpent{}) || sumDays(s.History) != 0 || sumDays(s.Forecast) != 0 {
+			t.Errorf("nonzero figures without reviews: %+v %+v %+v", s.Retention, s.Memory, s.Time)
+		}
+		for _, b := range s.Calibration {
+			if b.Reviews != 0 || b.Predicted != 0 || b.Recalled != 0 {
+				t.Errorf("calibration bin %+v", b)
+			}
+		}
+		if s.Cards.New != 7 || s.Readiness.Mean != 0 {
+			t.Errorf("cards %+v", s.Cards)
+		}
+		txt := runCmd(t, cmdStats, db, statsNow)
+		if txt.code != 0 || strings.Contains(txt.stdout, "NaN") {
+			t.Errorf("text: exit %d\n%s", txt.code, txt.stdout)
+		}
+		checkWidth(t, txt.stdout)
+	})
+}
+
+// TestStats_InUse holds the database open for writing, as a review session
+// does, and expects stats to say so quickly instead of hanging.
+func TestStats_InUse(t *testing.T) {
+	sc := scriptedDB(t)
+	st, err := storage.Open(sc.path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	start := time.Now()
+	r := runCmd(t, cmdStats, sc.path, statsNow)
+	if el := time.Since(start); el > 2500*time.Millisecond {
+		t.Errorf("took %v", el)
+	}
+	want := "database " + sc.path + " is in use by another flash process"
+	if r.code != 1 || !strings.Contains(r.stderr, want) {
+		t.Errorf("exit %d, stderr %q; want 1 and %q", r.code, r.stderr, want)
+	}
+}
+
+func TestStats_Usage(t *testing.T) {
+	sc := scriptedDB(t)
+	tests := []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"--at", "tomorrow"}, 2, `--at "tomorrow": want a date YYYY-MM-DD`},
+		{[]string{"--at", "2024-03-09"}, 2, "is in the past"},
+		{[]string{"--deck", "nope"}, 1, `no such deck "nope" (decks: exam)`},
+		{[]string{"--bogus"}, 2, "flag provided but not defined"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			r := runCmd(t, cmdStats, sc.path, statsNow, tt.args...)
+			if r.code != tt.code || !strings.Contains(r.stderr, tt.msg) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, tt.code, tt.msg)
+			}
+		})
+	}
+}
+
+func TestStats_Plot(t *testing.T) {
+	sc := scriptedDB(t)
+	name := filepath.Join(t.TempDir(), "stats.png")
+	for range 2 { // the second run replaces the file
+		r := runCmd(t, cmdStats, sc.path, statsNow, "--plot", name, "--at", "2024-03-20")
+		if r.code != 0 {
+			t.Fatal(r.stderr)
+		}
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := png.DecodeConfig(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Width < 600 || cfg.Height < 600 {
+		t.Errorf("image %dx%d", cfg.Width, cfg.Height)
+	}
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(name), ".*tmp*"))
+	if len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+// TestLogStats_Add checks the one-pass accumulator on hand-made reviews:
+// windows, day buckets at the 04:00 boundary, deck filter, and that adding
+// a review allocates nothing.
+func TestLogStats_Add(t *testing.T) {
+	now := statsNow // Sun 10 Mar 09:00; today started 04:00
+	rev := func(at time.Time, deckID string, st fsrs.State, r fsrs.Rating, stab float64, elapsed time.Duration) storage.Review {
+		return storage.Review{Deck: deckID, Card: "c", At: at, Rating: r, Duration: time.Second,
+			Before: fsrs.Card{State: st, Stability: stab, LastReview: at.Add(-elapsed)}}
+	}
+	day := 24 * time.Hour
+	today4 := time.Date(2024, 3, 10, 4, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name    string
+		r       storage.Review
+		day     int // history bucket, -1 for none
+		windows [3]int
+		bin     int // calibration bin, -1 for none
+	}{
+		{"today 04:00", rev(today4, "d", fsrs.Review, fsrs.Good, 10, 9*day), 29, [3]int{1, 1, 1}, 6}, // R(9 d, S 10) = 0.909
+		{"yesterday 03:59", rev(today4.Add(-time.Minute), "d", fsrs.Review, fsrs.Again, 1, 30*day), 28, [3]int{1, 1, 1}, 0},
+		{"7th day back", rev(today4.Add(-6*day), "d", fsrs.Review, fsrs.Good, 100, day), 23, [3]int{1, 1, 1}, 7},
+		{"8th day back", rev(today4.Add(-6*day-time.Second), "d", fsrs.Review, fsrs.Good, 100, day), 22, [3]int{0, 1, 1}, 7},
+		{"31st day back", rev(today4.Add(-29*day-time.Second), "d", fsrs.Review, fsrs.Good, 100, day), -1, [3]int{0, 0, 1}, 7},
+		{"learning card", rev(today4, "d", fsrs.Learning, fsrs.Good, 3, time.Hour), 29, [3]int{}, -1},
+		{"other deck", rev(today4, "other", fsrs.Review, fsrs.Good, 3, day), -1, [3]int{}, -1},
+		{"after now (clock skew)", rev(now.Add(30*day), "d", fsrs.Review, fsrs.Good, 10, 9*day), -1, [3]int{0, 0, 1}, 6},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := newLogStats(now, "d")
+			a.add(&tt.r)
+			var s Stats
+			a.fill(&s)
+			for i, d := range s.History {
+				want := 0
+				if i == tt.day {
+					want = 1
+				}
+				if d.Reviews != want {
+					t.Errorf("history day %d = %d, want %d", i, d.Reviews, want)
+				}
+			}
+			got := [3]int{s.Retention.Last7Days.Reviews, s.Retention.Last30Days.Reviews, s.Retention.AllTime.Reviews}
+			if got != tt.windows {
+				t.Errorf("retention windows %v, want %v", got, tt.windows)
+			}
+			for i, b := range s.Calibration {
+				want := 0
+				if i == tt.bin {
+					want = 1
+				}
+				if b.Reviews != want {
+					t.Errorf("calibration bin %d = %d, want %d", i, b.Reviews, want)
+				}
+			}
+		})
+	}
+	a := newLogStats(now, "")
+	r := tests[0].r
+	if n := testing.AllocsPerRun(100, func() { a.add(&r) }); n != 0 {
+		t.Errorf("add allocates %v times per review", n)
+	}
+}
