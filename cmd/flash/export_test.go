@@ -173,6 +173,17 @@ func TestExport_Backup(t *testing.T) {
 	if len(left) > 0 {
 		t.Errorf("temporary files left: %v", left)
 	}
+	t.Run("in use", func(t *testing.T) {
+		st, err := storage.Open(sc.path, storage.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		r := runCmd(t, cmdExport, sc.path, statsNow, "--backup", filepath.Join(t.TempDir(), "b.db"))
+		if r.code != 1 || !strings.Contains(r.stderr, "is in use by another flash process") {
+			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+		}
+	})
 	t.Run("missing database", func(t *testing.T) {
 		db := filepath.Join(t.TempDir(), "none.db")
 		r := runCmd(t, cmdExport, db, statsNow, "--backup", filepath.Join(t.TempDir(), "b.db"))

@@ -53,7 +53,7 @@ func cmdStats(args []string, e *env) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(s)
 	}
-	color := isTerminal(e.stdout) && e.getenv("NO_COLOR") == ""
+	color := isTerminal(e.stdout) && e.getenv("NO_COLOR") == "" && e.getenv("TERM") != "dumb"
 	_, err = e.stdout.Write(renderStats(s, color))
 	return err
 }
