@@ -1,0 +1,175 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
+)
+
+// The smallest terminal the review screen lays itself out in. Below it the
+// screen shows a message asking for a bigger window instead of a broken
+// layout; keys other than q, Esc and Ctrl-C are ignored until then.
+const (
+	minWidth  = 60
+	minHeight = 16
+)
+
+// reviewScreen runs the full-screen review of s on the terminal until the
+// learner quits, then prints the session summary on e.stdout. Every rating
+// is on disk before the next card is drawn (session.rate commits it).
+//
+// A terminal that cannot be driven as a screen (TERM=dumb, an unknown TERM)
+// falls back to the line mode of --plain, with a note on e.stderr.
+func reviewScreen(s *session, e *env) error {
+	scr, err := tcell.NewScreen()
+	if err == nil {
+		err = scr.Init()
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "flash: this terminal cannot show the review screen (%v); using line mode (--plain)\n", err)
+		return reviewPlain(s, e.stdin, e.stdout)
+	}
+
+	if scr.Colors() == 0 {
+		useMonochrome()
+	}
+	app := tview.NewApplication()
+	app.SetScreen(initedScreen{scr})
+	app.EnableMouse(true)
+	app.EnablePaste(true)
+	app.SetTitle("flash review")
+	ui := newReviewScreen(app, s, screenOptions{})
+	app.SetRoot(ui, true)
+
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); ui.runTicker(stop) }()
+	go func() { defer wg.Done(); stopOnSignal(app, ui, stop) }()
+
+	runErr := app.Run()
+	close(stop)
+	wg.Wait()
+
+	sum := ui.finalSummary()
+	fmt.Fprintln(e.stdout, summaryText(sum, s.now()))
+	if runErr != nil {
+		return fmt.Errorf("review screen: %w", runErr)
+	}
+	return ui.err
+}
+
+// stopOnSignal ends the session cleanly on SIGINT, SIGTERM or SIGHUP (the
+// terminal's own Ctrl-C arrives as a key, not a signal): the screen is
+// restored and the summary printed. Ratings are already on disk.
+func stopOnSignal(app *tview.Application, ui *reviewUI, stop <-chan struct{}) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sig)
+	select {
+	case <-sig:
+		app.QueueUpdate(ui.finish)
+	case <-stop:
+	}
+}
+
+// initedScreen hands tview a screen that reviewScreen has already
+// initialised (to see the error of Init before anything is drawn); tview's
+// SetScreen would otherwise initialise it a second time.
+type initedScreen struct{ tcell.Screen }
+
+func (initedScreen) Init() error { return nil }
+
+// Colors. The screen keeps the terminal's own foreground and background
+// (tcell.ColorDefault) so that it looks right on light and dark themes, and
+// uses the 16 ANSI colors, which every theme maps to something legible, for
+// accents: Anki's blue for new cards, red for learning, green for review.
+// Everything that carries meaning also has an attribute (bold, reverse,
+// underline), so the screen still reads with NO_COLOR or a monochrome TERM.
+var (
+	colorNew      = tcell.ColorBlue
+	colorLearning = tcell.ColorRed
+	colorReview   = tcell.ColorGreen
+	colorAccent   = tcell.ColorTeal
+	colorWarn     = tcell.ColorOlive
+	colorError    = tcell.ColorRed
+	colorOK       = tcell.ColorGreen
+	colorDim      = tcell.ColorGray
+
+	styleText = tcell.StyleDefault
+	styleDim  = tcell.StyleDefault.Foreground(colorDim)
+	styleBold = tcell.StyleDefault.Bold(true)
+)
+
+// ratingColors are the button colors of Again, Hard, Good and Easy, as Anki
+// has them.
+var ratingColors = [4]tcell.Color{tcell.ColorRed, tcell.ColorGray, tcell.ColorGreen, tcell.ColorBlue}
+
+// monochrome is set when the terminal shows no colors (NO_COLOR, a
+// monochrome TERM): see useMonochrome.
+var monochrome bool
+
+// useMonochrome drops every color, so that tcell does not turn colors into
+// black or white (which toggles reverse video at random); bold, reverse,
+// underline and dim carry the meaning instead. Call it before the screen
+// is built.
+func useMonochrome() {
+	monochrome = true
+	d := tcell.ColorDefault
+	colorNew, colorLearning, colorReview, colorAccent = d, d, d, d
+	colorWarn, colorError, colorOK, colorDim = d, d, d, d
+	styleDim = tcell.StyleDefault.Dim(true)
+	ratingColors = [4]tcell.Color{d, d, d, d}
+	chartColors = []tcell.Color{d}
+}
+
+// paint wraps tview text (already escaped) in a color and attributes
+// ("b", "u", ""), as a style tag.
+func paint(c tcell.Color, attrs, text string) string {
+	name := "-"
+	if c != tcell.ColorDefault {
+		name = c.String()
+	}
+	return "[" + name + "::" + attrs + "]" + text + "[-::-]"
+}
+
+// dim wraps tview text (already escaped) in the style of secondary text.
+func dim(text string) string {
+	if monochrome {
+		return "[::d]" + text + "[::-]"
+	}
+	return paint(colorDim, "", text)
+}
+
+var themeOnce sync.Once
+
+// applyTheme sets tview's global theme once, before any widget is made:
+// default terminal colors for text and backgrounds, gray borders.
+func applyTheme() {
+	themeOnce.Do(func() {
+		tview.Styles = tview.Theme{
+			PrimitiveBackgroundColor:    tcell.ColorDefault,
+			ContrastBackgroundColor:     tcell.ColorDefault,
+			MoreContrastBackgroundColor: tcell.ColorDefault,
+			BorderColor:                 colorDim,
+			TitleColor:                  tcell.ColorDefault,
+			GraphicsColor:               colorDim,
+			PrimaryTextColor:            tcell.ColorDefault,
+			SecondaryTextColor:          colorAccent,
+			TertiaryTextColor:           colorDim,
+			InverseTextColor:            tcell.ColorDefault,
+			ContrastSecondaryTextColor:  colorAccent,
+		}
+	})
+}
+
+// tickEvery is how often the screen looks at the clock: to bring back a
+// learning card that falls due while nothing else is left, and to keep the
+// counts and the "next card in …" line current.
+const tickEvery = time.Second
