@@ -55,11 +55,11 @@ type Readiness struct {
 	Mean   float64         `json:"mean"`
 	Cards  int             `json:"cards"`
 	New    int             `json:"new"`
-	Papers []PaperReadines `json:"papers"`
+	Papers []PaperReadiness `json:"papers"`
 }
 
-// PaperReadines is the readiness of one paper and of its questions.
-type PaperReadines struct {
+// PaperReadiness is the readiness of one paper and of its questions.
+type PaperReadiness struct {
 	Deck      string              `json:"deck"`
 	Paper     string              `json:"paper"`
 	Mean      float64             `json:"mean"`
@@ -243,7 +243,7 @@ func computeReadiness(decks []storage.DeckInfo, cards []storage.CardState, at ti
 		k := qkey{c.Deck, c.Question}
 		byQ[k] = append(byQ[k], CardRecall{ID: c.Key(), State: stateName(c.FSRS.State), Recall: recallAt(c.FSRS, at)})
 	}
-	rd := Readiness{At: at, Papers: []PaperReadines{}}
+	rd := Readiness{At: at, Papers: []PaperReadiness{}}
 	var sum float64
 	for _, d := range decks {
 		qs := d.Questions
@@ -291,7 +291,7 @@ func computeReadiness(decks []storage.DeckInfo, cards []storage.CardState, at ti
 			if !ok {
 				i = len(rd.Papers)
 				paperIdx[q.Paper] = i
-				rd.Papers = append(rd.Papers, PaperReadines{Deck: d.ID, Paper: q.Paper})
+				rd.Papers = append(rd.Papers, PaperReadiness{Deck: d.ID, Paper: q.Paper})
 			}
 			p := &rd.Papers[i]
 			p.Questions = append(p.Questions, qr)
