@@ -51,10 +51,10 @@ type DeckStats struct {
 
 // Readiness is the mean predicted recall of the exam's cards at a time.
 type Readiness struct {
-	At     time.Time       `json:"at"`
-	Mean   float64         `json:"mean"`
-	Cards  int             `json:"cards"`
-	New    int             `json:"new"`
+	At     time.Time        `json:"at"`
+	Mean   float64          `json:"mean"`
+	Cards  int              `json:"cards"`
+	New    int              `json:"new"`
 	Papers []PaperReadiness `json:"papers"`
 }
 
