@@ -293,6 +293,9 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now tim
 	// bbolt inserts into a sorted slice per page until commit splits it:
 	// keys in order append instead of shifting thousands of entries.
 	slices.SortFunc(changes, func(a, b cardChange) int { return bytes.Compare(a.key, b.key) })
+	// Sorted inserts split pages at FillPercent: the default of one half
+	// would leave them half empty.
+	states.FillPercent, content.FillPercent = 0.9, 0.9
 	for _, ch := range changes {
 		if ch.writeContent {
 			v, err := encodeContent(&d.Cards[ch.i], hashes[ch.i])
@@ -330,24 +333,40 @@ func (s *Store) States(deckID string) ([]CardState, error) {
 	err := s.view(func(tx *bolt.Tx) error {
 		cur := tx.Bucket(bucketState).Cursor()
 		var prefix []byte
-		var k, v []byte
-		if deckID == "" {
-			k, v = cur.First()
-		} else {
+		first := func() ([]byte, []byte) { return cur.First() }
+		if deckID != "" {
 			prefix = deckPrefix(deckID)
-			k, v = cur.Seek(prefix)
+			first = func() ([]byte, []byte) { return cur.Seek(prefix) }
 		}
+		// Count first: growing a slice of 10k records by appending
+		// allocates several times their size.
+		n, idBytes := 0, 0
+		for k, _ := first(); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
+			n++
+			idBytes += len(k)
+		}
+		out = make([]CardState, 0, n)
+		// Card ids share one string: one allocation instead of n.
+		ids := make([]byte, 0, idBytes)
+		ends := make([]int, 0, n)
 		var in interner
-		for ; k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+		for k, v := first(); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
 			dk, ck, ok := splitCardKey(k)
 			if !ok {
 				return fmt.Errorf("bad card key %q", k)
 			}
-			out = append(out, CardState{Deck: in.str(dk), ID: string(ck)})
+			ids = append(ids, ck...)
+			ends = append(ends, len(ids))
+			out = append(out, CardState{Deck: in.str(dk)})
 			cs := &out[len(out)-1]
 			if err := decodeState(cs, v, &in); err != nil {
-				return fmt.Errorf("card %s: %w", cs.Key(), err)
+				return fmt.Errorf("card %s/%s: %w", dk, ck, err)
 			}
+		}
+		all, start := string(ids), 0
+		for i, end := range ends {
+			out[i].ID = all[start:end]
+			start = end
 		}
 		return nil
 	})

@@ -16,37 +16,46 @@ import (
 // marked by a bit rather than stored.
 //
 // FSRS card (inside state and log records), relative to a base time (0 for
-// states, the review time for log entries, so that LastReview == At costs
-// one byte):
+// states, the review time for log entries):
 //
-//	head    byte: state (bits 0-3) | 0x10 due set | 0x20 last review set |
-//	        0x40 stability/difficulty present (both zero otherwise)
+//	head    byte: state (bits 0-1) | 0x04 due set | 0x08 due in whole
+//	        seconds | 0x10 last review set | 0x20 last review in whole
+//	        seconds | 0x40 stability/difficulty present (else both zero)
 //	[stability, difficulty  float64 bits, little-endian, 8 bytes each]
-//	[due − base             zigzag varint]
-//	[last review − base     zigzag varint]
+//	[due − base             zigzag varint, seconds or nanoseconds]
+//	[last review − base     zigzag varint, seconds or nanoseconds]
 //	reps, lapses, elapsed days, scheduled days   uvarint
+//
+// go-fsrs sets LastReview to the review time and Due to it plus a whole
+// interval, so in the log both usually take one to three bytes.
 //
 // State value (bucket state):
 //
 //	version 1 | flags byte: 1 retired, 2 suspended, 4 flagged, 8 buried |
 //	order uvarint | question (uvarint length, bytes) |
-//	[buried until, varint nanos] | FSRS card (base 0)
+//	[buried until, zigzag varint nanos] | FSRS card (base 0)
 //
 // Log value (bucket log; the key holds the time and seq):
 //
 //	version 1 | flags byte: 1 leech | rating byte | deck, card (uvarint
 //	length, bytes) | before, after FSRS card (base = review time) |
-//	elapsed days, scheduled days uvarint | duration varint nanos |
+//	elapsed days, scheduled days uvarint | duration zigzag varint nanos |
 //	answer (uvarint length, bytes)
+//
+// Decoders read with an index p into the value; a short or malformed read
+// sets p past the end, every later read then fails too, and the caller
+// checks p == len(v) once at the end.
 const (
 	stateVersion   = 1
 	reviewVersion  = 1
 	contentVersion = 1
 
-	cardDue    = 0x10
-	cardLast   = 0x20
-	cardMemory = 0x40
-	cardState  = 0x0f
+	cardStateMask = 0x03
+	cardDue       = 0x04
+	cardDueSec    = 0x08
+	cardLast      = 0x10
+	cardLastSec   = 0x20
+	cardMemory    = 0x40
 
 	stRetired   = 1
 	stSuspended = 2
@@ -61,6 +70,8 @@ var (
 	maxTime = time.Unix(0, math.MaxInt64)
 )
 
+var errCorrupt = errors.New("corrupt record")
+
 // nanos returns t as unix nanoseconds, or an error when t is not zero and
 // outside what int64 nanoseconds can hold (years 1678-2262).
 func nanos(t time.Time, what string) (int64, error) {
@@ -70,10 +81,21 @@ func nanos(t time.Time, what string) (int64, error) {
 	return t.UnixNano(), nil
 }
 
-func zigzag(v int64) uint64 { return uint64(v<<1) ^ uint64(v>>63) }
+func zigzag(v int64) uint64   { return uint64(v<<1) ^ uint64(v>>63) }
+func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
+
+// appendDelta appends t − base (wrapping, so any pair round-trips) in
+// seconds when that is exact, and reports which.
+func appendDelta(b []byte, t, base int64) ([]byte, bool) {
+	d := int64(uint64(t) - uint64(base))
+	if d%1e9 == 0 {
+		return binary.AppendUvarint(b, zigzag(d/1e9)), true
+	}
+	return binary.AppendUvarint(b, zigzag(d)), false
+}
 
 func appendCard(b []byte, c *fsrs.Card, base int64) ([]byte, error) {
-	if c.State < 0 || c.State > fsrs.Relearning {
+	if c.State < fsrs.New || c.State > fsrs.Relearning {
 		return b, fmt.Errorf("unknown FSRS state %d", c.State)
 	}
 	head := byte(c.State)
@@ -95,17 +117,22 @@ func appendCard(b []byte, c *fsrs.Card, base int64) ([]byte, error) {
 	if s != 0 || d != 0 {
 		head |= cardMemory
 	}
+	at := len(b)
 	b = append(b, head)
 	if head&cardMemory != 0 {
 		b = binary.LittleEndian.AppendUint64(b, s)
 		b = binary.LittleEndian.AppendUint64(b, d)
 	}
-	// Wrapping arithmetic: exact round trip whatever the distance.
+	var sec bool
 	if head&cardDue != 0 {
-		b = binary.AppendUvarint(b, zigzag(int64(uint64(due)-uint64(base))))
+		if b, sec = appendDelta(b, due, base); sec {
+			b[at] |= cardDueSec
+		}
 	}
 	if head&cardLast != 0 {
-		b = binary.AppendUvarint(b, zigzag(int64(uint64(last)-uint64(base))))
+		if b, sec = appendDelta(b, last, base); sec {
+			b[at] |= cardLastSec
+		}
 	}
 	b = binary.AppendUvarint(b, c.Reps)
 	b = binary.AppendUvarint(b, c.Lapses)
@@ -114,95 +141,107 @@ func appendCard(b []byte, c *fsrs.Card, base int64) ([]byte, error) {
 	return b, nil
 }
 
-// reader decodes from b; after a short or malformed read bad is set and
-// every further read returns zero, so callers check once at the end.
-type reader struct {
-	b   []byte
-	bad bool
+// uv reads a uvarint at v[p]; the one-byte case inlines.
+func uv(v []byte, p int) (uint64, int) {
+	if uint(p) < uint(len(v)) {
+		if c := v[p]; c < 0x80 {
+			return uint64(c), p + 1
+		}
+	}
+	return uvSlow(v, p)
 }
 
-func (r *reader) byte() byte {
-	if len(r.b) == 0 {
-		r.bad = true
-		return 0
+func uvSlow(v []byte, p int) (uint64, int) {
+	if p >= len(v) {
+		return 0, len(v) + 1
 	}
-	c := r.b[0]
-	r.b = r.b[1:]
-	return c
-}
-
-func (r *reader) uvarint() uint64 {
-	if len(r.b) > 0 && r.b[0] < 0x80 {
-		v := uint64(r.b[0])
-		r.b = r.b[1:]
-		return v
-	}
-	v, n := binary.Uvarint(r.b)
+	x, n := binary.Uvarint(v[p:])
 	if n <= 0 {
-		r.bad = true
-		r.b = nil
-		return 0
+		return 0, len(v) + 1
 	}
-	r.b = r.b[n:]
-	return v
+	return x, p + n
 }
 
-func (r *reader) varint() int64 {
-	u := r.uvarint()
-	return int64(u>>1) ^ -int64(u&1)
+// by reads one byte at v[p].
+func by(v []byte, p int) (byte, int) {
+	if p < len(v) {
+		return v[p], p + 1
+	}
+	return 0, len(v) + 1
 }
 
-func (r *reader) u64() uint64 {
-	if len(r.b) < 8 {
-		r.bad = true
-		r.b = nil
-		return 0
+// bs reads a uvarint length and that many bytes at v[p].
+func bs(v []byte, p int) ([]byte, int) {
+	n, p := uv(v, p)
+	if p > len(v) || n > uint64(len(v)-p) {
+		return nil, len(v) + 1
 	}
-	v := binary.LittleEndian.Uint64(r.b)
-	r.b = r.b[8:]
-	return v
+	e := p + int(n)
+	return v[p:e:e], e
 }
 
-func (r *reader) bytes() []byte {
-	n := r.uvarint()
-	if n > uint64(len(r.b)) {
-		r.bad = true
-		r.b = nil
-		return nil
+// delta reads a time written by appendDelta. base is split into seconds
+// and nanoseconds (0 <= baseNsec < 1e9) so that the common whole-second
+// delta builds the time without a division.
+func delta(v []byte, p int, base, baseSec, baseNsec int64, sec bool) (time.Time, int) {
+	u, p := uv(v, p)
+	d := unzigzag(u)
+	if sec {
+		return time.Unix(baseSec+d, baseNsec), p
 	}
-	s := r.b[:n:n]
-	r.b = r.b[n:]
-	return s
+	return time.Unix(0, int64(uint64(base)+uint64(d))), p
 }
 
-var errCorrupt = errors.New("corrupt record")
-
-func (r *reader) card(c *fsrs.Card, base int64) {
-	head := r.byte()
-	if head&0x80 != 0 || head&cardState > byte(fsrs.Relearning) {
-		r.bad = true
-		r.b = nil
-		return
+// splitNanos splits unix nanos into seconds and 0 <= nanoseconds < 1e9.
+func splitNanos(n int64) (sec, nsec int64) {
+	sec, nsec = n/1e9, n%1e9
+	if nsec < 0 {
+		sec, nsec = sec-1, nsec+1e9
 	}
-	c.State = fsrs.State(head & cardState)
+	return sec, nsec
+}
+
+// readCard reads an FSRS card at v[p].
+func readCard(c *fsrs.Card, v []byte, p int, base, baseSec, baseNsec int64) int {
+	head, p := by(v, p)
+	if head&0x80 != 0 || p > len(v) {
+		return len(v) + 1
+	}
+	c.State = fsrs.State(head & cardStateMask)
+	c.Stability, c.Difficulty = 0, 0
 	if head&cardMemory != 0 {
-		c.Stability = math.Float64frombits(r.u64())
-		c.Difficulty = math.Float64frombits(r.u64())
-	} else {
-		c.Stability, c.Difficulty = 0, 0
+		if p+16 > len(v) {
+			return len(v) + 1
+		}
+		c.Stability = math.Float64frombits(binary.LittleEndian.Uint64(v[p:]))
+		c.Difficulty = math.Float64frombits(binary.LittleEndian.Uint64(v[p+8:]))
+		p += 16
 	}
 	c.Due = time.Time{}
 	if head&cardDue != 0 {
-		c.Due = time.Unix(0, int64(uint64(base)+uint64(r.varint())))
+		c.Due, p = delta(v, p, base, baseSec, baseNsec, head&cardDueSec != 0)
+	} else if head&cardDueSec != 0 {
+		return len(v) + 1
 	}
 	c.LastReview = time.Time{}
 	if head&cardLast != 0 {
-		c.LastReview = time.Unix(0, int64(uint64(base)+uint64(r.varint())))
+		c.LastReview, p = delta(v, p, base, baseSec, baseNsec, head&cardLastSec != 0)
+	} else if head&cardLastSec != 0 {
+		return len(v) + 1
 	}
-	c.Reps = r.uvarint()
-	c.Lapses = r.uvarint()
-	c.ElapsedDays = r.uvarint()
-	c.ScheduledDays = r.uvarint()
+	// Usually all four counters are below 128: one byte each.
+	if p >= 0 && p+4 <= len(v) {
+		if w := binary.LittleEndian.Uint32(v[p:]); w&0x80808080 == 0 {
+			c.Reps, c.Lapses = uint64(w&0xff), uint64(w>>8&0xff)
+			c.ElapsedDays, c.ScheduledDays = uint64(w>>16&0xff), uint64(w>>24)
+			return p + 4
+		}
+	}
+	c.Reps, p = uv(v, p)
+	c.Lapses, p = uv(v, p)
+	c.ElapsedDays, p = uv(v, p)
+	c.ScheduledDays, p = uv(v, p)
+	return p
 }
 
 // encodeState encodes everything of cs but Deck and ID, which are the key.
@@ -240,38 +279,41 @@ func encodeState(cs *CardState) ([]byte, error) {
 	return appendCard(b, &cs.FSRS, 0)
 }
 
-// decodeState fills everything of cs but Deck and ID.
+// decodeState fills everything of cs but Deck and ID. in may be nil.
 func decodeState(cs *CardState, v []byte, in *interner) error {
-	r := reader{b: v}
-	if ver := r.byte(); ver != stateVersion {
-		if r.bad {
-			return errCorrupt
-		}
+	ver, p := by(v, 0)
+	if p > len(v) {
+		return errCorrupt
+	}
+	if ver != stateVersion {
 		return fmt.Errorf("card state version %d, this flash reads %d", ver, stateVersion)
 	}
-	fl := r.byte()
+	fl, p := by(v, p)
 	if fl&^(stRetired|stSuspended|stFlagged|stBuried) != 0 {
 		return errCorrupt
 	}
 	cs.Retired = fl&stRetired != 0
 	cs.Suspended = fl&stSuspended != 0
 	cs.Flagged = fl&stFlagged != 0
-	order := r.uvarint()
+	order, p := uv(v, p)
 	if order > math.MaxInt32 {
 		return errCorrupt
 	}
 	cs.Order = int(order)
-	if q := r.bytes(); in != nil {
+	q, p := bs(v, p)
+	if in != nil {
 		cs.Question = in.str(q)
 	} else {
 		cs.Question = string(q)
 	}
 	cs.BuriedUntil = time.Time{}
 	if fl&stBuried != 0 {
-		cs.BuriedUntil = time.Unix(0, r.varint())
+		var u uint64
+		u, p = uv(v, p)
+		cs.BuriedUntil = time.Unix(0, unzigzag(u))
 	}
-	r.card(&cs.FSRS, 0)
-	if r.bad || len(r.b) != 0 {
+	p = readCard(&cs.FSRS, v, p, 0, 0, 0)
+	if p != len(v) {
 		return errCorrupt
 	}
 	return nil
@@ -333,15 +375,14 @@ func encodeReview(b []byte, r *Review, at int64) ([]byte, error) {
 // interner hands out one string per distinct deck or card id, so decoding
 // many log entries allocates only for ids not seen before.
 type interner struct {
-	last string
-	m    map[string]string
+	m map[string]string
 }
 
 func (in *interner) str(b []byte) string {
-	if string(b) == in.last {
-		return in.last
+	if len(b) == 0 {
+		return ""
 	}
-	s, ok := in.m[string(b)]
+	s, ok := in.m[string(b)] // no allocation: the compiler sees the lookup
 	if !ok {
 		if in.m == nil {
 			in.m = make(map[string]string)
@@ -349,12 +390,12 @@ func (in *interner) str(b []byte) string {
 		s = string(b)
 		in.m[s] = s
 	}
-	in.last = s
 	return s
 }
 
 // decodeReview fills every field of r from a log key and value. It never
-// panics, whatever the bytes.
+// panics, whatever the bytes. r.Deck is kept when the deck is the same as
+// in the entry r held before, so reuse one Review across a scan.
 func decodeReview(r *Review, k, v []byte, in *interner) error {
 	if len(k) != 16 {
 		return errors.New("bad log key length")
@@ -362,40 +403,43 @@ func decodeReview(r *Review, k, v []byte, in *interner) error {
 	at := int64(binary.BigEndian.Uint64(k))
 	r.At = time.Unix(0, at)
 	r.Seq = binary.BigEndian.Uint64(k[8:])
-	rd := reader{b: v}
-	if ver := rd.byte(); ver != reviewVersion {
-		if rd.bad {
-			return errCorrupt
-		}
-		return fmt.Errorf("log entry version %d, this flash reads %d", ver, reviewVersion)
+	if len(v) < 3 {
+		return errCorrupt
 	}
-	fl := rd.byte()
-	rating := rd.byte()
+	if v[0] != reviewVersion {
+		return fmt.Errorf("log entry version %d, this flash reads %d", v[0], reviewVersion)
+	}
+	fl, rating := v[1], v[2]
 	if fl&^revLeech != 0 || rating < byte(fsrs.Again) || rating > byte(fsrs.Easy) {
 		return errCorrupt
 	}
 	r.Leech = fl&revLeech != 0
 	r.Rating = fsrs.Rating(rating)
-	deck, card := rd.bytes(), rd.bytes()
-	if rd.bad {
+	deck, p := bs(v, 3)
+	cardID, p := bs(v, p)
+	if p > len(v) {
 		return errCorrupt
 	}
-	// Intern the deck apart from the cards: decks repeat in long runs.
+	// Decks come in long runs: compare before looking up.
 	if string(deck) != r.Deck {
 		r.Deck = in.str(deck)
 	}
-	r.Card = in.str(card)
-	rd.card(&r.Before, at)
-	rd.card(&r.After, at)
-	r.ElapsedDays = rd.uvarint()
-	r.ScheduledDays = rd.uvarint()
-	r.Duration = time.Duration(rd.varint())
-	r.Answer = ""
-	if a := rd.bytes(); len(a) > 0 {
-		r.Answer = string(a)
-	}
-	if rd.bad || len(rd.b) != 0 {
+	r.Card = in.str(cardID)
+	sec, nsec := splitNanos(at)
+	p = readCard(&r.Before, v, p, at, sec, nsec)
+	p = readCard(&r.After, v, p, at, sec, nsec)
+	r.ElapsedDays, p = uv(v, p)
+	r.ScheduledDays, p = uv(v, p)
+	var d uint64
+	d, p = uv(v, p)
+	r.Duration = time.Duration(unzigzag(d))
+	a, p := bs(v, p)
+	if p != len(v) {
 		return errCorrupt
+	}
+	r.Answer = ""
+	if len(a) > 0 {
+		r.Answer = string(a)
 	}
 	return nil
 }
@@ -403,16 +447,14 @@ func decodeReview(r *Review, k, v []byte, in *interner) error {
 // peekReview decodes only what DoneSince needs: deck, card and the FSRS
 // state before the rating. deck and card point into v.
 func peekReview(v []byte) (deck, card []byte, before fsrs.State, err error) {
-	rd := reader{b: v}
-	if rd.byte() != reviewVersion {
+	if len(v) < 3 || v[0] != reviewVersion {
 		return nil, nil, 0, errCorrupt
 	}
-	rd.byte()
-	rd.byte()
-	deck, card = rd.bytes(), rd.bytes()
-	head := rd.byte()
-	if rd.bad {
+	deck, p := bs(v, 3)
+	card, p = bs(v, p)
+	head, p := by(v, p)
+	if p > len(v) {
 		return nil, nil, 0, errCorrupt
 	}
-	return deck, card, fsrs.State(head & cardState), nil
+	return deck, card, fsrs.State(head & cardStateMask), nil
 }

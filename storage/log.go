@@ -71,10 +71,7 @@ func (s *Store) Rate(r Review) (Review, error) {
 		if seq, err = lb.NextSequence(); err != nil {
 			return err
 		}
-		if err := lb.Put(reviewKey(at, seq), val); err != nil {
-			return err
-		}
-		return addReviewCount(tx, 1)
+		return lb.Put(reviewKey(at, seq), val)
 	})
 	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrRetired) {
 		return Review{}, err
@@ -126,7 +123,7 @@ func (s *Store) Undo(r Review) error {
 		if err := lb.Delete(k); err != nil {
 			return err
 		}
-		return addReviewCount(tx, -1)
+		return addUndone(tx, 1)
 	})
 	if errors.Is(err, ErrNotFound) {
 		return err
@@ -137,22 +134,29 @@ func (s *Store) Undo(r Review) error {
 	return nil
 }
 
+// reviewCount is the number of log entries: every entry took a number
+// from the log bucket's sequence, and Undo counts the ones it deleted, so
+// that Rate touches no record beyond its two.
 func reviewCount(tx *bolt.Tx) uint64 {
-	v := tx.Bucket(bucketMeta).Get(keyReviews)
+	return tx.Bucket(bucketLog).Sequence() - undone(tx)
+}
+
+func undone(tx *bolt.Tx) uint64 {
+	v := tx.Bucket(bucketMeta).Get(keyUndone)
 	if len(v) != 8 {
 		return 0
 	}
 	return binary.BigEndian.Uint64(v)
 }
 
-func addReviewCount(tx *bolt.Tx, d int) error {
-	n := reviewCount(tx) + uint64(d)
-	return tx.Bucket(bucketMeta).Put(keyReviews, binary.BigEndian.AppendUint64(nil, n))
+func addUndone(tx *bolt.Tx, d uint64) error {
+	n := undone(tx) + d
+	return tx.Bucket(bucketMeta).Put(keyUndone, binary.BigEndian.AppendUint64(nil, n))
 }
 
-// ReviewCount returns how many entries the review log holds. It reads one
-// counter kept next to the schema version, so it costs the same on any
-// log size.
+// ReviewCount returns how many entries the review log holds. It reads two
+// counters (the log's sequence and the number of undone ratings), so it
+// costs the same on any log size.
 func (s *Store) ReviewCount() (int, error) {
 	var n uint64
 	err := s.view(func(tx *bolt.Tx) error {
@@ -324,7 +328,7 @@ func (s *Store) BulkAppend(rs []Review) error {
 				return err
 			}
 		}
-		return addReviewCount(tx, len(rs))
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("append %d reviews to %s: %w", len(rs), s.path, err)

@@ -104,9 +104,9 @@ var (
 
 	allBuckets = [][]byte{bucketMeta, bucketDecks, bucketContent, bucketState, bucketLog, bucketSettings}
 
-	keyFormat  = []byte("format")  // value: formatMark
-	keySchema  = []byte("schema")  // value: big-endian uint64
-	keyReviews = []byte("reviews") // value: big-endian uint64, entries in log
+	keyFormat = []byte("format") // value: formatMark
+	keySchema = []byte("schema") // value: big-endian uint64
+	keyUndone = []byte("undone") // value: big-endian uint64, log entries deleted by Undo
 
 	formatMark = []byte("flash")
 )
@@ -320,7 +320,7 @@ func initSchema(tx *bolt.Tx) error {
 	if err := m.Put(keySchema, binary.BigEndian.AppendUint64(nil, SchemaVersion)); err != nil {
 		return err
 	}
-	return m.Put(keyReviews, make([]byte, 8))
+	return m.Put(keyUndone, make([]byte, 8))
 }
 
 // create builds a new database next to path and links it into place. If

@@ -1,0 +1,314 @@
+package storage
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Benchmark databases are built once per process, only by the benchmarks
+// that need them, in a folder TestMain removes.
+var (
+	fixtureDir   string
+	fixtureMu    sync.Mutex
+	fixturePaths = map[int]string{}
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if fixtureDir != "" {
+		os.RemoveAll(fixtureDir)
+	}
+	os.Exit(code)
+}
+
+// fixture returns a database file with a 10k-card deck and n reviews of it.
+// Benchmarks that write must work on a copy (copyFixture).
+func fixture(b *testing.B, n int) string {
+	b.Helper()
+	fixtureMu.Lock()
+	defer fixtureMu.Unlock()
+	if p, ok := fixturePaths[n]; ok {
+		return p
+	}
+	if fixtureDir == "" {
+		var err error
+		if fixtureDir, err = os.MkdirTemp("", "flash-bench-"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	start := time.Now()
+	path := filepath.Join(fixtureDir, fmt.Sprintf("reviews-%d.db", n))
+	s, err := Open(path, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	d := bigDeck(10000)
+	if _, err := s.Import(d, Source{Hash: "bench"}, t0, false); err != nil {
+		b.Fatal(err)
+	}
+	ids := make([]string, len(d.Cards))
+	for i := range d.Cards {
+		ids[i] = d.Cards[i].ID
+	}
+	g := newSynth(ids)
+	for done := 0; done < n; {
+		k := min(50000, n-done)
+		if err := s.BulkAppend(g.next(k)); err != nil {
+			b.Fatal(err)
+		}
+		done += k
+	}
+	fi, _ := os.Stat(path)
+	b.Logf("built %s: 10k cards, %d reviews, %.1f MB in %v", filepath.Base(path), n, float64(fi.Size())/1e6, time.Since(start).Round(time.Millisecond))
+	fixturePaths[n] = path
+	return path
+}
+
+func copyFixture(b *testing.B, n int) string {
+	b.Helper()
+	src := fixture(b, n)
+	dst := filepath.Join(b.TempDir(), "flash.db")
+	in, err := os.Open(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o600)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		b.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return dst
+}
+
+// rateLoad is a rotation of ratings for the benchmark deck; ratingAt
+// returns the i-th, later than anything in the fixture.
+type rateLoad []Review
+
+func newRateLoad() rateLoad {
+	d := bigDeck(10000)
+	ids := make([]string, 1000)
+	for i := range ids {
+		ids[i] = d.Cards[i*10].ID
+	}
+	return rateLoad(synthReviews(ids, 1000))
+}
+
+func (l rateLoad) at(i int) Review {
+	r := l[i%len(l)]
+	r.At = t0.AddDate(20, 0, 0).Add(time.Duration(i) * time.Second)
+	return r
+}
+
+// BenchmarkRate is one rating: a state update and a log append, committed
+// with fsync, on a database of 10k cards and 200k reviews.
+func BenchmarkRate(b *testing.B) {
+	s := openAt(b, copyFixture(b, 200_000))
+	load := newRateLoad()
+	i := 0
+	for b.Loop() {
+		if _, err := s.Rate(load.at(i)); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// bareCommit is the reference: one value put in one bbolt transaction.
+func bareCommit(db *bolt.DB, i int) error {
+	return db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSettings).Put([]byte("bench"), []byte(fmt.Sprint(i)))
+	})
+}
+
+// BenchmarkBareCommit is a bare one-value bbolt commit on the same kind of
+// file as BenchmarkRate.
+func BenchmarkBareCommit(b *testing.B) {
+	s := openAt(b, copyFixture(b, 200_000))
+	i := 0
+	for b.Loop() {
+		if err := bareCommit(s.db, i); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkRateVsBare alternates a bare commit and a rating on one file and
+// reports the ratio of their medians (target: rate/bare <= 1.2), which
+// holds up better than two separate benchmarks when the disk's speed
+// drifts.
+func BenchmarkRateVsBare(b *testing.B) {
+	s := openAt(b, copyFixture(b, 200_000))
+	load := newRateLoad()
+	var bare, rate []time.Duration
+	i := 0
+	for b.Loop() {
+		t := time.Now()
+		if err := bareCommit(s.db, i); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		if _, err := s.Rate(load.at(i)); err != nil {
+			b.Fatal(err)
+		}
+		bare, rate = append(bare, t1.Sub(t)), append(rate, time.Since(t1))
+		i++
+	}
+	mb, mr := median(bare), median(rate)
+	b.ReportMetric(float64(mb.Microseconds()), "bare-µs")
+	b.ReportMetric(float64(mr.Microseconds()), "rate-µs")
+	b.ReportMetric(float64(mr)/float64(mb), "rate/bare")
+}
+
+func median(ds []time.Duration) time.Duration {
+	ds = slices.Clone(ds)
+	slices.Sort(ds)
+	return ds[len(ds)/2]
+}
+
+// BenchmarkStates10k reads the state of 10k cards, as a review session
+// does at start.
+func BenchmarkStates10k(b *testing.B) {
+	s, err := Open(fixture(b, 200_000), Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	for b.Loop() {
+		st, err := s.States("")
+		if err != nil || len(st) != 10000 {
+			b.Fatal(len(st), err)
+		}
+	}
+}
+
+// BenchmarkStartSession is storage's part of `flash review` start to first
+// card on 10k cards and 200k reviews: open (read-write), decks, today's
+// counts, all states, the first card's text, close.
+func BenchmarkStartSession(b *testing.B) {
+	path := copyFixture(b, 200_000)
+	var last time.Time
+	s, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.Reviews(time.Time{}, time.Time{}, func(r Review) error { last = r.At; return nil })
+	s.Close()
+	day := last.Add(-6 * time.Hour)
+	for b.Loop() {
+		s, err := Open(path, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Decks(); err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := s.DoneSince("ml", day); err != nil {
+			b.Fatal(err)
+		}
+		st, err := s.States("ml")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Content("ml", st[0].ID); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReviewsScan1M is what `flash stats` does over a log of 1M
+// entries: one pass, a few aggregates per entry.
+func BenchmarkReviewsScan1M(b *testing.B) {
+	s, err := Open(fixture(b, 1_000_000), Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	n := 0
+	for b.Loop() {
+		var byRating [5]int
+		var recalled, reviews, count int
+		var total time.Duration
+		perDay := map[int64]int{}
+		var day int64 = -1
+		err := s.Reviews(time.Time{}, time.Time{}, func(r Review) error {
+			count++
+			byRating[r.Rating]++
+			total += r.Duration
+			if d := r.At.Unix() / 86400; d != day {
+				day = d
+			}
+			perDay[day]++
+			if r.Before.State == 2 {
+				reviews++
+				if r.Rating > 1 {
+					recalled++
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = count
+	}
+	if n != 1_000_000 {
+		b.Fatalf("scanned %d entries", n)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/entry")
+}
+
+// BenchmarkDecodeReview decodes one typical log entry.
+func BenchmarkDecodeReview(b *testing.B) {
+	rs := synthReviews([]string{"ntk-1-realization", "ff-2-decay-rate"}, 40)
+	r := rs[len(rs)-1]
+	at := r.At.UnixNano()
+	v, err := encodeReview(nil, &r, at)
+	if err != nil {
+		b.Fatal(err)
+	}
+	k := reviewKey(at, 5)
+	var in interner
+	var x Review
+	for b.Loop() {
+		if err := decodeReview(&x, k, v, &in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(v)), "bytes")
+}
+
+// BenchmarkDoneSince is the daily-limit count over the last study day of
+// a 200k-entry log.
+func BenchmarkDoneSince(b *testing.B) {
+	s, err := Open(fixture(b, 200_000), Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	var last time.Time
+	s.Reviews(time.Time{}, time.Time{}, func(r Review) error { last = r.At; return nil })
+	for b.Loop() {
+		if _, _, err := s.DoneSince("ml", last.Add(-24*time.Hour)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
