@@ -622,3 +622,25 @@ func TestLogStats_Add(t *testing.T) {
 		t.Errorf("add allocates %v times per review", n)
 	}
 }
+
+// TestRun_StatsCommands checks that run dispatches the three commands and
+// that help names them.
+func TestRun_StatsCommands(t *testing.T) {
+	sc := scriptedDB(t)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--db", sc.path, "stats", "--json"}, `"readiness"`},
+		{[]string{"--db", sc.path, "export", "--revlog", "-"}, "card_id,review_time,review_rating,review_state,review_duration\n"},
+		{[]string{"--db", sc.path, "unsuspend", "exam/q1-c"}, "exam/q1-c is not suspended"},
+		{[]string{"help"}, "flash [--db PATH] stats [--deck ID] [--at DATE] [--json] [--plot FILE.png]"},
+		{[]string{"help"}, "flash [--db PATH] export [--revlog FILE.csv] [--backup FILE.db] [--force]"},
+		{[]string{"help"}, "flash [--db PATH] unsuspend CARD-ID"},
+	} {
+		r := runFlash(t, "", clock(statsNow), tt.args...)
+		if r.code != 0 || !strings.Contains(r.stdout, tt.want) {
+			t.Errorf("flash %s: exit %d, stderr %q; stdout lacks %q", strings.Join(tt.args, " "), r.code, r.stderr, tt.want)
+		}
+	}
+}
