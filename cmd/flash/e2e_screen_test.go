@@ -462,3 +462,58 @@ func (v *vt) altScreen(on bool) {
 		v.x, v.y = v.savedX, v.savedY
 	}
 }
+
+// TestE2E_ScreenDumbTerminal: a terminal that cannot address the cursor
+// gets the line mode instead of a broken screen.
+func TestE2E_ScreenDumbTerminal(t *testing.T) {
+	bin := flashBinary(t)
+	cmd := exec.Command(bin, "--db", filepath.Join(t.TempDir(), "flash.db"), "review")
+	cmd.Env = []string{"HOME=" + t.TempDir(), "TERM=dumb", "LANG=C.UTF-8", "TZ=UTC", "PATH=" + os.Getenv("PATH")}
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 80})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	defer cmd.Process.Kill()
+	var mu sync.Mutex
+	var out strings.Builder
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := f.Read(buf)
+			mu.Lock()
+			out.Write(buf[:n])
+			mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		s := out.String()
+		mu.Unlock()
+		if strings.Contains(s, "(Enter: show the answer") {
+			if !strings.Contains(s, "using line mode (--plain)") {
+				t.Errorf("no note about the line mode:\n%s", s)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no line-mode prompt with TERM=dumb:\n%s", s)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	f.WriteString("q\n")
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("flash did not exit on q")
+	}
+}

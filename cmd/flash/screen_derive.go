@@ -273,32 +273,34 @@ func (c *seriesChart) Draw(screen tcell.Screen) {
 	}
 	rows := len(c.series)
 	if rows > h {
-		rows = h - 1
-		put(screen, x, y+h-1, w, fmt.Sprintf("+%d more series in the report", len(c.series)-rows), styleDim)
+		rows = h
+		if h >= 3 {
+			rows = h - 1
+			put(screen, x, y+h-1, w, fmt.Sprintf("+%d more series in the report", len(c.series)-rows), styleDim)
+		}
 	}
 	// Columns: name | sparkline | first→last, the same for every row.
 	names := make([]string, rows)
 	ranges := make([]string, rows)
 	nameW, rangeW := 0, 0
 	for i, s := range c.series[:rows] {
-		names[i] = s.Name
+		names[i] = shortName(s.Name, max(6, w/4))
 		if first, last, ok := endpoints(s.Y); ok {
 			ranges[i] = shortNum(first) + "→" + shortNum(last)
 			if logScaled(s.Y) {
 				ranges[i] += " log"
 			}
 		}
-		nameW = max(nameW, textWidth(s.Name))
+		nameW = max(nameW, textWidth(names[i]))
 		rangeW = max(rangeW, textWidth(ranges[i]))
 	}
-	nameW = min(nameW, max(6, w/4))
 	sw := w - nameW - 1 - rangeW - 1
 	if sw < 8 {
 		rangeW, sw = 0, w-nameW-1
 	}
 	for i, s := range c.series[:rows] {
 		color := chartColors[i%len(chartColors)]
-		put(screen, x, y+i, nameW, shortName(names[i], nameW), styleText.Foreground(color))
+		put(screen, x, y+i, nameW, names[i], styleText.Foreground(color))
 		put(screen, x+nameW+1, y+i, sw, sparkline(s.Y, sw), styleText.Foreground(color))
 		if rangeW > 0 {
 			put(screen, x+nameW+1+sw+1, y+i, rangeW, ranges[i], styleDim)
@@ -400,7 +402,7 @@ func endpoints(ys []float64) (first, last float64, ok bool) {
 	return ys[i], ys[j], true
 }
 
-// shortNum formats x in at most about 7 characters: 0.123, 12.3, 1.2e-05.
+// shortNum formats x in a few characters: 0.12, 12, 1.2e-05, 3e+02.
 func shortNum(x float64) string {
-	return fmt.Sprintf("%.3g", x)
+	return fmt.Sprintf("%.2g", x)
 }

@@ -153,8 +153,9 @@ func (h *scrHarness) stopTicker() {
 // rows returns the screen's text, one string per row, read on the event
 // loop so that no draw is in progress.
 func (h *scrHarness) rows() []string {
+	h.t.Helper()
 	var rows []string
-	h.app.QueueUpdate(func() {
+	h.onLoop(func() {
 		cells, w, ht := h.sim.GetContents()
 		for y := range ht {
 			var b strings.Builder
@@ -219,8 +220,23 @@ func (h *scrHarness) typeText(s string) {
 	}
 }
 
-// onLoop runs f on the event loop and waits for it.
-func (h *scrHarness) onLoop(f func()) { h.app.QueueUpdate(f) }
+// onLoop runs f on the event loop and waits for it. It fails the test if
+// the application has stopped (QueueUpdate would wait forever).
+func (h *scrHarness) onLoop(f func()) {
+	h.t.Helper()
+	done := make(chan struct{})
+	go func() {
+		h.app.QueueUpdate(f)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-h.ran:
+		h.t.Fatalf("the screen has stopped (app.Run returned %v)", h.err)
+	case <-time.After(10 * time.Second):
+		h.t.Fatal("the event loop did not run an update within 10s")
+	}
+}
 
 // resize changes the simulated terminal's size the way a real resize does.
 func (h *scrHarness) resize(w, ht int) {

@@ -110,6 +110,29 @@ func wrapText(text string, width int) []string {
 	return lines
 }
 
+// ignoreMouse is the mouse handler of the widgets that only show things:
+// a click on them must not take the focus (from the answer box, or from
+// the text that arrow keys scroll).
+func ignoreMouse(tview.MouseAction, *tcell.EventMouse, func(p tview.Primitive)) (bool, tview.Primitive) {
+	return false, nil
+}
+
+func (h *header) MouseHandler() func(tview.MouseAction, *tcell.EventMouse, func(p tview.Primitive)) (bool, tview.Primitive) {
+	return ignoreMouse
+}
+
+func (l *statusLine) MouseHandler() func(tview.MouseAction, *tcell.EventMouse, func(p tview.Primitive)) (bool, tview.Primitive) {
+	return ignoreMouse
+}
+
+func (l *keyLine) MouseHandler() func(tview.MouseAction, *tcell.EventMouse, func(p tview.Primitive)) (bool, tview.Primitive) {
+	return ignoreMouse
+}
+
+func (c *seriesChart) MouseHandler() func(tview.MouseAction, *tcell.EventMouse, func(p tview.Primitive)) (bool, tview.Primitive) {
+	return ignoreMouse
+}
+
 // ---- header --------------------------------------------------------------
 
 // header shows the deck, the paper and exam question of the card on screen,
