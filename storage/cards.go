@@ -109,8 +109,8 @@ func splitContent(v []byte) (hash, js []byte, err error) {
 	return v[2:n], v[n:], nil
 }
 
-// Decks returns every stored deck, by ID. It returns an empty slice for a
-// new database.
+// Decks returns every stored deck, by ID; none (a nil slice) for a new
+// database.
 func (s *Store) Decks() ([]DeckInfo, error) {
 	var out []DeckInfo
 	err := s.view(func(tx *bolt.Tx) error {

@@ -29,6 +29,8 @@ type Review struct {
 
 // reviewNanos checks that at can key the log: set, not before 1970 and
 // not after 2262.
+var errFnPanic = errors.New("panic in callback")
+
 func reviewNanos(at time.Time) (int64, error) {
 	if at.IsZero() || at.Before(time.Unix(0, 0)) {
 		return 0, fmt.Errorf("review time %v before 1970", at)
@@ -179,6 +181,17 @@ func (s *Store) ReviewCount() (int, error) {
 // values of one call; fn may keep them.
 func (s *Store) Reviews(from, to time.Time, fn func(Review) error) error {
 	var fnErr error
+	// A panic in fn is fn's, not a sign of a damaged file: carry it past
+	// view's recovery and panic again outside.
+	var fnPanic any
+	call := func(r Review) (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				fnPanic, err = p, errFnPanic
+			}
+		}()
+		return fn(r)
+	}
 	err := s.view(func(tx *bolt.Tx) error {
 		cur := tx.Bucket(bucketLog).Cursor()
 		var k, v []byte
@@ -200,13 +213,16 @@ func (s *Store) Reviews(from, to time.Time, fn func(Review) error) error {
 			if err := decodeReview(&r, k, v, &in); err != nil {
 				return fmt.Errorf("log entry %x: %w", k, err)
 			}
-			if err := fn(r); err != nil {
+			if err := call(r); err != nil {
 				fnErr = err
 				return err
 			}
 		}
 		return nil
 	})
+	if fnPanic != nil {
+		panic(fnPanic)
+	}
 	if fnErr != nil && errors.Is(err, fnErr) {
 		return fnErr
 	}

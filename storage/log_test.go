@@ -343,3 +343,37 @@ func TestStore_ReviewsDeckStrings(t *testing.T) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 }
+
+func TestStore_Reviews_FnPanic(t *testing.T) {
+	// A panic in fn is not reported as a damaged database.
+	s := openTest(t)
+	importTest(t, s, testDeck())
+	rateTest(t, s, "a", t0, fsrs.Good)
+	defer func() {
+		if p := recover(); p != "boom" {
+			t.Errorf("recovered %v, want fn's panic", p)
+		}
+	}()
+	s.Reviews(time.Time{}, time.Time{}, func(Review) error { panic("boom") })
+	t.Error("Reviews returned")
+}
+
+func TestOpen_Populate(t *testing.T) {
+	// MAP_POPULATE over a mapping larger than a small file is harmless.
+	path := filepath.Join(t.TempDir(), "flash.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	importTest(t, s, testDeck())
+	rateTest(t, s, "a", t0, fsrs.Good)
+	s.Close()
+	r, err := Open(path, Options{ReadOnly: true, Populate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if got := reviewsOf(t, r); len(got) != 1 {
+		t.Errorf("%d reviews", len(got))
+	}
+}
