@@ -294,6 +294,8 @@ func keyTable() []binding {
 		{keys: []keyOf{runeKey('1'), runeKey('2'), runeKey('3'), runeKey('4')}, label: "1–4", help: "rate",
 			long: "rate Again, Hard, Good, Easy (or click a button)",
 			when: wBack | wResult, run: func(ui *reviewUI, ev *tcell.EventKey) { ui.rate(fsrs.Rating(ev.Rune() - '0')) }},
+		{keys: enterKeys, label: "Space", all: "Space Enter", help: "good", long: "on the answer: rate Good, as in Anki",
+			when: wBack | wResult, run: func(ui *reviewUI, _ *tcell.EventKey) { ui.rate(fsrs.Good) }},
 		{keys: []keyOf{specialKey(tcell.KeyTab), specialKey(tcell.KeyBacktab)}, label: "Tab", all: "Tab S-Tab", help: "next pane",
 			long: "after the run: next pane; ↑ ↓ scroll it",
 			when: wResult, line: true, run: func(ui *reviewUI, ev *tcell.EventKey) { ui.dv.nextPane(ev.Key() == tcell.KeyBacktab) }},

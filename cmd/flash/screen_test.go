@@ -319,9 +319,14 @@ func TestReviewScreen_RevealRateCounts(t *testing.T) {
 	if got := scrReviews(t, st); len(got) != 1 || got[0] != "c1 Good" {
 		t.Fatalf("log = %v, want [c1 Good]", got)
 	}
-	// Enter reveals too.
+	// Enter reveals too; Space on the answer is Good, as in Anki.
 	h.special(tcell.KeyEnter)
 	h.waitText("Строка ответа.", "1 Again")
+	h.key(' ')
+	h.waitText("φ(x) = elu(x) + 1: зачем +1?", "1 new · 2 learning · 0 review")
+	if got := scrReviews(t, st); len(got) != 2 || got[1] != "c2 Good" {
+		t.Fatalf("log = %v, want [c1 Good c2 Good]", got)
+	}
 }
 
 func TestReviewScreen_LongAnswerScrolls(t *testing.T) {
