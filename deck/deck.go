@@ -1,0 +1,91 @@
+// Package deck parses and validates flash decks written in TOML (format 1)
+// and carries the built-in deck.
+package deck
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+)
+
+// Format is the only deck format version this package reads.
+const Format = 1
+
+// Default option values, used when a deck's [options] table leaves them out.
+const (
+	DefaultDesiredRetention = 0.9
+	DefaultNewPerDay        = 20
+	DefaultReviewsPerDay    = 200
+)
+
+// Card kinds.
+const (
+	KindBasic  = "basic"
+	KindDerive = "derive"
+)
+
+// Deck is a validated deck: its questions and the cards that belong to them.
+type Deck struct {
+	Format    int        `toml:"format" json:"format"`
+	ID        string     `toml:"id" json:"id"`
+	Title     string     `toml:"title" json:"title"`
+	Language  string     `toml:"language" json:"language,omitempty"`
+	Options   Options    `toml:"options" json:"options"`
+	Questions []Question `toml:"question" json:"questions"`
+	Cards     []Card     `toml:"card" json:"cards"`
+}
+
+// Options are the study settings a deck carries.
+type Options struct {
+	DesiredRetention float64 `toml:"desired_retention" json:"desired_retention"`
+	NewPerDay        int     `toml:"new_per_day" json:"new_per_day"`
+	ReviewsPerDay    int     `toml:"reviews_per_day" json:"reviews_per_day"`
+}
+
+// Question is an exam question; cards point at it by ID.
+type Question struct {
+	ID    string `toml:"id" json:"id"`
+	Paper string `toml:"paper" json:"paper"`
+	Text  string `toml:"text" json:"text"`
+}
+
+// Card is one flashcard. Its identity is the deck ID plus its own ID.
+type Card struct {
+	ID       string   `toml:"id" json:"id"`
+	Question string   `toml:"question" json:"question"`
+	Kind     string   `toml:"kind" json:"kind"` // KindBasic or KindDerive; never empty after Parse
+	Front    string   `toml:"front" json:"front"`
+	Back     string   `toml:"back" json:"back"`
+	Tags     []string `toml:"tags" json:"tags,omitempty"`
+	Sim      *Sim     `toml:"sim" json:"sim,omitempty"`
+}
+
+// Sim names the simulation a derive card runs.
+type Sim struct {
+	Kind   string         `toml:"kind" json:"kind"`
+	Params map[string]any `toml:"params" json:"params,omitempty"`
+	Check  string         `toml:"check" json:"check"`
+}
+
+// Hash returns a hex SHA-256 of everything a learner sees on the card, so
+// that an import can tell an edited card from an unchanged one.
+func (c *Card) Hash() string {
+	// encoding/json sorts map keys, so the encoding is canonical.
+	b, err := json.Marshal(c)
+	if err != nil {
+		// Params come from TOML and hold only JSON-encodable values.
+		panic("deck: hash card " + c.ID + ": " + err.Error())
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Question returns the question with the given ID.
+func (d *Deck) Question(id string) (Question, bool) {
+	for _, q := range d.Questions {
+		if q.ID == id {
+			return q, true
+		}
+	}
+	return Question{}, false
+}

@@ -1,0 +1,454 @@
+package deck
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/flash-srs/flash/sims"
+	"github.com/pelletier/go-toml/v2"
+	"github.com/pelletier/go-toml/v2/unstable"
+)
+
+// MaxSize is the largest deck file Parse accepts, in bytes.
+const MaxSize = 16 << 20
+
+// Limits on option values; outside them a deck is refused.
+const (
+	MinDesiredRetention = 0.70
+	MaxDesiredRetention = 0.99
+	MaxPerDay           = 9999
+)
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
+// Problem is one thing wrong with a deck file, with where it is.
+// Parse returns every Problem in a file joined with errors.Join.
+type Problem struct {
+	File   string
+	Line   int // 1-based; 0 when unknown
+	Column int // 1-based; 0 when unknown
+	Msg    string
+}
+
+func (p *Problem) Error() string {
+	switch {
+	case p.Line > 0 && p.Column > 0:
+		return fmt.Sprintf("%s:%d:%d: %s", p.File, p.Line, p.Column, p.Msg)
+	case p.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
+	default:
+		return fmt.Sprintf("%s: %s", p.File, p.Msg)
+	}
+}
+
+// Problems returns the individual problems in an error returned by Parse,
+// or nil when err holds none.
+func Problems(err error) []*Problem {
+	var out []*Problem
+	var walk func(error)
+	walk = func(e error) {
+		if p, ok := e.(*Problem); ok {
+			out = append(out, p)
+			return
+		}
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				walk(e)
+			}
+		}
+	}
+	walk(err)
+	return out
+}
+
+// file mirrors the TOML document. Pointers tell a missing key from a zero.
+type file struct {
+	Format    *int       `toml:"format"`
+	ID        string     `toml:"id"`
+	Title     string     `toml:"title"`
+	Language  string     `toml:"language"`
+	Options   rawOptions `toml:"options"`
+	Questions []Question `toml:"question"`
+	Cards     []Card     `toml:"card"`
+}
+
+type rawOptions struct {
+	DesiredRetention *float64 `toml:"desired_retention"`
+	NewPerDay        *int     `toml:"new_per_day"`
+	ReviewsPerDay    *int     `toml:"reviews_per_day"`
+}
+
+// Parse decodes and validates a deck. name is used in messages only (a file
+// name, or "builtin" for the embedded deck). On any problem it returns a nil
+// Deck and an error joining every problem found, each a *Problem naming the
+// file and the line, or the card.
+func Parse(name string, data []byte) (*Deck, error) {
+	p := &parser{name: name, data: data}
+	d := p.parse()
+	if len(p.errs) > 0 {
+		return nil, errors.Join(p.errs...)
+	}
+	return d, nil
+}
+
+type parser struct {
+	name string
+	data []byte
+	errs []error
+	pos  positions
+}
+
+func (p *parser) add(line, col int, format string, args ...any) {
+	p.errs = append(p.errs, &Problem{File: p.name, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (p *parser) parse() *Deck {
+	if len(p.data) > MaxSize {
+		p.add(0, 0, "file is %d bytes; the limit is %d (16 MiB)", len(p.data), MaxSize)
+		return nil
+	}
+	if !utf8.Valid(p.data) {
+		line, col := invalidUTF8(p.data)
+		p.add(line, col, "text is not valid UTF-8")
+		return nil
+	}
+	var f file
+	dec := toml.NewDecoder(bytes.NewReader(p.data)).DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		var strict *toml.StrictMissingError
+		var de *toml.DecodeError
+		switch {
+		case errors.As(err, &strict):
+			for _, e := range strict.Errors {
+				line, col := e.Position()
+				p.add(line, col, "unknown key %q", strings.Join(e.Key(), "."))
+			}
+			// The values that did match were decoded: go on validating,
+			// so the file's other problems are reported too.
+		case errors.As(err, &de):
+			line, col := de.Position()
+			p.add(line, col, "%s", strings.TrimPrefix(de.Error(), "toml: "))
+			return nil
+		default:
+			p.add(0, 0, "%s", strings.TrimPrefix(err.Error(), "toml: "))
+			return nil
+		}
+	}
+	p.pos = index(p.data)
+	return p.validate(&f)
+}
+
+func (p *parser) validate(f *file) *Deck {
+	d := &Deck{
+		ID:        f.ID,
+		Title:     strings.TrimSpace(f.Title),
+		Language:  f.Language,
+		Questions: f.Questions,
+		Cards:     f.Cards,
+		Options: Options{
+			DesiredRetention: DefaultDesiredRetention,
+			NewPerDay:        DefaultNewPerDay,
+			ReviewsPerDay:    DefaultReviewsPerDay,
+		},
+	}
+	top := p.pos.top
+	switch {
+	case f.Format == nil:
+		p.add(0, 0, "missing format (want format = %d)", Format)
+	case *f.Format != Format:
+		p.add(top["format"], 0, "format %d is not supported; this flash reads format %d", *f.Format, Format)
+	default:
+		d.Format = *f.Format
+	}
+	switch {
+	case f.ID == "":
+		p.add(top["id"], 0, "missing or empty deck id")
+	case !idPattern.MatchString(f.ID):
+		p.add(top["id"], 0, "deck id %q: use lowercase letters, digits and '-', starting with a letter or digit", f.ID)
+	}
+	if d.Title == "" {
+		p.add(top["title"], 0, "missing or empty title")
+	}
+
+	o, ol := f.Options, p.pos.options
+	if v := o.DesiredRetention; v != nil {
+		if !(*v >= MinDesiredRetention && *v <= MaxDesiredRetention) {
+			p.add(ol["desired_retention"], 0, "options.desired_retention = %v is out of range %.2f..%.2f", *v, MinDesiredRetention, MaxDesiredRetention)
+		}
+		d.Options.DesiredRetention = *v
+	}
+	for _, it := range []struct {
+		key string
+		v   *int
+		dst *int
+	}{
+		{"new_per_day", o.NewPerDay, &d.Options.NewPerDay},
+		{"reviews_per_day", o.ReviewsPerDay, &d.Options.ReviewsPerDay},
+	} {
+		if it.v == nil {
+			continue
+		}
+		if *it.v < 0 || *it.v > MaxPerDay {
+			p.add(ol[it.key], 0, "options.%s = %d is out of range 0..%d", it.key, *it.v, MaxPerDay)
+		}
+		*it.dst = *it.v
+	}
+
+	questions := make(map[string]bool, len(f.Questions))
+	for i := range d.Questions {
+		q := &d.Questions[i]
+		at := p.pos.question(i)
+		where := fmt.Sprintf("question %d", i+1)
+		if q.ID != "" {
+			where = fmt.Sprintf("question %q", q.ID)
+		}
+		switch {
+		case q.ID == "":
+			p.add(at.line(""), 0, "%s: missing or empty id", where)
+		case !idPattern.MatchString(q.ID):
+			p.add(at.line("id"), 0, "%s: bad id: use lowercase letters, digits and '-'", where)
+		case questions[q.ID]:
+			p.add(at.line("id"), 0, "%s: duplicate question id", where)
+		}
+		questions[q.ID] = true
+		if strings.TrimSpace(q.Paper) == "" {
+			p.add(at.line("paper"), 0, "%s: missing or empty paper", where)
+		}
+		if strings.TrimSpace(q.Text) == "" {
+			p.add(at.line("text"), 0, "%s: missing or empty text", where)
+		}
+	}
+
+	if len(d.Cards) == 0 {
+		p.add(0, 0, "the deck has no cards")
+	}
+	cards := make(map[string]bool, len(f.Cards))
+	for i := range d.Cards {
+		c := &d.Cards[i]
+		at := p.pos.card(i)
+		where := fmt.Sprintf("card %d", i+1)
+		if c.ID != "" {
+			where = fmt.Sprintf("card %q", c.ID)
+		}
+		switch {
+		case c.ID == "":
+			p.add(at.line(""), 0, "%s: missing or empty id", where)
+		case !idPattern.MatchString(c.ID):
+			p.add(at.line("id"), 0, "%s: bad id: use lowercase letters, digits and '-'", where)
+		case cards[c.ID]:
+			p.add(at.line("id"), 0, "%s: duplicate card id", where)
+		}
+		cards[c.ID] = true
+		switch {
+		case c.Question == "":
+			p.add(at.line(""), 0, "%s: missing question (the id of a [[question]])", where)
+		case !questions[c.Question]:
+			p.add(at.line("question"), 0, "%s: unknown question %q", where, c.Question)
+		}
+		if strings.TrimSpace(c.Front) == "" {
+			p.add(at.line("front"), 0, "%s: missing or empty front", where)
+		}
+		if strings.TrimSpace(c.Back) == "" {
+			p.add(at.line("back"), 0, "%s: missing or empty back", where)
+		}
+		for _, t := range c.Tags {
+			if t == "" || strings.ContainsAny(t, " \t\n") {
+				p.add(at.line("tags"), 0, "%s: tag %q: tags are single words", where, t)
+			}
+		}
+		if c.Kind == "" {
+			c.Kind = KindBasic
+		}
+		switch c.Kind {
+		case KindBasic:
+			if c.Sim != nil {
+				p.add(at.sim(""), 0, "%s: a basic card has a [card.sim]; set kind = \"derive\" or remove it", where)
+			}
+		case KindDerive:
+			p.validateSim(c, at, where)
+		default:
+			p.add(at.line("kind"), 0, "%s: unknown kind %q (want \"basic\" or \"derive\")", where, c.Kind)
+		}
+	}
+	if len(p.errs) > 0 {
+		return nil
+	}
+	return d
+}
+
+func (p *parser) validateSim(c *Card, at tablePos, where string) {
+	s := c.Sim
+	if s == nil {
+		p.add(at.line(""), 0, "%s: a derive card needs a [card.sim] table", where)
+		return
+	}
+	if strings.TrimSpace(s.Check) == "" {
+		p.add(at.sim("check"), 0, "%s: sim: missing or empty check", where)
+	}
+	if s.Kind == "" {
+		p.add(at.sim("kind"), 0, "%s: sim: missing kind", where)
+		return
+	}
+	if _, ok := sims.Lookup(s.Kind); !ok {
+		p.add(at.sim("kind"), 0, "%s: sim: unknown kind %q (known: %s)", where, s.Kind, strings.Join(simKinds(), ", "))
+		return
+	}
+	if err := sims.Validate(s.Kind, s.Params); err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			p.add(at.sim("params"), 0, "%s: sim %s: %s", where, s.Kind, line)
+		}
+	}
+}
+
+func simKinds() []string {
+	var out []string
+	for _, s := range sims.Specs() {
+		out = append(out, s.Kind)
+	}
+	return out
+}
+
+// invalidUTF8 returns the 1-based line and column of the first byte that is
+// not valid UTF-8.
+func invalidUTF8(b []byte) (line, col int) {
+	line, col = 1, 1
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size <= 1 {
+			return line, col
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		b = b[size:]
+	}
+	return line, col
+}
+
+// positions records the lines of keys so that problems found after decoding
+// can still name a line.
+type positions struct {
+	top       map[string]int
+	options   map[string]int
+	questions []tablePos
+	cards     []tablePos
+}
+
+// tablePos is where one [[question]] or [[card]] table and its keys are.
+type tablePos struct {
+	header  int
+	keys    map[string]int
+	simHead int
+	simKeys map[string]int
+}
+
+func (t tablePos) line(key string) int {
+	if l, ok := t.keys[key]; ok {
+		return l
+	}
+	return t.header
+}
+
+func (t tablePos) sim(key string) int {
+	if l, ok := t.simKeys[key]; ok {
+		return l
+	}
+	if t.simHead > 0 {
+		return t.simHead
+	}
+	if l, ok := t.keys["sim"]; ok { // sim = { ... } inline
+		return l
+	}
+	return t.header
+}
+
+func (ps positions) question(i int) tablePos {
+	if i < len(ps.questions) {
+		return ps.questions[i]
+	}
+	return tablePos{}
+}
+
+func (ps positions) card(i int) tablePos {
+	if i < len(ps.cards) {
+		return ps.cards[i]
+	}
+	return tablePos{}
+}
+
+// index walks the document once more with the low-level parser to find the
+// line of every table header and key. The document already decoded, so
+// parse errors here cannot happen; if one does, lines are left unknown.
+func index(data []byte) positions {
+	ps := positions{top: map[string]int{}, options: map[string]int{}}
+	var pr unstable.Parser
+	pr.Reset(data)
+	cur := ps.top
+	var curTable *tablePos
+	for pr.NextExpression() {
+		e := pr.Expression()
+		switch e.Kind {
+		case unstable.ArrayTable, unstable.Table:
+			key := joinKey(e.Key())
+			line := lineOf(data, e.Key())
+			curTable = nil
+			switch {
+			case e.Kind == unstable.ArrayTable && key == "card":
+				ps.cards = append(ps.cards, tablePos{header: line, keys: map[string]int{}})
+				curTable = &ps.cards[len(ps.cards)-1]
+				cur = curTable.keys
+			case e.Kind == unstable.ArrayTable && key == "question":
+				ps.questions = append(ps.questions, tablePos{header: line, keys: map[string]int{}})
+				curTable = &ps.questions[len(ps.questions)-1]
+				cur = curTable.keys
+			case key == "card.sim" && len(ps.cards) > 0:
+				c := &ps.cards[len(ps.cards)-1]
+				c.simHead = line
+				c.simKeys = map[string]int{}
+				cur = c.simKeys
+			case key == "options":
+				cur = ps.options
+			default:
+				cur = map[string]int{}
+			}
+		case unstable.KeyValue:
+			it := e.Key()
+			if it.Next() {
+				k := string(it.Node().Data)
+				if _, seen := cur[k]; !seen {
+					cur[k] = lineOf(data, e.Key())
+				}
+			}
+		}
+	}
+	return ps
+}
+
+func joinKey(it unstable.Iterator) string {
+	var parts []string
+	for it.Next() {
+		parts = append(parts, string(it.Node().Data))
+	}
+	return strings.Join(parts, ".")
+}
+
+// lineOf returns the 1-based line of the first key part, or 0 when its bytes
+// are not part of the document (a quoted key with escapes is decoded into a
+// fresh buffer).
+func lineOf(data []byte, it unstable.Iterator) int {
+	if !it.Next() {
+		return 0
+	}
+	b := it.Node().Data
+	off := cap(data) - cap(b)
+	if len(b) == 0 || off < 0 || off+len(b) > len(data) || &data[off] != &b[0] {
+		return 0
+	}
+	return bytes.Count(data[:off], []byte{'\n'}) + 1
+}
