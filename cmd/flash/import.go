@@ -1,0 +1,134 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/storage"
+)
+
+func cmdImport(args []string, e *env) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	dry := fs.Bool("dry-run", false, "print the plan and write nothing")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("import: want one deck file, got %d arguments", len(pos))
+	}
+	name := pos[0]
+	data, err := readDeckFile(name)
+	if err != nil {
+		return err
+	}
+	d, err := deck.Parse(name, data)
+	if err != nil {
+		return err
+	}
+	path, err := e.dbPath()
+	if err != nil {
+		return err
+	}
+	st, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	plan, err := st.Import(d, storage.Source{Hash: hashBytes(data)}, e.now(), *dry)
+	if err != nil {
+		return fmt.Errorf("import %s: %w", name, err)
+	}
+	printPlan(e.stdout, plan, *dry)
+	return nil
+}
+
+// readDeckFile reads a deck file, refusing one over deck.MaxSize without
+// reading it all.
+func readDeckFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if fi.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory, not a deck file", name)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, deck.MaxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return data, nil
+}
+
+func hashBytes(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// printPlan prints the counts of an import, and for a dry run the ids
+// behind every count that changes something.
+func printPlan(w io.Writer, p storage.Plan, dry bool) {
+	prefix := ""
+	if dry {
+		prefix = "dry run: "
+	}
+	fmt.Fprintf(w, "%s%s: %d added, %d updated, %d unchanged, %d retired, %d restored\n",
+		prefix, p.Deck, len(p.Added), len(p.Updated), len(p.Unchanged), len(p.Retired), len(p.Restored))
+	if !dry {
+		return
+	}
+	for _, g := range []struct {
+		name string
+		ids  []string
+	}{{"add", p.Added}, {"update", p.Updated}, {"retire", p.Retired}, {"restore", p.Restored}} {
+		if len(g.ids) > 0 {
+			fmt.Fprintf(w, "  %s: %s\n", g.name, strings.Join(g.ids, ", "))
+		}
+	}
+	fmt.Fprintln(w, "nothing was written")
+}
+
+// ensureDeck imports the built-in deck when the database holds no deck, and
+// upgrades the stored copy of the built-in deck while it came from the
+// binary itself and the binary now carries a different one. It returns the
+// decks in the store.
+func ensureDeck(st *storage.Store, now time.Time, log io.Writer) ([]storage.DeckInfo, error) {
+	decks, err := st.Decks()
+	if err != nil {
+		return nil, err
+	}
+	d := deck.Builtin()
+	hash := hashBytes(deck.BuiltinSource())
+	need := len(decks) == 0
+	for _, info := range decks {
+		if info.ID == d.ID && info.Builtin && info.SourceHash != hash {
+			need = true
+		}
+	}
+	if !need {
+		return decks, nil
+	}
+	plan, err := st.Import(d, storage.Source{Builtin: true, Hash: hash}, now, false)
+	if err != nil {
+		return nil, fmt.Errorf("import the built-in deck: %w", err)
+	}
+	if len(decks) == 0 {
+		fmt.Fprintf(log, "flash: imported the built-in deck %q (%d cards) into %s\n", d.ID, len(plan.Added), st.Path())
+	} else {
+		fmt.Fprintf(log, "flash: updated the built-in deck %q: %d added, %d updated, %d retired\n",
+			d.ID, len(plan.Added), len(plan.Updated), len(plan.Retired))
+	}
+	return st.Decks()
+}

@@ -1,0 +1,234 @@
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/flash-srs/flash/scheduler"
+	"github.com/flash-srs/flash/storage"
+	"github.com/open-spaced-repetition/go-fsrs/v3"
+	"golang.org/x/term"
+)
+
+func cmdReview(args []string, e *env) error {
+	fs := flag.NewFlagSet("review", flag.ContinueOnError)
+	deckID := fs.String("deck", "", "study only this deck")
+	plain := fs.Bool("plain", false, "line mode for scripts, tests and screen readers")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("review: unexpected argument %q", pos[0])
+	}
+	if !*plain && !(isTerminal(e.stdin) && isTerminal(e.stdout)) {
+		return fmt.Errorf("review needs a terminal on stdin and stdout; use 'flash review --plain' for line mode")
+	}
+	st, err := openForReview(e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	decks, err := ensureDeck(st, e.now(), e.stderr)
+	if err != nil {
+		return err
+	}
+	s, err := newSession(st, decks, *deckID, e.now)
+	if err != nil {
+		return err
+	}
+	if *plain {
+		return reviewPlain(s, e.stdin, e.stdout)
+	}
+	return reviewScreen(s, e)
+}
+
+func openForReview(e *env) (*storage.Store, error) {
+	path, err := e.dbPath()
+	if err != nil {
+		return nil, err
+	}
+	return storage.Open(path, storage.Options{})
+}
+
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
+}
+
+// reviewPlain is the line mode: it prints the front, waits for a line,
+// prints the back and the four intervals, and reads a rating: 1-4, u to
+// undo, q to quit. End of input ends the session cleanly. Every rating is
+// on disk before "saved:" is printed for it.
+func reviewPlain(s *session, in io.Reader, out io.Writer) error {
+	p := &plain{s: s, in: bufio.NewScanner(in), out: out}
+	p.in.Buffer(make([]byte, 64<<10), 1<<20)
+	err := p.loop()
+	p.printSummary()
+	return err
+}
+
+type plain struct {
+	s   *session
+	in  *bufio.Scanner
+	out io.Writer
+}
+
+// read returns the next input line, trimmed, and false at end of input.
+func (p *plain) read() (string, bool) {
+	if !p.in.Scan() {
+		return "", false
+	}
+	return strings.TrimSpace(p.in.Text()), true
+}
+
+func (p *plain) loop() error {
+	var cur *current
+	for {
+		if cur == nil {
+			var ok bool
+			var err error
+			cur, ok, err = p.s.next()
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return nil
+			}
+		}
+		next, quit, err := p.card(cur)
+		if err != nil || quit {
+			return err
+		}
+		cur = next
+	}
+}
+
+// card shows one card and handles input until it is rated, undone or the
+// session ends. It returns the card to show next (nil: ask the queue).
+func (p *plain) card(cur *current) (next *current, quit bool, err error) {
+	c := p.s.counts()
+	fmt.Fprintf(p.out, "\n== %s · %s  [new %d · learning %d · review %d]\n",
+		cur.Deck.Title, cur.Card.ID, c.New, c.Learning, c.Review)
+	if cur.Question.Text != "" {
+		fmt.Fprintf(p.out, "Question %s (%s): %s\n", cur.Question.ID, cur.Question.Paper, cur.Question.Text)
+	}
+	fmt.Fprintf(p.out, "Q: %s\n", strings.TrimSpace(cur.Card.Front))
+
+	var answer string
+	if cur.Card.Sim != nil {
+		fmt.Fprintln(p.out, "Your answer (end with an empty line; u undo, q quit):")
+		var lines []string
+		for {
+			line, ok := p.read()
+			if !ok {
+				return nil, true, nil
+			}
+			if len(lines) == 0 && (line == "q" || line == "u") {
+				return p.command(line)
+			}
+			if line == "" {
+				break
+			}
+			lines = append(lines, line)
+		}
+		answer = strings.Join(lines, "\n")
+		fmt.Fprintln(p.out, deriveReport(cur.Card, answer))
+	} else {
+		fmt.Fprintln(p.out, "(Enter: show the answer · u undo · q quit)")
+		line, ok := p.read()
+		if !ok {
+			return nil, true, nil
+		}
+		if line == "q" || line == "u" {
+			return p.command(line)
+		}
+	}
+	fmt.Fprintf(p.out, "A: %s\n", strings.TrimSpace(cur.Card.Back))
+	fmt.Fprintln(p.out, ratingLine(cur.Preview))
+	for {
+		fmt.Fprintln(p.out, "rating [1-4, u undo, q quit]:")
+		line, ok := p.read()
+		if !ok {
+			return nil, true, nil
+		}
+		switch line {
+		case "1", "2", "3", "4":
+			r := fsrs.Rating(line[0] - '0')
+			rev, err := p.s.rate(cur, r, answer)
+			if err != nil {
+				return nil, true, err
+			}
+			fmt.Fprintf(p.out, "saved: %s %s, due in %s\n", cur.Item.Key, r, scheduler.FormatInterval(rev.After.Due.Sub(rev.At)))
+			if rev.Leech {
+				fmt.Fprintf(p.out, "leech: %s lapsed %d times; it is suspended and flagged (flash unsuspend %s)\n",
+					cur.Card.ID, rev.After.Lapses, cur.Item.Key)
+			}
+			return nil, false, nil
+		case "u", "q":
+			return p.command(line)
+		default:
+			fmt.Fprintf(p.out, "unknown input %q\n", line)
+		}
+	}
+}
+
+// command handles u and q typed at any prompt.
+func (p *plain) command(line string) (*current, bool, error) {
+	if line == "q" {
+		return nil, true, nil
+	}
+	if !p.s.canUndo() {
+		fmt.Fprintln(p.out, "nothing to undo")
+		return nil, false, nil
+	}
+	cur, err := p.s.undoLast()
+	if err != nil {
+		return nil, true, err
+	}
+	fmt.Fprintf(p.out, "undone: %s\n", cur.Item.Key)
+	return cur, false, nil
+}
+
+// ratingLine renders the four buttons with the interval each would give.
+func ratingLine(pv [4]scheduler.Outcome) string {
+	names := [4]string{"Again", "Hard", "Good", "Easy"}
+	parts := make([]string, 4)
+	for i := range pv {
+		parts[i] = fmt.Sprintf("%d %s (%s)", i+1, names[i], scheduler.FormatInterval(pv[i].Interval))
+	}
+	return strings.Join(parts, " · ")
+}
+
+func (p *plain) printSummary() {
+	sum := p.s.summary()
+	fmt.Fprintln(p.out, summaryText(sum, p.s.now()))
+}
+
+// summaryText is the end-of-session report shared by both modes.
+func summaryText(sum summary, now time.Time) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Reviewed %d card%s (%d Again) in %s.", sum.Reviewed, plural(sum.Reviewed), sum.Again, sum.Spent.Round(time.Second))
+	switch {
+	case sum.NextDue.IsZero():
+		b.WriteString(" Nothing left to study.")
+	case !sum.NextDue.After(now):
+		b.WriteString(" More cards are due now.")
+	default:
+		fmt.Fprintf(&b, " Next card due %s (in %s).", sum.NextDue.Format("Mon 2 Jan 15:04"),
+			scheduler.FormatInterval(sum.NextDue.Sub(now)))
+	}
+	return b.String()
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
