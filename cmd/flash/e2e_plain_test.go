@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/flash-srs/flash/storage"
+)
+
+// TestE2E_PlainKillAfterAck runs the real binary in line mode, rates cards,
+// kills it with SIGKILL right after the second rating was acknowledged, and
+// checks that both ratings are in the reopened database.
+func TestE2E_PlainKillAfterAck(t *testing.T) {
+	bin := flashBinary(t)
+	db := filepath.Join(t.TempDir(), "flash.db")
+	cmd := exec.Command(bin, "--db", db, "review", "--plain")
+	cmd.Env = []string{"HOME=" + t.TempDir(), "TZ=UTC"}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+
+	acked := regexp.MustCompile(`^saved: (\S+) (Again|Hard|Good|Easy), due in `)
+	var saved []string
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	deadline := time.After(30 * time.Second)
+	ratings := []string{"3", "1"}
+loop:
+	for {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				t.Fatalf("flash ended early; saved %v", saved)
+			}
+			switch {
+			case strings.HasPrefix(line, "Your answer"):
+				io.WriteString(stdin, "42\n\n")
+			case strings.HasPrefix(line, "(Enter: show"):
+				io.WriteString(stdin, "\n")
+			case strings.HasPrefix(line, "rating ["):
+				io.WriteString(stdin, ratings[len(saved)]+"\n")
+			case acked.MatchString(line):
+				saved = append(saved, acked.FindStringSubmatch(line)[1])
+				if len(saved) == len(ratings) {
+					cmd.Process.Signal(syscall.SIGKILL)
+					break loop
+				}
+			}
+		case <-deadline:
+			t.Fatalf("timed out; saved %v", saved)
+		}
+	}
+	cmd.Wait()
+
+	st, err := storage.Open(db, storage.Options{})
+	if err != nil {
+		t.Fatalf("reopen after kill: %v", err)
+	}
+	defer st.Close()
+	if err := st.Check(); err != nil {
+		t.Fatalf("consistency check: %v", err)
+	}
+	var got []string
+	err = st.Reviews(time.Time{}, time.Time{}, func(r storage.Review) error {
+		got = append(got, r.Deck+"/"+r.Card+" "+r.Rating.String())
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{saved[0] + " Good", saved[1] + " Again"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("log after kill = %v, want %v", got, want)
+	}
+}
