@@ -14,7 +14,9 @@
 // review session reads only the small state records, and the log is a binary
 // encoding so that statistics over a million entries decode quickly.
 //
-// A Store is safe for use by several goroutines; bbolt serialises writers.
+// Times are stored as unix nanoseconds and read back in time.Local; compare
+// them with Equal. A Store is safe for use by several goroutines; bbolt
+// serialises writers.
 // Callbacks passed to Reviews run inside a read transaction and must not call
 // methods of the same Store that write.
 package storage
