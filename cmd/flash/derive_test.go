@@ -1,0 +1,84 @@
+package main
+
+import (
+	"math"
+	"testing"
+
+	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/sims"
+)
+
+func TestFirstNumber(t *testing.T) {
+	tests := []struct {
+		in   string
+		want float64
+		ok   bool
+	}{
+		{"tau = 5", 5, true},
+		{"примерно 2,5 шага", 2.5, true},
+		{"−0.25", -0.25, true},
+		{"1e-3 or so", 0.001, true},
+		{"no number here", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := firstNumber(tt.in)
+		if ok != tt.ok || got != tt.want {
+			t.Errorf("firstNumber(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestCompare(t *testing.T) {
+	nums := map[string]float64{"tau_slow": 4, "tau_fast": 1}
+	c, ok := compare("tau_slow — время", "я думаю 5", nums)
+	if !ok || c.Name != "tau_slow" || c.Sim != 4 || c.Mine != 5 || math.Abs(c.RelErr-0.25) > 1e-12 {
+		t.Fatalf("compare = %+v, %v", c, ok)
+	}
+	if _, ok := compare("nothing named", "5", nums); ok {
+		t.Error("compared although the check names no number")
+	}
+	if _, ok := compare("tau_slow", "не знаю", nums); ok {
+		t.Error("compared although the answer has no number")
+	}
+}
+
+// TestBuiltin_DeriveCards runs every derive card of the built-in deck with
+// its own params and checks that its check names a number the simulation
+// computes, so that the screen can put the learner's number next to it.
+func TestBuiltin_DeriveCards(t *testing.T) {
+	kinds := map[string]int{}
+	for _, c := range deck.Builtin().Cards {
+		if c.Kind != deck.KindDerive {
+			continue
+		}
+		kinds[c.Sim.Kind]++
+		res, err := runCardSim(c)
+		if err != nil {
+			t.Errorf("%s: %v", c.ID, err)
+			continue
+		}
+		name, ok := checkedNumber(c.Sim.Check, res.Numbers)
+		if !ok {
+			t.Errorf("%s: check %q names none of the numbers %s computes", c.ID, c.Sim.Check, c.Sim.Kind)
+			continue
+		}
+		if v := res.Numbers[name]; math.IsNaN(v) || math.IsInf(v, 0) {
+			t.Errorf("%s: %s = %v", c.ID, name, v)
+		}
+	}
+	total := 0
+	for _, n := range kinds {
+		total += n
+	}
+	if total < 6 {
+		t.Errorf("%d derive cards, want at least 6", total)
+	}
+	for _, k := range []string{"ntk-decay", "linear-attention", "hopfield"} {
+		if kinds[k] == 0 {
+			t.Errorf("no derive card runs %s", k)
+		}
+	}
+	if _, ok := sims.Lookup("ntk-decay"); !ok {
+		t.Fatal("sims lost ntk-decay")
+	}
+}
