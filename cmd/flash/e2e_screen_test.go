@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/storage"
 	"github.com/rivo/uniseg"
 )
@@ -135,15 +137,17 @@ func (r *ptyRun) reviews() []string {
 // database.
 func TestE2E_ScreenReviewTwoCards(t *testing.T) {
 	r := startReview(t)
-	r.wait("13 new · 0 learning · 0 review", "Show answer", "q quit")
+	d := deck.Builtin()
+	newToday := min(d.Options.NewPerDay, len(d.Cards))
+	r.wait(fmt.Sprintf("%d new · 0 learning · 0 review", newToday), "Show answer", "q quit")
 	r.send(" ")
 	r.wait("1 Again", "3 Good")
 	r.send("3")
-	r.wait("12 new · 1 learning · 0 review", "Good saved · next in 10m", "Show answer")
+	r.wait(fmt.Sprintf("%d new · 1 learning · 0 review", newToday-1), "Good saved · next in 10m", "Show answer")
 	r.send(" ")
 	r.wait("1 Again", "3 Good")
 	r.send("3")
-	r.wait("11 new · 2 learning · 0 review", "2 reviewed", "Show answer")
+	r.wait(fmt.Sprintf("%d new · 2 learning · 0 review", newToday-2), "2 reviewed", "Show answer")
 	r.send("q")
 	r.wait("Session finished", "Reviewed    2 cards")
 	r.send("q")
