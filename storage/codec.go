@@ -84,12 +84,21 @@ func nanos(t time.Time, what string) (int64, error) {
 func zigzag(v int64) uint64   { return uint64(v<<1) ^ uint64(v>>63) }
 func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
 
-// appendDelta appends t − base (wrapping, so any pair round-trips) in
-// seconds when that is exact, and reports which.
+// maxSec bounds the whole seconds of a time stored as a seconds delta, so
+// that seconds·1e9 plus any nanoseconds fits int64 nanoseconds.
+const maxSec = math.MaxInt64/1_000_000_000 - 1
+
+// appendDelta appends t − base, in whole seconds when that is exact and
+// safe, else in nanoseconds with wrapping arithmetic (so any pair
+// round-trips), and reports which.
 func appendDelta(b []byte, t, base int64) ([]byte, bool) {
 	d := int64(uint64(t) - uint64(base))
-	if d%1e9 == 0 {
-		return binary.AppendUvarint(b, zigzag(d/1e9)), true
+	overflow := (d < 0) != (t < base)
+	if !overflow && d%1e9 == 0 {
+		baseSec, _ := splitNanos(base)
+		if s := baseSec + d/1e9; s >= -maxSec && s <= maxSec {
+			return binary.AppendUvarint(b, zigzag(d/1e9)), true
+		}
 	}
 	return binary.AppendUvarint(b, zigzag(d)), false
 }
@@ -187,6 +196,9 @@ func delta(v []byte, p int, base, baseSec, baseNsec int64, sec bool) (time.Time,
 	u, p := uv(v, p)
 	d := unzigzag(u)
 	if sec {
+		if d < -2*maxSec || d > 2*maxSec || baseSec+d < -maxSec || baseSec+d > maxSec {
+			return time.Time{}, len(v) + 1 // appendDelta never writes this
+		}
 		return time.Unix(baseSec+d, baseNsec), p
 	}
 	return time.Unix(0, int64(uint64(base)+uint64(d))), p

@@ -53,6 +53,10 @@ func codecReviews() []Review {
 				Due: time.Unix(0, 0)},
 			ElapsedDays: math.MaxUint64, ScheduledDays: math.MaxUint64, Duration: math.MinInt64, Answer: strings.Repeat("x", 5000)},
 		{Seq: 0, Deck: "", Card: "", At: far, Rating: fsrs.Hard, Duration: math.MaxInt64},
+		// Deltas that overflow int64 nanoseconds, in whole seconds.
+		{Seq: 9, Deck: "d", Card: "c", At: time.Unix(-9e9, 0), Rating: fsrs.Again,
+			Before: fsrs.Card{Due: time.Unix(9e9, 0), LastReview: time.Unix(maxSec, 0)},
+			After:  fsrs.Card{Due: time.Unix(-maxSec, 0), LastReview: time.Unix(maxSec+1, 0)}},
 	}
 }
 
@@ -233,4 +237,28 @@ func TestFuzzCorpus(t *testing.T) {
 			t.Errorf("%s is out of date (%v): run go test -run TestFuzzCorpus -update", name, err)
 		}
 	}
+}
+
+func FuzzDecodeState(f *testing.F) {
+	f.Add([]byte{stateVersion, 0, 0, 0, 0})
+	f.Add([]byte{stateVersion, stBuried | stFlagged, 5, 2, 'q', '1', 0x80, 1, cardDue | cardDueSec, 3, 1, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, v []byte) {
+		var cs CardState
+		if err := decodeState(&cs, v, nil); err != nil {
+			return
+		}
+		v2, err := encodeState(&cs)
+		if err != nil {
+			t.Fatalf("re-encode %+v: %v", cs, err)
+		}
+		var cs2 CardState
+		if err := decodeState(&cs2, v2, nil); err != nil {
+			t.Fatalf("decode re-encoded: %v", err)
+		}
+		if !sameCard(cs.FSRS, cs2.FSRS) || cs.Question != cs2.Question || cs.Order != cs2.Order ||
+			cs.Retired != cs2.Retired || cs.Suspended != cs2.Suspended || cs.Flagged != cs2.Flagged ||
+			!cs.BuriedUntil.Equal(cs2.BuriedUntil) {
+			t.Fatalf("re-encoded differs:\n%+v\n%+v", cs, cs2)
+		}
+	})
 }
