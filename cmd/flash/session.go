@@ -285,28 +285,16 @@ func (s *session) summary() summary {
 	return sum
 }
 
-// nextDue returns when a card will next be there to study, after t: the
-// earliest due learning or review card, or the start of the next study day
-// when cards wait only for the daily limits. It is zero when nothing at all
-// is left to study.
+// nextDue returns when a card will next be there to study, at or after
+// t: t itself while cards are due, else when a learning card comes within
+// the learn-ahead window, a review card's study day starts, the daily
+// limits start again or a buried card comes back. It is zero when nothing
+// at all is left to study.
 func (s *session) nextDue(t time.Time) time.Time {
-	var next time.Time
-	consider := func(d time.Time) {
-		if next.IsZero() || d.Before(next) {
-			next = d
-		}
-	}
-	tomorrow := scheduler.StudyDay(t).AddDate(0, 0, 1)
+	next, _ := s.q.NextAvailable(t)
 	for _, c := range s.cards {
-		switch {
-		case c.Retired || c.Suspended:
-		case t.Before(c.BuriedUntil):
-			consider(c.BuriedUntil)
-		case c.FSRS.State == fsrs.New || !c.FSRS.Due.After(t):
-			// Waiting for tomorrow's new-card or review limit.
-			consider(tomorrow)
-		default:
-			consider(c.FSRS.Due)
+		if !c.Retired && !c.Suspended && t.Before(c.BuriedUntil) && (next.IsZero() || c.BuriedUntil.Before(next)) {
+			next = c.BuriedUntil
 		}
 	}
 	return next
