@@ -16,7 +16,7 @@ import (
 type comparison struct {
 	Name   string  // the simulation number the card's check names
 	Sim    float64 // what the simulation computed
-	Mine   float64 // the first number in the learner's answer
+	Mine   float64 // the learner's number: see answerNumber
 	RelErr float64 // |Mine − Sim| / |Sim| (absolute when Sim is 0)
 }
 
@@ -37,6 +37,18 @@ func fmtRel(r float64, abs bool) string {
 // numberRE matches a decimal number as people type it: 2, −0.5, 2,5 (a
 // decimal comma), 1e-3.
 var numberRE = regexp.MustCompile(`[-−+]?(?:\d+(?:[.,]\d+)?|[.,]\d+)(?:[eE][-−+]?\d+)?`)
+
+// answerNumber returns the number a learner's answer gives: the first
+// number after the last "=" when there is one (τ = 1/(ηλ) = 4 gives 4), else
+// the first number in the answer.
+func answerNumber(s string) (float64, bool) {
+	if i := strings.LastIndex(s, "="); i >= 0 {
+		if x, ok := firstNumber(s[i+1:]); ok {
+			return x, true
+		}
+	}
+	return firstNumber(s)
+}
 
 // firstNumber returns the first number in s.
 func firstNumber(s string) (float64, bool) {
@@ -73,7 +85,7 @@ func compare(check, answer string, numbers map[string]float64) (comparison, bool
 	if !ok {
 		return comparison{}, false
 	}
-	mine, ok := firstNumber(answer)
+	mine, ok := answerNumber(answer)
 	if !ok {
 		return comparison{}, false
 	}

@@ -28,6 +28,23 @@ func TestFirstNumber(t *testing.T) {
 	}
 }
 
+func TestAnswerNumber(t *testing.T) {
+	tests := []struct {
+		in   string
+		want float64
+	}{
+		{"4", 4},
+		{"τ₁ = 1/(ηλ_max) = 1.05", 1.05},
+		{"tau = 4.5", 4.5},
+		{"около 3, потому что λ = ", 3},
+	}
+	for _, tt := range tests {
+		if got, ok := answerNumber(tt.in); !ok || got != tt.want {
+			t.Errorf("answerNumber(%q) = %v, %v; want %v", tt.in, got, ok, tt.want)
+		}
+	}
+}
+
 func TestCompare(t *testing.T) {
 	nums := map[string]float64{"tau_slow": 4, "tau_fast": 1}
 	c, ok := compare("tau_slow — время", "я думаю 5", nums)
