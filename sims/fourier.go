@@ -276,8 +276,12 @@ func fourierSeries(js fourierJSON) []Series {
 			name = fmt.Sprintf("λ/λ_max by rank, σ = %s", fmtG(float64(r.Sigma)))
 		}
 		y := make([]float64, len(r.Eigenvalues))
+		top := r.Eigenvalues[0]
+		if !(top > 0) {
+			top = 1
+		}
 		for i, v := range r.Eigenvalues {
-			y[i] = v / r.Eigenvalues[0]
+			y[i] = v / top
 		}
 		out = append(out, Series{Name: name, X: iota1(len(y)), Y: y})
 	}

@@ -76,6 +76,11 @@ func FuzzParseInput(f *testing.F) {
 				t.Fatalf("%s %s: long line %q", kind, data, line)
 			}
 		}
+		for _, sr := range res.Series {
+			if len(sr.X) != len(sr.Y) || !finite(sr.X...) || !finite(sr.Y...) {
+				t.Fatalf("%s %s: bad series %q", kind, data, sr.Name)
+			}
+		}
 		if _, err := json.Marshal(res.JSON); err != nil {
 			t.Fatalf("%s %s: JSON: %v", kind, data, err)
 		}
