@@ -75,7 +75,7 @@ func init() {
 			Numbers: []NumberDoc{
 				{"lambda_max", "largest eigenvalue of K"},
 				{"lambda_min", "smallest eigenvalue of K"},
-				{"tau_fast", "1/(η·λ_max): time for the fastest component to fall by a factor e"},
+				{"tau_fast", "1/(η·λ_max): time for the fastest component to fall by a factor e (left out if λ_max is 0)"},
 				{"tau_slow", "1/(η·λ_min); left out unless λ_min > 64·n·ε·λ_max (numerically positive)"},
 				{"cond", "λ_max/λ_min; left out like tau_slow"},
 				{"residual_0", "‖f₀ − y‖, the residual at t = 0"},
