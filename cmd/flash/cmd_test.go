@@ -23,9 +23,10 @@ type result struct {
 	code           int
 }
 
-// runFlash runs the command in-process with stdin, a fixed clock and an
-// environment holding only HOME (so nothing touches the real database).
-func runFlash(t *testing.T, stdin string, now func() time.Time, args ...string) result {
+// testEnv is an environment for in-process runs: stdin, a clock, and
+// variables holding only HOME (a temporary folder, so nothing touches the
+// real database). It returns the env and its stdout and stderr.
+func testEnv(t *testing.T, stdin string, now func() time.Time) (*env, *bytes.Buffer, *bytes.Buffer) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	home := t.TempDir()
@@ -41,11 +42,22 @@ func runFlash(t *testing.T, stdin string, now func() time.Time, args ...string) 
 		},
 		now: now,
 	}
-	err := run(args, e)
+	return e, &out, &errb
+}
+
+// finish turns what a command returned into a result, as main would print it.
+func finish(err error, out, errb *bytes.Buffer) result {
 	if err != nil {
-		printError(&errb, err)
+		printError(errb, err)
 	}
 	return result{out.String(), errb.String(), exitCode(err)}
+}
+
+// runFlash runs flash in-process with stdin and the clock now.
+func runFlash(t *testing.T, stdin string, now func() time.Time, args ...string) result {
+	t.Helper()
+	e, out, errb := testEnv(t, stdin, now)
+	return finish(run(args, e), out, errb)
 }
 
 func clock(t time.Time) func() time.Time { return func() time.Time { return t } }

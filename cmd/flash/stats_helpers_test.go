@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -181,28 +180,11 @@ func scriptedDB(t *testing.T) *scripted {
 	return sc
 }
 
-// runCmd runs one command in-process with the database at db, a fixed
-// clock and an environment holding only HOME.
+// runCmd runs one command in-process with the database at db and a fixed
+// clock.
 func runCmd(t *testing.T, cmd func([]string, *env) error, db string, now time.Time, args ...string) result {
 	t.Helper()
-	var out, errb bytes.Buffer
-	home := t.TempDir()
-	e := &env{
-		stdin:  strings.NewReader(""),
-		stdout: &out,
-		stderr: &errb,
-		getenv: func(k string) string {
-			if k == "HOME" {
-				return home
-			}
-			return ""
-		},
-		now: func() time.Time { return now },
-		db:  db,
-	}
-	err := cmd(args, e)
-	if err != nil {
-		printError(&errb, err)
-	}
-	return result{out.String(), errb.String(), exitCode(err)}
+	e, out, errb := testEnv(t, "", clock(now))
+	e.db = db
+	return finish(cmd(args, e), out, errb)
 }
