@@ -202,19 +202,7 @@ func (p *parser) validate(f *file) *Deck {
 	for i := range d.Questions {
 		q := &d.Questions[i]
 		at := p.pos.question(i)
-		where := fmt.Sprintf("question %d", i+1)
-		if q.ID != "" {
-			where = fmt.Sprintf("question %q", q.ID)
-		}
-		switch {
-		case q.ID == "":
-			p.add(at.line(""), 0, "%s: missing or empty id", where)
-		case !idPattern.MatchString(q.ID):
-			p.add(at.line("id"), 0, "%s: bad id: use lowercase letters, digits and '-'", where)
-		case questions[q.ID]:
-			p.add(at.line("id"), 0, "%s: duplicate question id", where)
-		}
-		questions[q.ID] = true
+		where := p.checkID("question", i, q.ID, at, questions)
 		if strings.TrimSpace(q.Paper) == "" {
 			p.add(at.line("paper"), 0, "%s: missing or empty paper", where)
 		}
@@ -230,19 +218,7 @@ func (p *parser) validate(f *file) *Deck {
 	for i := range d.Cards {
 		c := &d.Cards[i]
 		at := p.pos.card(i)
-		where := fmt.Sprintf("card %d", i+1)
-		if c.ID != "" {
-			where = fmt.Sprintf("card %q", c.ID)
-		}
-		switch {
-		case c.ID == "":
-			p.add(at.line(""), 0, "%s: missing or empty id", where)
-		case !idPattern.MatchString(c.ID):
-			p.add(at.line("id"), 0, "%s: bad id: use lowercase letters, digits and '-'", where)
-		case cards[c.ID]:
-			p.add(at.line("id"), 0, "%s: duplicate card id", where)
-		}
-		cards[c.ID] = true
+		where := p.checkID("card", i, c.ID, at, cards)
 		switch {
 		case c.Question == "":
 			p.add(at.line(""), 0, "%s: missing question (the id of a [[question]])", where)
@@ -278,6 +254,25 @@ func (p *parser) validate(f *file) *Deck {
 		return nil
 	}
 	return d
+}
+
+// checkID validates the id of the i-th table of a kind ("question" or
+// "card"), records it in seen, and returns how messages name the table.
+func (p *parser) checkID(kind string, i int, id string, at tablePos, seen map[string]bool) (where string) {
+	where = fmt.Sprintf("%s %d", kind, i+1)
+	if id != "" {
+		where = fmt.Sprintf("%s %q", kind, id)
+	}
+	switch {
+	case id == "":
+		p.add(at.line(""), 0, "%s: missing or empty id", where)
+	case !idPattern.MatchString(id):
+		p.add(at.line("id"), 0, "%s: bad id: use lowercase letters, digits and '-'", where)
+	case seen[id]:
+		p.add(at.line("id"), 0, "%s: duplicate %s id", where, kind)
+	}
+	seen[id] = true
+	return where
 }
 
 func (p *parser) validateSim(c *Card, at tablePos, where string) {
