@@ -1,0 +1,86 @@
+// Command flashgen writes a synthetic flash database for benchmarks: a deck
+// of -cards cards and -reviews review-log entries that a simulated learner
+// produced with flash's real scheduler (see package gen). The same flags
+// give the same file.
+//
+//	flashgen -cards 10000 -reviews 200000 -o /tmp/flash/10k.db
+//	flashgen -cards 10000 -toml /tmp/flash/10k.toml   # just the deck file
+//
+// .ci/bench builds its databases with it and times flash on them.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/flash-srs/flash/cmd/flashgen/gen"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "flashgen:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	fl := flag.NewFlagSet("flashgen", flag.ContinueOnError)
+	var c gen.Config
+	fl.IntVar(&c.Cards, "cards", 10000, "cards in the deck")
+	fl.IntVar(&c.Reviews, "reviews", 200000, "review-log entries")
+	fl.Uint64Var(&c.Seed, "seed", 1, "random seed")
+	fl.StringVar(&c.DeckID, "deck", "gen", "deck id")
+	fl.IntVar(&c.NewPerDay, "new-per-day", 0, "new cards the learner starts a day (0: max(20, cards/150))")
+	end := fl.String("end", "", "the history ends on this day, before this time (YYYY-MM-DD[THH:MM] local, or \"now\"; default 2025-06-01T21:00Z)")
+	out := fl.String("o", "", "database file to create (must not exist)")
+	toml := fl.String("toml", "", "also write the deck as a deck file here")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	switch *end {
+	case "":
+	case "now":
+		c.End = time.Now()
+	default:
+		t, err := time.ParseInLocation("2006-01-02T15:04", *end, time.Local)
+		if err != nil {
+			if t, err = time.ParseInLocation(time.DateOnly, *end, time.Local); err != nil {
+				return fmt.Errorf("-end %q: want YYYY-MM-DD[THH:MM] or now", *end)
+			}
+			t = t.Add(21 * time.Hour)
+		}
+		c.End = t
+	}
+	if *out == "" && *toml == "" {
+		return errors.New("give -o FILE.db and/or -toml FILE.toml")
+	}
+	if *toml != "" {
+		if err := os.WriteFile(*toml, gen.TOML(gen.Deck(c)), 0o644); err != nil {
+			return err
+		}
+	}
+	if *out == "" {
+		return nil
+	}
+	if _, err := os.Stat(*out); !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%s exists; remove it first", *out)
+	}
+	t := time.Now()
+	info, err := gen.Build(*out, c)
+	if err != nil {
+		os.Remove(*out)
+		return err
+	}
+	fi, err := os.Stat(*out)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s: %d cards (%d begun, %d suspended leeches), %d reviews over %d study days %s … %s, %.1f MB, built in %v\n",
+		*out, info.Cards, info.Introduced, info.Suspended, info.Reviews, info.Days,
+		info.First.Format(time.DateOnly), info.Last.Format(time.DateOnly), float64(fi.Size())/1e6, time.Since(t).Round(time.Millisecond))
+	return nil
+}
