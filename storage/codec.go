@@ -37,10 +37,13 @@ import (
 //
 // Log value (bucket log; the key holds the time and seq):
 //
-//	version 1 | flags byte: 1 leech | rating byte | deck, card (uvarint
-//	length, bytes) | before, after FSRS card (base = review time) |
-//	elapsed days, scheduled days uvarint | duration zigzag varint nanos |
+//	version 1 | flags byte: 1 leech | rating byte | duration zigzag
+//	varint nanos | deck, card (uvarint length, bytes) | before, after FSRS
+//	card (base = review time) | elapsed days, scheduled days uvarint |
 //	answer (uvarint length, bytes)
+//
+// What statistics read (rating, duration, deck, the memory before) comes
+// first, so that decodeStat stops after the before card.
 //
 // Decoders read with an index p into the value; a short or malformed read
 // sets p past the end, every later read then fails too, and the caller
@@ -365,6 +368,7 @@ func encodeReview(b []byte, r *Review, at int64) ([]byte, error) {
 		fl |= revLeech
 	}
 	b = append(b, fl, byte(r.Rating))
+	b = binary.AppendUvarint(b, zigzag(int64(r.Duration)))
 	b = binary.AppendUvarint(b, uint64(len(r.Deck)))
 	b = append(b, r.Deck...)
 	b = binary.AppendUvarint(b, uint64(len(r.Card)))
@@ -378,7 +382,6 @@ func encodeReview(b []byte, r *Review, at int64) ([]byte, error) {
 	}
 	b = binary.AppendUvarint(b, r.ElapsedDays)
 	b = binary.AppendUvarint(b, r.ScheduledDays)
-	b = binary.AppendUvarint(b, zigzag(int64(r.Duration)))
 	b = binary.AppendUvarint(b, uint64(len(r.Answer)))
 	b = append(b, r.Answer...)
 	return b, nil
@@ -427,7 +430,9 @@ func decodeReview(r *Review, k, v []byte, in *interner) error {
 	}
 	r.Leech = fl&revLeech != 0
 	r.Rating = fsrs.Rating(rating)
-	deck, p := bs(v, 3)
+	d, p := uv(v, 3)
+	r.Duration = time.Duration(unzigzag(d))
+	deck, p := bs(v, p)
 	cardID, p := bs(v, p)
 	if p > len(v) {
 		return errCorrupt
@@ -442,9 +447,6 @@ func decodeReview(r *Review, k, v []byte, in *interner) error {
 	p = readCard(&r.After, v, p, at, sec, nsec)
 	r.ElapsedDays, p = uv(v, p)
 	r.ScheduledDays, p = uv(v, p)
-	var d uint64
-	d, p = uv(v, p)
-	r.Duration = time.Duration(unzigzag(d))
 	a, p := bs(v, p)
 	if p != len(v) {
 		return errCorrupt
@@ -462,11 +464,81 @@ func peekReview(v []byte) (deck, card []byte, before fsrs.State, err error) {
 	if len(v) < 3 || v[0] != reviewVersion {
 		return nil, nil, 0, errCorrupt
 	}
-	deck, p := bs(v, 3)
+	_, p := uv(v, 3) // duration
+	deck, p = bs(v, p)
 	card, p = bs(v, p)
 	head, p := by(v, p)
 	if p > len(v) {
 		return nil, nil, 0, errCorrupt
 	}
 	return deck, card, fsrs.State(head & cardStateMask), nil
+}
+
+// LogStat is the part of a review-log entry that statistics read: what
+// ScanStats decodes, without the card id, the state after the rating or
+// the answer.
+type LogStat struct {
+	At         int64 // unix nanoseconds
+	Duration   time.Duration
+	LastReview int64   // Before.LastReview in unix nanoseconds; 0 when unset
+	Stability  float64 // Before.Stability
+	Rating     fsrs.Rating
+	State      fsrs.State // Before.State
+}
+
+// decodeStat decodes what LogStat holds from a log value, at being the
+// key's time. It reports false when deck is not nil and the entry is of
+// another deck. It checks only the part it reads: Check and Reviews
+// validate whole entries.
+func decodeStat(e *LogStat, at int64, v, deck []byte) (bool, error) {
+	if len(v) < 4 || v[0] != reviewVersion {
+		return false, errCorrupt
+	}
+	rating := v[2]
+	if rating < byte(fsrs.Again) || rating > byte(fsrs.Easy) {
+		return false, errCorrupt
+	}
+	var d uint64
+	var p int
+	if c := v[3]; c < 0x80 {
+		d, p = uint64(c), 4
+	} else {
+		d, p = uvSlow(v, 3)
+	}
+	dk, p := bs(v, p)
+	if deck != nil && string(dk) != string(deck) {
+		return false, nil
+	}
+	n, p := uv(v, p) // card id: skipped
+	p += int(min(n, uint64(len(v))))
+	head, p := by(v, p)
+	if head&0x80 != 0 || p > len(v) {
+		return false, errCorrupt
+	}
+	e.At, e.Rating, e.Duration = at, fsrs.Rating(rating), time.Duration(unzigzag(d))
+	e.State = fsrs.State(head & cardStateMask)
+	e.Stability, e.LastReview = 0, 0
+	if head&cardMemory != 0 {
+		if p+16 > len(v) {
+			return false, errCorrupt
+		}
+		e.Stability = math.Float64frombits(binary.LittleEndian.Uint64(v[p:]))
+		p += 16
+	}
+	if head&cardDue != 0 {
+		_, p = uv(v, p)
+	}
+	if head&cardLast != 0 {
+		var u uint64
+		u, p = uv(v, p)
+		dl := unzigzag(u)
+		if head&cardLastSec != 0 {
+			dl *= 1e9 // appendDelta keeps seconds deltas small enough
+		}
+		e.LastReview = int64(uint64(at) + uint64(dl))
+	}
+	if p > len(v) {
+		return false, errCorrupt
+	}
+	return true, nil
 }

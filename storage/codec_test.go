@@ -189,8 +189,18 @@ func FuzzDecodeReview(f *testing.F) {
 	f.Fuzz(func(t *testing.T, k, v []byte) {
 		var r Review
 		var in interner
+		var e LogStat
+		ok, serr := decodeStat(&e, 0, v, nil) // never panics
 		if err := decodeReview(&r, k, v, &in); err != nil {
 			return
+		}
+		// What decodes whole decodes for statistics, to the same values.
+		ok, serr = decodeStat(&e, r.At.UnixNano(), v, nil)
+		if serr != nil || !ok {
+			t.Fatalf("decodeStat: %v %v", ok, serr)
+		}
+		if want := statOf(&r); !sameStat(e, want) {
+			t.Fatalf("decodeStat = %+v, want %+v", e, want)
 		}
 		// What decodes encodes again to the same review.
 		at := int64(0)
@@ -261,4 +271,20 @@ func FuzzDecodeState(f *testing.F) {
 			t.Fatalf("re-encoded differs:\n%+v\n%+v", cs, cs2)
 		}
 	})
+}
+
+// statOf is what ScanStats should give for r.
+func statOf(r *Review) LogStat {
+	e := LogStat{At: r.At.UnixNano(), Duration: r.Duration, Stability: r.Before.Stability, Rating: r.Rating, State: r.Before.State}
+	if !r.Before.LastReview.IsZero() {
+		e.LastReview = r.Before.LastReview.UnixNano()
+	}
+	return e
+}
+
+// sameStat compares two LogStat values, NaN stabilities bit by bit.
+func sameStat(a, b LogStat) bool {
+	sa, sb := math.Float64bits(a.Stability), math.Float64bits(b.Stability)
+	a.Stability, b.Stability = 0, 0
+	return a == b && sa == sb
 }

@@ -232,6 +232,71 @@ func (s *Store) Reviews(from, to time.Time, fn func(Review) error) error {
 	return nil
 }
 
+// ScanStats calls fn with successive batches of log entries of deckID ("" =
+// all decks), in time order, in one read transaction: the fast way through
+// the whole log for statistics. It decodes only what LogStat holds; the
+// batch is reused, so fn must not keep it. It stops at and returns the
+// first error fn returns, unwrapped. fn runs inside the transaction and
+// must not call methods of s that write.
+func (s *Store) ScanStats(deckID string, fn func([]LogStat) error) error {
+	var fnErr error
+	var fnPanic any
+	call := func(batch []LogStat) (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				fnPanic, err = p, errFnPanic
+			}
+		}()
+		return fn(batch)
+	}
+	var deck []byte
+	if deckID != "" {
+		deck = []byte(deckID)
+	}
+	err := s.view(func(tx *bolt.Tx) error {
+		batch := make([]LogStat, 0, 512)
+		cur := tx.Bucket(bucketLog).Cursor()
+		for k, v := cur.First(); k != nil; k, v = cur.Next() {
+			if len(k) != 16 {
+				return fmt.Errorf("log entry %x: bad key length", k)
+			}
+			batch = batch[:len(batch)+1]
+			ok, err := decodeStat(&batch[len(batch)-1], int64(binary.BigEndian.Uint64(k)), v, deck)
+			if err != nil {
+				return fmt.Errorf("log entry %x: %w", k, err)
+			}
+			if !ok {
+				batch = batch[:len(batch)-1]
+				continue
+			}
+			if len(batch) == cap(batch) {
+				if err := call(batch); err != nil {
+					fnErr = err
+					return err
+				}
+				batch = batch[:0]
+			}
+		}
+		if len(batch) > 0 {
+			if err := call(batch); err != nil {
+				fnErr = err
+				return err
+			}
+		}
+		return nil
+	})
+	if fnPanic != nil {
+		panic(fnPanic)
+	}
+	if fnErr != nil && errors.Is(err, fnErr) {
+		return fnErr
+	}
+	if err != nil {
+		return fmt.Errorf("read review log of %s: %w", s.path, err)
+	}
+	return nil
+}
+
 // DoneSince counts what was studied in deckID ("" = all decks) at or after
 // since, for daily limits: newCards is how many distinct cards were rated
 // while new (Before.State == New), reviews how many ratings were of cards

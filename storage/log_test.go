@@ -377,3 +377,56 @@ func TestOpen_Populate(t *testing.T) {
 		t.Errorf("%d reviews", len(got))
 	}
 }
+
+func TestStore_ScanStats(t *testing.T) {
+	s := openTest(t)
+	d := testDeck("a", "b", "c")
+	if _, err := s.Import(d, Source{Hash: "x"}, t0, false); err != nil {
+		t.Fatal(err)
+	}
+	other := testDeck("x")
+	other.ID = "other"
+	if _, err := s.Import(other, Source{Hash: "y"}, t0, false); err != nil {
+		t.Fatal(err)
+	}
+	rs := synthReviews([]string{"a", "b", "c"}, 1300) // more than one batch
+	for i := range rs {
+		if i%5 == 0 {
+			rs[i].Deck, rs[i].Card = "other", "x"
+		}
+	}
+	if err := s.BulkAppend(rs); err != nil {
+		t.Fatal(err)
+	}
+	for _, deckID := range []string{"", "ml", "other", "none"} {
+		var want, got []LogStat
+		err := s.Reviews(time.Time{}, time.Time{}, func(r Review) error {
+			if deckID == "" || r.Deck == deckID {
+				want = append(want, statOf(&r))
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.ScanStats(deckID, func(b []LogStat) error {
+			got = append(got, b...)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range min(len(got), len(want)) {
+			if !sameStat(got[i], want[i]) {
+				t.Fatalf("entry %d: %+v, want %+v", i, got[i], want[i])
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("deck %q: ScanStats gave %d entries, Reviews %d", deckID, len(got), len(want))
+		}
+	}
+	stop := errors.New("stop")
+	if err := s.ScanStats("", func([]LogStat) error { return stop }); err != stop {
+		t.Errorf("ScanStats returned %v, want fn's error", err)
+	}
+}
