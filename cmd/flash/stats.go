@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -34,6 +35,10 @@ func cmdStats(args []string, e *env) error {
 	if len(pos) > 0 {
 		return usagef("stats: unexpected argument %q", pos[0])
 	}
+	// The figures need the card states and a little more (tens of MB
+	// for a large database), allocated once: collecting garbage while
+	// they grow would only slow the command down.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	now := e.now()
 	at, err := parseAt(*atFlag, now)
 	if err != nil {
@@ -120,8 +125,10 @@ func loadStats(e *env, deckID string, now, at time.Time) (*Stats, error) {
 	}
 	s := computeStats(sel, cards, deckID, now, at)
 	acc := newLogStats(now, deckID)
-	err = st.Reviews(time.Time{}, time.Time{}, func(r storage.Review) error {
-		acc.add(&r)
+	err = st.ScanStats(deckID, func(batch []storage.LogStat) error {
+		for i := range batch {
+			acc.addStat(&batch[i])
+		}
 		return nil
 	})
 	if err != nil {

@@ -276,16 +276,7 @@ func computeReadiness(decks []storage.DeckInfo, cards []storage.CardState, at ti
 				}
 			}
 			qr.Mean = ratio(qsum, float64(len(cs)))
-			slices.SortStableFunc(cs, func(a, b CardRecall) int {
-				switch {
-				case a.Recall < b.Recall:
-					return -1
-				case a.Recall > b.Recall:
-					return 1
-				}
-				return strings.Compare(a.ID, b.ID)
-			})
-			qr.Weakest = append(qr.Weakest, cs[:min(len(cs), weakestPerQuestion)]...)
+			qr.Weakest = weakest(qr.Weakest, cs, weakestPerQuestion)
 
 			i, ok := paperIdx[q.Paper]
 			if !ok {
@@ -309,6 +300,38 @@ func computeReadiness(decks []storage.DeckInfo, cards []storage.CardState, at ti
 	}
 	rd.Mean = ratio(sum, float64(rd.Cards))
 	return rd
+}
+
+// weakerRecall orders cards by recall, then by ID.
+func weakerRecall(a, b CardRecall) int {
+	switch {
+	case a.Recall < b.Recall:
+		return -1
+	case a.Recall > b.Recall:
+		return 1
+	}
+	return strings.Compare(a.ID, b.ID)
+}
+
+// weakest appends to dst the n cards of cs that come first in
+// weakerRecall order, in that order. It takes one pass over cs: a deck's
+// questions may have thousands of cards.
+func weakest(dst, cs []CardRecall, n int) []CardRecall {
+	start := len(dst)
+	for _, c := range cs {
+		if len(dst)-start == n && weakerRecall(c, dst[len(dst)-1]) >= 0 {
+			continue
+		}
+		if len(dst)-start < n {
+			dst = append(dst, c)
+		} else {
+			dst[len(dst)-1] = c
+		}
+		for i := len(dst) - 1; i > start && weakerRecall(dst[i], dst[i-1]) < 0; i-- {
+			dst[i], dst[i-1] = dst[i-1], dst[i]
+		}
+	}
+	return dst
 }
 
 // dueAt returns when a card can next be studied: its due time, or the end
@@ -465,7 +488,17 @@ func (a *logStats) add(r *storage.Review) {
 	if a.deck != "" && r.Deck != a.deck {
 		return
 	}
-	at := r.At.UnixNano()
+	e := storage.LogStat{At: r.At.UnixNano(), Duration: r.Duration, Stability: r.Before.Stability, Rating: r.Rating, State: r.Before.State}
+	if !r.Before.LastReview.IsZero() {
+		e.LastReview = r.Before.LastReview.UnixNano()
+	}
+	a.addStat(&e)
+}
+
+// addStat counts one review of the selected deck (storage.ScanStats
+// filters by deck).
+func (a *logStats) addStat(r *storage.LogStat) {
+	at := r.At
 	day := a.bucket(at)
 	a.reviews++
 	a.spent[3] += r.Duration
@@ -479,7 +512,7 @@ func (a *logStats) add(r *storage.Review) {
 			a.spent[0] += r.Duration
 		}
 	}
-	if r.Before.State != fsrs.Review {
+	if r.State != fsrs.Review {
 		return
 	}
 	ok := r.Rating != fsrs.Again
@@ -491,7 +524,7 @@ func (a *logStats) add(r *storage.Review) {
 		}
 	}
 	// The recall FSRS predicted for this review.
-	p := forgettingCurve(float64(at-r.Before.LastReview.UnixNano())/float64(24*time.Hour), r.Before.Stability)
+	p := forgettingCurve(float64(at-r.LastReview)/float64(24*time.Hour), r.Stability)
 	i := 0
 	for i+1 < len(a.cal) && p >= calEdges[i+1] {
 		i++
