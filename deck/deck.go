@@ -4,6 +4,7 @@ package deck
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 )
@@ -68,16 +69,50 @@ type Sim struct {
 }
 
 // Hash returns a hex SHA-256 of everything a learner sees on the card, so
-// that an import can tell an edited card from an unchanged one.
+// that an import can tell an edited card from an unchanged one: every
+// field, each written with its length first so that no two different
+// cards give the same input. Only a derive card's sim params go through
+// JSON (encoding/json sorts map keys, so that part is canonical too).
 func (c *Card) Hash() string {
-	// encoding/json sorts map keys, so the encoding is canonical.
-	b, err := json.Marshal(c)
-	if err != nil {
-		// Params come from TOML and hold only JSON-encodable values.
-		panic("deck: hash card " + c.ID + ": " + err.Error())
+	h := sha256.New()
+	var buf [512]byte
+	b := buf[:0]
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		if len(b)+len(s) > cap(b) {
+			h.Write(b)
+			h.Write([]byte(s))
+			b = b[:0]
+			return
+		}
+		b = append(b, s...)
 	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	b = append(b, 1) // version of this encoding
+	str(c.ID)
+	str(c.Question)
+	str(c.Kind)
+	str(c.Front)
+	str(c.Back)
+	b = binary.AppendUvarint(b, uint64(len(c.Tags)))
+	for _, t := range c.Tags {
+		str(t)
+	}
+	if c.Sim == nil {
+		b = append(b, 0)
+	} else {
+		b = append(b, 1)
+		str(c.Sim.Kind)
+		str(c.Sim.Check)
+		params, err := json.Marshal(c.Sim.Params)
+		if err != nil {
+			// Params come from TOML and hold only JSON-encodable values.
+			panic("deck: hash card " + c.ID + ": " + err.Error())
+		}
+		str(string(params))
+	}
+	h.Write(b)
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0]))
 }
 
 // Question returns the question with the given ID.
