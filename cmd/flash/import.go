@@ -109,17 +109,19 @@ func ensureDeck(st *storage.Store, now time.Time, log io.Writer) ([]storage.Deck
 	if err != nil {
 		return nil, err
 	}
-	d := deck.Builtin()
+	// Parse the built-in deck only when it may be imported: a session
+	// on a database that has its decks starts without it.
 	hash := hashBytes(deck.BuiltinSource())
 	need := len(decks) == 0
 	for _, info := range decks {
-		if info.ID == d.ID && info.Builtin && info.SourceHash != hash {
+		if info.Builtin && info.SourceHash != hash && info.ID == deck.Builtin().ID {
 			need = true
 		}
 	}
 	if !need {
 		return decks, nil
 	}
+	d := deck.Builtin()
 	plan, err := st.Import(d, storage.Source{Builtin: true, Hash: hash}, now, false)
 	if err != nil {
 		return nil, fmt.Errorf("import the built-in deck: %w", err)
