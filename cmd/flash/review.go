@@ -42,10 +42,16 @@ func cmdReview(args []string, e *env) error {
 	if err != nil {
 		return err
 	}
+	s.backups = newDailyBackup(st.Path())
 	if *plain {
+		s.backups.warn = func(err error) { fmt.Fprintln(e.stderr, "flash: warning:", err) }
 		return reviewPlain(s, e.stdin, e.stdout)
 	}
-	return reviewScreen(s, e)
+	err = reviewScreen(s, e)
+	for _, w := range s.backups.failed {
+		fmt.Fprintln(e.stderr, "flash: warning:", w)
+	}
+	return err
 }
 
 func openForReview(e *env) (*storage.Store, error) {

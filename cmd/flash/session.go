@@ -24,6 +24,10 @@ type session struct {
 
 	undo []action
 
+	// backups, when set, backs the database up before the first rating
+	// of each study day (backup.go).
+	backups *dailyBackup
+
 	started  time.Time
 	reviewed int
 	again    int
@@ -161,6 +165,9 @@ func (s *session) counts() scheduler.Counts { return s.q.Counts(s.now()) }
 // cards). It reports whether the card became a leech (suspended, flagged).
 func (s *session) rate(cur *current, r fsrs.Rating, answer string) (storage.Review, error) {
 	t := s.now()
+	if s.backups != nil {
+		s.backups.before(s.st, t)
+	}
 	before := cur.Item.Card
 	out := s.q.Scheduler(cur.State.Deck).Rate(before, t, r)
 	dur := t.Sub(cur.Shown)

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/flash-srs/flash/scheduler"
+	"github.com/flash-srs/flash/storage"
+)
+
+// Automatic backups, as Anki makes them: before the first rating of each
+// study day the review session writes a consistent copy of the database
+// into a folder "backups" beside it (mode 0700), one file per study day
+// (mode 0600) named after the database and the local time of the copy,
+// flash-2024-01-02T0900.db for flash.db, so that the names sort by time.
+// The last backupKeep of them are kept. A backup that fails is reported
+// and studying goes on. To restore one, copy it over the database while
+// flash is not running.
+const (
+	backupKeep       = 7
+	backupFolder     = "backups"
+	backupTimeLayout = "2006-01-02T1504"
+)
+
+// dailyBackup makes the backup of the study day before its first rating;
+// a session holds one (session.backups).
+type dailyBackup struct {
+	dir    string // the backups folder
+	prefix string // the database's file name without its extension, plus "-"
+	keep   int
+	// warn reports a failed backup; when nil the failure is kept in
+	// failed, to be reported later (the review screen owns the terminal).
+	warn   func(error)
+	failed []error
+	day    time.Time // the study day already seen to, zero at first
+}
+
+// newDailyBackup returns the daily backup of the database at dbPath.
+func newDailyBackup(dbPath string) *dailyBackup {
+	base := filepath.Base(dbPath)
+	return &dailyBackup{
+		dir:    filepath.Join(filepath.Dir(dbPath), backupFolder),
+		prefix: strings.TrimSuffix(base, filepath.Ext(base)) + "-",
+		keep:   backupKeep,
+	}
+}
+
+// before is called before every rating at t. Once per study day it makes
+// sure that day has a backup: the first rating of the day (in this session
+// or an earlier one) makes it. It never fails; see warn.
+func (b *dailyBackup) before(st *storage.Store, t time.Time) {
+	day := scheduler.StudyDay(t)
+	if day.Equal(b.day) {
+		return
+	}
+	b.day = day
+	if _, err := b.ensure(st, t); err != nil {
+		err = fmt.Errorf("the daily backup of %s failed (studying goes on): %w", st.Path(), err)
+		if b.warn != nil {
+			b.warn(err)
+		} else {
+			b.failed = append(b.failed, err)
+		}
+	}
+}
+
+// ensure writes the backup of t's study day unless the folder has one,
+// then removes all but the last b.keep backups. It returns the new file's
+// name, "" when there was one already.
+func (b *dailyBackup) ensure(st *storage.Store, t time.Time) (string, error) {
+	names, err := b.list()
+	if err != nil {
+		return "", err
+	}
+	start, end := scheduler.StudyDay(t), scheduler.NextStudyDay(t)
+	for _, n := range names {
+		at, _ := b.parse(n, t.Location())
+		if !at.Before(start) && at.Before(end) {
+			return "", nil
+		}
+	}
+	if err := os.MkdirAll(b.dir, 0o700); err != nil {
+		return "", err
+	}
+	name := b.prefix + t.Format(backupTimeLayout) + ".db"
+	if _, err := writeBackup(filepath.Join(b.dir, name), st, false); err != nil {
+		return "", err
+	}
+	names = append(names, name)
+	slices.Sort(names)
+	var errs []error
+	for _, old := range names[:max(len(names)-b.keep, 0)] {
+		if err := os.Remove(filepath.Join(b.dir, old)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return name, errors.Join(errs...)
+}
+
+// list returns the names of this database's backups in the folder; none
+// when there is no folder yet.
+func (b *dailyBackup) list() ([]string, error) {
+	ents, err := os.ReadDir(b.dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range ents {
+		if _, ok := b.parse(e.Name(), time.UTC); ok && e.Type().IsRegular() {
+			names = append(names, e.Name())
+		}
+	}
+	return names, nil
+}
+
+// parse returns the time in a backup's name, read in loc, and whether
+// name is one of this database's backups.
+func (b *dailyBackup) parse(name string, loc *time.Location) (time.Time, bool) {
+	s, ok := strings.CutPrefix(name, b.prefix)
+	if !ok {
+		return time.Time{}, false
+	}
+	if s, ok = strings.CutSuffix(s, ".db"); !ok {
+		return time.Time{}, false
+	}
+	t, err := time.ParseInLocation(backupTimeLayout, s, loc)
+	return t, err == nil
+}
