@@ -38,8 +38,12 @@ func run(args []string) error {
 	end := fl.String("end", "", "the history ends on this day, before this time (YYYY-MM-DD[THH:MM] local, or \"now\"; default 2025-06-01T21:00Z)")
 	out := fl.String("o", "", "database file to create (must not exist)")
 	toml := fl.String("toml", "", "also write the deck as a deck file here")
+	evict := fl.String("evict", "", "only drop this file from the page cache (a cold start for benchmarks), then exit")
 	if err := fl.Parse(args); err != nil {
 		return err
+	}
+	if *evict != "" {
+		return evictFile(*evict)
 	}
 	switch *end {
 	case "":
