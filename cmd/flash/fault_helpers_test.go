@@ -28,10 +28,13 @@ import (
 // daily limit at its maximum so that a session never runs out of new
 // cards. Every seventh card has a long back, so that the log and state
 // pages split now and then.
-func genDeck(id string, n int) string {
+func genDeck(id string, n int) string { return genDeckLimit(id, n, 9999) }
+
+// genDeckLimit is genDeck with newPerDay new cards a day.
+func genDeckLimit(id string, n, newPerDay int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "format = 1\nid = %q\ntitle = \"Generated %d\"\n\n", id, n)
-	b.WriteString("[options]\nnew_per_day = 9999\nreviews_per_day = 9999\n\n")
+	fmt.Fprintf(&b, "[options]\nnew_per_day = %d\nreviews_per_day = 9999\n\n", newPerDay)
 	b.WriteString("[[question]]\nid = \"q\"\npaper = \"P\"\ntext = \"Q?\"\n\n")
 	for i := range n {
 		back := fmt.Sprintf("Back %d", i)
@@ -196,9 +199,13 @@ func readStore(t *testing.T, st *storage.Store) dbSnapshot {
 // its last log entry, and that a card without one is still new.
 func checkStatesFollowLog(t *testing.T, s dbSnapshot) {
 	t.Helper()
+	// The last rating is the one with the highest Seq: the log is in
+	// time order, and a clock that went back puts a later rating first.
 	last := map[string]storage.Review{}
 	for _, r := range s.log {
-		last[r.Deck+"/"+r.Card] = r
+		if l, ok := last[r.Deck+"/"+r.Card]; !ok || r.Seq > l.Seq {
+			last[r.Deck+"/"+r.Card] = r
+		}
 	}
 	for _, c := range s.states {
 		r, ok := last[c.Key()]

@@ -191,6 +191,10 @@ func (s *session) rate(cur *current, r fsrs.Rating, answer string) (storage.Revi
 		return storage.Review{}, fmt.Errorf("save rating of %s: %w", cur.Item.Key, err)
 	}
 	key := cur.Item.Key
+	// A card shown before 04:00 and rated after it counts for the new
+	// study day: move the queue there first (Counts does), or Rated would
+	// count it for the old day, which the new day then forgets.
+	s.q.Counts(t)
 	s.q.Rated(key, before, out.Card)
 	c := s.cards[key]
 	c.FSRS = out.Card
