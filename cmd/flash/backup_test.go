@@ -160,3 +160,35 @@ func BenchmarkDailyBackup1M(b *testing.B) {
 		}
 	}
 }
+
+// TestBackup_SessionOverDayStart: a session that runs over 04:00 backs up
+// twice, before the first rating of each study day, and the second backup
+// holds the first day's ratings.
+func TestBackup_SessionOverDayStart(t *testing.T) {
+	clk := &testClock{t: time.Date(2024, 1, 3, 3, 50, 0, 0, time.UTC)}
+	db := clockDB(t, 6, 10, clk.now().Add(-time.Hour))
+	s := startSession(t, db, clk)
+	s.card()
+	s.rate(4)
+	s.card()
+	s.rate(4)
+	clk.set(time.Date(2024, 1, 3, 4, 0, 0, 0, time.UTC))
+	s.card()
+	s.rate(4)
+	s.end()
+	backups := filepath.Join(filepath.Dir(db), "backups")
+	want := []string{"flash-2024-01-03T0350.db", "flash-2024-01-03T0400.db"}
+	if got := backupNames(t, backups); !slices.Equal(got, want) {
+		t.Fatalf("backups = %v, want %v", got, want)
+	}
+	for i, n := range []int{0, 2} {
+		st, err := storage.Open(filepath.Join(backups, want[i]), storage.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(readStore(t, st).log); got != n {
+			t.Errorf("%s holds %d ratings, want %d", want[i], got, n)
+		}
+		st.Close()
+	}
+}
