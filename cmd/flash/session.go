@@ -20,7 +20,7 @@ type session struct {
 	q     *scheduler.Queue
 	now   func() time.Time
 	decks map[string]storage.DeckInfo
-	cards map[string]storage.CardState // by key, as last known
+	cards map[string]*storage.CardState // by key, as last known
 
 	undo []action
 
@@ -67,7 +67,7 @@ var errNoDeck = errors.New("no such deck")
 // newSession builds the queue for deckID ("" means every deck) from the
 // store as it is now.
 func newSession(st *storage.Store, decks []storage.DeckInfo, deckID string, now func() time.Time) (*session, error) {
-	s := &session{st: st, now: now, decks: map[string]storage.DeckInfo{}, cards: map[string]storage.CardState{}}
+	s := &session{st: st, now: now, decks: map[string]storage.DeckInfo{}, cards: map[string]*storage.CardState{}}
 	policies := map[string]scheduler.Policy{}
 	var ids []string
 	for _, d := range decks {
@@ -105,13 +105,16 @@ func newSession(st *storage.Store, decks []storage.DeckInfo, deckID string, now 
 		return nil, err
 	}
 	items := make([]scheduler.Item, 0, len(states))
-	for _, c := range states {
+	s.cards = make(map[string]*storage.CardState, len(states))
+	for i := range states {
+		c := &states[i]
 		if _, ok := s.decks[c.Deck]; !ok {
 			continue
 		}
-		s.cards[c.Key()] = c
+		key := c.Key()
+		s.cards[key] = c
 		if studyable(c, t) {
-			items = append(items, itemOf(c))
+			items = append(items, scheduler.Item{Key: key, Deck: c.Deck, Order: c.Order, Card: c.FSRS})
 		}
 	}
 	s.q = scheduler.NewQueue(policies, items, done, t)
@@ -120,11 +123,11 @@ func newSession(st *storage.Store, decks []storage.DeckInfo, deckID string, now 
 }
 
 // studyable reports whether a card may be shown at t.
-func studyable(c storage.CardState, t time.Time) bool {
+func studyable(c *storage.CardState, t time.Time) bool {
 	return !c.Retired && !c.Suspended && !t.Before(c.BuriedUntil)
 }
 
-func itemOf(c storage.CardState) scheduler.Item {
+func itemOf(c *storage.CardState) scheduler.Item {
 	return scheduler.Item{Key: c.Key(), Deck: c.Deck, Order: c.Order, Card: c.FSRS}
 }
 
@@ -152,7 +155,7 @@ func (s *session) load(it scheduler.Item, t time.Time) (*current, bool, error) {
 			q = qq
 		}
 	}
-	cur := &current{Item: it, State: c, Card: content, Deck: d, Question: q, Shown: t}
+	cur := &current{Item: it, State: *c, Card: content, Deck: d, Question: q, Shown: t}
 	cur.Preview = s.q.Scheduler(c.Deck).Preview(it.Card, t)
 	return cur, true, nil
 }
@@ -202,7 +205,6 @@ func (s *session) rate(cur *current, r fsrs.Rating, answer string) (storage.Revi
 		c.Suspended, c.Flagged = true, true
 		s.q.Remove(key)
 	}
-	s.cards[key] = c
 	s.undo = append(s.undo, action{kind: actRate, key: key, review: rev})
 	s.reviewed++
 	if r == fsrs.Again {
@@ -229,11 +231,10 @@ func (s *session) setFlags(kind actionKind, cur *current) error {
 	}
 	s.undo = append(s.undo, action{kind: kind, key: key, before: c.Flags})
 	c.Flags = f
-	s.cards[key] = c
 	if kind != actFlag {
 		s.q.Remove(key)
 	}
-	cur.State = c
+	cur.State = *c
 	return nil
 }
 
@@ -274,7 +275,6 @@ func (s *session) undoLast() (*current, error) {
 		}
 	}
 	s.undo = s.undo[:len(s.undo)-1]
-	s.cards[a.key] = c
 	cur, _, err := s.load(itemOf(c), s.now())
 	return cur, err
 }
