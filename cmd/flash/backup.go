@@ -89,7 +89,7 @@ func (b *dailyBackup) ensure(st *storage.Store, t time.Time) (string, error) {
 		return "", err
 	}
 	name := b.prefix + t.Format(backupTimeLayout) + ".db"
-	if _, err := writeBackup(filepath.Join(b.dir, name), st, false); err != nil {
+	if _, err := writeBackup(filepath.Join(b.dir, name), st, false, false); err != nil {
 		return "", err
 	}
 	names = append(names, name)
