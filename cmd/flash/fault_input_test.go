@@ -1,0 +1,335 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/storage"
+	"github.com/gdamore/tcell/v2"
+)
+
+// Bad input everywhere: odd text in cards through both review modes, odd
+// terminals through the real binary, and arbitrary keyboard input to the
+// line mode (FuzzReviewPlain). FuzzParse (package deck) and FuzzParseInput
+// (package sims, the `flash sim --in` JSON) cover the two file formats.
+
+// tomlString quotes s as a TOML basic string: control characters as \u
+// escapes, everything else as it is.
+func tomlString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, "\\u%04X", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// oddCard is a card whose text tends to break layouts.
+type oddCard struct{ id, front, back string }
+
+func oddCards() []oddCard {
+	zalgo := func(s string) string {
+		var b strings.Builder
+		for i, r := range s {
+			b.WriteRune(r)
+			for j := range 12 {
+				b.WriteRune(rune(0x300 + (i*7+j*5)%0x70)) // combining marks
+			}
+		}
+		return b.String()
+	}
+	var big strings.Builder // a 1 MB back in lines of some 100 bytes
+	for i := 0; big.Len() < 1<<20; i++ {
+		fmt.Fprintf(&big, "Строка %06d: Θ⁽ᴸ⁾ = Σₚ ∂F ⊗ ∂F, long answer text.\n", i)
+	}
+	return []oddCard{
+		{"long-word", "One word of 20 000 letters: " + strings.Repeat("x", 20000), "short"},
+		{"long-line", "A line of 5 000 words", strings.Repeat("слово word ", 5000)},
+		{"combining", zalgo("Zalgo text") + " e\u0301 vs é, 한글 \u1100\u1161\u11a8", zalgo("back") + "\u20dd\u0489"},
+		{"rtl", "שלום עולם — مرحبا بالعالم 123 (x+1)", "\u202Eright to left override\u202C, \u2067isolate \u05d0\u2069, \u200fRLM"},
+		{"wide", "漢字テスト 👩\u200d👩\u200d👧\u200d👦 🇩🇪 ❤\ufe0f " + strings.Repeat("全角", 200), "Ｆｕｌｌｗｉｄｔｈ\tand\ttabs\u200b\u00ad\ufeff"},
+		{"big-back", "A 1 MB back", big.String()},
+		{"blank-lines", "\n\n\n  front after blank lines  \n\n\n", "\n\n" + strings.Repeat("\n", 300) + "back after 300 blank lines"},
+	}
+}
+
+func oddDeck() string {
+	var b strings.Builder
+	b.WriteString("format = 1\nid = \"odd\"\ntitle = \"Odd ✓ שלום\"\n\n[[question]]\nid = \"q\"\npaper = " +
+		tomlString(strings.Repeat("A very long paper title ", 20)) + "\ntext = " + tomlString("Вопрос "+strings.Repeat("ω", 500)) + "\n")
+	for _, c := range oddCards() {
+		fmt.Fprintf(&b, "\n[[card]]\nid = %q\nquestion = \"q\"\nfront = %s\nback = %s\n", c.id, tomlString(c.front), tomlString(c.back))
+	}
+	return b.String()
+}
+
+// TestOddText_Plain rates every odd card in the line mode: nothing breaks,
+// every back is printed whole.
+func TestOddText_Plain(t *testing.T) {
+	src := oddDeck()
+	if _, err := deck.Parse("odd.toml", []byte(src)); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "flash.db")
+	if r := runFlash(t, "", clock(fixedNow), "--db", db, "import", writeFile(t, "odd.toml", src)); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	cards := oddCards()
+	r := runFlash(t, strings.Repeat("\n4\n", len(cards)), clock(fixedNow), "--db", db, "review", "--plain")
+	if r.code != 0 || r.stderr != "" {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	for _, c := range cards {
+		if !strings.Contains(r.stdout, "A: "+strings.TrimSpace(c.back)+"\n") {
+			t.Errorf("the back of %s is not printed whole", c.id)
+		}
+		if !strings.Contains(r.stdout, "saved: odd/"+c.id+" Easy") {
+			t.Errorf("%s not rated", c.id)
+		}
+	}
+
+	// An input line over the line mode's 1 MiB limit ends the session like
+	// the end of input.
+	r = runFlash(t, "\n"+strings.Repeat("4", 2<<20)+"\n4\n", clock(fixedNow), "--db", db, "review", "--plain")
+	if r.code != 0 || strings.Contains(r.stdout, "saved:") || !strings.Contains(r.stdout, "Reviewed 0 cards") {
+		t.Errorf("a 2 MiB input line: exit %d, stderr %q\n%.500s", r.code, r.stderr, r.stdout)
+	}
+}
+
+// TestOddText_Screen shows and rates every odd card on the review screen at
+// several sizes, scrolling each back to its end, and resizes to 20×5 and
+// back in the middle of a card.
+func TestOddText_Screen(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {60, 16}, {203, 61}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			st, clk := scrOpen(t, oddDeck())
+			h := scrStart(t, st, clk, size[0], size[1])
+			for i := range oddCards() {
+				h.waitText("Show answer")
+				if i == 2 {
+					h.resize(20, 5)
+					h.waitText("terminal")
+					h.key(' ') // ignored while too small
+					h.resize(size[0], size[1])
+					h.waitText("Show answer")
+				}
+				h.key(' ')
+				h.waitText("1 Again")
+				h.special(tcell.KeyEnd)
+				h.special(tcell.KeyPgUp)
+				h.special(tcell.KeyDown)
+				h.key('4')
+				h.waitText("Easy saved")
+			}
+			if got := scrReviews(t, st); len(got) != len(oddCards()) {
+				t.Errorf("log = %v", got)
+			}
+		})
+	}
+}
+
+// TestE2E_OddTerminals starts `flash review` on pseudo-terminals that are
+// odd: no TERM at all, an unknown TERM, TERM=dumb at 20×5, a monochrome
+// vt100, and a 20×5 xterm. Each shows the line mode or a screen (for 20×5
+// the note asking for a bigger one), quits cleanly with status 0 and prints
+// no Go panic.
+func TestE2E_OddTerminals(t *testing.T) {
+	bin := flashBinary(t)
+	for _, tc := range []struct {
+		name       string
+		term       string // "" leaves TERM unset
+		cols, rows uint16
+	}{
+		{"TERM unset", "", 80, 24},
+		{"TERM unknown", "no-such-terminal-xyz", 80, 24},
+		{"dumb 20x5", "dumb", 20, 5},
+		{"vt100", "vt100", 80, 24},
+		{"xterm 20x5", "xterm-256color", 20, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cmd := exec.Command(bin, "--db", filepath.Join(t.TempDir(), "flash.db"), "review")
+			cmd.Env = []string{"HOME=" + t.TempDir(), "LANG=C.UTF-8", "TZ=UTC", "PATH=" + os.Getenv("PATH")}
+			if tc.term != "" {
+				cmd.Env = append(cmd.Env, "TERM="+tc.term)
+			}
+			f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: tc.rows, Cols: tc.cols})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			defer cmd.Process.Kill()
+			term := newVT(int(tc.cols), int(tc.rows))
+			var mu sync.Mutex
+			var raw strings.Builder
+			go func() {
+				buf := make([]byte, 4096)
+				for {
+					n, err := f.Read(buf)
+					mu.Lock()
+					raw.Write(buf[:n])
+					mu.Unlock()
+					term.write(buf[:n])
+					if err != nil {
+						return
+					}
+				}
+			}()
+			output := func() string {
+				mu.Lock()
+				defer mu.Unlock()
+				return raw.String() + "\n" + term.String()
+			}
+			exited := make(chan error, 1)
+			go func() { exited <- cmd.Wait() }()
+
+			deadline := time.Now().Add(10 * time.Second)
+			lineMode := false
+			for {
+				s := output()
+				if strings.Contains(s, "(Enter: show the answer") {
+					lineMode = true
+					break
+				}
+				if strings.Contains(s, "Show answer") || strings.Contains(s, "terminal is") {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("neither the line mode nor a screen after 10 s:\n%s", s)
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			if lineMode {
+				f.WriteString("q\n")
+			} else {
+				f.WriteString("\x03") // Ctrl-C, a key on the screen: quit at once
+			}
+			select {
+			case err := <-exited:
+				if err != nil {
+					t.Errorf("exit: %v\n%s", err, output())
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("flash did not quit (line mode %v):\n%s", lineMode, output())
+			}
+			if s := output(); strings.Contains(s, "goroutine ") || strings.Contains(s, "panic") {
+				t.Errorf("output holds a Go panic:\n%s", s)
+			}
+			t.Logf("line mode: %v", lineMode)
+		})
+	}
+}
+
+// fuzzDeck is the deck of FuzzReviewPlain: basic cards and a derive card
+// with a small simulation.
+const fuzzDeck = `format = 1
+id = "fz"
+title = "Fuzz"
+
+[options]
+new_per_day = 5
+
+[[question]]
+id = "q"
+paper = "P"
+text = "Q?"
+
+[[card]]
+id = "a"
+question = "q"
+front = "Front A"
+back = "Back A"
+
+[[card]]
+id = "b"
+question = "q"
+front = "Front B"
+back = "Back B"
+
+[[card]]
+id = "d"
+question = "q"
+kind = "derive"
+front = "Derive"
+back = "tau = 1"
+[card.sim]
+kind = "ntk-decay"
+params = { n = 2, K = [[4.0, 0.0], [0.0, 1.0]], y = [1.0, 1.0], f0 = [0.0, 0.0], eta = 0.2 }
+check = "tau_slow"
+
+[[card]]
+id = "c"
+question = "q"
+front = "Front C"
+back = "Back C"
+`
+
+// FuzzReviewPlain types arbitrary input into `flash review --plain` with a
+// clock that moves on by step seconds at every look (so that learning
+// cards come back): the session must end cleanly at end of input and leave
+// a database that passes the check, with every card's state the After of
+// its last rating.
+func FuzzReviewPlain(f *testing.F) {
+	f.Add([]byte("\n3\n\n1\n42\n\n2\nu\n\n4\nq\n"), uint16(30))
+	f.Add([]byte("u\nu\n\n\n5\n\n\n4\n1\n1\n"), uint16(600))
+	f.Add([]byte(""), uint16(0))
+	f.Add([]byte("\x00\xff\xfe\n\r\n3\r\n"), uint16(1))
+	f.Add([]byte("\n1\n\n1\n1e9\n\n1\n\n1\n\n1\n\n1\n\n1\n\n1\n\n1\n\n1\n"), uint16(65535))
+	dir := f.TempDir()
+	tmpl := filepath.Join(dir, "template.db")
+	{
+		st, err := storage.Open(filepath.Join(dir, "built.db"), storage.Options{})
+		if err != nil {
+			f.Fatal(err)
+		}
+		d, err := deck.Parse("fuzz.toml", []byte(fuzzDeck))
+		if err != nil {
+			f.Fatal(err)
+		}
+		if _, err := st.Import(d, storage.Source{Hash: "fuzz"}, fixedNow, false); err != nil {
+			f.Fatal(err)
+		}
+		out, err := os.Create(tmpl)
+		if err != nil {
+			f.Fatal(err)
+		}
+		if _, err := st.Backup(out); err != nil {
+			f.Fatal(err)
+		}
+		out.Close()
+		st.Close()
+	}
+	template, err := os.ReadFile(tmpl)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, input []byte, step uint16) {
+		db := filepath.Join(t.TempDir(), "flash.db")
+		if err := os.WriteFile(db, template, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		now := fixedNow
+		tick := func() time.Time { now = now.Add(time.Duration(step) * time.Second); return now }
+		r := runFlash(t, string(input), tick, "--db", db, "review", "--plain")
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		checkStatesFollowLog(t, readDB(t, db))
+	})
+}
