@@ -113,6 +113,35 @@ func TestOddText_Plain(t *testing.T) {
 	}
 }
 
+// TestOddText_PlainControlCharacters: a deck may hold control characters
+// (TOML's \u001b); the line mode prints them as control pictures, so a
+// card cannot send escape sequences to the learner's terminal.
+func TestOddText_PlainControlCharacters(t *testing.T) {
+	src := strings.NewReplacer(
+		`front = "Front A"`, `front = "Front A \u001b]0;PWNED\u0007 \u001b[2J\u009b31m"`,
+		`back = "Back A"`, `back = "Back A\r\nline 2 \u007f\u0000"`,
+		`text = "Q?"`, `text = "Q? \u001b[5mblink"`,
+	).Replace(smallDeck)
+	db := filepath.Join(t.TempDir(), "flash.db")
+	if r := runFlash(t, "", clock(fixedNow), "--db", db, "import", writeFile(t, "ctl.toml", src)); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	r := runFlash(t, "\n4\n", clock(fixedNow), "--db", db, "review", "--plain")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, c := range r.stdout {
+		if (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c < 0xa0) {
+			t.Fatalf("control character %U on stdout:\n%q", c, r.stdout)
+		}
+	}
+	for _, want := range []string{"Q: Front A ␛]0;PWNED␇ ␛[2J\uFFFD31m", "A: Back A\nline 2 ␡␀", "Q? ␛[5mblink"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
 // TestOddText_Screen shows and rates every odd card on the review screen at
 // several sizes, scrolling each back to its end, and resizes to 20×5 and
 // back in the middle of a card.

@@ -125,11 +125,11 @@ func (p *plain) loop() error {
 func (p *plain) card(cur *current) (next *current, quit bool, err error) {
 	c := p.s.counts()
 	fmt.Fprintf(p.out, "\n== %s · %s  [new %d · learning %d · review %d]\n",
-		cur.Deck.Title, cur.Card.ID, c.New, c.Learning, c.Review)
+		shown(cur.Deck.Title), cur.Card.ID, c.New, c.Learning, c.Review)
 	if cur.Question.Text != "" {
-		fmt.Fprintf(p.out, "Question %s (%s): %s\n", cur.Question.ID, cur.Question.Paper, cur.Question.Text)
+		fmt.Fprintf(p.out, "Question %s (%s): %s\n", cur.Question.ID, shown(cur.Question.Paper), shown(cur.Question.Text))
 	}
-	fmt.Fprintf(p.out, "Q: %s\n", strings.TrimSpace(cur.Card.Front))
+	fmt.Fprintf(p.out, "Q: %s\n", shown(strings.TrimSpace(cur.Card.Front)))
 
 	var answer string
 	if cur.Card.Sim != nil {
@@ -149,7 +149,7 @@ func (p *plain) card(cur *current) (next *current, quit bool, err error) {
 			lines = append(lines, line)
 		}
 		answer = strings.Join(lines, "\n")
-		fmt.Fprintln(p.out, deriveReport(cur.Card, answer))
+		fmt.Fprintln(p.out, shown(deriveReport(cur.Card, answer)))
 	} else {
 		fmt.Fprintln(p.out, "(Enter: show the answer · u undo · q quit)")
 		line, ok := p.read()
@@ -160,7 +160,7 @@ func (p *plain) card(cur *current) (next *current, quit bool, err error) {
 			return p.command(line)
 		}
 	}
-	fmt.Fprintf(p.out, "A: %s\n", strings.TrimSpace(cur.Card.Back))
+	fmt.Fprintf(p.out, "A: %s\n", shown(strings.TrimSpace(cur.Card.Back)))
 	fmt.Fprintln(p.out, ratingLine(cur.Preview))
 	for {
 		fmt.Fprintln(p.out, "rating [1-4, u undo, q quit]:")
@@ -204,6 +204,29 @@ func (p *plain) command(line string) (*current, bool, error) {
 	}
 	fmt.Fprintf(p.out, "undone: %s\n", cur.Item.Key)
 	return cur, false, nil
+}
+
+// shown makes deck text safe to print on a terminal: control characters
+// other than newline and tab (ESC could start a sequence that retitles the
+// window or rewrites the screen) become their Unicode control pictures
+// (␛, ␇) or, for the C1 range, U+FFFD; carriage returns (a deck written
+// with CRLF line ends) are dropped.
+func shown(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\t':
+			return r
+		case r == '\r':
+			return -1
+		case r < 0x20:
+			return 0x2400 + r
+		case r == 0x7f:
+			return '␡'
+		case r >= 0x80 && r < 0xa0:
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 }
 
 // ratingLine renders the four buttons with the interval each would give.
