@@ -126,7 +126,7 @@ func TestE2E_KillLoop(t *testing.T) {
 	}
 	t.Logf("kill loop: %d rounds, %d ratings acknowledged (median %v from answer to \"saved:\"); "+
 		"%d kills with a write in flight: acknowledged after the signal %d, on disk but not acknowledged %d, not on disk %d; "+
-		"%d sessions ran out of cards",
+		"sessions that ran out of cards: %d",
 		st.rounds, st.acked, lat.get(), st.pendingKills, st.pendingKills-st.committed-st.notCommitted,
 		st.committed, st.notCommitted, st.exits)
 
