@@ -192,3 +192,24 @@ func TestBackup_SessionOverDayStart(t *testing.T) {
 		st.Close()
 	}
 }
+
+// TestE2E_BackupWarningAfterScreen: on the review screen a failed backup
+// does not stop the rating, and the warning is printed once the screen has
+// given the terminal back.
+func TestE2E_BackupWarningAfterScreen(t *testing.T) {
+	r := startReview(t)
+	r.wait("Show answer")
+	writeBytes(t, filepath.Join(filepath.Dir(r.db), "backups"), []byte("in the way"), 0o600)
+	r.send(" ")
+	r.wait("1 Again")
+	r.send("3")
+	r.wait("Good saved")
+	r.send("\x03")
+	r.waitExit()
+	if s := r.term.String(); !strings.Contains(s, "flash: warning: the daily backup of") {
+		t.Errorf("no warning after the screen:\n%s", s)
+	}
+	if got := r.reviews(); len(got) != 1 {
+		t.Errorf("log = %v, want one rating", got)
+	}
+}
