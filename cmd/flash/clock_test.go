@@ -44,6 +44,11 @@ func (c *testClock) set(t time.Time) {
 }
 
 // clockSession is `flash review --plain` run in-process, line by line.
+//
+// Set the clock only while the session waits for input: right after it
+// prints "saved:" it picks the next card, so a clock set after a rating
+// races with that. A rating (clockSession.rate) and the choice of the card
+// after it both happen at the time the clock shows when rate is called.
 type clockSession struct {
 	t      *testing.T
 	in     *io.PipeWriter
@@ -228,9 +233,9 @@ func mustLoad(t *testing.T, name string) *time.Location {
 	return loc
 }
 
-// TestClock_StudyDayEndsMidSession: two new cards a day. A card shown at
-// 03:59 and rated at 04:01 counts for the new study day, so that day has
-// one new card left in the same session, none in a later session that
+// TestClock_StudyDayEndsMidSession: two new cards a day. A card shown
+// before 04:00 and rated after it counts for the new study day, so that day
+// has one new card left in the same session, none in a later session that
 // day, and two again on the next.
 func TestClock_StudyDayEndsMidSession(t *testing.T) {
 	clk := &testClock{t: time.Date(2024, 1, 3, 3, 50, 0, 0, time.UTC)}
@@ -238,8 +243,8 @@ func TestClock_StudyDayEndsMidSession(t *testing.T) {
 
 	s := startSession(t, db, clk)
 	wantCard(t, s, "03:50", 2)
-	s.rate(4)
 	clk.set(time.Date(2024, 1, 3, 3, 59, 0, 0, time.UTC))
+	s.rate(4)
 	wantCard(t, s, "03:59", 1)
 	clk.set(time.Date(2024, 1, 3, 4, 1, 0, 0, time.UTC))
 	s.rate(4) // the new study day's first new card
@@ -273,14 +278,14 @@ func TestClock_Backwards(t *testing.T) {
 	s := startSession(t, db, clk)
 	c0 := wantCard(t, s, "10:00", 3)
 	s.rate(1) // learning, due 10:01
+	wantCard(t, s, "10:00, second card", 2)
 	clk.set(at(3, 9, 0))
-	wantCard(t, s, "an hour back", 2)
-	s.rate(4)
+	s.rate(4) // an hour back
+	wantCard(t, s, "an hour back", 1)
 	// Back before c0's last review, but within learn-ahead of its due
-	// time: with no new card left it comes early, rated "before" it was
-	// last rated.
+	// time: with no new card left it comes early, and is rated "before"
+	// it was last rated.
 	clk.set(at(3, 9, 50))
-	wantCard(t, s, "09:50", 1)
 	s.rate(4)
 	if id := wantCard(t, s, "09:50, learn-ahead", 0); id != c0 {
 		t.Errorf("09:50: %s shown, want the learning card %s", id, c0)
@@ -295,11 +300,11 @@ func TestClock_Backwards(t *testing.T) {
 
 // TestClock_BackwardsOverDayStart: three new cards a day. Two are rated at
 // 04:30, then the clock goes back to 03:30, into the previous study day. In
-// the same session the queue keeps the later day and its count (one new
-// card left, rated at 03:30). A new session at 03:30 counts from the
-// earlier day's start and gives none. Daily counts follow the log's times,
-// so the rating made at 03:30 belongs to the earlier day: back at 04:30
-// the day has had two and one is left. The next day has three.
+// the same session the queue keeps the later day and its count: the third
+// new card, rated at 03:30, is the last. A new session at 03:30 counts from
+// the earlier day's start and gives none. Daily counts follow the log's
+// times, so the rating made at 03:30 belongs to the earlier day: back at
+// 04:31 the day has had two and one is left. The next day has three.
 func TestClock_BackwardsOverDayStart(t *testing.T) {
 	at := func(d, h, m int) time.Time { return time.Date(2024, 1, d, h, m, 0, 0, time.UTC) }
 	clk := &testClock{t: at(4, 4, 30)}
@@ -310,10 +315,10 @@ func TestClock_BackwardsOverDayStart(t *testing.T) {
 	s.rate(4)
 	wantCard(t, s, "04:30", 2)
 	s.rate(4)
+	wantCard(t, s, "04:30", 1)
 	clk.set(at(4, 3, 30))
-	wantCard(t, s, "back to 03:30 in the session", 1)
 	s.rate(4)
-	wantEnd(t, s, "03:30, limit reached")
+	wantEnd(t, s, "back at 03:30, limit reached")
 	wantEnd(t, startSession(t, db, clk), "a new session at 03:30")
 	clk.set(at(4, 4, 31))
 	s = startSession(t, db, clk)
@@ -343,10 +348,10 @@ func TestClock_TimeZones(t *testing.T) {
 	s := startSession(t, db, clk)
 	wantCard(t, s, "Berlin 22:00", 2)
 	s.rate(4)
+	wantCard(t, s, "Berlin 22:00", 1)
 	// The laptop takes New York's zone mid-session: 16:01 there, the same
-	// calendar study day.
+	// calendar study day, whose count the session keeps.
 	clk.set(time.Date(2024, 3, 5, 22, 1, 0, 0, berlin).In(ny))
-	wantCard(t, s, "New York 16:01, same session", 1)
 	s.rate(4)
 	wantEnd(t, s, "New York 16:01, limit reached")
 
@@ -394,27 +399,27 @@ func TestClock_DaylightSaving(t *testing.T) {
 			db := clockDB(t, 20, 2, clk.now().AddDate(0, 0, -1))
 
 			// Spring: at 01:55 a new card goes to learning (Again: due a
-			// minute later); 03:01 is six minutes on, and it is due.
+			// minute later); the next new card is rated at 03:01, six
+			// minutes on, and then the learning card is due.
 			s := startSession(t, db, clk)
 			c0 := wantCard(t, s, "01:55", 2)
 			s.rate(1)
+			wantCard(t, s, "01:55, second card", 1)
 			clk.set(tc.spring.Add(time.Minute).In(loc))
 			if h, m, _ := clk.now().Clock(); h != 3 || m != 1 {
 				t.Fatalf("spring clock at %v, want 03:01", clk.now())
 			}
-			if id := wantCard(t, s, "03:01, after the missing hour", 1); id != c0 {
+			s.rate(4)
+			if id := wantCard(t, s, "03:01, after the missing hour", 0); id != c0 {
 				t.Errorf("03:01: %s shown, want the learning card %s", id, c0)
 			}
 			s.rate(4)
 			s.end()
 			// That study day began at 04:00 standard time the day before
-			// and ends at 04:00 summer time (23 hours): at 03:59 one new
-			// card is left, at 04:00 two.
+			// and ends at 04:00 summer time (23 hours): at 03:59 its two
+			// new cards are used, at 04:00 there are two more.
 			clk.set(local(tc.spring, 3, 59))
-			s = startSession(t, db, clk)
-			wantCard(t, s, "03:59 summer time", 1)
-			s.rate(4)
-			wantEnd(t, s, "03:59 summer time, limit reached")
+			wantEnd(t, startSession(t, db, clk), "03:59 summer time")
 			clk.set(local(tc.spring, 4, 0))
 			s = startSession(t, db, clk)
 			wantCard(t, s, "04:00 summer time", 2)
@@ -422,29 +427,30 @@ func TestClock_DaylightSaving(t *testing.T) {
 			s.end()
 
 			// Autumn: half an hour before the clocks go back, a new card to
-			// learning (Good: ten minutes); 40 minutes later the wall clock
-			// shows 20 minutes less than at the rating, and it is due.
+			// learning (Good: ten minutes); the next card is rated 40
+			// minutes later, when the wall clock shows 20 minutes less,
+			// and then the learning card is due.
 			first := tc.autumn.Add(-30 * time.Minute).In(loc)
 			clk.set(first)
 			db = clockDB(t, 20, 2, first.AddDate(0, 0, -1))
 			s = startSession(t, db, clk)
 			c1 := wantCard(t, s, first.Format("15:04 MST"), 2)
 			s.rate(3)
+			wantCard(t, s, first.Format("15:04 MST")+", second card", 1)
 			second := tc.autumn.Add(10 * time.Minute).In(loc)
 			if second.Format("15:04") >= first.Format("15:04") {
 				t.Fatalf("fall-back clock: %v is not earlier on the wall than %v", second, first)
 			}
 			clk.set(second)
-			if id := wantCard(t, s, second.Format("15:04 MST"), 1); id != c1 {
+			s.rate(4)
+			if id := wantCard(t, s, second.Format("15:04 MST"), 0); id != c1 {
 				t.Errorf("%s: %s shown, want the learning card %s", second.Format("15:04 MST"), id, c1)
 			}
-			s.rate(3)
+			s.rate(4)
 			s.end()
 			// The 25-hour study day still ends at 04:00 standard time.
 			clk.set(local(tc.autumn, 3, 59))
-			s = startSession(t, db, clk)
-			wantCard(t, s, "03:59 standard time", 1)
-			s.end()
+			wantEnd(t, startSession(t, db, clk), "03:59 standard time")
 			clk.set(local(tc.autumn, 4, 0))
 			s = startSession(t, db, clk)
 			wantCard(t, s, "04:00 standard time", 2)
