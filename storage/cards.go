@@ -439,3 +439,37 @@ func modifyState(tx *bolt.Tx, deckID, cardID string, fn func(*CardState) error) 
 	}
 	return b.Put(k, nv)
 }
+
+// Contents returns the text of each of cards (by Deck and ID), in order, as
+// Content does, but in one read transaction. It returns an error wrapping
+// ErrNotFound when a card is unknown.
+func (s *Store) Contents(cards []CardState) ([]deck.Card, error) {
+	out := make([]deck.Card, len(cards))
+	err := s.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketContent)
+		var k []byte
+		for i := range cards {
+			c := &cards[i]
+			k = append(append(append(k[:0], c.Deck...), 0), c.ID...)
+			v := b.Get(k)
+			if v == nil {
+				return errCardNotFound(tx.DB().Path(), c.Deck, c.ID)
+			}
+			_, js, err := splitContent(v)
+			if err == nil {
+				err = json.Unmarshal(js, &out[i])
+			}
+			if err != nil {
+				return fmt.Errorf("card %s/%s: %w", c.Deck, c.ID, err)
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read cards from %s: %w", s.path, err)
+	}
+	return out, nil
+}

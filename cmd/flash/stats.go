@@ -44,7 +44,9 @@ func cmdStats(args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	s, err := loadStats(e, *deckID, now, at)
+	// The text lists the first statsListMax suspended and flagged cards;
+	// only JSON needs the fronts of all of them.
+	s, err := loadStats(e, *deckID, now, at, *asJSON)
 	if err != nil {
 		return err
 	}
@@ -91,8 +93,10 @@ func parseAt(v string, now time.Time) (time.Time, error) {
 // loadStats opens the database read-only and computes every figure. A
 // database that does not exist yet or holds no deck (or an outdated copy of
 // the built-in deck) is first opened read-write once to import the built-in
-// deck, as review does.
-func loadStats(e *env, deckID string, now, at time.Time) (*Stats, error) {
+// deck, as review does. The suspended and flagged lists hold every card,
+// but with allFronts false only the first statsListMax of each have their
+// Front filled in.
+func loadStats(e *env, deckID string, now, at time.Time, allFronts bool) (*Stats, error) {
 	path, err := e.dbPath()
 	if err != nil {
 		return nil, err
@@ -135,20 +139,37 @@ func loadStats(e *env, deckID string, now, at time.Time) (*Stats, error) {
 		return nil, err
 	}
 	acc.fill(&s)
+	// Read the fronts that are shown, all in one transaction.
+	var listed []storage.CardState
 	for _, c := range cards {
 		if c.Retired || !(c.Suspended || c.Flagged) {
 			continue
 		}
-		content, err := st.Content(c.Deck, c.ID)
-		if err != nil {
-			return nil, err
-		}
-		ref := CardRef{ID: c.Key(), Front: firstLine(content.Front)}
+		ref := CardRef{ID: c.Key()}
+		show := allFronts
 		if c.Suspended {
+			show = show || len(s.Suspended) < statsListMax
 			s.Suspended = append(s.Suspended, ref)
 		}
 		if c.Flagged {
+			show = show || len(s.Flagged) < statsListMax
 			s.Flagged = append(s.Flagged, ref)
+		}
+		if show {
+			listed = append(listed, c)
+		}
+	}
+	contents, err := st.Contents(listed)
+	if err != nil {
+		return nil, err
+	}
+	fronts := make(map[string]string, len(listed))
+	for i, c := range listed {
+		fronts[c.Key()] = firstLine(contents[i].Front)
+	}
+	for _, list := range [][]CardRef{s.Suspended, s.Flagged} {
+		for i := range list {
+			list[i].Front = fronts[list[i].ID]
 		}
 	}
 	return &s, nil
