@@ -90,6 +90,7 @@ func Parse(name string, data []byte) (*Deck, error) {
 	p := &parser{name: name, data: data}
 	d := p.parse()
 	if len(p.errs) > 0 {
+		p.resolveLines()
 		return nil, errors.Join(p.errs...)
 	}
 	return d, nil
@@ -99,21 +100,88 @@ type parser struct {
 	name string
 	data []byte
 	errs []error
-	pos  positions
+	refs []lineRef // where each of errs is, until resolveLines
 }
 
-func (p *parser) add(line, col int, format string, args ...any) {
-	p.errs = append(p.errs, &Problem{File: p.name, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)})
+// lineRef says where a problem is: a known line, or a key (or table
+// header) whose line is looked up only when there are problems to report.
+// Walking the document for lines costs as much as decoding it.
+type lineRef struct {
+	line int     // when sect is lineKnown
+	sect section // where key is
+	i    int     // the index of the question or card
+	key  string  // "" for the table header
+	sim  bool    // key is in the card's [card.sim]
+}
+
+type section int8
+
+const (
+	lineKnown section = iota
+	sectTop
+	sectOptions
+	sectQuestion
+	sectCard
+)
+
+func lineAt(line int) lineRef    { return lineRef{line: line} }
+func topKey(k string) lineRef    { return lineRef{sect: sectTop, key: k} }
+func optionKey(k string) lineRef { return lineRef{sect: sectOptions, key: k} }
+
+// tableRef is the i-th [[question]] or [[card]] table.
+type tableRef struct {
+	sect section
+	i    int
+}
+
+func (t tableRef) line(key string) lineRef { return lineRef{sect: t.sect, i: t.i, key: key} }
+func (t tableRef) sim(key string) lineRef  { return lineRef{sect: t.sect, i: t.i, key: key, sim: true} }
+
+func (p *parser) add(at lineRef, col int, format string, args ...any) {
+	p.errs = append(p.errs, &Problem{File: p.name, Line: at.line, Column: col, Msg: fmt.Sprintf(format, args...)})
+	p.refs = append(p.refs, at)
+}
+
+// resolveLines fills in the lines of problems found after decoding.
+func (p *parser) resolveLines() {
+	var ps *positions
+	for i, at := range p.refs {
+		if at.sect == lineKnown {
+			continue
+		}
+		if ps == nil {
+			idx := index(p.data)
+			ps = &idx
+		}
+		var line int
+		switch at.sect {
+		case sectTop:
+			line = ps.top[at.key]
+		case sectOptions:
+			line = ps.options[at.key]
+		case sectQuestion, sectCard:
+			t := ps.question(at.i)
+			if at.sect == sectCard {
+				t = ps.card(at.i)
+			}
+			if at.sim {
+				line = t.sim(at.key)
+			} else {
+				line = t.line(at.key)
+			}
+		}
+		p.errs[i].(*Problem).Line = line
+	}
 }
 
 func (p *parser) parse() *Deck {
 	if len(p.data) > MaxSize {
-		p.add(0, 0, "file is %d bytes; the limit is %d (16 MiB)", len(p.data), MaxSize)
+		p.add(lineRef{}, 0, "file is %d bytes; the limit is %d (16 MiB)", len(p.data), MaxSize)
 		return nil
 	}
 	if !utf8.Valid(p.data) {
 		line, col := invalidUTF8(p.data)
-		p.add(line, col, "text is not valid UTF-8")
+		p.add(lineAt(line), col, "text is not valid UTF-8")
 		return nil
 	}
 	var f file
@@ -125,20 +193,19 @@ func (p *parser) parse() *Deck {
 		case errors.As(err, &strict):
 			for _, e := range strict.Errors {
 				line, col := e.Position()
-				p.add(line, col, "unknown key %q", strings.Join(e.Key(), "."))
+				p.add(lineAt(line), col, "unknown key %q", strings.Join(e.Key(), "."))
 			}
 			// The values that did match were decoded: go on validating,
 			// so the file's other problems are reported too.
 		case errors.As(err, &de):
 			line, col := de.Position()
-			p.add(line, col, "%s", strings.TrimPrefix(de.Error(), "toml: "))
+			p.add(lineAt(line), col, "%s", strings.TrimPrefix(de.Error(), "toml: "))
 			return nil
 		default:
-			p.add(0, 0, "%s", strings.TrimPrefix(err.Error(), "toml: "))
+			p.add(lineRef{}, 0, "%s", strings.TrimPrefix(err.Error(), "toml: "))
 			return nil
 		}
 	}
-	p.pos = index(p.data)
 	return p.validate(&f)
 }
 
@@ -155,29 +222,28 @@ func (p *parser) validate(f *file) *Deck {
 			ReviewsPerDay:    DefaultReviewsPerDay,
 		},
 	}
-	top := p.pos.top
 	switch {
 	case f.Format == nil:
-		p.add(0, 0, "missing format (want format = %d)", Format)
+		p.add(lineRef{}, 0, "missing format (want format = %d)", Format)
 	case *f.Format != Format:
-		p.add(top["format"], 0, "format %d is not supported; this flash reads format %d", *f.Format, Format)
+		p.add(topKey("format"), 0, "format %d is not supported; this flash reads format %d", *f.Format, Format)
 	default:
 		d.Format = *f.Format
 	}
 	switch {
 	case f.ID == "":
-		p.add(top["id"], 0, "missing or empty deck id")
+		p.add(topKey("id"), 0, "missing or empty deck id")
 	case !idPattern.MatchString(f.ID):
-		p.add(top["id"], 0, "deck id %q: use lowercase letters, digits and '-', starting with a letter or digit", f.ID)
+		p.add(topKey("id"), 0, "deck id %q: use lowercase letters, digits and '-', starting with a letter or digit", f.ID)
 	}
 	if d.Title == "" {
-		p.add(top["title"], 0, "missing or empty title")
+		p.add(topKey("title"), 0, "missing or empty title")
 	}
 
-	o, ol := f.Options, p.pos.options
+	o := f.Options
 	if v := o.DesiredRetention; v != nil {
 		if !(*v >= MinDesiredRetention && *v <= MaxDesiredRetention) {
-			p.add(ol["desired_retention"], 0, "options.desired_retention = %v is out of range %.2f..%.2f", *v, MinDesiredRetention, MaxDesiredRetention)
+			p.add(optionKey("desired_retention"), 0, "options.desired_retention = %v is out of range %.2f..%.2f", *v, MinDesiredRetention, MaxDesiredRetention)
 		}
 		d.Options.DesiredRetention = *v
 	}
@@ -193,7 +259,7 @@ func (p *parser) validate(f *file) *Deck {
 			continue
 		}
 		if *it.v < 0 || *it.v > MaxPerDay {
-			p.add(ol[it.key], 0, "options.%s = %d is out of range 0..%d", it.key, *it.v, MaxPerDay)
+			p.add(optionKey(it.key), 0, "options.%s = %d is out of range 0..%d", it.key, *it.v, MaxPerDay)
 		}
 		*it.dst = *it.v
 	}
@@ -201,7 +267,7 @@ func (p *parser) validate(f *file) *Deck {
 	questions := make(map[string]bool, len(f.Questions))
 	for i := range d.Questions {
 		q := &d.Questions[i]
-		at := p.pos.question(i)
+		at := tableRef{sectQuestion, i}
 		where := p.checkID("question", i, q.ID, at, questions)
 		if strings.TrimSpace(q.Paper) == "" {
 			p.add(at.line("paper"), 0, "%s: missing or empty paper", where)
@@ -212,12 +278,12 @@ func (p *parser) validate(f *file) *Deck {
 	}
 
 	if len(d.Cards) == 0 {
-		p.add(0, 0, "the deck has no cards")
+		p.add(lineRef{}, 0, "the deck has no cards")
 	}
 	cards := make(map[string]bool, len(f.Cards))
 	for i := range d.Cards {
 		c := &d.Cards[i]
-		at := p.pos.card(i)
+		at := tableRef{sectCard, i}
 		where := p.checkID("card", i, c.ID, at, cards)
 		switch {
 		case c.Question == "":
@@ -258,7 +324,7 @@ func (p *parser) validate(f *file) *Deck {
 
 // checkID validates the id of the i-th table of a kind ("question" or
 // "card"), records it in seen, and returns how messages name the table.
-func (p *parser) checkID(kind string, i int, id string, at tablePos, seen map[string]bool) (where string) {
+func (p *parser) checkID(kind string, i int, id string, at tableRef, seen map[string]bool) (where string) {
 	where = fmt.Sprintf("%s %d", kind, i+1)
 	if id != "" {
 		where = fmt.Sprintf("%s %q", kind, id)
@@ -275,7 +341,7 @@ func (p *parser) checkID(kind string, i int, id string, at tablePos, seen map[st
 	return where
 }
 
-func (p *parser) validateSim(c *Card, at tablePos, where string) {
+func (p *parser) validateSim(c *Card, at tableRef, where string) {
 	s := c.Sim
 	if s == nil {
 		p.add(at.line(""), 0, "%s: a derive card needs a [card.sim] table", where)
