@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/flash-srs/flash/sims"
@@ -275,6 +276,8 @@ func (p *parser) validate(f *file) *Deck {
 		if strings.TrimSpace(q.Text) == "" {
 			p.add(at.line("text"), 0, "%s: missing or empty text", where)
 		}
+		p.checkText(where, at, "paper", q.Paper)
+		p.checkText(where, at, "text", q.Text)
 	}
 
 	if len(d.Cards) == 0 {
@@ -297,6 +300,8 @@ func (p *parser) validate(f *file) *Deck {
 		if strings.TrimSpace(c.Back) == "" {
 			p.add(at.line("back"), 0, "%s: missing or empty back", where)
 		}
+		p.checkText(where, at, "front", c.Front)
+		p.checkText(where, at, "back", c.Back)
 		for _, t := range c.Tags {
 			if t == "" || strings.ContainsAny(t, " \t\n") {
 				p.add(at.line("tags"), 0, "%s: tag %q: tags are single words", where, t)
@@ -320,6 +325,20 @@ func (p *parser) validate(f *file) *Deck {
 		return nil
 	}
 	return d
+}
+
+// checkText refuses control characters other than newlines and tabs in text
+// that is printed to a terminal: an escape sequence in a deck could clear
+// the screen or retitle the window.
+func (p *parser) checkText(where string, at tableRef, key, v string) {
+	if i := strings.IndexFunc(v, isControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(v[i:])
+		p.add(at.line(key), 0, "%s: %s holds the control character %U", where, key, r)
+	}
+}
+
+func isControl(r rune) bool {
+	return r != '\n' && r != '\t' && r != '\r' && unicode.IsControl(r)
 }
 
 // checkID validates the id of the i-th table of a kind ("question" or

@@ -133,6 +133,8 @@ func TestParse_Bad(t *testing.T) {
 			`^demo\.toml:28: card "c2": a basic card has a \[card\.sim\]`},
 		{"not UTF-8", func(s string) string { return strings.Replace(s, "Back", "B\xffck", 1) },
 			`^demo\.toml:19:10: text is not valid UTF-8$`},
+		{"control character", func(s string) string { return strings.Replace(s, `back = "Back"`, `back = "B\u001b[2Jack"`, 1) },
+			`^demo\.toml:19: card "c1": back holds the control character U\+001B$`},
 		{"wrong type", func(s string) string { return strings.Replace(s, `tags = ["t"]`, `tags = "t"`, 1) },
 			`^demo\.toml:20:\d+: cannot decode TOML string into .*Tags`},
 		{"no cards", func(s string) string { return s[:strings.Index(s, "[[card]]")] },
