@@ -239,6 +239,9 @@ func (p *parser) validate(f *file) *Deck {
 	}
 	if d.Title == "" {
 		p.add(topKey("title"), 0, "missing or empty title")
+	} else if i := strings.IndexFunc(d.Title, isControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(d.Title[i:])
+		p.add(topKey("title"), 0, "title holds the control character %U", r)
 	}
 
 	o := f.Options

@@ -113,20 +113,39 @@ func TestOddText_Plain(t *testing.T) {
 	}
 }
 
-// TestOddText_PlainControlCharacters: a deck may hold control characters
-// (TOML's \u001b); the line mode prints them as control pictures, so a
-// card cannot send escape sequences to the learner's terminal.
-func TestOddText_PlainControlCharacters(t *testing.T) {
+// TestOddText_ControlCharacters: a deck holding control characters (TOML's
+// \u001b) is refused at import, naming each place, so a card cannot send
+// escape sequences to the learner's terminal; carriage returns (a deck saved
+// with CRLF line ends) are allowed and never reach stdout.
+func TestOddText_ControlCharacters(t *testing.T) {
 	src := strings.NewReplacer(
-		`front = "Front A"`, `front = "Front A \u001b]0;PWNED\u0007 \u001b[2J\u009b31m"`,
-		`back = "Back A"`, `back = "Back A\r\nline 2 \u007f\u0000"`,
+		`front = "Front A"`, `front = "Front A \u001b]0;PWNED\u0007 \u001b[2J"`,
+		`back = "Back A"`, `back = "Back A \u007f"`,
 		`text = "Q?"`, `text = "Q? \u001b[5mblink"`,
+		`title = "Small deck"`, `title = "Small \u009b31m deck"`,
 	).Replace(smallDeck)
 	db := filepath.Join(t.TempDir(), "flash.db")
-	if r := runFlash(t, "", clock(fixedNow), "--db", db, "import", writeFile(t, "ctl.toml", src)); r.code != 0 {
-		t.Fatal(r.stderr)
+	file := writeFile(t, "ctl.toml", src)
+	r := runFlash(t, "", clock(fixedNow), "--db", db, "import", file)
+	if r.code != 1 {
+		t.Fatalf("import of control characters: exit %d", r.code)
 	}
-	r := runFlash(t, "\n4\n", clock(fixedNow), "--db", db, "review", "--plain")
+	for _, want := range []string{
+		file + `:3: title holds the control character U+009B`,
+		file + `:8: question "q": text holds the control character U+001B`,
+		file + `:13: card "a": front holds the control character U+001B`,
+		file + `:14: card "a": back holds the control character U+007F`,
+	} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+
+	crlf := strings.ReplaceAll(strings.Replace(smallDeck, `back = "Back A"`, "back = \"\"\"\nBack A\nline 2\"\"\"", 1), "\n", "\r\n")
+	if r := runFlash(t, "", clock(fixedNow), "--db", db, "import", writeFile(t, "crlf.toml", crlf)); r.code != 0 {
+		t.Fatalf("import of a CRLF deck: %s", r.stderr)
+	}
+	r = runFlash(t, "\n4\n", clock(fixedNow), "--db", db, "review", "--plain")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -135,10 +154,8 @@ func TestOddText_PlainControlCharacters(t *testing.T) {
 			t.Fatalf("control character %U on stdout:\n%q", c, r.stdout)
 		}
 	}
-	for _, want := range []string{"Q: Front A ␛]0;PWNED␇ ␛[2J\uFFFD31m", "A: Back A\nline 2 ␡␀", "Q? ␛[5mblink"} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
-		}
+	if !strings.Contains(r.stdout, "A: Back A\nline 2\n") {
+		t.Errorf("the CRLF back is not printed as two lines:\n%s", r.stdout)
 	}
 }
 
