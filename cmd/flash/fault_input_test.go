@@ -105,10 +105,11 @@ func TestOddText_Plain(t *testing.T) {
 		}
 	}
 
-	// An input line over the line mode's 1 MiB limit ends the session like
-	// the end of input.
-	r = runFlash(t, "\n"+strings.Repeat("4", 2<<20)+"\n4\n", clock(fixedNow), "--db", db, "review", "--plain")
-	if r.code != 0 || strings.Contains(r.stdout, "saved:") || !strings.Contains(r.stdout, "Reviewed 0 cards") {
+	// An input line over the line mode's 1 MiB limit ends the session with
+	// the summary and an error saying why.
+	r = runFlash(t, "\n"+strings.Repeat("4", 2<<20)+"\n4\n", clock(fixedNow), "--db", importSmall(t), "review", "--plain")
+	if r.code != 1 || strings.Contains(r.stdout, "saved:") || !strings.Contains(r.stdout, "Reviewed 0 cards") ||
+		!strings.Contains(r.stderr, "flash: read input: bufio.Scanner: token too long") {
 		t.Errorf("a 2 MiB input line: exit %d, stderr %q\n%.500s", r.code, r.stderr, r.stdout)
 	}
 }

@@ -81,6 +81,9 @@ func reviewPlain(s *session, in io.Reader, out io.Writer) error {
 	p.in.Buffer(make([]byte, 64<<10), 1<<20)
 	err := p.loop()
 	p.printSummary()
+	if err == nil && p.in.Err() != nil {
+		err = fmt.Errorf("read input: %w", p.in.Err())
+	}
 	return err
 }
 
