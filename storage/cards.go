@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -86,27 +87,111 @@ func splitCardKey(k []byte) (deckID, cardID []byte, ok bool) {
 
 func deckPrefix(deckID string) []byte { return append([]byte(deckID), 0) }
 
-// Content values: version byte, hash length byte, hash, JSON deck.Card.
+// Content values: version byte, hash length byte, hash, then the card.
+// Version 2 (written now) holds the card's fields in a compact binary form:
+// id, question, kind, front, back (uvarint length, bytes each), the number
+// of tags and each tag the same way, then 0 for no sim or 1 and the sim's
+// kind, check and params (as JSON, the one part that is not a fixed
+// shape). Version 1 held the card as JSON; it is still read.
 func encodeContent(c *deck.Card, hash string) ([]byte, error) {
 	if len(hash) > 255 {
 		return nil, errors.New("content hash too long")
 	}
-	js, err := json.Marshal(c)
-	if err != nil {
-		return nil, fmt.Errorf("encode card %s: %w", c.ID, err)
+	var params []byte
+	if c.Sim != nil {
+		var err error
+		if params, err = json.Marshal(c.Sim.Params); err != nil {
+			return nil, fmt.Errorf("encode card %s: %w", c.ID, err)
+		}
 	}
-	b := make([]byte, 0, 2+len(hash)+len(js))
-	b = append(b, contentVersion, byte(len(hash)))
+	n := 2 + len(hash) + 6*binary.MaxVarintLen32 + len(c.ID) + len(c.Question) + len(c.Kind) + len(c.Front) + len(c.Back)
+	for _, t := range c.Tags {
+		n += binary.MaxVarintLen32 + len(t)
+	}
+	if c.Sim != nil {
+		n += 1 + 3*binary.MaxVarintLen32 + len(c.Sim.Kind) + len(c.Sim.Check) + len(params)
+	}
+	b := make([]byte, 0, n+1)
+	b = append(b, contentVersionBinary, byte(len(hash)))
 	b = append(b, hash...)
-	return append(b, js...), nil
+	for _, f := range [...]string{c.ID, c.Question, c.Kind, c.Front, c.Back} {
+		b = appendString(b, f)
+	}
+	b = binary.AppendUvarint(b, uint64(len(c.Tags)))
+	for _, t := range c.Tags {
+		b = appendString(b, t)
+	}
+	if c.Sim == nil {
+		return append(b, 0), nil
+	}
+	b = append(b, 1)
+	b = appendString(b, c.Sim.Kind)
+	b = appendString(b, c.Sim.Check)
+	b = binary.AppendUvarint(b, uint64(len(params)))
+	return append(b, params...), nil
 }
 
-func splitContent(v []byte) (hash, js []byte, err error) {
-	if len(v) < 2 || v[0] != contentVersion || len(v) < 2+int(v[1]) {
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// splitContent returns the hash and the encoded card of a content value.
+func splitContent(v []byte) (hash, card []byte, err error) {
+	if len(v) < 2 || (v[0] != contentVersion && v[0] != contentVersionBinary) || len(v) < 2+int(v[1]) {
 		return nil, nil, errCorrupt
 	}
 	n := 2 + int(v[1])
 	return v[2:n], v[n:], nil
+}
+
+// decodeContent decodes the card of a content value into c.
+func decodeContent(c *deck.Card, v []byte) error {
+	_, b, err := splitContent(v)
+	if err != nil {
+		return err
+	}
+	if v[0] == contentVersion {
+		return json.Unmarshal(b, c)
+	}
+	var p int
+	str := func() string {
+		x, q := bs(b, p)
+		p = q
+		return string(x)
+	}
+	*c = deck.Card{ID: str(), Question: str(), Kind: str(), Front: str(), Back: str()}
+	nt, p2 := uv(b, p)
+	p = p2
+	if nt > uint64(len(b)) {
+		return errCorrupt
+	}
+	if nt > 0 {
+		c.Tags = make([]string, nt)
+		for i := range c.Tags {
+			c.Tags[i] = str()
+		}
+	}
+	hasSim, p3 := by(b, p)
+	p = p3
+	switch {
+	case p > len(b) || hasSim > 1:
+		return errCorrupt
+	case hasSim == 1:
+		c.Sim = &deck.Sim{Kind: str(), Check: str()}
+		params, q := bs(b, p)
+		p = q
+		if p != len(b) {
+			return errCorrupt
+		}
+		if err := json.Unmarshal(params, &c.Sim.Params); err != nil {
+			return err
+		}
+	}
+	if p != len(b) {
+		return errCorrupt
+	}
+	return nil
 }
 
 // Decks returns every stored deck, by ID; none (a nil slice) for a new
@@ -385,11 +470,7 @@ func (s *Store) Content(deckID, cardID string) (deck.Card, error) {
 		if v == nil {
 			return errCardNotFound(tx.DB().Path(), deckID, cardID)
 		}
-		_, js, err := splitContent(v)
-		if err != nil {
-			return err
-		}
-		return json.Unmarshal(js, &c)
+		return decodeContent(&c, v)
 	})
 	if errors.Is(err, ErrNotFound) {
 		return deck.Card{}, err
@@ -455,11 +536,7 @@ func (s *Store) Contents(cards []CardState) ([]deck.Card, error) {
 			if v == nil {
 				return errCardNotFound(tx.DB().Path(), c.Deck, c.ID)
 			}
-			_, js, err := splitContent(v)
-			if err == nil {
-				err = json.Unmarshal(js, &out[i])
-			}
-			if err != nil {
+			if err := decodeContent(&out[i], v); err != nil {
 				return fmt.Errorf("card %s/%s: %w", c.Deck, c.ID, err)
 			}
 		}

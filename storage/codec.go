@@ -49,9 +49,10 @@ import (
 // sets p past the end, every later read then fails too, and the caller
 // checks p == len(v) once at the end.
 const (
-	stateVersion   = 1
-	reviewVersion  = 1
-	contentVersion = 1
+	stateVersion         = 1
+	reviewVersion        = 1
+	contentVersion       = 1 // JSON card; read, no longer written
+	contentVersionBinary = 2
 
 	cardStateMask = 0x03
 	cardDue       = 0x04

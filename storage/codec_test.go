@@ -2,16 +2,20 @@ package storage
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
+
+	"github.com/flash-srs/flash/deck"
 )
 
 var update = flag.Bool("update", false, "rewrite files in testdata")
@@ -287,4 +291,38 @@ func sameStat(a, b LogStat) bool {
 	sa, sb := math.Float64bits(a.Stability), math.Float64bits(b.Stability)
 	a.Stability, b.Stability = 0, 0
 	return a == b && sa == sb
+}
+
+func TestContent_RoundTrip(t *testing.T) {
+	cards := []deck.Card{
+		{ID: "a", Question: "q1", Kind: deck.KindBasic, Front: "Front\nline 2", Back: "Back"},
+		{ID: "b", Question: "q2", Kind: deck.KindDerive, Front: "F", Back: "B", Tags: []string{"x", "y"},
+			Sim: &deck.Sim{Kind: "ntk-decay", Check: "c", Params: map[string]any{"n": 3.0, "s": "v"}}},
+		{ID: "c", Question: "q", Kind: deck.KindDerive, Front: "F", Back: "B", Sim: &deck.Sim{Kind: "k"}},
+	}
+	for _, c := range cards {
+		v, err := encodeContent(&c, "hash")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got deck.Card
+		if err := decodeContent(&got, v); err != nil {
+			t.Fatalf("%s: %v", c.ID, err)
+		}
+		if !reflect.DeepEqual(got, c) {
+			t.Errorf("%s: got %+v, want %+v", c.ID, got, c)
+		}
+		if h, _, _ := splitContent(v); string(h) != "hash" {
+			t.Errorf("%s: hash %q", c.ID, h)
+		}
+		for n := range len(v) { // truncated values fail, never panic
+			decodeContent(&got, v[:n])
+		}
+		// Version 1 values (JSON) still read.
+		js, _ := json.Marshal(c)
+		old := append([]byte{contentVersion, 4}, "hash"...)
+		if err := decodeContent(&got, append(old, js...)); err != nil || !reflect.DeepEqual(got, c) {
+			t.Errorf("%s: version 1: %+v, %v", c.ID, got, err)
+		}
+	}
 }

@@ -34,6 +34,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/flash-srs/flash/deck"
 )
 
 // SchemaVersion is the version of the bucket layout and record encodings
@@ -502,7 +504,7 @@ func checkRecords(tx *bolt.Tx) []error {
 		}
 		if c := content.Get(k); c == nil {
 			errs = append(errs, fmt.Errorf("state %q: no content", k))
-		} else if _, _, err := splitContent(c); err != nil {
+		} else if err := decodeContent(new(deck.Card), c); err != nil {
 			errs = append(errs, fmt.Errorf("content %q: %w", k, err))
 		}
 		return nil
