@@ -5,7 +5,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
@@ -239,29 +242,76 @@ func (s *Store) Reviews(from, to time.Time, fn func(Review) error) error {
 // first error fn returns, unwrapped. fn runs inside the transaction and
 // must not call methods of s that write.
 func (s *Store) ScanStats(deckID string, fn func([]LogStat) error) error {
-	var fnErr error
-	var fnPanic any
-	call := func(batch []LogStat) (err error) {
-		defer func() {
-			if p := recover(); p != nil {
-				fnPanic, err = p, errFnPanic
-			}
-		}()
-		return fn(batch)
-	}
+	return s.ScanStatsParts(deckID, 1, func(_ int, b []LogStat) error { return fn(b) })
+}
+
+// ScanStatsParts is ScanStats cut into at most parts pieces scanned at
+// once, one goroutine and one read transaction each: piece i holds the
+// entries of the i-th of parts equal spans of time between the first and
+// the last entry, so every entry of piece i comes before every entry of
+// piece i+1. fn gets the piece's number with each batch; it is called from
+// several goroutines at once, but for one piece from one goroutine, with
+// the piece's batches in time order. Some pieces may get no batch.
+//
+// All pieces see one state of the file: on a Store opened ReadOnly no
+// writer can run while it is open. On a read-write Store a second read
+// transaction could wait behind a writer that waits for the first, so
+// there the whole log is scanned as piece 0.
+//
+// On the first error (from fn or a damaged entry) the other pieces stop
+// at their next batch; the error of the lowest piece that failed is
+// returned, fn's unwrapped. A panic in fn is raised again in the caller's
+// goroutine.
+func (s *Store) ScanStatsParts(deckID string, parts int, fn func(part int, batch []LogStat) error) error {
 	var deck []byte
 	if deckID != "" {
 		deck = []byte(deckID)
 	}
-	err := s.view(func(tx *bolt.Tx) error {
+	if parts < 1 || !s.readOnly {
+		parts = 1
+	}
+	type piece struct {
+		from, to uint64 // key time range [from, to); to 0: no bound
+		err      error
+		fnErr    bool
+		fnPanic  any
+	}
+	pieces := make([]piece, 1, parts)
+	var stop atomic.Bool
+	// scan reads piece i in tx: one goroutine's work.
+	scan := func(tx *bolt.Tx, i int) (err error) {
+		pc := &pieces[i]
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+		defer s.recoverDamage(&err)
+		call := func(batch []LogStat) (err error) {
+			defer func() {
+				if p := recover(); p != nil {
+					pc.fnPanic, err = p, errFnPanic
+				}
+			}()
+			if stop.Load() {
+				return errStopped
+			}
+			return fn(i, batch)
+		}
 		batch := make([]LogStat, 0, 512)
 		cur := tx.Bucket(bucketLog).Cursor()
-		for k, v := cur.First(); k != nil; k, v = cur.Next() {
+		var k, v []byte
+		if pc.from == 0 {
+			k, v = cur.First()
+		} else {
+			k, v = cur.Seek(binary.BigEndian.AppendUint64(nil, pc.from))
+		}
+		for ; k != nil; k, v = cur.Next() {
 			if len(k) != 16 {
 				return fmt.Errorf("log entry %x: bad key length", k)
 			}
+			at := binary.BigEndian.Uint64(k)
+			if pc.to != 0 && at >= pc.to {
+				break
+			}
 			batch = batch[:len(batch)+1]
-			ok, err := decodeStat(&batch[len(batch)-1], int64(binary.BigEndian.Uint64(k)), v, deck)
+			ok, err := decodeStat(&batch[len(batch)-1], int64(at), v, deck)
 			if err != nil {
 				return fmt.Errorf("log entry %x: %w", k, err)
 			}
@@ -271,7 +321,7 @@ func (s *Store) ScanStats(deckID string, fn func([]LogStat) error) error {
 			}
 			if len(batch) == cap(batch) {
 				if err := call(batch); err != nil {
-					fnErr = err
+					pc.fnErr = true
 					return err
 				}
 				batch = batch[:0]
@@ -279,22 +329,105 @@ func (s *Store) ScanStats(deckID string, fn func([]LogStat) error) error {
 		}
 		if len(batch) > 0 {
 			if err := call(batch); err != nil {
-				fnErr = err
+				pc.fnErr = true
 				return err
 			}
 		}
 		return nil
-	})
-	if fnPanic != nil {
-		panic(fnPanic)
 	}
-	if fnErr != nil && errors.Is(err, fnErr) {
-		return fnErr
-	}
+
+	tx, err := s.begin()
 	if err != nil {
 		return fmt.Errorf("read review log of %s: %w", s.path, err)
 	}
+	txs := []*bolt.Tx{tx}
+	defer func() {
+		for _, tx := range txs {
+			_ = tx.Rollback()
+		}
+	}()
+	if parts > 1 {
+		first, last, err := s.logSpan(tx)
+		if err != nil {
+			return fmt.Errorf("read review log of %s: %w", s.path, err)
+		}
+		// Too short a span to cut (or an empty log): one piece.
+		if span := last - first; last > first && span/uint64(parts) > 0 {
+			step := span / uint64(parts)
+			for i := 1; i < parts; i++ {
+				t, err := s.begin()
+				if err != nil {
+					return fmt.Errorf("read review log of %s: %w", s.path, err)
+				}
+				txs = append(txs, t)
+				if t.ID() != tx.ID() { // cannot happen read-only; be safe
+					break
+				}
+				cut := first + uint64(i)*step
+				pieces[i-1].to = cut
+				pieces = append(pieces, piece{from: cut})
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	for i := 1; i < len(pieces); i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := scan(txs[i], i); err != nil {
+				pieces[i].err = err
+				stop.Store(true)
+			}
+		}()
+	}
+	if err := scan(tx, 0); err != nil {
+		pieces[0].err = err
+		stop.Store(true)
+	}
+	wg.Wait()
+	for i := range pieces {
+		if pieces[i].fnPanic != nil {
+			panic(pieces[i].fnPanic)
+		}
+	}
+	for i := range pieces {
+		pc := &pieces[i]
+		switch {
+		case pc.err == nil || pc.err == errStopped:
+		case pc.fnErr:
+			return pc.err
+		default:
+			return fmt.Errorf("read review log of %s: %w", s.path, pc.err)
+		}
+	}
 	return nil
+}
+
+// errStopped ends a piece of ScanStatsParts after another failed.
+var errStopped = errors.New("stopped")
+
+// begin starts a read transaction, turning a bbolt panic into an error.
+func (s *Store) begin() (tx *bolt.Tx, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer s.recoverDamage(&err)
+	return s.db.Begin(false)
+}
+
+// logSpan returns the times (key prefixes) of the first and last log
+// entries; both 0 for an empty log.
+func (s *Store) logSpan(tx *bolt.Tx) (first, last uint64, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer s.recoverDamage(&err)
+	cur := tx.Bucket(bucketLog).Cursor()
+	k, _ := cur.First()
+	if len(k) < 8 {
+		return 0, 0, nil
+	}
+	first = binary.BigEndian.Uint64(k)
+	if k, _ = cur.Last(); len(k) < 8 {
+		return 0, 0, nil
+	}
+	return first, binary.BigEndian.Uint64(k), nil
 }
 
 // DoneSince counts what was studied in deckID ("" = all decks) at or after

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -429,4 +430,122 @@ func TestStore_ScanStats(t *testing.T) {
 	if err := s.ScanStats("", func([]LogStat) error { return stop }); err != stop {
 		t.Errorf("ScanStats returned %v, want fn's error", err)
 	}
+}
+
+// TestStore_ScanStatsParts checks that the pieces of a parallel scan, put
+// one after the other, are exactly the single pass of ScanStats, that the
+// pieces are cut (so the check means something) and that errors and
+// panics of fn come back as from ScanStats.
+func TestStore_ScanStatsParts(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "flash.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := testDeck("a", "b", "c")
+	if _, err := s.Import(d, Source{Hash: "x"}, t0, false); err != nil {
+		t.Fatal(err)
+	}
+	other := testDeck("x")
+	other.ID = "other"
+	if _, err := s.Import(other, Source{Hash: "y"}, t0, false); err != nil {
+		t.Fatal(err)
+	}
+	rs := synthReviews([]string{"a", "b", "c"}, 3000)
+	for i := range rs {
+		if i%5 == 0 {
+			rs[i].Deck, rs[i].Card = "other", "x"
+		}
+	}
+	// A burst at the start and the rest spread thin: pieces of equal
+	// time get very different numbers of entries, one none at all.
+	for i := range rs[:2000] {
+		rs[i].At = rs[0].At.Add(time.Duration(i) * time.Millisecond)
+	}
+	for i := range rs[2000:] {
+		rs[2000+i].At = rs[0].At.Add(time.Hour + time.Duration(i)*time.Minute)
+	}
+	if err := s.BulkAppend(rs); err != nil {
+		t.Fatal(err)
+	}
+	// On a read-write Store everything is piece 0.
+	parts := func(s *Store, deckID string, n int) ([][]LogStat, error) {
+		var mu sync.Mutex
+		got := make([][]LogStat, n)
+		err := s.ScanStatsParts(deckID, n, func(part int, b []LogStat) error {
+			mu.Lock()
+			defer mu.Unlock()
+			got[part] = append(got[part], b...)
+			return nil
+		})
+		return got, err
+	}
+	got, err := parts(s, "", 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got[0]) != len(rs) {
+		t.Errorf("read-write Store: piece 0 has %d entries, want all %d", len(got[0]), len(rs))
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, deckID := range []string{"", "ml", "other", "none"} {
+		var want []LogStat
+		if err := r.ScanStats(deckID, func(b []LogStat) error { want = append(want, b...); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []int{1, 2, 3, 4, 7} {
+			got, err := parts(r, deckID, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var all []LogStat
+			nonEmpty := 0
+			for _, p := range got {
+				all = append(all, p...)
+				if len(p) > 0 {
+					nonEmpty++
+				}
+			}
+			if len(all) != len(want) {
+				t.Fatalf("deck %q, %d parts: %d entries, ScanStats %d", deckID, n, len(all), len(want))
+			}
+			for i := range all {
+				if !sameStat(all[i], want[i]) {
+					t.Fatalf("deck %q, %d parts: entry %d: %+v, want %+v", deckID, n, i, all[i], want[i])
+				}
+			}
+			if n > 1 && len(want) > 0 && nonEmpty < 2 {
+				t.Errorf("deck %q, %d parts: only %d pieces got entries", deckID, n, nonEmpty)
+			}
+		}
+	}
+	stop := errors.New("stop")
+	err = r.ScanStatsParts("", 3, func(part int, _ []LogStat) error {
+		if part == 2 {
+			return stop
+		}
+		return nil
+	})
+	if err != stop {
+		t.Errorf("ScanStatsParts returned %v, want fn's error", err)
+	}
+	defer func() {
+		if p := recover(); p != "boom" {
+			t.Errorf("recovered %v, want fn's panic", p)
+		}
+	}()
+	_ = r.ScanStatsParts("", 3, func(part int, _ []LogStat) error {
+		if part == 1 {
+			panic("boom")
+		}
+		return nil
+	})
+	t.Error("fn's panic did not reach the caller")
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -122,23 +123,45 @@ func loadStats(e *env, deckID string, now, at time.Time, allFronts bool) (*Stats
 		return nil, fmt.Errorf("%w %q (decks: %s)", errNoDeck, deckID, strings.Join(known, ", "))
 	}
 	// The read-only open holds a shared lock: no writer can change the file
-	// until Close, so these separate read transactions see one state.
-	cards, err := st.States(deckID)
-	if err != nil {
-		return nil, err
+	// until Close, so these separate read transactions see one state. The
+	// card states are read while the log is scanned, and the log in
+	// pieces at once, one accumulator each, merged in log order.
+	var (
+		cards    []storage.CardState
+		s        Stats
+		cardsErr error
+		done     = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		cards, cardsErr = st.States(deckID)
+		if cardsErr == nil {
+			s = computeStats(sel, cards, deckID, now, at)
+		}
+	}()
+	accs := make([]*logStats, statsScanParts())
+	for i := range accs {
+		accs[i] = newLogStats(now, deckID)
+		accs[i].replay = i > 0
 	}
-	s := computeStats(sel, cards, deckID, now, at)
-	acc := newLogStats(now, deckID)
-	err = st.ScanStats(deckID, func(batch []storage.LogStat) error {
+	err = st.ScanStatsParts(deckID, len(accs), func(part int, batch []storage.LogStat) error {
+		a := accs[part]
 		for i := range batch {
-			acc.addStat(&batch[i])
+			a.addStat(&batch[i])
 		}
 		return nil
 	})
+	<-done
+	if cardsErr != nil {
+		return nil, cardsErr
+	}
 	if err != nil {
 		return nil, err
 	}
-	acc.fill(&s)
+	for _, a := range accs[1:] {
+		accs[0].merge(a)
+	}
+	accs[0].fill(&s)
 	// Read the fronts that are shown, all in one transaction.
 	var listed []storage.CardState
 	for _, c := range cards {
@@ -173,6 +196,12 @@ func loadStats(e *env, deckID string, now, at time.Time, allFronts bool) (*Stats
 		}
 	}
 	return &s, nil
+}
+
+// statsScanParts is how many pieces of the log stats scans at once: one
+// per processor, up to 4.
+func statsScanParts() int {
+	return min(runtime.GOMAXPROCS(0), 4)
 }
 
 // openStatsStore returns the store opened read-only (MAP_POPULATE: the whole

@@ -452,6 +452,13 @@ type logStats struct {
 	}
 	spent   [4]time.Duration // today, 7, 30 days, all time
 	reviews int
+
+	// replay, when set, keeps each calibration bin's predictions in log
+	// order instead of summing them: a later piece of the log, whose
+	// sums must be added after the earlier piece's to give the very
+	// same floating-point sum as one pass (see merge).
+	replay bool
+	ps     [len(calEdges) - 1][]float64
 }
 
 func newLogStats(now time.Time, deckID string) *logStats {
@@ -531,10 +538,46 @@ func (a *logStats) addStat(r *storage.LogStat) {
 	}
 	b := &a.cal[i]
 	b.n++
-	b.sum += p
+	if a.replay {
+		a.ps[i] = append(a.ps[i], p)
+	} else {
+		b.sum += p
+	}
 	if ok {
 		b.recalled++
 	}
+}
+
+// merge adds the counts of b, an accumulator with replay set over the
+// part of the log that follows a's, to a: the figures are then exactly
+// those of one pass over both parts in order. Counts and durations are
+// integers; the calibration sums are floating point, where the order of
+// the additions shows in the last bits, so b's predictions are added one
+// by one in log order.
+func (a *logStats) merge(b *logStats) {
+	for i := range a.days {
+		a.days[i] += b.days[i]
+	}
+	for i := range a.ret {
+		a.ret[i].Reviews += b.ret[i].Reviews
+		a.ret[i].Recalled += b.ret[i].Recalled
+	}
+	for i := range a.cal {
+		c := &a.cal[i]
+		c.n += b.cal[i].n
+		c.recalled += b.cal[i].recalled
+		if a.replay {
+			a.ps[i] = append(a.ps[i], b.ps[i]...)
+			continue
+		}
+		for _, p := range b.ps[i] {
+			c.sum += p
+		}
+	}
+	for i := range a.spent {
+		a.spent[i] += b.spent[i]
+	}
+	a.reviews += b.reviews
 }
 
 func (r *RecallRate) add(ok bool) {
