@@ -242,16 +242,18 @@ func (s *Store) Reviews(from, to time.Time, fn func(Review) error) error {
 // first error fn returns, unwrapped. fn runs inside the transaction and
 // must not call methods of s that write.
 func (s *Store) ScanStats(deckID string, fn func([]LogStat) error) error {
-	return s.ScanStatsParts(deckID, 1, func(_ int, b []LogStat) error { return fn(b) })
+	return s.ScanStatsParts(deckID, 1, 1, func(_ int, b []LogStat) error { return fn(b) })
 }
 
-// ScanStatsParts is ScanStats cut into at most parts pieces scanned at
-// once, one goroutine and one read transaction each: piece i holds the
-// entries of the i-th of parts equal spans of time between the first and
-// the last entry, so every entry of piece i comes before every entry of
-// piece i+1. fn gets the piece's number with each batch; it is called from
-// several goroutines at once, but for one piece from one goroutine, with
-// the piece's batches in time order. Some pieces may get no batch.
+// ScanStatsParts is ScanStats cut into at most parts pieces, scanned by
+// up to workers goroutines at once, one read transaction each: piece i
+// holds the entries of the i-th of parts equal spans of time between the
+// first and the last entry, so every entry of piece i comes before every
+// entry of piece i+1. A worker takes the next piece not yet taken when it
+// is done with one. fn gets the piece's number with each batch; it is
+// called from several goroutines at once, but for one piece from one
+// goroutine, with the piece's batches in time order. Some pieces may get
+// no batch.
 //
 // All pieces see one state of the file: on a Store opened ReadOnly no
 // writer can run while it is open. On a read-write Store a second read
@@ -262,7 +264,7 @@ func (s *Store) ScanStats(deckID string, fn func([]LogStat) error) error {
 // at their next batch; the error of the lowest piece that failed is
 // returned, fn's unwrapped. A panic in fn is raised again in the caller's
 // goroutine.
-func (s *Store) ScanStatsParts(deckID string, parts int, fn func(part int, batch []LogStat) error) error {
+func (s *Store) ScanStatsParts(deckID string, parts, workers int, fn func(part int, batch []LogStat) error) error {
 	var deck []byte
 	if deckID != "" {
 		deck = []byte(deckID)
@@ -270,6 +272,7 @@ func (s *Store) ScanStatsParts(deckID string, parts int, fn func(part int, batch
 	if parts < 1 || !s.readOnly {
 		parts = 1
 	}
+	workers = max(workers, 1)
 	type piece struct {
 		from, to uint64 // key time range [from, to); to 0: no bound
 		err      error
@@ -353,37 +356,49 @@ func (s *Store) ScanStatsParts(deckID string, parts int, fn func(part int, batch
 		}
 		// Too short a span to cut (or an empty log): one piece.
 		if span := last - first; last > first && span/uint64(parts) > 0 {
-			step := span / uint64(parts)
-			for i := 1; i < parts; i++ {
+			for range min(workers, parts) - 1 {
 				t, err := s.begin()
 				if err != nil {
 					return fmt.Errorf("read review log of %s: %w", s.path, err)
 				}
-				txs = append(txs, t)
 				if t.ID() != tx.ID() { // cannot happen read-only; be safe
+					_ = t.Rollback()
 					break
 				}
+				txs = append(txs, t)
+			}
+			step := span / uint64(parts)
+			for i := 1; i < parts; i++ {
 				cut := first + uint64(i)*step
 				pieces[i-1].to = cut
 				pieces = append(pieces, piece{from: cut})
 			}
 		}
 	}
-	var wg sync.WaitGroup
-	for i := 1; i < len(pieces); i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := scan(txs[i], i); err != nil {
+	// Workers take the pieces in order, each next one as it finishes
+	// one: the log's entries need not be spread evenly in time.
+	var next atomic.Int32
+	work := func(tx *bolt.Tx) {
+		for {
+			i := int(next.Add(1)) - 1
+			if i >= len(pieces) || stop.Load() {
+				return
+			}
+			if err := scan(tx, i); err != nil {
 				pieces[i].err = err
 				stop.Store(true)
 			}
+		}
+	}
+	var wg sync.WaitGroup
+	for _, t := range txs[1:] {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work(t)
 		}()
 	}
-	if err := scan(tx, 0); err != nil {
-		pieces[0].err = err
-		stop.Store(true)
-	}
+	work(tx)
 	wg.Wait()
 	for i := range pieces {
 		if pieces[i].fnPanic != nil {

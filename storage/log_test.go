@@ -472,7 +472,7 @@ func TestStore_ScanStatsParts(t *testing.T) {
 	parts := func(s *Store, deckID string, n int) ([][]LogStat, error) {
 		var mu sync.Mutex
 		got := make([][]LogStat, n)
-		err := s.ScanStatsParts(deckID, n, func(part int, b []LogStat) error {
+		err := s.ScanStatsParts(deckID, n, 2, func(part int, b []LogStat) error {
 			mu.Lock()
 			defer mu.Unlock()
 			got[part] = append(got[part], b...)
@@ -527,7 +527,7 @@ func TestStore_ScanStatsParts(t *testing.T) {
 		}
 	}
 	stop := errors.New("stop")
-	err = r.ScanStatsParts("", 3, func(part int, _ []LogStat) error {
+	err = r.ScanStatsParts("", 3, 3, func(part int, _ []LogStat) error {
 		if part == 2 {
 			return stop
 		}
@@ -541,7 +541,7 @@ func TestStore_ScanStatsParts(t *testing.T) {
 			t.Errorf("recovered %v, want fn's panic", p)
 		}
 	}()
-	_ = r.ScanStatsParts("", 3, func(part int, _ []LogStat) error {
+	_ = r.ScanStatsParts("", 3, 3, func(part int, _ []LogStat) error {
 		if part == 1 {
 			panic("boom")
 		}

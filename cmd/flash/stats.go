@@ -139,12 +139,12 @@ func loadStats(e *env, deckID string, now, at time.Time, allFronts bool) (*Stats
 			s = computeStats(sel, cards, deckID, now, at)
 		}
 	}()
-	accs := make([]*logStats, statsScanParts())
+	accs := make([]*logStats, statsPieces)
 	for i := range accs {
 		accs[i] = newLogStats(now, deckID)
 		accs[i].replay = i > 0
 	}
-	err = st.ScanStatsParts(deckID, len(accs), func(part int, batch []storage.LogStat) error {
+	err = st.ScanStatsParts(deckID, len(accs), min(runtime.GOMAXPROCS(0), 4), func(part int, batch []storage.LogStat) error {
 		a := accs[part]
 		for i := range batch {
 			a.addStat(&batch[i])
@@ -198,11 +198,11 @@ func loadStats(e *env, deckID string, now, at time.Time, allFronts bool) (*Stats
 	return &s, nil
 }
 
-// statsScanParts is how many pieces of the log stats scans at once: one
-// per processor, up to 4.
-func statsScanParts() int {
-	return min(runtime.GOMAXPROCS(0), 4)
-}
+// statsPieces is how many pieces of equal time stats cuts the log into,
+// scanned by up to one goroutine per processor (at most 4): enough pieces
+// that the goroutines share the work evenly however the reviews are
+// spread in time.
+const statsPieces = 16
 
 // openStatsStore returns the store opened read-only (MAP_POPULATE: the whole
 // log is read anyway) with its decks, importing the built-in deck first

@@ -88,7 +88,7 @@ func TestStats_PartsMatchOnePass(t *testing.T) {
 	if want.Time.Reviews != n || want.Retention.AllTime.Reviews == 0 || want.History[0].Reviews == 0 {
 		t.Fatalf("the log does not exercise the figures: %+v", want.Time)
 	}
-	for _, parts := range []int{2, 3, 4} {
+	for _, parts := range []int{2, 3, 4, 16} {
 		accs := make([]*logStats, parts)
 		for i := range accs {
 			accs[i] = newLogStats(now, "")
@@ -96,7 +96,7 @@ func TestStats_PartsMatchOnePass(t *testing.T) {
 		}
 		var mu sync.Mutex
 		used := map[int]bool{}
-		err := ro.ScanStatsParts("", parts, func(part int, b []storage.LogStat) error {
+		err := ro.ScanStatsParts("", parts, 2, func(part int, b []storage.LogStat) error {
 			mu.Lock()
 			used[part] = true
 			mu.Unlock()
