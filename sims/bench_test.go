@@ -1,8 +1,6 @@
 package sims
 
 import (
-	"os"
-	"sort"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -108,33 +106,3 @@ func BenchmarkLinearAttentionMasked2048(b *testing.B) { benchMasked(b, 2048) }
 
 // BenchmarkLinearAttentionMasked4096 is the masked way at N = 4096.
 func BenchmarkLinearAttentionMasked4096(b *testing.B) { benchMasked(b, 4096) }
-
-// medianNs runs a benchmark function a few times and returns the median
-// ns/op.
-func medianNs(f func(*testing.B)) float64 {
-	var ns []float64
-	for i := 0; i < 5; i++ {
-		ns = append(ns, float64(testing.Benchmark(f).NsPerOp()))
-	}
-	sort.Float64s(ns)
-	return ns[len(ns)/2]
-}
-
-// TestSpeed_Targets checks the targets of DESIGN.md ("Speed and size")
-// in one run. It is slow and sensitive to load, so it only runs with
-// FLASH_SPEED=1: FLASH_SPEED=1 go test ./sims -run Speed -v.
-func TestSpeed_Targets(t *testing.T) {
-	if os.Getenv("FLASH_SPEED") == "" {
-		t.Skip("set FLASH_SPEED=1 to measure the speed targets")
-	}
-	decay, eig := medianNs(BenchmarkNTKDecay512), medianNs(BenchmarkEigenSymValuesOnly512)
-	t.Logf("ntk-decay n=512: %.1f ms, EigenSym values only: %.1f ms, ratio %.2f (target ≤ 1.5)", decay/1e6, eig/1e6, decay/eig)
-	if decay > 1.5*eig {
-		t.Errorf("ntk-decay is %.2f× EigenSym values-only", decay/eig)
-	}
-	r4, r8 := medianNs(BenchmarkLinearAttentionRecurrent4096), medianNs(BenchmarkLinearAttentionRecurrent8192)
-	t.Logf("recurrent N=4096: %.1f ms (target ≤ 30), N=8192: %.1f ms, ratio %.2f (target ≤ 2.3)", r4/1e6, r8/1e6, r8/r4)
-	if r4 > 30e6 || r8 > 2.3*r4 {
-		t.Error("linear-attention recurrent misses its target")
-	}
-}
