@@ -165,6 +165,16 @@ func TestImport_Counts(t *testing.T) {
 	}
 }
 
+func TestIDList(t *testing.T) {
+	ids := []string{"a", "b", "c", "d"}
+	if got := idList(ids, 4); got != "a, b, c, d" {
+		t.Errorf("idList(4) = %q", got)
+	}
+	if got := idList(ids, 2); got != "a, b … and 2 more" {
+		t.Errorf("idList(2) = %q", got)
+	}
+}
+
 func TestImport_BadFileWritesNothing(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "f.db")
 	good := writeFile(t, "small.toml", smallDeck)

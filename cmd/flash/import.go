@@ -94,10 +94,22 @@ func printPlan(w io.Writer, p storage.Plan, dry bool) {
 		ids  []string
 	}{{"add", p.Added}, {"update", p.Updated}, {"retire", p.Retired}, {"restore", p.Restored}} {
 		if len(g.ids) > 0 {
-			fmt.Fprintf(w, "  %s: %s\n", g.name, strings.Join(g.ids, ", "))
+			fmt.Fprintf(w, "  %s: %s\n", g.name, idList(g.ids, planIDs))
 		}
 	}
 	fmt.Fprintln(w, "nothing was written")
+}
+
+// planIDs is how many ids of each kind a dry run lists before it counts the
+// rest: enough to check an edit, not a wall of text for a 10k-card deck.
+const planIDs = 20
+
+// idList joins ids, listing at most max of them and counting the rest.
+func idList(ids []string, max int) string {
+	if len(ids) <= max {
+		return strings.Join(ids, ", ")
+	}
+	return fmt.Sprintf("%s … and %d more", strings.Join(ids[:max], ", "), len(ids)-max)
 }
 
 // ensureDeck imports the built-in deck when the database holds no deck, and
