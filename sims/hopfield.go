@@ -246,7 +246,7 @@ func classify(p []float64) (kind string, k int, top int) {
 	if k == 1 {
 		return fmt.Sprintf("near pattern %d", top+1), 1, top
 	}
-	return fmt.Sprintf("metastable, %d patterns", k), k, top
+	return fmt.Sprintf("metastable, %d patterns hold 90%%", k), k, top
 }
 
 func argsortDesc(p []float64) []int {
