@@ -41,6 +41,15 @@ type dailyBackup struct {
 	day    time.Time // the study day already seen to, zero at first
 }
 
+// failures returns how many backups have failed and were kept for later
+// report; it is 0 for a nil *dailyBackup (no backups).
+func (b *dailyBackup) failures() int {
+	if b == nil {
+		return 0
+	}
+	return len(b.failed)
+}
+
 // newDailyBackup returns the daily backup of the database at dbPath.
 func newDailyBackup(dbPath string) *dailyBackup {
 	base := filepath.Base(dbPath)

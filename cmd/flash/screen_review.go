@@ -509,16 +509,22 @@ func (ui *reviewUI) rate(r fsrs.Rating) {
 		return
 	}
 	cur := ui.cur
+	failed := ui.s.backups.failures()
 	rev, err := ui.s.rate(cur, r, ui.dv.typed)
 	if err != nil {
 		ui.fail(err)
 		return
 	}
-	if rev.Leech {
+	switch {
+	case ui.s.backups.failures() > failed:
+		// The terminal is the screen's: the details are printed on exit.
+		ui.setMsg(styleText.Foreground(colorWarn).Bold(true),
+			"%s saved · the daily backup failed (details when you quit)", ratingNames[r-1])
+	case rev.Leech:
 		ui.setMsg(styleText.Foreground(colorWarn).Bold(true),
 			"Leech: %s has lapsed %d times; it is suspended and flagged (u undoes; flash unsuspend %s).",
 			cur.Card.ID, rev.After.Lapses, cur.Item.Key)
-	} else {
+	default:
 		ui.setMsg(styleDim, "%s saved · next in %s", ratingNames[r-1], scheduler.FormatInterval(rev.After.Due.Sub(rev.At)))
 	}
 	ui.advance()

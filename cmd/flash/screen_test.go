@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -649,5 +650,26 @@ func TestWrapText(t *testing.T) {
 	}
 	if got := fit("Neural Tangent Kernel", 10); got != "Neural Ta…" {
 		t.Errorf("fit = %q", got)
+	}
+}
+
+// TestReviewScreen_BackupFailureSaid: when the day's backup cannot be
+// written (a file named "backups" is in the way) the rating is still saved
+// and the status line says the backup failed.
+func TestReviewScreen_BackupFailureSaid(t *testing.T) {
+	st, clk := scrOpen(t, scrDeck)
+	if err := os.WriteFile(filepath.Join(filepath.Dir(st.Path()), "backups"), []byte("in the way"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := scrStart(t, st, clk, 80, 24)
+	// Set before the first key: the key event orders it before the rating.
+	h.ui.s.backups = newDailyBackup(st.Path())
+	h.waitText("Что такое")
+	h.key(' ')
+	h.waitText("1 Again")
+	h.key('3')
+	h.waitText("Good saved · the daily backup failed")
+	if got := scrReviews(t, st); len(got) != 1 {
+		t.Errorf("log = %v, want the one rating", got)
 	}
 }
