@@ -246,7 +246,7 @@ func classify(p []float64) (kind string, k int, top int) {
 	if k == 1 {
 		return fmt.Sprintf("near pattern %d", top+1), 1, top
 	}
-	return fmt.Sprintf("metastable, %d patterns hold 90%%", k), k, top
+	return fmt.Sprintf("metastable, %d patterns", k), k, top
 }
 
 func argsortDesc(p []float64) []int {
@@ -477,7 +477,7 @@ func hopfieldText(c *hopfieldCfg, js hopfieldJSON, picked int, nums map[string]f
 			rows = append(rows, []string{fmtG(b.Beta), it, fmtG(b.PMax), fmt.Sprint(b.PatternsMixed), fmtG(b.Energy), b.Kind})
 		}
 		r.table(rows)
-		r.para("", "Small β averages all patterns; large β retrieves one; in between the fixed point is a metastable mix of a few similar patterns. (+: not converged.)")
+		r.para("", "Small β averages all patterns; large β retrieves one; in between the fixed point is a metastable mix of a few similar patterns. A metastable state's count is the fewest patterns holding 90% of the weight. (+: not converged.)")
 	}
 	return r.String()
 }
