@@ -30,10 +30,25 @@ type Review struct {
 	Leech         bool   // this rating made the card a leech (suspended, flagged)
 }
 
-// reviewNanos checks that at can key the log: set, not before 1970 and
-// not after 2262.
+// errFnPanic stands in for a panic in a caller's callback while the
+// transaction unwinds; see guard.
 var errFnPanic = errors.New("panic in callback")
 
+// guard calls fn(arg), turning a panic in fn into errFnPanic and keeping
+// its value in *p: the transaction's damage recovery must not mistake a
+// caller's panic for a damaged page. The caller panics again with *p once
+// the transaction is over.
+func guard[T any](p *any, fn func(T) error, arg T) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			*p, err = r, errFnPanic
+		}
+	}()
+	return fn(arg)
+}
+
+// reviewNanos checks that at can key the log: set, not before 1970 and
+// not after 2262.
 func reviewNanos(at time.Time) (int64, error) {
 	if at.IsZero() || at.Before(time.Unix(0, 0)) {
 		return 0, fmt.Errorf("review time %v before 1970", at)
@@ -187,14 +202,7 @@ func (s *Store) Reviews(from, to time.Time, fn func(Review) error) error {
 	// A panic in fn is fn's, not a sign of a damaged file: carry it past
 	// view's recovery and panic again outside.
 	var fnPanic any
-	call := func(r Review) (err error) {
-		defer func() {
-			if p := recover(); p != nil {
-				fnPanic, err = p, errFnPanic
-			}
-		}()
-		return fn(r)
-	}
+	call := func(r Review) error { return guard(&fnPanic, fn, r) }
 	err := s.view(func(tx *bolt.Tx) error {
 		cur := tx.Bucket(bucketLog).Cursor()
 		var k, v []byte
@@ -286,16 +294,12 @@ func (s *Store) ScanStatsParts(deckID string, parts, workers int, fn func(part i
 		pc := &pieces[i]
 		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 		defer s.recoverDamage(&err)
-		call := func(batch []LogStat) (err error) {
-			defer func() {
-				if p := recover(); p != nil {
-					pc.fnPanic, err = p, errFnPanic
-				}
-			}()
+		piece := func(batch []LogStat) error { return fn(i, batch) }
+		call := func(batch []LogStat) error {
 			if stop.Load() {
 				return errStopped
 			}
-			return fn(i, batch)
+			return guard(&pc.fnPanic, piece, batch)
 		}
 		batch := make([]LogStat, 0, 512)
 		cur := tx.Bucket(bucketLog).Cursor()
