@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flash-srs/flash/cmd/flashgen/gen"
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/storage"
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
@@ -145,14 +146,14 @@ func BenchmarkStats1M(b *testing.B) {
 		}
 	})
 	b.Run("cold", func(b *testing.B) {
-		if err := evictFromCache(path); err != nil {
+		if err := gen.Evict(path); err != nil {
 			b.Skipf("cannot evict the file from the page cache: %v", err)
 		}
 		b.ReportAllocs()
 		b.ResetTimer()
 		for range b.N {
 			b.StopTimer()
-			if err := evictFromCache(path); err != nil {
+			if err := gen.Evict(path); err != nil {
 				b.Fatal(err)
 			}
 			b.StartTimer()

@@ -43,7 +43,7 @@ func run(args []string) error {
 		return err
 	}
 	if *evict != "" {
-		return evictFile(*evict)
+		return gen.Evict(*evict)
 	}
 	switch *end {
 	case "":

@@ -1,4 +1,4 @@
-package main
+package gen
 
 import (
 	"os"
@@ -6,8 +6,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// evictFile drops path's pages from the page cache, as after a reboot.
-func evictFile(path string) error {
+// Evict drops path's pages from the page cache, as after a reboot, so that
+// the next read of it comes from the disk: the start of a cold-cache
+// measurement.
+func Evict(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
