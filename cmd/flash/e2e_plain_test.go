@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"io"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -18,33 +16,12 @@ import (
 // kills it with SIGKILL right after the second rating was acknowledged, and
 // checks that both ratings are in the reopened database.
 func TestE2E_PlainKillAfterAck(t *testing.T) {
-	bin := flashBinary(t)
 	db := filepath.Join(t.TempDir(), "flash.db")
-	cmd := exec.Command(bin, "--db", db, "review", "--plain")
-	cmd.Env = []string{"HOME=" + t.TempDir(), "TZ=UTC"}
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
+	p := startPlain(t, nil, "--db", db, "review", "--plain")
+	cmd, stdin, lines := p.cmd, p.stdin, p.lines
 
 	acked := regexp.MustCompile(`^saved: (\S+) (Again|Hard|Good|Easy), due in `)
 	var saved []string
-	lines := make(chan string)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
 	deadline := time.After(30 * time.Second)
 	ratings := []string{"3", "1"}
 loop:
@@ -72,7 +49,9 @@ loop:
 			t.Fatalf("timed out; saved %v", saved)
 		}
 	}
-	cmd.Wait()
+	for range lines {
+	}
+	<-p.exited
 
 	st, err := storage.Open(db, storage.Options{})
 	if err != nil {

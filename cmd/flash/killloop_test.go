@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -204,31 +201,8 @@ func killOnce(t *testing.T, db string, model []string, rng *rand.Rand, lat *ackL
 		k.delay = time.Duration(f * float64(30*time.Millisecond))
 	}
 
-	cmd := exec.Command(flashBinary(t), "--db", db, "review", "--plain")
-	cmd.Env = []string{"HOME=" + t.TempDir(), "TZ=UTC"}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	lines := make(chan string, 64)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
+	p := startPlain(t, nil, "--db", db, "review", "--plain")
+	cmd, stdin, lines, stderr := p.cmd, p.stdin, p.lines, p.stderr
 
 	var card string   // the card on screen
 	sessionRates := 0 // this session's ratings that undo can take back
@@ -310,7 +284,7 @@ func killOnce(t *testing.T, db string, model []string, rng *rand.Rand, lat *ackL
 	for line := range lines {
 		see(line, false)
 	}
-	err = cmd.Wait()
+	err := <-p.exited // sent once stdout is drained
 	if k.exited {
 		if err != nil {
 			t.Errorf("flash ended on its own with %v; stderr %q", err, stderr.String())
