@@ -3,7 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/flash-srs/flash/deck"
@@ -61,8 +62,19 @@ type current struct {
 	Shown    time.Time
 }
 
-// ErrNoDeck is returned by newSession when --deck names no deck in the store.
+// errNoDeck is returned when --deck names no deck in the store.
 var errNoDeck = errors.New("no such deck")
+
+// noDeck is the error for a --deck id that is not among decks; it names
+// the decks there are.
+func noDeck(id string, decks []storage.DeckInfo) error {
+	known := make([]string, 0, len(decks))
+	for _, d := range decks {
+		known = append(known, d.ID)
+	}
+	slices.Sort(known)
+	return fmt.Errorf("%w %q (decks: %s)", errNoDeck, id, strings.Join(known, ", "))
+}
 
 // newSession builds the queue for deckID ("" means every deck) from the
 // store as it is now.
@@ -83,12 +95,7 @@ func newSession(st *storage.Store, decks []storage.DeckInfo, deckID string, now 
 		}
 	}
 	if len(ids) == 0 {
-		var known []string
-		for _, d := range decks {
-			known = append(known, d.ID)
-		}
-		sort.Strings(known)
-		return nil, fmt.Errorf("%w %q (decks: %v)", errNoDeck, deckID, known)
+		return nil, noDeck(deckID, decks)
 	}
 	t := now()
 	day := scheduler.StudyDay(t)

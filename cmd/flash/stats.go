@@ -4,11 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"fmt"
 	"io/fs"
 	"runtime"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"time"
 
@@ -115,12 +113,7 @@ func loadStats(e *env, deckID string, now, at time.Time, allFronts bool) (*Stats
 		}
 	}
 	if len(sel) == 0 {
-		var known []string
-		for _, d := range decks {
-			known = append(known, d.ID)
-		}
-		slices.Sort(known)
-		return nil, fmt.Errorf("%w %q (decks: %s)", errNoDeck, deckID, strings.Join(known, ", "))
+		return nil, noDeck(deckID, decks)
 	}
 	// The read-only open holds a shared lock: no writer can change the file
 	// until Close, so these separate read transactions see one state. The
