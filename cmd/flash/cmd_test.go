@@ -124,6 +124,14 @@ func TestRun_Usage(t *testing.T) {
 	}
 }
 
+func TestReview_UnknownDeck(t *testing.T) {
+	db := importSmall(t)
+	r := runFlash(t, "", clock(fixedNow), "--db", db, "review", "--plain", "--deck", "nope")
+	if r.code != 1 || r.stderr != "flash: no such deck \"nope\" (decks: small)\n" {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
 func TestReview_NeedsTerminal(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "f.db")
 	r := runFlash(t, "", clock(fixedNow), "--db", db, "review")
