@@ -2,6 +2,7 @@ package main
 
 import (
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -187,6 +188,11 @@ func runCmd(t *testing.T, setup func(*pflag.FlagSet, *env) func([]string) error,
 	t.Helper()
 	e, out, errb := testEnv(t, "", clock(now))
 	e.db = db
-	c := &command{name: "test", db: true, setup: setup}
-	return finish(c.run(args, e), out, errb)
+	for _, c := range commands {
+		if reflect.ValueOf(c.setup).Pointer() == reflect.ValueOf(setup).Pointer() {
+			return finish(c.run(args, e), out, errb)
+		}
+	}
+	t.Fatal("runCmd: no command has that setup function")
+	return result{}
 }
