@@ -163,7 +163,7 @@ func (s *session) load(it scheduler.Item, t time.Time) (*current, bool, error) {
 		}
 	}
 	cur := &current{Item: it, State: *c, Card: content, Deck: d, Question: q, Shown: t}
-	cur.Preview = s.q.Scheduler(c.Deck).Preview(it.Card, t)
+	cur.Preview = s.q.Scheduler(c.Deck).Preview(it.Key, it.Card, t)
 	return cur, true, nil
 }
 
@@ -179,7 +179,7 @@ func (s *session) rate(cur *current, r fsrs.Rating, answer string) (storage.Revi
 		s.backups.before(s.st, t)
 	}
 	before := cur.Item.Card
-	out := s.q.Scheduler(cur.State.Deck).Rate(before, t, r)
+	out := s.q.Scheduler(cur.State.Deck).Rate(cur.Item.Key, before, cur.Shown, t, r)
 	dur := t.Sub(cur.Shown)
 	if dur < 0 {
 		dur = 0
