@@ -1,7 +1,6 @@
 package main
 
 import (
-	"github.com/flash-srs/flash/scheduler/session"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/storage"
 )
 

@@ -2,13 +2,13 @@ package main
 
 import (
 	"fmt"
-	"github.com/flash-srs/flash/scheduler/session"
 	"os"
 	"os/signal"
 	"sync"
 	"syscall"
 	"time"
 
+	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
 )

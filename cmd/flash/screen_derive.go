@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
-	"github.com/flash-srs/flash/scheduler/session"
 	"math"
 	"sort"
 	"strings"
 
 	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/sims"
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"

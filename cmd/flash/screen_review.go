@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
-	"github.com/flash-srs/flash/scheduler/session"
 	"strings"
 	"time"
 
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler"
+	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/gdamore/tcell/v2"
 	"github.com/open-spaced-repetition/go-fsrs/v3"
 	"github.com/rivo/tview"

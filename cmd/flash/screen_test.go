@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"github.com/flash-srs/flash/scheduler/session"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler"
+	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/storage"
 	"github.com/gdamore/tcell/v2"
 	"github.com/open-spaced-repetition/go-fsrs/v3"

@@ -2,10 +2,10 @@ package main
 
 import (
 	"fmt"
-	"github.com/flash-srs/flash/scheduler/session"
 	"strings"
 
 	"github.com/flash-srs/flash/scheduler"
+	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/gdamore/tcell/v2"
 	"github.com/open-spaced-repetition/go-fsrs/v3"
 	"github.com/rivo/tview"

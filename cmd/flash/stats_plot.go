@@ -2,10 +2,10 @@ package main
 
 import (
 	"fmt"
-	"github.com/flash-srs/flash/scheduler/stats"
 	"image/color"
 	"os"
 
+	"github.com/flash-srs/flash/scheduler/stats"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"

@@ -3,12 +3,12 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"github.com/flash-srs/flash/scheduler/stats"
 	"math"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/flash-srs/flash/scheduler/stats"
 	"github.com/rivo/uniseg"
 )
 
