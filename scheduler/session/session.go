@@ -106,6 +106,7 @@ func New(st Store, decks []storage.DeckInfo, deckID string, now func() time.Time
 			DesiredRetention: d.Options.DesiredRetention,
 			NewPerDay:        d.Options.NewPerDay,
 			ReviewsPerDay:    d.Options.ReviewsPerDay,
+			NewOrder:         newOrder(d.Options.NewOrder),
 		}
 	}
 	if len(ids) == 0 {
@@ -135,12 +136,21 @@ func New(st Store, decks []storage.DeckInfo, deckID string, now func() time.Time
 		key := c.Key()
 		s.cards[key] = c
 		if studyable(c, t) {
-			items = append(items, scheduler.Item{Key: key, Deck: c.Deck, Order: c.Order, Card: c.FSRS})
+			items = append(items, itemOf(c))
 		}
 	}
 	s.q = scheduler.NewQueue(policies, items, done, t)
 	s.started = t
 	return s, nil
+}
+
+// newOrder maps a deck's new_order option to the scheduler's; "" (a deck
+// stored before the option existed) is deck order.
+func newOrder(o string) scheduler.NewOrder {
+	if o == deck.NewOrderInterleaved {
+		return scheduler.NewInterleaved
+	}
+	return scheduler.NewInDeckOrder
 }
 
 // studyable reports whether a card may be shown at t.
@@ -149,7 +159,7 @@ func studyable(c *storage.CardState, t time.Time) bool {
 }
 
 func itemOf(c *storage.CardState) scheduler.Item {
-	return scheduler.Item{Key: c.Key(), Deck: c.Deck, Order: c.Order, Card: c.FSRS}
+	return scheduler.Item{Key: c.Key(), Deck: c.Deck, Order: c.Order, Question: c.Question, Card: c.FSRS}
 }
 
 // Now returns the session's clock.
