@@ -22,6 +22,9 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	if path := os.Getenv(migrateHelperEnv); path != "" {
+		migrateHelper(path) // a child of TestMigrate_Kill
+	}
 	code := m.Run()
 	if fixtureDir != "" {
 		os.RemoveAll(fixtureDir)

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"time"
 
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
 	bolt "go.etcd.io/bbolt"
@@ -286,4 +287,83 @@ func countRating(tx *bolt.Tx, deck uint32, at int64, before fsrs.State, d int) e
 		return b.Delete(k)
 	}
 	return b.Put(k, binary.AppendUvarint(binary.AppendUvarint(nil, n), r))
+}
+
+// DueStates returns the states a study day ending at end needs, of deckID
+// ("" = every deck), from the due index: every new, learning and
+// relearning card, the review cards due before end, the first review card
+// due at or after it (when the queue will next have a review) and every
+// buried card; no suspended or retired card. It reads only those cards'
+// states, not the whole collection, in one read transaction. Cards come
+// grouped by deck in deck id order, each once.
+func (s *Store) DueStates(deckID string, end time.Time) ([]CardState, error) {
+	var out []CardState
+	err := s.view(func(tx *bolt.Tx) error {
+		var decks [][]byte
+		if deckID != "" {
+			decks = append(decks, []byte(deckID))
+		} else {
+			c := tx.Bucket(bucketIDs).Cursor()
+			for k, _ := c.Seek([]byte{'d'}); len(k) > 0 && k[0] == 'd'; k, _ = c.Next() {
+				decks = append(decks, bytes.Clone(k[1:]))
+			}
+		}
+		due := tx.Bucket(bucketDue).Cursor()
+		states := tx.Bucket(bucketState)
+		seen := map[string]bool{}
+		var in interner
+		endKey := binary.BigEndian.AppendUint64(nil, sortable(end.UnixNano()))
+		for _, d := range decks {
+			deck := in.str(d)
+			add := func(k []byte, kind byte, width int) error {
+				p := len(d) + 2 + width
+				if len(k) <= p {
+					return fmt.Errorf("due index key %q: too short", k)
+				}
+				id := k[p:]
+				if seen[string(id)] {
+					return nil
+				}
+				ck := cardKey(deck, string(id))
+				v := states.Get(ck)
+				if v == nil {
+					return fmt.Errorf("due index key %q: no card %s/%s", k, d, id)
+				}
+				out = append(out, CardState{Deck: deck, ID: string(id)})
+				if _, err := decodeState(&out[len(out)-1], v, &in); err != nil {
+					return fmt.Errorf("card %s/%s: %w", d, id, err)
+				}
+				seen[string(id)] = true
+				return nil
+			}
+			prefix := func(kind byte) []byte { return append(append(append([]byte{}, d...), 0), kind) }
+			for _, kind := range []byte{idxBuried, idxLearning, idxNew} {
+				width := 8
+				if kind == idxNew {
+					width = 4
+				}
+				pre := prefix(kind)
+				for k, _ := due.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, _ = due.Next() {
+					if err := add(k, kind, width); err != nil {
+						return err
+					}
+				}
+			}
+			pre := prefix(idxReview)
+			for k, _ := due.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, _ = due.Next() {
+				if err := add(k, idxReview, 8); err != nil {
+					return err
+				}
+				if len(k) >= len(pre)+8 && bytes.Compare(k[len(pre):len(pre)+8], endKey) >= 0 {
+					break // the first one due at or after end
+				}
+			}
+			clear(seen)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read due cards from %s: %w", s.path, err)
+	}
+	return out, nil
 }
