@@ -21,6 +21,17 @@ const (
 	DefaultDesiredRetention = 0.9
 	DefaultNewPerDay        = 20
 	DefaultReviewsPerDay    = 200
+	DefaultNewOrder         = NewOrderDeck
+)
+
+// New-card orders (options.new_order).
+const (
+	// NewOrderDeck introduces new cards in file order.
+	NewOrderDeck = "deck"
+	// NewOrderInterleaved deals new cards out by question: the first new
+	// card of every question, then the second of every question, and so
+	// on, each question in its file order.
+	NewOrderInterleaved = "interleaved"
 )
 
 // Card kinds.
@@ -45,6 +56,10 @@ type Options struct {
 	DesiredRetention float64 `toml:"desired_retention" json:"desired_retention"`
 	NewPerDay        int     `toml:"new_per_day" json:"new_per_day"`
 	ReviewsPerDay    int     `toml:"reviews_per_day" json:"reviews_per_day"`
+	// NewOrder is NewOrderDeck or NewOrderInterleaved after Parse. A
+	// deck stored before the option existed has "", which means
+	// NewOrderDeck.
+	NewOrder string `toml:"new_order" json:"new_order,omitempty"`
 }
 
 // Question is an exam question; cards point at it by ID.

@@ -99,6 +99,7 @@ type rawOptions struct {
 	DesiredRetention *float64 `toml:"desired_retention"`
 	NewPerDay        *int     `toml:"new_per_day"`
 	ReviewsPerDay    *int     `toml:"reviews_per_day"`
+	NewOrder         *string  `toml:"new_order"`
 }
 
 // Parse decodes and validates a deck. name is used in messages only (a file
@@ -239,6 +240,7 @@ func (p *parser) validate(f *file) *Deck {
 			DesiredRetention: DefaultDesiredRetention,
 			NewPerDay:        DefaultNewPerDay,
 			ReviewsPerDay:    DefaultReviewsPerDay,
+			NewOrder:         DefaultNewOrder,
 		},
 	}
 	switch {
@@ -284,6 +286,14 @@ func (p *parser) validate(f *file) *Deck {
 			p.add(optionKey(it.key), 0, "options.%s = %d is out of range 0..%d", it.key, *it.v, MaxPerDay)
 		}
 		*it.dst = *it.v
+	}
+	if v := o.NewOrder; v != nil {
+		switch *v {
+		case NewOrderDeck, NewOrderInterleaved:
+			d.Options.NewOrder = *v
+		default:
+			p.add(optionKey("new_order"), 0, "options.new_order = %q: want %q or %q", *v, NewOrderInterleaved, NewOrderDeck)
+		}
 	}
 
 	questions := make(map[string]bool, len(f.Questions))

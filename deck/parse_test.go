@@ -52,7 +52,7 @@ func TestParse_Valid(t *testing.T) {
 	if d.ID != "demo" || d.Title != "Demo" || d.Format != 1 {
 		t.Errorf("header = %q %q %d", d.ID, d.Title, d.Format)
 	}
-	want := Options{DesiredRetention: 0.85, NewPerDay: 5, ReviewsPerDay: DefaultReviewsPerDay}
+	want := Options{DesiredRetention: 0.85, NewPerDay: 5, ReviewsPerDay: DefaultReviewsPerDay, NewOrder: NewOrderDeck}
 	if d.Options != want {
 		t.Errorf("options = %+v, want %+v (defaults filled in)", d.Options, want)
 	}
@@ -141,9 +141,22 @@ func TestParse_DefaultOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Options{DefaultDesiredRetention, DefaultNewPerDay, DefaultReviewsPerDay}
+	want := Options{DefaultDesiredRetention, DefaultNewPerDay, DefaultReviewsPerDay, DefaultNewOrder}
 	if d.Options != want {
 		t.Errorf("options = %+v, want %+v", d.Options, want)
+	}
+}
+
+func TestParse_NewOrder(t *testing.T) {
+	for _, order := range []string{NewOrderDeck, NewOrderInterleaved} {
+		src := strings.Replace(validDeck, "new_per_day = 5\n", "new_per_day = 5\nnew_order = \""+order+"\"\n", 1)
+		d, err := Parse("demo.toml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Options.NewOrder != order {
+			t.Errorf("new_order = %q: parsed as %q", order, d.Options.NewOrder)
+		}
 	}
 }
 
@@ -178,6 +191,9 @@ func TestParse_Bad(t *testing.T) {
 			`^demo\.toml:7: options\.desired_retention = 0\.5 is out of range 0\.70\.\.0\.99`},
 		{"negative new per day", func(s string) string { return strings.Replace(s, "new_per_day = 5", "new_per_day = -1", 1) },
 			`^demo\.toml:8: options\.new_per_day = -1 is out of range`},
+		{"unknown new order", func(s string) string {
+			return strings.Replace(s, "new_per_day = 5", "new_per_day = 5\nnew_order = \"random\"", 1)
+		}, `^demo\.toml:9: options\.new_order = "random": want "interleaved" or "deck"$`},
 		{"question without text", func(s string) string { return strings.Replace(s, `text = "What is it?"`, `text = ""`, 1) },
 			`^demo\.toml:13: question "q1": missing or empty text`},
 		{"card without back", func(s string) string { return strings.Replace(s, `back = "Back"`, "", 1) },
