@@ -5,7 +5,8 @@
 //
 //	meta      schema version, a marker that the file belongs to flash, counters
 //	decks     deck id → JSON DeckInfo
-//	content   deck\x00card → content hash and the card's text (deck.Card)
+//	content   deck\x00card → content hash and compact binary deck.Card
+//	          (content version 2; version 1 values, JSON, are still read)
 //	state     deck\x00card → compact binary CardState (FSRS memory, flags, order, number)
 //	due       the cards a study day may show, by deck, kind and due time (index.go)
 //	days      ratings of new and review cards per deck and hour (index.go)
