@@ -38,6 +38,10 @@ type Policy struct {
 	// ReviewsPerDay is how many review cards may be shown per study day.
 	// Learning and relearning steps are not limited.
 	ReviewsPerDay int
+	// Weights are the FSRS-5 weights the deck is scheduled with: the
+	// weights in use (see LoadWeights). The zero value means go-fsrs's
+	// default weights.
+	Weights fsrs.Weights
 }
 
 // DefaultPolicy returns the policy of a deck whose options are all left out:
@@ -62,8 +66,9 @@ func (p Policy) normalize() Policy {
 	return p
 }
 
-// Scheduler rates cards with go-fsrs v3 (FSRS-5) using default weights,
-// fuzz on, short-term learning steps on and the policy's desired retention.
+// Scheduler rates cards with go-fsrs v3 (FSRS-5) using the policy's
+// weights (go-fsrs's defaults unless fitted ones are given), fuzz on,
+// short-term learning steps on and the policy's desired retention.
 //
 // A Scheduler is not safe for concurrent use: go-fsrs keeps the fuzz seed of
 // the call in progress inside its *fsrs.FSRS, so every call writes to it.
@@ -80,6 +85,9 @@ type Scheduler struct {
 func New(p Policy) *Scheduler {
 	p = p.normalize()
 	params := fsrs.DefaultParam()
+	if p.Weights != (fsrs.Weights{}) {
+		params.W = p.Weights
+	}
 	params.RequestRetention = p.DesiredRetention
 	params.EnableFuzz = true
 	params.EnableShortTerm = true
