@@ -38,11 +38,27 @@ type Policy struct {
 	// ReviewsPerDay is how many review cards may be shown per study day.
 	// Learning and relearning steps are not limited.
 	ReviewsPerDay int
+	// NewOrder is the order in which the deck's new cards are introduced.
+	NewOrder NewOrder
 	// Weights are the FSRS-5 weights the deck is scheduled with: the
 	// weights in use (see LoadWeights). The zero value means go-fsrs's
 	// default weights.
 	Weights fsrs.Weights
 }
+
+// NewOrder is the order in which a deck's new cards are introduced.
+type NewOrder int
+
+const (
+	// NewInDeckOrder introduces new cards in deck order (Item.Order).
+	NewInDeckOrder NewOrder = iota
+	// NewInterleaved deals the new cards out by question (Item.Question),
+	// like cards from one pile per question: each question's next new
+	// card takes a turn, so a day's new cards touch every question. Each
+	// question keeps its own order (Item.Order). See Queue for the exact
+	// order.
+	NewInterleaved
+)
 
 // DefaultPolicy returns the policy of a deck whose options are all left out:
 // retention 0.9, 20 new cards and 200 reviews per study day.

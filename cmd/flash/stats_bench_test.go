@@ -114,7 +114,7 @@ func BenchmarkStats1M(b *testing.B) {
 	// One run with output checked, so the benchmark measures real work.
 	var out bytes.Buffer
 	e.stdout = &out
-	if err := cmdStats([]string{"--json"}, e); err != nil {
+	if err := lookupCommand("stats").run([]string{"--json"}, e); err != nil {
 		b.Fatal(err)
 	}
 	if !strings.Contains(out.String(), fmt.Sprintf(`"reviews": %d`, benchReviews)) {
@@ -125,7 +125,7 @@ func BenchmarkStats1M(b *testing.B) {
 	b.Run("warm", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if err := cmdStats(nil, e); err != nil {
+			if err := lookupCommand("stats").run(nil, e); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -157,28 +157,9 @@ func BenchmarkStats1M(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.StartTimer()
-			if err := cmdStats(nil, e); err != nil {
+			if err := lookupCommand("stats").run(nil, e); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
-}
-
-// BenchmarkLogStatsAdd1M is stats' own share of a million-entry pass: the
-// accumulator alone over reviews already in memory.
-func BenchmarkLogStatsAdd1M(b *testing.B) {
-	now := time.Date(2024, 3, 10, 9, 0, 0, 0, time.UTC)
-	rs := make([]storage.Review, 1024)
-	for i := range rs {
-		at := now.Add(-time.Duration(len(rs)-i) * 30 * time.Minute)
-		rs[i] = storage.Review{Deck: "bench", Card: "c", At: at, Rating: fsrs.Rating(1 + i%4), Duration: time.Second,
-			Before: fsrs.Card{State: fsrs.State(i % 4), Stability: float64(1 + i%50), LastReview: at.Add(-time.Duration(i%20) * 24 * time.Hour)}}
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		a := newLogStats(now, "")
-		for i := range benchReviews {
-			a.add(&rs[i&1023])
-		}
-	}
 }
