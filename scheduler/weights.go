@@ -102,3 +102,24 @@ func LoadWeights(s SettingReader, deckID string) (InUse, error) {
 	copy(w[:], f.Weights)
 	return InUse{Weights: w, Fitted: &f}, nil
 }
+
+// Rating is one review of a card's history: when and how it was rated.
+type Rating struct {
+	At     time.Time
+	Rating fsrs.Rating
+}
+
+// Memory replays a card's whole history (its reviews in time order, from
+// its first) with s's weights and returns the card as s would have left
+// it: what a card's memory state is under new weights. Ratings outside
+// Again..Easy are skipped.
+func (s *Scheduler) Memory(history []Rating) fsrs.Card {
+	c := fsrs.NewCard()
+	for _, r := range history {
+		if r.Rating < fsrs.Again || r.Rating > fsrs.Easy {
+			continue
+		}
+		c = s.Rate(c, r.At, r.Rating).Card
+	}
+	return c
+}
