@@ -109,17 +109,17 @@ type Rating struct {
 	Rating fsrs.Rating
 }
 
-// Memory replays a card's whole history (its reviews in time order, from
-// its first) with s's weights and returns the card as s would have left
-// it: what a card's memory state is under new weights. Ratings outside
-// Again..Easy are skipped.
-func (s *Scheduler) Memory(history []Rating) fsrs.Card {
+// Memory replays the whole history of the card key (its reviews in time
+// order, from its first) with s's weights and returns the card as s would
+// have left it: what the card's memory state is under new weights.
+// Ratings outside Again..Easy are skipped.
+func (s *Scheduler) Memory(key string, history []Rating) fsrs.Card {
 	c := fsrs.NewCard()
 	for _, r := range history {
 		if r.Rating < fsrs.Again || r.Rating > fsrs.Easy {
 			continue
 		}
-		c = s.Rate(c, r.At, r.Rating).Card
+		c = s.Rate(key, c, r.At, r.At, r.Rating).Card
 	}
 	return c
 }

@@ -222,7 +222,7 @@ func recomputeMemory(st *storage.Store, id string, p scheduler.Policy, hist map[
 		if c.FSRS.State == fsrs.New || len(h) == 0 {
 			continue
 		}
-		m := sch.Memory(h)
+		m := sch.Memory(c.Key(), h)
 		mem[c.ID] = storage.Memory{Stability: m.Stability, Difficulty: m.Difficulty}
 	}
 	if len(mem) == 0 {

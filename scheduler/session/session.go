@@ -190,7 +190,7 @@ func (s *Session) load(it scheduler.Item, t time.Time) (*Card, bool, error) {
 		}
 	}
 	cur := &Card{Item: it, State: *c, Card: content, Deck: d, Question: q, Shown: t}
-	cur.Preview = s.q.Scheduler(c.Deck).Preview(it.Card, t)
+	cur.Preview = s.q.Scheduler(c.Deck).Preview(it.Key, it.Card, t)
 	return cur, true, nil
 }
 
@@ -211,7 +211,7 @@ func (s *Session) Rate(cur *Card, r fsrs.Rating, answer string) (storage.Review,
 		s.Backups.Before(t)
 	}
 	before := cur.Item.Card
-	out := s.q.Scheduler(cur.State.Deck).Rate(before, t, r)
+	out := s.q.Scheduler(cur.State.Deck).Rate(cur.Item.Key, before, cur.Shown, t, r)
 	dur := t.Sub(cur.Shown)
 	if dur < 0 {
 		dur = 0
