@@ -142,6 +142,9 @@ func runOptimize(e *env, o optimizeFlags) error {
 
 // optimizeError explains a fit that could not be made.
 func optimizeError(err error, reviews int) error {
+	if errors.Is(err, optimize.ErrNoReviews) {
+		return fmt.Errorf("optimize: %v: nothing to fit (a fit needs at least %d reviews on a later day than the card's previous one); the weights in use are kept", err, optimize.MinItems)
+	}
 	if errors.Is(err, optimize.ErrNotEnoughData) {
 		return fmt.Errorf("optimize: %v (the log has %d reviews); the weights in use are kept", err, reviews)
 	}
@@ -391,6 +394,11 @@ func (s storeSettings) Setting(key string) ([]byte, error) {
 	}
 	return []byte(v), nil
 }
+
+// reviewStore is the store as the session reads it, settings included.
+type reviewStore struct{ *storage.Store }
+
+func (s reviewStore) Setting(key string) ([]byte, error) { return storeSettings{s.Store}.Setting(key) }
 
 // weightsInUse returns the weights each deck of decks is scheduled with.
 func weightsInUse(st *storage.Store, decks []storage.DeckInfo) (map[string]scheduler.InUse, error) {

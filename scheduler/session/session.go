@@ -91,7 +91,10 @@ type Card struct {
 }
 
 // New builds the queue for deckID ("" means every deck) from the store as
-// it is now. An unknown deckID is an error wrapping storage.ErrNoDeck.
+// it is now. Each deck is scheduled with its weights in use: when st also
+// reads settings (scheduler.SettingReader), the fitted weights stored with
+// the deck (scheduler.LoadWeights), else go-fsrs's defaults. An unknown
+// deckID is an error wrapping storage.ErrNoDeck.
 func New(st Store, decks []storage.DeckInfo, deckID string, now func() time.Time) (*Session, error) {
 	s := &Session{st: st, now: now, decks: map[string]storage.DeckInfo{}, cards: map[string]*storage.CardState{}}
 	policies := map[string]scheduler.Policy{}
@@ -107,6 +110,15 @@ func New(st Store, decks []storage.DeckInfo, deckID string, now func() time.Time
 			NewPerDay:        d.Options.NewPerDay,
 			ReviewsPerDay:    d.Options.ReviewsPerDay,
 			NewOrder:         newOrder(d.Options.NewOrder),
+		}
+		if sr, ok := st.(scheduler.SettingReader); ok {
+			u, err := scheduler.LoadWeights(sr, d.ID)
+			if err != nil {
+				return nil, err
+			}
+			p := policies[d.ID]
+			p.Weights = u.Weights
+			policies[d.ID] = p
 		}
 	}
 	if len(ids) == 0 {
