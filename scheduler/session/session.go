@@ -263,7 +263,7 @@ func (s *Session) Mark(kind ActionKind, cur *Card) error {
 	case Suspend:
 		f.Suspended = true
 	case Bury:
-		f.BuriedUntil = scheduler.StudyDay(s.now()).AddDate(0, 0, 1)
+		f.BuriedUntil = scheduler.NextStudyDay(s.now())
 	case Flag:
 		f.Flagged = !f.Flagged
 	default:
