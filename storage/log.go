@@ -27,7 +27,10 @@ type Review struct {
 	ScheduledDays uint64    // the interval the rating gave
 	Duration      time.Duration
 	Answer        string // the learner's typed answer on a derive card
-	Leech         bool   // this rating made the card a leech (suspended, flagged)
+	Leech         bool   // this rating made the card a leech (Flags.Leeched)
+	// FlagsBefore are the card's flags as Rate found them, not kept in
+	// the log: Undo of a leech rating puts them back exactly.
+	FlagsBefore Flags
 }
 
 // errFnPanic stands in for a panic in a caller's callback while the
@@ -58,7 +61,7 @@ func reviewNanos(at time.Time) (int64, error) {
 
 // Rate records a rating in one write transaction, synced to disk before it
 // returns: the card's FSRS state becomes r.After, r is appended to the log,
-// and when r.Leech is set the card is suspended and flagged. It returns r
+// and when r.Leech is set the card's flags become Flags.Leeched. It returns r
 // with Seq set. It returns an error wrapping ErrNotFound for an unknown card
 // and ErrRetired for a retired one; then nothing is written. It blocks while
 // another write transaction runs.
@@ -77,9 +80,10 @@ func (s *Store) Rate(r Review) (Review, error) {
 			if cs.Retired {
 				return &dbError{msg: fmt.Sprintf("card %s/%s is retired", r.Deck, r.Card), kind: ErrRetired}
 			}
+			r.FlagsBefore = cs.Flags
 			cs.FSRS = r.After
 			if r.Leech {
-				cs.Suspended, cs.Flagged = true, true
+				cs.Flags = cs.Flags.Leeched()
 			}
 			return nil
 		})
@@ -105,7 +109,8 @@ func (s *Store) Rate(r Review) (Review, error) {
 
 // Undo takes back a rating returned by Rate in one write transaction: the
 // card's FSRS state goes back to r.Before, the log entry is deleted and,
-// when r.Leech is set, the card is unsuspended and unflagged. It returns an
+// when r.Leech is set, the card's flags go back to r.FlagsBefore (a flag
+// or suspension the learner had set stays). It returns an
 // error wrapping ErrNotFound when the entry is no longer in the log or the
 // card is gone; then nothing is written.
 func (s *Store) Undo(r Review) error {
@@ -133,7 +138,7 @@ func (s *Store) Undo(r Review) error {
 		err = modifyState(tx, r.Deck, r.Card, func(cs *CardState) error {
 			cs.FSRS = r.Before
 			if r.Leech {
-				cs.Suspended, cs.Flagged = false, false
+				cs.Flags = r.FlagsBefore
 			}
 			return nil
 		})
@@ -553,7 +558,7 @@ func (s *Store) BulkAppend(rs []Review) error {
 				}
 				cs.FSRS = r.After
 				if l.leech {
-					cs.Suspended, cs.Flagged = true, true
+					cs.Flags = cs.Flags.Leeched()
 				}
 				return nil
 			})
