@@ -30,6 +30,9 @@ type Store interface {
 	DoneSince(deckID string, since time.Time) (newCards, reviews int, err error)
 	// States returns the scheduling records of a deck's cards ("" for all).
 	States(deckID string) ([]storage.CardState, error)
+	// DueStates returns the records a study day ending at end needs (see
+	// storage.Store.DueStates).
+	DueStates(deckID string, end time.Time) ([]storage.CardState, error)
 	// Content returns a card's text.
 	Content(deckID, cardID string) (deck.Card, error)
 	// Rate records a rating (see storage.Store.Rate).
@@ -50,6 +53,11 @@ type Session struct {
 	cards map[string]*storage.CardState // by key, as last known
 
 	undo []Action
+
+	policies map[string]scheduler.Policy
+	ids      []string  // the decks studied
+	dayEnd   time.Time // the end of the study day the queue was built for
+	loadErr  error     // building the next day's queue failed (Next says)
 
 	// Backups, when set, backs the database up before the first rating
 	// of each study day.
@@ -92,56 +100,87 @@ type Card struct {
 
 // New builds the queue for deckID ("" means every deck) from the store as
 // it is now. An unknown deckID is an error wrapping storage.ErrNoDeck.
+//
+// It reads what the study day needs (Store.DueStates: the new, learning and
+// due cards and today's counts), not the whole collection; a deck that
+// deals its new cards out by question (new_order = "interleaved") is read
+// whole, since a card's turn depends on how many of its question's cards
+// were introduced. When the clock passes into the next study day the
+// session reads that day's cards again.
 func New(st Store, decks []storage.DeckInfo, deckID string, now func() time.Time) (*Session, error) {
 	s := &Session{st: st, now: now, decks: map[string]storage.DeckInfo{}, cards: map[string]*storage.CardState{}}
-	policies := map[string]scheduler.Policy{}
-	var ids []string
+	s.policies = map[string]scheduler.Policy{}
 	for _, d := range decks {
 		if deckID != "" && d.ID != deckID {
 			continue
 		}
 		s.decks[d.ID] = d
-		ids = append(ids, d.ID)
-		policies[d.ID] = scheduler.Policy{
+		s.ids = append(s.ids, d.ID)
+		s.policies[d.ID] = scheduler.Policy{
 			DesiredRetention: d.Options.DesiredRetention,
 			NewPerDay:        d.Options.NewPerDay,
 			ReviewsPerDay:    d.Options.ReviewsPerDay,
 			NewOrder:         newOrder(d.Options.NewOrder),
 		}
 	}
-	if len(ids) == 0 {
+	if len(s.ids) == 0 {
 		return nil, storage.NoDeck(deckID, decks)
 	}
 	t := now()
-	day := scheduler.StudyDay(t)
-	done := map[string]scheduler.Done{}
-	for _, id := range ids {
-		n, r, err := st.DoneSince(id, day)
-		if err != nil {
-			return nil, err
-		}
-		done[id] = scheduler.Done{New: n, Reviews: r}
-	}
-	states, err := st.States(deckID)
-	if err != nil {
+	if err := s.build(t); err != nil {
 		return nil, err
 	}
+	s.started = t
+	return s, nil
+}
+
+// build makes the queue for the study day holding t from the store.
+func (s *Session) build(t time.Time) error {
+	day, end := scheduler.StudyDay(t), scheduler.NextStudyDay(t)
+	done := map[string]scheduler.Done{}
+	var states []storage.CardState
+	for _, id := range s.ids {
+		n, r, err := s.st.DoneSince(id, day)
+		if err != nil {
+			return err
+		}
+		done[id] = scheduler.Done{New: n, Reviews: r}
+		var cs []storage.CardState
+		if s.policies[id].NewOrder == scheduler.NewInterleaved {
+			cs, err = s.st.States(id)
+		} else {
+			cs, err = s.st.DueStates(id, end)
+		}
+		if err != nil {
+			return err
+		}
+		if states == nil {
+			states = cs
+		} else {
+			states = append(states, cs...)
+		}
+	}
 	items := make([]scheduler.Item, 0, len(states))
-	s.cards = make(map[string]*storage.CardState, len(states))
 	for i := range states {
 		c := &states[i]
-		if _, ok := s.decks[c.Deck]; !ok {
-			continue
-		}
 		key := c.Key()
 		s.cards[key] = c
 		if studyable(c, t) {
 			items = append(items, itemOf(c))
 		}
 	}
-	s.q = scheduler.NewQueue(policies, items, done, t)
-	s.started = t
-	return s, nil
+	s.q = scheduler.NewQueue(s.policies, items, done, t)
+	s.dayEnd = end
+	return nil
+}
+
+// sync builds the queue again when t is in a later study day than the one
+// it was built for: that day's due cards were not read.
+func (s *Session) sync(t time.Time) {
+	if t.Before(s.dayEnd) {
+		return
+	}
+	s.loadErr = s.build(t)
 }
 
 // newOrder maps a deck's new_order option to the scheduler's; "" (a deck
@@ -169,6 +208,10 @@ func (s *Session) Now() time.Time { return s.now() }
 // nothing is due now.
 func (s *Session) Next() (*Card, bool, error) {
 	t := s.now()
+	s.sync(t)
+	if s.loadErr != nil {
+		return nil, false, s.loadErr
+	}
 	it, ok := s.q.Next(t)
 	if !ok {
 		return nil, false, nil
@@ -195,11 +238,18 @@ func (s *Session) load(it scheduler.Item, t time.Time) (*Card, bool, error) {
 }
 
 // Counts returns what is left: new · learning · review.
-func (s *Session) Counts() scheduler.Counts { return s.q.Counts(s.now()) }
+func (s *Session) Counts() scheduler.Counts {
+	t := s.now()
+	s.sync(t)
+	return s.q.Counts(t)
+}
 
 // NextAvailable returns when the queue next has a card to show, at or
 // after t (scheduler.Queue.NextAvailable).
-func (s *Session) NextAvailable(t time.Time) (time.Time, bool) { return s.q.NextAvailable(t) }
+func (s *Session) NextAvailable(t time.Time) (time.Time, bool) {
+	s.sync(t)
+	return s.q.NextAvailable(t)
+}
 
 // Rate records a rating for the card on screen. When it returns nil the
 // rating is committed to disk. answer is the learner's typed answer (derive
@@ -235,9 +285,17 @@ func (s *Session) Rate(cur *Card, r fsrs.Rating, answer string) (storage.Review,
 	key := cur.Item.Key
 	// A card shown before 04:00 and rated after it counts for the new
 	// study day: move the queue there first (Counts does), or Rated would
-	// count it for the old day, which the new day then forgets.
-	s.q.Counts(t)
-	s.q.Rated(key, before, out.Card)
+	// count it for the old day, which the new day then forgets. A queue
+	// built for the new day read the rating from the store already.
+	if !t.Before(s.dayEnd) {
+		s.sync(t)
+		if c := s.cards[key]; c != nil && s.loadErr == nil {
+			c.FSRS = out.Card
+		}
+	} else {
+		s.q.Counts(t)
+		s.q.Rated(key, before, out.Card)
+	}
 	c := s.cards[key]
 	c.FSRS = out.Card
 	if rev.Leech {
@@ -313,6 +371,9 @@ func (s *Session) Undo() (*Card, error) {
 		}
 		s.q.Unrated(a.Key, a.Review.Before, a.Review.After)
 		c.FSRS = a.Review.Before
+		if _, ok := s.q.Get(a.Key); !ok && studyable(c, s.now()) {
+			s.q.Add(itemOf(c)) // a queue built since did not read it
+		}
 		s.reviewed--
 		if a.Review.Rating == fsrs.Again {
 			s.again--
@@ -356,7 +417,7 @@ func (s *Session) Summary() Summary {
 // limits start again or a buried card comes back. It is zero when nothing
 // at all is left to study.
 func (s *Session) NextDue(t time.Time) time.Time {
-	next, _ := s.q.NextAvailable(t)
+	next, _ := s.NextAvailable(t)
 	for _, c := range s.cards {
 		if !c.Retired && !c.Suspended && t.Before(c.BuriedUntil) && (next.IsZero() || c.BuriedUntil.Before(next)) {
 			next = c.BuriedUntil
