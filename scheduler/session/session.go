@@ -99,7 +99,10 @@ type Card struct {
 }
 
 // New builds the queue for deckID ("" means every deck) from the store as
-// it is now. An unknown deckID is an error wrapping storage.ErrNoDeck.
+// it is now. Each deck is scheduled with its weights in use: when st also
+// reads settings (scheduler.SettingReader), the fitted weights stored with
+// the deck (scheduler.LoadWeights), else go-fsrs's defaults. An unknown
+// deckID is an error wrapping storage.ErrNoDeck.
 //
 // It reads what the study day needs (Store.DueStates: the new, learning and
 // due cards and today's counts), not the whole collection; a deck that
@@ -121,6 +124,15 @@ func New(st Store, decks []storage.DeckInfo, deckID string, now func() time.Time
 			NewPerDay:        d.Options.NewPerDay,
 			ReviewsPerDay:    d.Options.ReviewsPerDay,
 			NewOrder:         newOrder(d.Options.NewOrder),
+		}
+		if sr, ok := st.(scheduler.SettingReader); ok {
+			u, err := scheduler.LoadWeights(sr, d.ID)
+			if err != nil {
+				return nil, err
+			}
+			p := s.policies[d.ID]
+			p.Weights = u.Weights
+			s.policies[d.ID] = p
 		}
 	}
 	if len(s.ids) == 0 {
