@@ -38,6 +38,17 @@ type Policy struct {
 	// ReviewsPerDay is how many review cards may be shown per study day.
 	// Learning and relearning steps are not limited.
 	ReviewsPerDay int
+	// Limit, when set, may move a rated card's due date earlier (an exam
+	// ahead: see package scheduler/exam). Rate and Preview apply it.
+	Limit Limiter
+}
+
+// A Limiter moves the due date FSRS gives a card, for example so that an
+// interval does not jump over an exam.
+type Limiter interface {
+	// Limit returns the due date to give c, rated at now: c.Due or an
+	// earlier time not before now.
+	Limit(c fsrs.Card, now time.Time) time.Time
 }
 
 // DefaultPolicy returns the policy of a deck whose options are all left out:
@@ -112,7 +123,16 @@ func reviewTime(c fsrs.Card, now time.Time) time.Time {
 	return now
 }
 
-func outcome(r fsrs.Rating, si fsrs.SchedulingInfo, now time.Time) Outcome {
+func (s *Scheduler) outcome(r fsrs.Rating, si fsrs.SchedulingInfo, now time.Time) Outcome {
+	if s.p.Limit != nil {
+		if due := s.p.Limit.Limit(si.Card, now); due.Before(si.Card.Due) {
+			if due.Before(now) {
+				due = now
+			}
+			si.Card.Due = due
+			si.Card.ScheduledDays = uint64(max(due.Sub(si.Card.LastReview), 0) / (24 * time.Hour))
+		}
+	}
 	return Outcome{Rating: r, Card: si.Card, Log: si.ReviewLog, Interval: interval(si.Card.Due, now)}
 }
 
@@ -132,7 +152,7 @@ func (s *Scheduler) Preview(c fsrs.Card, now time.Time) [4]Outcome {
 	rl := s.f.Repeat(c, reviewTime(c, now))
 	var out [4]Outcome
 	for r := fsrs.Again; r <= fsrs.Easy; r++ {
-		out[r-1] = outcome(r, rl[r], now)
+		out[r-1] = s.outcome(r, rl[r], now)
 	}
 	return out
 }
@@ -148,7 +168,7 @@ func (s *Scheduler) Rate(c fsrs.Card, now time.Time, r fsrs.Rating) Outcome {
 	if r < fsrs.Again || r > fsrs.Easy {
 		panic(fmt.Sprintf("scheduler: invalid rating %d", r))
 	}
-	return outcome(r, s.f.Next(c, reviewTime(c, now), r), now)
+	return s.outcome(r, s.f.Next(c, reviewTime(c, now), r), now)
 }
 
 // Retrievability returns the probability, in 0..1, that c is recalled at
