@@ -74,13 +74,32 @@ type file struct {
 	Language  string     `toml:"language"`
 	Options   rawOptions `toml:"options"`
 	Questions []Question `toml:"question"`
-	Cards     []Card     `toml:"card"`
+	Cards     []rawCard  `toml:"card"`
+}
+
+// rawCard is a [[card]] table as written: its sim's check may be a string
+// or an array.
+type rawCard struct {
+	ID       string   `toml:"id"`
+	Question string   `toml:"question"`
+	Kind     string   `toml:"kind"`
+	Front    string   `toml:"front"`
+	Back     string   `toml:"back"`
+	Tags     []string `toml:"tags"`
+	Sim      *rawSim  `toml:"sim"`
+}
+
+type rawSim struct {
+	Kind   string         `toml:"kind"`
+	Params map[string]any `toml:"params"`
+	Check  any            `toml:"check"` // string or []any
 }
 
 type rawOptions struct {
 	DesiredRetention *float64 `toml:"desired_retention"`
 	NewPerDay        *int     `toml:"new_per_day"`
 	ReviewsPerDay    *int     `toml:"reviews_per_day"`
+	NewOrder         *string  `toml:"new_order"`
 }
 
 // Parse decodes and validates a deck. name is used in messages only (a file
@@ -216,11 +235,12 @@ func (p *parser) validate(f *file) *Deck {
 		Title:     strings.TrimSpace(f.Title),
 		Language:  f.Language,
 		Questions: f.Questions,
-		Cards:     f.Cards,
+		Cards:     make([]Card, len(f.Cards)),
 		Options: Options{
 			DesiredRetention: DefaultDesiredRetention,
 			NewPerDay:        DefaultNewPerDay,
 			ReviewsPerDay:    DefaultReviewsPerDay,
+			NewOrder:         DefaultNewOrder,
 		},
 	}
 	switch {
@@ -267,6 +287,14 @@ func (p *parser) validate(f *file) *Deck {
 		}
 		*it.dst = *it.v
 	}
+	if v := o.NewOrder; v != nil {
+		switch *v {
+		case NewOrderDeck, NewOrderInterleaved:
+			d.Options.NewOrder = *v
+		default:
+			p.add(optionKey("new_order"), 0, "options.new_order = %q: want %q or %q", *v, NewOrderInterleaved, NewOrderDeck)
+		}
+	}
 
 	questions := make(map[string]bool, len(f.Questions))
 	for i := range d.Questions {
@@ -290,6 +318,8 @@ func (p *parser) validate(f *file) *Deck {
 	for i := range d.Cards {
 		c := &d.Cards[i]
 		at := tableRef{sectCard, i}
+		rc := &f.Cards[i]
+		*c = Card{ID: rc.ID, Question: rc.Question, Kind: rc.Kind, Front: rc.Front, Back: rc.Back, Tags: rc.Tags}
 		where := p.checkID("card", i, c.ID, at, cards)
 		switch {
 		case c.Question == "":
@@ -315,11 +345,11 @@ func (p *parser) validate(f *file) *Deck {
 		}
 		switch c.Kind {
 		case KindBasic:
-			if c.Sim != nil {
+			if rc.Sim != nil {
 				p.add(at.sim(""), 0, "%s: a basic card has a [card.sim]; set kind = \"derive\" or remove it", where)
 			}
 		case KindDerive:
-			p.validateSim(c, at, where)
+			p.validateSim(c, rc.Sim, at, where)
 		default:
 			p.add(at.line("kind"), 0, "%s: unknown kind %q (want \"basic\" or \"derive\")", where, c.Kind)
 		}
@@ -363,15 +393,15 @@ func (p *parser) checkID(kind string, i int, id string, at tableRef, seen map[st
 	return where
 }
 
-func (p *parser) validateSim(c *Card, at tableRef, where string) {
-	s := c.Sim
-	if s == nil {
+// validateSim checks a derive card's [card.sim] and sets c.Sim from it.
+func (p *parser) validateSim(c *Card, rs *rawSim, at tableRef, where string) {
+	if rs == nil {
 		p.add(at.line(""), 0, "%s: a derive card needs a [card.sim] table", where)
 		return
 	}
-	if strings.TrimSpace(s.Check) == "" {
-		p.add(at.sim("check"), 0, "%s: sim: missing or empty check", where)
-	}
+	s := &Sim{Kind: rs.Kind, Params: rs.Params}
+	c.Sim = s
+	s.Check = p.checkEntries(rs.Check, at, where)
 	if s.Kind == "" {
 		p.add(at.sim("kind"), 0, "%s: sim: missing kind", where)
 		return
@@ -385,6 +415,53 @@ func (p *parser) validateSim(c *Card, at tableRef, where string) {
 			p.add(at.sim("params"), 0, "%s: sim %s: %s", where, s.Kind, line)
 		}
 	}
+	for _, name := range s.Names() {
+		if err := sims.CheckOutput(s.Kind, name); err != nil {
+			p.add(at.sim("check"), 0, "%s: sim %s: check %v", where, s.Kind, err)
+		}
+	}
+}
+
+// checkEntries turns a check as written (a string or an array of strings)
+// into its entries, reporting a missing or empty check, an entry that is
+// not an output name with an optional note, and a name given twice.
+func (p *parser) checkEntries(v any, at tableRef, where string) []string {
+	var entries []string
+	switch v := v.(type) {
+	case nil:
+	case string:
+		entries = []string{v}
+	case []any:
+		for _, e := range v {
+			s, ok := e.(string)
+			if !ok {
+				p.add(at.sim("check"), 0, "%s: sim: check: want a string or an array of strings, found %v", where, e)
+				return nil
+			}
+			entries = append(entries, s)
+		}
+	default:
+		p.add(at.sim("check"), 0, "%s: sim: check: want a string or an array of strings, found %v", where, v)
+		return nil
+	}
+	if len(entries) == 0 || len(entries) == 1 && strings.TrimSpace(entries[0]) == "" {
+		p.add(at.sim("check"), 0, "%s: sim: missing or empty check (the name of an output of the simulation)", where)
+		return nil
+	}
+	seen := make(map[string]bool, len(entries))
+	for _, e := range entries {
+		name, _, ok := splitCheck(e)
+		switch {
+		case strings.ContainsFunc(e, unicode.IsControl):
+			p.add(at.sim("check"), 0, "%s: sim: check %q holds a control character or a line break", where, e)
+		case !ok:
+			p.add(at.sim("check"), 0, "%s: sim: check %q: write the name of an output, optionally followed by \" — \" and a note", where, e)
+		case seen[name]:
+			p.add(at.sim("check"), 0, "%s: sim: check names %s twice", where, name)
+		}
+		seen[name] = true
+	}
+	return entries
 }
 
 func simKinds() []string {

@@ -2,9 +2,11 @@ package deck
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -50,7 +52,7 @@ func TestParse_Valid(t *testing.T) {
 	if d.ID != "demo" || d.Title != "Demo" || d.Format != 1 {
 		t.Errorf("header = %q %q %d", d.ID, d.Title, d.Format)
 	}
-	want := Options{DesiredRetention: 0.85, NewPerDay: 5, ReviewsPerDay: DefaultReviewsPerDay}
+	want := Options{DesiredRetention: 0.85, NewPerDay: 5, ReviewsPerDay: DefaultReviewsPerDay, NewOrder: NewOrderDeck}
 	if d.Options != want {
 		t.Errorf("options = %+v, want %+v (defaults filled in)", d.Options, want)
 	}
@@ -62,15 +64,99 @@ func TestParse_Valid(t *testing.T) {
 	}
 }
 
+// TestParse_Check reads a check written as one string or as an array of
+// names, each with or without a note.
+func TestParse_Check(t *testing.T) {
+	for _, tt := range []struct {
+		check string
+		want  []string // entries
+		names []string
+	}{
+		{`"tau_slow"`, []string{"tau_slow"}, []string{"tau_slow"}},
+		{`"tau_slow — время спада"`, []string{"tau_slow — время спада"}, []string{"tau_slow"}},
+		{`["lambda_max", "lambda_min: the smallest", "tau_slow"]`,
+			[]string{"lambda_max", "lambda_min: the smallest", "tau_slow"}, []string{"lambda_max", "lambda_min", "tau_slow"}},
+		{"[\n  \"tau_fast - fast\",\n  \"tau_slow\",\n]", []string{"tau_fast - fast", "tau_slow"}, []string{"tau_fast", "tau_slow"}},
+	} {
+		src := strings.Replace(validDeck, `check = "tau_slow"`, "check = "+tt.check, 1)
+		d, err := Parse("demo.toml", []byte(src))
+		if err != nil {
+			t.Errorf("check = %s: %v", tt.check, err)
+			continue
+		}
+		s := d.Cards[1].Sim
+		if !slices.Equal(s.Check, tt.want) || !slices.Equal(s.Names(), tt.names) {
+			t.Errorf("check = %s: entries %q names %q, want %q %q", tt.check, s.Check, s.Names(), tt.want, tt.names)
+		}
+	}
+}
+
+func TestCheckName(t *testing.T) {
+	for _, tt := range []struct{ entry, name, note string }{
+		{"tau_slow", "tau_slow", ""},
+		{"  tau_slow  ", "tau_slow", ""},
+		{"tau_slow — время, за которое", "tau_slow", "время, за которое"},
+		{"S_11 – элемент (1,1)", "S_11", "элемент (1,1)"},
+		{"p_max: weight", "p_max", "weight"},
+		{"y_last_1 - first", "y_last_1", "first"},
+	} {
+		name, note := CheckName(tt.entry)
+		if name != tt.name || note != tt.note {
+			t.Errorf("CheckName(%q) = %q, %q; want %q, %q", tt.entry, name, note, tt.name, tt.note)
+		}
+	}
+}
+
+// TestSim_UnmarshalJSON reads both shapes of a stored check: a string (cards
+// stored before a check could name several outputs) and an array.
+func TestSim_UnmarshalJSON(t *testing.T) {
+	for in, want := range map[string][]string{
+		`{"kind":"ntk-decay","check":"tau_slow — x"}`:   {"tau_slow — x"},
+		`{"kind":"ntk-decay","check":["a","b"]}`:        {"a", "b"},
+		`{"kind":"ntk-decay","params":{"n":3}}`:         nil,
+		`{"kind":"ntk-decay","check":null,"params":{}}`: nil,
+	} {
+		var s Sim
+		if err := json.Unmarshal([]byte(in), &s); err != nil {
+			t.Errorf("%s: %v", in, err)
+			continue
+		}
+		if s.Kind != "ntk-decay" || !slices.Equal(s.Check, want) {
+			t.Errorf("%s: got %+v, want check %q", in, s, want)
+		}
+	}
+	var s Sim
+	if err := json.Unmarshal([]byte(`{"check":3}`), &s); err == nil {
+		t.Error("a numeric check was accepted")
+	}
+	b, err := json.Marshal(Sim{Kind: "k", Check: []string{"a"}})
+	if err != nil || string(b) != `{"kind":"k","check":["a"]}` {
+		t.Errorf("Marshal = %s, %v", b, err)
+	}
+}
+
 func TestParse_DefaultOptions(t *testing.T) {
 	src := strings.Replace(validDeck, "[options]\ndesired_retention = 0.85\nnew_per_day = 5\n", "", 1)
 	d, err := Parse("demo.toml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Options{DefaultDesiredRetention, DefaultNewPerDay, DefaultReviewsPerDay}
+	want := Options{DefaultDesiredRetention, DefaultNewPerDay, DefaultReviewsPerDay, DefaultNewOrder}
 	if d.Options != want {
 		t.Errorf("options = %+v, want %+v", d.Options, want)
+	}
+}
+
+func TestParse_NewOrder(t *testing.T) {
+	for _, order := range []string{NewOrderDeck, NewOrderInterleaved} {
+		src := strings.Replace(validDeck, "new_per_day = 5\n", "new_per_day = 5\nnew_order = \""+order+"\"\n", 1)
+		d, err := Parse("demo.toml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Options.NewOrder != order {
+			t.Errorf("new_order = %q: parsed as %q", order, d.Options.NewOrder)
+		}
 	}
 }
 
@@ -105,6 +191,9 @@ func TestParse_Bad(t *testing.T) {
 			`^demo\.toml:7: options\.desired_retention = 0\.5 is out of range 0\.70\.\.0\.99`},
 		{"negative new per day", func(s string) string { return strings.Replace(s, "new_per_day = 5", "new_per_day = -1", 1) },
 			`^demo\.toml:8: options\.new_per_day = -1 is out of range`},
+		{"unknown new order", func(s string) string {
+			return strings.Replace(s, "new_per_day = 5", "new_per_day = 5\nnew_order = \"random\"", 1)
+		}, `^demo\.toml:9: options\.new_order = "random": want "interleaved" or "deck"$`},
 		{"question without text", func(s string) string { return strings.Replace(s, `text = "What is it?"`, `text = ""`, 1) },
 			`^demo\.toml:13: question "q1": missing or empty text`},
 		{"card without back", func(s string) string { return strings.Replace(s, `back = "Back"`, "", 1) },
@@ -129,6 +218,28 @@ func TestParse_Bad(t *testing.T) {
 			`^demo\.toml:30: card "c2": sim ntk-decay: .*etta`},
 		{"empty check", func(s string) string { return strings.Replace(s, `check = "tau_slow"`, `check = ""`, 1) },
 			`^demo\.toml:31: card "c2": sim: missing or empty check`},
+		{"check naming no output", func(s string) string { return strings.Replace(s, `check = "tau_slow"`, `check = "tau_slw"`, 1) },
+			`^demo\.toml:31: card "c2": sim ntk-decay: check "tau_slw": no output of ntk-decay \(known: lambda_max, .*tau_slow`},
+		{"check array naming no output", func(s string) string {
+			return strings.Replace(s, `check = "tau_slow"`, `check = ["tau_slow", "p_max — from another kind"]`, 1)
+		}, `^demo\.toml:31: card "c2": sim ntk-decay: check "p_max": no output of ntk-decay \(known: `},
+		{"check array with a number", func(s string) string { return strings.Replace(s, `check = "tau_slow"`, `check = ["tau_slow", 3]`, 1) },
+			`^demo\.toml:31: card "c2": sim: check: want a string or an array of strings, found 3`},
+		{"check a number", func(s string) string { return strings.Replace(s, `check = "tau_slow"`, `check = 3`, 1) },
+			`^demo\.toml:31: card "c2": sim: check: want a string or an array of strings`},
+		{"check empty array", func(s string) string { return strings.Replace(s, `check = "tau_slow"`, `check = []`, 1) },
+			`^demo\.toml:31: card "c2": sim: missing or empty check`},
+		{"check missing", func(s string) string { return strings.Replace(s, "check = \"tau_slow\"\n", "", 1) },
+			`^demo\.toml:\d+: card "c2": sim: missing or empty check`},
+		{"check name twice", func(s string) string {
+			return strings.Replace(s, `check = "tau_slow"`, `check = ["tau_slow", "tau_slow — again"]`, 1)
+		}, `^demo\.toml:31: card "c2": sim: check names tau_slow twice`},
+		{"check not a name", func(s string) string { return strings.Replace(s, `check = "tau_slow"`, `check = "the slow time"`, 1) },
+			`^demo\.toml:31: card "c2": sim: check "the slow time": write the name of an output`},
+		{"check with a line break", func(s string) string {
+			return strings.Replace(s, `check = "tau_slow"`, `check = "tau_slow — a\nb"`, 1)
+		},
+			`^demo\.toml:31: card "c2": sim: check "tau_slow — a\\nb" holds a control character or a line break`},
 		{"sim on a basic card", func(s string) string { return strings.Replace(s, `kind = "derive"`, `kind = "basic"`, 1) },
 			`^demo\.toml:28: card "c2": a basic card has a \[card\.sim\]`},
 		{"not UTF-8", func(s string) string { return strings.Replace(s, "Back", "B\xffck", 1) },
@@ -204,6 +315,16 @@ func TestCard_Hash(t *testing.T) {
 		t.Fatal("an edited back keeps the hash")
 	}
 	c := d.Cards[1]
+	// A card whose check names one output hashes as it did when check was
+	// a single string, so that upgrading flash reports no edited cards.
+	if got, want := c.Hash(), "155131e8a57eef00956f2bac28aab151eb770ecf289d249052718260ddc2e1da"; got != want {
+		t.Errorf("hash of a one-output derive card = %s, want %s (the hash before check became a list)", got, want)
+	}
+	c3 := c
+	c3.Sim = &Sim{Kind: c.Sim.Kind, Params: c.Sim.Params, Check: []string{"tau_slow", "lambda_max"}}
+	if c.Hash() == c3.Hash() {
+		t.Fatal("adding a check output keeps the hash")
+	}
 	c2 := c
 	c2.Sim = &Sim{Kind: c.Sim.Kind, Params: map[string]any{"eta": 0.1, "n": int64(8)}, Check: c.Sim.Check}
 	if c.Hash() != c2.Hash() {
@@ -257,6 +378,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(validDeck))
 	f.Add(BuiltinSource())
 	f.Add([]byte("format = 1\n[[card]]\n[card.sim]\nparams = { K = [[1, 2], [3]] }\n"))
+	f.Add([]byte(strings.Replace(validDeck, `check = "tau_slow"`, `check = ["tau_slow — a", "lambda_max", 3]`, 1)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d, err := Parse("fuzz.toml", data)
 		if err == nil && d == nil {

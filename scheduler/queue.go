@@ -16,8 +16,12 @@ type Item struct {
 	// Deck is the deck's ID; it selects the Policy and the daily limits.
 	Deck string
 	// Order is the card's position in its deck file. New cards are
-	// introduced in this order.
+	// introduced in this order (with NewInterleaved, in this order within
+	// each question).
 	Order int
+	// Question is the exam question the card belongs to; a deck whose
+	// Policy.NewOrder is NewInterleaved deals its new cards out by it.
+	Question string
 	// Card is the card's FSRS state.
 	Card fsrs.Card
 }
@@ -42,12 +46,22 @@ type Counts struct{ New, Learning, Review int }
 //     first;
 //  2. review cards due today (Due before the next study-day start), earliest
 //     first, at most ReviewsPerDay minus Done.Reviews per deck, with new
-//     cards (in deck Order) mixed in evenly, at most NewPerDay minus
-//     Done.New per deck;
+//     cards mixed in evenly, at most NewPerDay minus Done.New per deck;
 //  3. when nothing else is left: learning cards due within LearnAhead.
 //
-// Ties are broken by Due, then Order, then Key (new cards: Order, then Key),
-// so Next is deterministic. After a rating (Rated) a card in a learning
+// New cards come in deck Order, or, in a deck whose policy says
+// NewInterleaved, by turn: a new card's turn is i + r, where i is the number
+// of the deck's items with the same Question that are not new when the
+// queue is made (the cards of that question already introduced) and r is
+// the number of that question's new items before it in Order. Cards of
+// one turn come in the order of their questions (the least Order among
+// each question's items), then by Order. So turn 0 is the first new card
+// of every question, turn 1 the second, and so on; a question that has had
+// fewer cards introduced catches up first, and each question keeps its
+// own Order.
+//
+// Ties are broken by Due, then Order, then Key (new cards: turn, question,
+// Order, then Key), so Next is deterministic. After a rating (Rated) a card in a learning
 // step comes back when its step is due; a card that went to (or stayed in)
 // the review state is done for the study day. A review card whose
 // LastReview is already in the current study day is not shown again that
@@ -78,6 +92,10 @@ type Queue struct {
 	// Ratings counted by Rated in this study day, over all decks; new
 	// cards are spread evenly among the reviews with them.
 	sessNew, sessRev int
+
+	// removed keeps the place in the new-card order of cards taken out
+	// by Remove, for Add to put them back where they were.
+	removed map[string]newPlace
 }
 
 // deckQueue is the per-deck part of a Queue.
@@ -107,7 +125,15 @@ type entry struct {
 	// rated is set by Rated and cleared by Unrated and a new study day: a
 	// review card rated today is not shown again today.
 	rated bool
+	// newPlace orders the card among new cards (see Queue).
+	newPlace
 }
+
+// newPlace is a card's place in the order of new cards: by turn, then by
+// first, then by Order and Key. In deck order turn is the Order and first
+// is 0; interleaved, turn is the card's turn and first the least Order of
+// its question's items.
+type newPlace struct{ turn, first int }
 
 // setCard gives e a new card state in a copy of its item: the item may be
 // the caller's (see NewQueue).
@@ -156,14 +182,86 @@ func NewQueue(policies map[string]Policy, items []Item, done map[string]Done, no
 			d = q.deck(it.Deck)
 		}
 		e.deck = d
+		e.turn = it.Order
 		if h := q.target(e); h != nil {
 			h.append(e)
 		}
 	}
+	deal(es)
 	// The key index waits for the first rating: Next and Counts do not
 	// need it, and it is a good part of the time to start on 10k cards.
 	q.initial = es
 	return q
+}
+
+// deal gives the new entries of decks with NewInterleaved their turns (see
+// Queue). The heaps of new cards are not in order yet: entries were
+// appended.
+func deal(es []entry) {
+	type group struct {
+		first, introduced int
+		fresh             []*entry
+	}
+	var groups map[*deckQueue]map[string]*group
+	for i := range es {
+		e := &es[i]
+		if e.deck.sched.p.NewOrder != NewInterleaved {
+			continue
+		}
+		if groups == nil {
+			groups = map[*deckQueue]map[string]*group{}
+		}
+		gs := groups[e.deck]
+		if gs == nil {
+			gs = map[string]*group{}
+			groups[e.deck] = gs
+		}
+		g := gs[e.Question]
+		if g == nil {
+			g = &group{first: e.Order}
+			gs[e.Question] = g
+		}
+		g.first = min(g.first, e.Order)
+		if e.Card.State == fsrs.New {
+			g.fresh = append(g.fresh, e)
+		} else {
+			g.introduced++
+		}
+	}
+	for _, gs := range groups {
+		for _, g := range gs {
+			slices.SortFunc(g.fresh, func(a, b *entry) int {
+				if a.Order != b.Order {
+					return a.Order - b.Order
+				}
+				return strings.Compare(a.Key, b.Key)
+			})
+			for r, e := range g.fresh {
+				e.newPlace = newPlace{turn: g.introduced + r, first: g.first}
+			}
+		}
+	}
+}
+
+// placeNew gives e, an entry not made by NewQueue, its place among new
+// cards: in deck order its Order, interleaved its turn among the entries
+// now in the queue (see Queue).
+func (q *Queue) placeNew(e *entry) {
+	e.newPlace = newPlace{turn: e.Order}
+	if e.deck.sched.p.NewOrder != NewInterleaved {
+		return
+	}
+	e.first = e.Order
+	e.turn = 0
+	for _, o := range q.index() {
+		if o == e || o.deck != e.deck || o.Question != e.Question {
+			continue
+		}
+		e.first = min(e.first, o.Order)
+		if o.Card.State != fsrs.New || o.Order < e.Order || o.Order == e.Order && o.Key < e.Key {
+			e.turn++
+		}
+	}
 }
 
 // index returns the map from keys to entries, building it on first use.
@@ -211,7 +309,7 @@ func (q *Queue) addDeck(name string, p Policy) *deckQueue {
 		name:   name,
 		sched:  New(p),
 		review: heapq{less: byDue},
-		fresh:  heapq{less: byOrder},
+		fresh:  heapq{less: byTurn},
 		later:  heapq{less: byDue},
 	}
 	q.decks[name] = d
@@ -329,7 +427,7 @@ func (q *Queue) next(now time.Time) *entry {
 		}
 		if n := d.newLeft(); n > 0 {
 			nNew += n
-			if e := d.fresh.top(); fresh == nil || byOrder(e, fresh) {
+			if e := d.fresh.top(); fresh == nil || byTurn(e, fresh) {
 				fresh = e
 			}
 		}
@@ -425,16 +523,30 @@ func (q *Queue) Remove(key string) (Item, bool) {
 	}
 	q.unplace(e)
 	delete(q.index(), key)
+	if q.removed == nil {
+		q.removed = map[string]newPlace{}
+	}
+	q.removed[key] = e.newPlace
 	return *e.Item, true
 }
 
 // Add puts it into the queue (undo of Remove), replacing an item with the
 // same key. A deck the queue does not know gets DefaultPolicy.
 func (q *Queue) Add(it Item) {
-	if old := q.index()[it.Key]; old != nil {
+	e := &entry{Item: &it, deck: q.deck(it.Deck)}
+	old := q.index()[it.Key]
+	if old != nil {
 		q.unplace(old)
 	}
-	e := &entry{Item: &it, deck: q.deck(it.Deck)}
+	switch p, ok := q.removed[it.Key]; {
+	case old != nil && old.Order == it.Order && old.Question == it.Question:
+		e.newPlace = old.newPlace
+	case ok && old == nil:
+		e.newPlace = p
+	default:
+		q.placeNew(e)
+	}
+	delete(q.removed, it.Key)
 	q.index()[it.Key] = e
 	q.place(e)
 }
@@ -532,6 +644,17 @@ func (q *Queue) Scheduler(deck string) *Scheduler {
 func byDue(a, b *entry) bool {
 	if c := a.Card.Due.Compare(b.Card.Due); c != 0 {
 		return c < 0
+	}
+	return byOrder(a, b)
+}
+
+// byTurn orders new cards by their newPlace, then Order, then Key.
+func byTurn(a, b *entry) bool {
+	if a.turn != b.turn {
+		return a.turn < b.turn
+	}
+	if a.first != b.first {
+		return a.first < b.first
 	}
 	return byOrder(a, b)
 }

@@ -38,6 +38,8 @@ type Policy struct {
 	// ReviewsPerDay is how many review cards may be shown per study day.
 	// Learning and relearning steps are not limited.
 	ReviewsPerDay int
+	// NewOrder is the order in which the deck's new cards are introduced.
+	NewOrder NewOrder
 	// Limit, when set, may move a rated card's due date earlier (an exam
 	// ahead: see package scheduler/exam). Rate and Preview apply it.
 	Limit Limiter
@@ -50,6 +52,20 @@ type Limiter interface {
 	// earlier time not before now.
 	Limit(c fsrs.Card, now time.Time) time.Time
 }
+
+// NewOrder is the order in which a deck's new cards are introduced.
+type NewOrder int
+
+const (
+	// NewInDeckOrder introduces new cards in deck order (Item.Order).
+	NewInDeckOrder NewOrder = iota
+	// NewInterleaved deals the new cards out by question (Item.Question),
+	// like cards from one pile per question: each question's next new
+	// card takes a turn, so a day's new cards touch every question. Each
+	// question keeps its own order (Item.Order). See Queue for the exact
+	// order.
+	NewInterleaved
+)
 
 // DefaultPolicy returns the policy of a deck whose options are all left out:
 // retention 0.9, 20 new cards and 200 reviews per study day.

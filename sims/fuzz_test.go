@@ -11,7 +11,7 @@ import (
 // iteration slow (they are valid, just not worth the time here).
 func costly(params map[string]any) bool {
 	sizes := map[string]bool{"n": true, "d": true, "dv": true, "features": true, "widths": true, "sizes": true,
-		"steps": true, "max_iter": true, "inits": true, "depth": true, "freq": true, "clusters": true}
+		"steps": true, "max_iter": true, "lengths": true, "inits": true, "depth": true, "freq": true, "clusters": true}
 	var big func(v any) bool
 	big = func(v any) bool {
 		switch x := v.(type) {

@@ -36,9 +36,10 @@ func init() {
 			Summary: "Modern Hopfield retrieval: stored patterns are the columns " +
 				"xᵢ of X (d×N); one update is p = softmax(βXᵀξ), ξ_new = Xp. " +
 				"The energy E(ξ) = −β⁻¹ log Σᵢ exp(βxᵢᵀξ) + ½ξᵀξ + β⁻¹ log N + ½M² " +
-				"(M = maxᵢ ‖xᵢ‖) never increases along updates. Iterating reaches a " +
-				"fixed point: near one pattern, a metastable average of a few, or " +
-				"the global average of all, depending on β. Random patterns are " +
+				"(M = maxᵢ ‖xᵢ‖) never increases along updates. Iterating until ξ " +
+				"stops moving reaches a fixed point: near one pattern, a metastable " +
+				"average of a few, or the global average of all, depending on β; a " +
+				"run that stops at max_iter first reports no fixed point. Random patterns are " +
 				"grouped: patterns j, j+clusters, … are centre j plus N(0, spread²) " +
 				"noise, centres N(0,1); the random state is a pattern picked by " +
 				"seed plus N(0, noise²) noise.",
@@ -57,14 +58,18 @@ func init() {
 			},
 			Numbers: []NumberDoc{
 				{"p_max", "largest softmax weight of the first update"},
+				{"xi_new_1", "first coordinate of ξ_new after one update"},
 				{"energy_before", "E(ξ)"},
 				{"energy_after", "E(ξ_new) after one update"},
 				{"iterations", "updates until ‖Δξ‖ ≤ 1e-12·(1 + ‖ξ‖), or max_iter"},
+				{"converged", "1 if the iteration converged within max_iter, else 0; the fixed-point numbers below exist only when it did"},
 				{"nearest", "1-based index of the pattern with the largest xᵢᵀξ"},
 				{"retrieved", "1-based index of the pattern with the largest weight at the fixed point"},
 				{"fixed_point_p_max", "largest softmax weight at the fixed point"},
+				{"fixed_point_k", "fewest patterns whose weights at the fixed point sum to ≥ 0.9 (the size of a metastable state, as in the paper's BERT analysis)"},
 				{"patterns_mixed", "how many weights exceed 0.1 at the fixed point"},
 				{"energy_fixed_point", "E at the fixed point"},
+				{"jacobian_norm", "‖J‖₂ at the fixed point, J = β X(diag p − ppᵀ)Xᵀ: below 1 the fixed point attracts, above 1 it is unstable"},
 				{"separation", "Δ = x_nᵀx_n − max_{j≠n} x_nᵀx_j for the nearest pattern n (0 if N = 1)"},
 			},
 		},
@@ -193,10 +198,13 @@ func (h *hopfield) update(beta float64, xi []float64) (p, next []float64) {
 	return p, next
 }
 
-// fixedPoint iterates updates from xi until ‖Δξ‖ ≤ 1e-12·(1 + ‖ξ‖) or
-// maxIter; it returns the point, its weights, the energies along the way
-// (E(ξ₀), E(ξ₁), …) and the number of updates.
-func (h *hopfield) fixedPoint(beta float64, xi []float64, maxIter int) (pt, p, energies []float64, iters int, converged bool) {
+// iterate applies updates from xi until ‖Δξ‖ ≤ 1e-12·(1 + ‖ξ‖) or
+// maxIter updates. It returns the last state, the weights
+// softmax(βXᵀξ) at it, the energies along the way (E(ξ₀), E(ξ₁), …), the
+// number of updates, and whether ξ stopped moving. Only a converged run
+// ends at a fixed point; one that stops at maxIter ends wherever the last
+// update left it.
+func (h *hopfield) iterate(beta float64, xi []float64, maxIter int) (pt, p, energies []float64, iters int, converged bool) {
 	pt = xi
 	energies = []float64{h.energy(beta, xi)}
 	for iters < maxIter {
@@ -218,23 +226,66 @@ func (h *hopfield) fixedPoint(beta float64, xi []float64, maxIter int) (pt, p, e
 	return pt, p, energies, iters, converged
 }
 
+// jacobianNorm returns ‖J‖₂ for the Jacobian of the update at weights p,
+// J = β X(diag p − ppᵀ)Xᵀ = β Var_p[x] (Ramsauer et al., appendix
+// A.1.5.2). J is symmetric positive semi-definite, so its norm is its
+// largest eigenvalue, found by power iteration without forming J. At a
+// fixed point, a norm below 1 means nearby states are pulled in (the point
+// attracts); above 1 some direction is pushed away (the point is
+// unstable).
+func (h *hopfield) jacobianNorm(beta float64, p []float64) float64 {
+	v := make([]float64, h.d)
+	rng := newRand(7)
+	for a := range v {
+		v[a] = 1 + rng.Float64()
+	}
+	mul := func(v []float64) []float64 {
+		s := h.scores(v) // Xᵀv
+		var ps float64
+		for i := range s {
+			ps += p[i] * s[i]
+		}
+		w := make([]float64, h.n)
+		for i := range w {
+			w[i] = p[i] * (s[i] - ps)
+		}
+		out := make([]float64, h.d)
+		for a := range out {
+			out[a] = beta * dot(h.x[a*h.n:(a+1)*h.n], w)
+		}
+		return out
+	}
+	var lambda float64
+	for it := 0; it < 2000; it++ {
+		nv := math.Sqrt(dot(v, v))
+		if nv == 0 {
+			return 0
+		}
+		for a := range v {
+			v[a] /= nv
+		}
+		w := mul(v)
+		next := dot(v, w) // Rayleigh quotient, |v| = 1
+		v = w
+		if it > 0 && math.Abs(next-lambda) <= 1e-13*math.Max(next, 1e-300) {
+			lambda = next
+			break
+		}
+		lambda = next
+	}
+	// J is positive semi-definite; a tiny negative quotient is rounding.
+	return math.Max(lambda, 0)
+}
+
 // classify names the kind of fixed point from its weights p: the global
 // average when every weight is within a factor 2 of 1/N; near one pattern
 // when the largest weight alone is ≥ 0.9; else a metastable average of the
-// fewest patterns whose weights sum to ≥ 0.9.
+// fewest patterns whose weights sum to ≥ 0.9. k is that fewest number in
+// every case (the paper's measure of a metastable state's size).
 func classify(p []float64) (kind string, k int, top int) {
 	n := len(p)
 	idx := argsortDesc(p)
 	top = idx[0]
-	global := n > 1
-	for _, w := range p {
-		if w < 0.5/float64(n) || w > 2/float64(n) {
-			global = false
-		}
-	}
-	if global {
-		return "global average", n, top
-	}
 	var s float64
 	for k = 1; k <= n; k++ {
 		s += p[idx[k-1]]
@@ -243,10 +294,31 @@ func classify(p []float64) (kind string, k int, top int) {
 		}
 	}
 	k = min(k, n)
+	global := n > 1
+	for _, w := range p {
+		if w < 0.5/float64(n) || w > 2/float64(n) {
+			global = false
+		}
+	}
+	if global {
+		return "global average", k, top
+	}
 	if k == 1 {
 		return fmt.Sprintf("near pattern %d", top+1), 1, top
 	}
 	return fmt.Sprintf("metastable, %d patterns", k), k, top
+}
+
+// unstableNorm is the ‖J‖₂ above which a fixed point is called unstable.
+const unstableNorm = 1 + 1e-9
+
+// fixedKind is classify's name, marked when the fixed point is unstable.
+func fixedKind(p []float64, jnorm float64) (kind string, k, top int) {
+	kind, k, top = classify(p)
+	if jnorm > unstableNorm {
+		kind += " (unstable)"
+	}
+	return kind, k, top
 }
 
 func argsortDesc(p []float64) []int {
@@ -263,6 +335,9 @@ func argsortDesc(p []float64) []int {
 	return idx
 }
 
+// betaRow is one row of the table over β. Kind is "not converged" (and
+// the other fields describe the last state) when the iteration stopped at
+// max_iter.
 type betaRow struct {
 	Beta          float64 `json:"beta"`
 	Iterations    int     `json:"iterations"`
@@ -273,7 +348,9 @@ type betaRow struct {
 	Energy        float64 `json:"energy"`
 }
 
-// hopfieldJSON is the --json output of hopfield.
+// hopfieldJSON is the --json output of hopfield. Last and LastP are the
+// state after the last update and its weights; the fixed_point fields are
+// present only when the iteration converged.
 type hopfieldJSON struct {
 	D            int         `json:"d"`
 	N            int         `json:"n"`
@@ -282,12 +359,15 @@ type hopfieldJSON struct {
 	XiNew        []float64   `json:"xi_new"`
 	EnergyBefore float64     `json:"energy_before"`
 	EnergyAfter  float64     `json:"energy_after"`
-	FixedPoint   []float64   `json:"fixed_point"`
-	FixedPointP  []float64   `json:"fixed_point_p"`
-	FixedPointE  float64     `json:"energy_fixed_point"`
 	Iterations   int         `json:"iterations"`
 	Converged    bool        `json:"converged"`
-	FixedKind    string      `json:"fixed_point_kind"`
+	Last         []float64   `json:"last"`
+	LastP        []float64   `json:"last_p"`
+	FixedPoint   []float64   `json:"fixed_point,omitempty"`
+	FixedPointP  []float64   `json:"fixed_point_p,omitempty"`
+	FixedPointE  *float64    `json:"energy_fixed_point,omitempty"`
+	FixedKind    string      `json:"fixed_point_kind,omitempty"`
+	JacobianNorm *float64    `json:"jacobian_norm,omitempty"`
 	Nearest      int         `json:"nearest"`
 	Energies     []float64   `json:"energies"`
 	BetaTable    []betaRow   `json:"betas"`
@@ -340,8 +420,7 @@ func runHopfield(c *hopfieldCfg) (*Result, error) {
 	}
 	p, xiNew := h.update(c.beta, xi)
 	eBefore, eAfter := h.energy(c.beta, xi), h.energy(c.beta, xiNew)
-	fp, fpP, energies, iters, conv := h.fixedPoint(c.beta, xi, c.maxIter)
-	kind, _, top := classify(fpP)
+	last, lastP, energies, iters, conv := h.iterate(c.beta, xi, c.maxIter)
 	var sep float64
 	if n > 1 {
 		xn := make([]float64, d)
@@ -360,39 +439,53 @@ func runHopfield(c *hopfieldCfg) (*Result, error) {
 	js := hopfieldJSON{
 		D: d, N: n, Beta: c.beta, P: p, XiNew: xiNew,
 		EnergyBefore: eBefore, EnergyAfter: eAfter,
-		FixedPoint: fp, FixedPointP: fpP, FixedPointE: energies[len(energies)-1],
-		Iterations: iters, Converged: conv, FixedKind: kind, Nearest: nearest + 1,
+		Iterations: iters, Converged: conv, Last: last, LastP: lastP, Nearest: nearest + 1,
 		Energies: energies, Xi: xi, BetaTable: []betaRow{},
 	}
 	if !c.explicit && d*n <= 1<<16 {
 		js.X = matrixRows(x, d, n)
 	}
+	nums := map[string]float64{
+		"p_max":         maxOf(p),
+		"xi_new_1":      xiNew[0],
+		"energy_before": eBefore,
+		"energy_after":  eAfter,
+		"iterations":    float64(iters),
+		"converged":     0,
+		"nearest":       float64(nearest + 1),
+		"separation":    sep,
+	}
+	if conv {
+		jn := h.jacobianNorm(c.beta, lastP)
+		kind, k, top := fixedKind(lastP, jn)
+		eFixed := energies[len(energies)-1]
+		js.FixedPoint, js.FixedPointP, js.FixedPointE = last, lastP, &eFixed
+		js.FixedKind, js.JacobianNorm = kind, &jn
+		nums["converged"] = 1
+		nums["retrieved"] = float64(top + 1)
+		nums["fixed_point_p_max"] = maxOf(lastP)
+		nums["fixed_point_k"] = float64(k)
+		nums["patterns_mixed"] = float64(countAbove(lastP, 0.1))
+		nums["energy_fixed_point"] = eFixed
+		nums["jacobian_norm"] = jn
+	}
 	for _, b := range c.betas {
-		_, bp, be, bi, bc := h.fixedPoint(b, xi, c.maxIter)
-		bk, _, _ := classify(bp)
+		_, bp, be, bi, bc := h.iterate(b, xi, c.maxIter)
+		bk := "not converged"
+		if bc {
+			bk, _, _ = fixedKind(bp, h.jacobianNorm(b, bp))
+		}
 		js.BetaTable = append(js.BetaTable, betaRow{
 			Beta: b, Iterations: bi, Converged: bc, PMax: maxOf(bp),
 			PatternsMixed: countAbove(bp, 0.1), Kind: bk, Energy: be[len(be)-1],
 		})
-	}
-	nums := map[string]float64{
-		"p_max":              maxOf(p),
-		"energy_before":      eBefore,
-		"energy_after":       eAfter,
-		"iterations":         float64(iters),
-		"nearest":            float64(nearest + 1),
-		"retrieved":          float64(top + 1),
-		"fixed_point_p_max":  maxOf(fpP),
-		"patterns_mixed":     float64(countAbove(fpP, 0.1)),
-		"energy_fixed_point": js.FixedPointE,
-		"separation":         sep,
 	}
 	for name, v := range nums {
 		if !finite(v) {
 			return nil, fmt.Errorf("%s is not finite; the inputs are too large for β = %g", name, c.beta)
 		}
 	}
-	for _, v := range append(append(append([]float64(nil), fp...), energies...), xiNew...) {
+	for _, v := range append(append(append([]float64(nil), last...), energies...), xiNew...) {
 		if !finite(v) {
 			return nil, fmt.Errorf("the update overflowed; the inputs are too large for β = %g", c.beta)
 		}
@@ -406,9 +499,13 @@ func runHopfield(c *hopfieldCfg) (*Result, error) {
 	for i := range iterX {
 		iterX[i] = float64(i)
 	}
+	lastName := "p after the last update (not converged)"
+	if conv {
+		lastName = "p at the fixed point"
+	}
 	series := []Series{
 		{Name: "p = softmax(βXᵀξ), first update", X: iota1(n), Y: p},
-		{Name: "p at the fixed point", X: iota1(n), Y: fpP},
+		{Name: lastName, X: iota1(n), Y: lastP},
 		{Name: "energy E per iteration", X: iterX, Y: energies},
 	}
 	if len(js.BetaTable) > 0 {
@@ -417,7 +514,7 @@ func runHopfield(c *hopfieldCfg) (*Result, error) {
 		for i, row := range js.BetaTable {
 			bx[i], by[i] = row.Beta, row.PMax
 		}
-		series = append(series, Series{Name: "fixed-point max weight vs β", X: bx, Y: by})
+		series = append(series, Series{Name: "max weight after iterating vs β", X: bx, Y: by})
 	}
 	return &Result{
 		Text:    hopfieldText(c, js, picked, nums),
@@ -435,9 +532,16 @@ func maxOf(v []float64) float64 {
 	return m
 }
 
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
 func hopfieldText(c *hopfieldCfg, js hopfieldJSON, picked int, nums map[string]float64) string {
 	var r report
-	r.line("hopfield: one update of a modern Hopfield network, and its fixed point")
+	r.line("hopfield: one update of a modern Hopfield network, then iterating")
 	src := fmt.Sprintf("random, seed %d", c.seed)
 	if c.explicit {
 		src = "given"
@@ -453,21 +557,31 @@ func hopfieldText(c *hopfieldCfg, js hopfieldJSON, picked int, nums map[string]f
 	}
 	r.line("nearest pattern (largest xᵢᵀξ): %d;  separation Δ = %s", js.Nearest, fmtG(nums["separation"]))
 	r.blank()
-	r.line("p = softmax(βXᵀξ), ξ_new = Xp:")
+	r.line("One update: p = softmax(βXᵀξ), ξ_new = Xp:")
 	r.wrap("  p = ", "      ", vecString(js.P, 12))
 	r.line("  max pᵢ = %s;  ξ_new = %s", fmtG(nums["p_max"]), vecString(js.XiNew, 5))
 	r.line("E(ξ) = −β⁻¹ log Σᵢ exp(βxᵢᵀξ) + ½ξᵀξ + β⁻¹ log N + ½M²")
 	r.line("  E(ξ) = %s  →  E(ξ_new) = %s", fmtG(js.EnergyBefore), fmtG(js.EnergyAfter))
 	r.blank()
-	conv := fmt.Sprintf("converged after %d updates", js.Iterations)
-	if !js.Converged {
-		conv = fmt.Sprintf("not converged after %d updates", js.Iterations)
+	switch {
+	case js.Converged:
+		r.line("Iterating: converged after %s;  E = %s", plural(js.Iterations, "update", "updates"), fmtG(*js.FixedPointE))
+		r.line("  fixed point: %s;  max pᵢ = %s", js.FixedKind, fmtG(nums["fixed_point_p_max"]))
+		stab := "attracts"
+		if *js.JacobianNorm > unstableNorm {
+			stab = "unstable"
+		}
+		r.line("  90%% of the weight on %s;  ‖J‖₂ = %s (%s)", plural(int(nums["fixed_point_k"]), "pattern", "patterns"), fmtG(*js.JacobianNorm), stab)
+	case c.maxIter == 1:
+		r.line("Iterating: max_iter = 1, so only the one update above was made; it")
+		r.line("  did not settle, and no fixed point is claimed (raise max_iter).")
+	default:
+		r.line("Iterating: not converged after %s;  E = %s", plural(js.Iterations, "update", "updates"), fmtG(js.Energies[len(js.Energies)-1]))
+		r.line("  no fixed point is claimed; max pᵢ at the last state = %s", fmtG(maxOf(js.LastP)))
 	}
-	r.line("Iterating: %s;  E = %s", conv, fmtG(js.FixedPointE))
-	r.line("  fixed point: %s;  max pᵢ = %s;  weights > 0.1: %d", js.FixedKind, fmtG(nums["fixed_point_p_max"]), int(nums["patterns_mixed"]))
 	if len(js.BetaTable) > 0 {
 		r.blank()
-		r.line("Fixed point from the same ξ as β varies:")
+		r.line("Iterating from the same ξ as β varies:")
 		rows := [][]string{{"β", "updates", "max pᵢ", "pᵢ > 0.1", "E", "kind"}}
 		for _, b := range js.BetaTable {
 			it := fmt.Sprint(b.Iterations)
@@ -477,7 +591,7 @@ func hopfieldText(c *hopfieldCfg, js hopfieldJSON, picked int, nums map[string]f
 			rows = append(rows, []string{fmtG(b.Beta), it, fmtG(b.PMax), fmt.Sprint(b.PatternsMixed), fmtG(b.Energy), b.Kind})
 		}
 		r.table(rows)
-		r.para("", "Small β averages all patterns; large β retrieves one; in between the fixed point is a metastable mix of a few similar patterns. A metastable state's count is the fewest patterns holding 90% of the weight. (+: not converged.)")
+		r.para("", "Small β averages all patterns; large β retrieves one; in between the fixed point can be a metastable average of a few similar patterns. A metastable state's count is the fewest patterns holding 90% of the weight. +: stopped at max_iter without converging, so that row shows the last state, not a fixed point.")
 	}
 	return r.String()
 }

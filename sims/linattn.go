@@ -29,6 +29,7 @@ type linAttnCfg struct {
 	q, k, v  []float64 // row-major, nil: random
 	explicit bool
 	sizes    []int
+	lengths  []int
 }
 
 func init() {
@@ -39,8 +40,11 @@ func init() {
 				"masked N×N attention yᵢ = Σ_{j≤i} φ(qᵢ)ᵀφ(kⱼ)vⱼ / Σ_{j≤i} φ(qᵢ)ᵀφ(kⱼ) " +
 				"(O(N²) time and memory) and the recurrence Sᵢ = Sᵢ₋₁ + φ(kᵢ)vᵢᵀ, " +
 				"zᵢ = zᵢ₋₁ + φ(kᵢ), yᵢ = φ(qᵢ)ᵀSᵢ / φ(qᵢ)ᵀzᵢ (O(N) time, a d·dᵥ + d " +
-				"state). Also the non-causal output and, when run with a clock, the " +
-				"measured cost of both ways as N doubles.",
+				"state). The recurrence is also run over random sequences of each " +
+				"length in lengths, counting the floats its state holds after every " +
+				"token: the same d·dᵥ + d at every N, where a key/value cache would " +
+				"hold N·(d + dᵥ). Also the non-causal output and, when run with a " +
+				"clock, the measured cost of both ways as N doubles.",
 			Params: []Param{
 				{"n", "int", "sequence length N, 1 to 4096; must match Q, K, V when given", 8},
 				{"d", "int", "query/key dimension d, 1 to 512", 4},
@@ -50,10 +54,14 @@ func init() {
 				{"K", "matrix", "explicit keys, N×d, entries |x| ≤ 100", nil},
 				{"V", "matrix", "explicit values, N×dᵥ, entries |x| ≤ 100", nil},
 				{"sizes", "ints", "sequence lengths (1 to 4096, at most 12) for the measured cost table; empty skips it; only measured when run with a clock (flash sim does)", []int{256, 512, 1024, 2048}},
+				{"lengths", "ints", "sequence lengths (1 to 4096, at most 12) at which the recurrence is also run on random Q, K, V to count the floats its state holds; deterministic", []int{1, 10, 100, 1000}},
 			},
 			Numbers: []NumberDoc{
 				{"max_diff", "largest |masked − recurrent| over all causal outputs"},
-				{"state_floats", "d·dᵥ + d: the size of the recurrent state (S, z), whatever N"},
+				{"state_floats", "floats the recurrent state (S, z) holds after the N tokens of the run: d·dᵥ + d"},
+				{"state_floats_min", "fewest floats the state held after any token, over the run and every entry of lengths"},
+				{"state_floats_max", "most floats the state held after any token, over the run and every entry of lengths (equal to state_floats_min: the state does not grow with N)"},
+				{"kv_cache_floats", "N·(d + dᵥ): the floats a decoder that caches every key and value holds after the N tokens of the run"},
 				{"y_last_1", "first coordinate of the last causal output row y_N"},
 				{"S_11", "S[1][1] of the final state S_N = Σⱼ φ(kⱼ)vⱼᵀ"},
 				{"z_1", "z[1] of the final z_N = Σⱼ φ(kⱼ)"},
@@ -78,6 +86,7 @@ func checkLinAttn(r *reader) any {
 	c.dv = r.int("dv", 1, MaxAttentionDim)
 	c.seed = r.int64("seed")
 	c.sizes = r.ints("sizes", 1, MaxAttentionN, 12)
+	c.lengths = r.ints("lengths", 1, MaxAttentionN, 12)
 	q := r.matrix("Q", MaxAttentionN, MaxAttentionDim, maxAttnEntry)
 	k := r.matrix("K", MaxAttentionN, MaxAttentionDim, maxAttnEntry)
 	v := r.matrix("V", MaxAttentionN, MaxAttentionDim, maxAttnEntry)
@@ -181,33 +190,77 @@ func attentionMasked(q, k, v []float64, n, d, dv int) []float64 {
 	return y.RawMatrix().Data
 }
 
+// linState is causal linear attention as an RNN (Katharopoulos et al.,
+// eq. 16–20 without f_l and the residual): the whole state is the
+// attention memory s (d×dᵥ, row-major) and the normaliser memory z (d).
+type linState struct {
+	d, dv  int
+	s, z   []float64
+	pq, pk []float64 // scratch for φ(q), φ(k)
+}
+
+func newLinState(d, dv int) *linState {
+	return &linState{d: d, dv: dv, s: make([]float64, d*dv), z: make([]float64, d),
+		pq: make([]float64, d), pk: make([]float64, d)}
+}
+
+// step reads one token: sᵢ = sᵢ₋₁ + φ(kᵢ)vᵢᵀ, zᵢ = zᵢ₋₁ + φ(kᵢ), and
+// writes yᵢ = φ(qᵢ)ᵀsᵢ / (φ(qᵢ)ᵀzᵢ) into y (length dᵥ, zeroed).
+func (st *linState) step(q, k, v, y []float64) {
+	for a := 0; a < st.d; a++ {
+		st.pq[a] = phi(q[a])
+		st.pk[a] = phi(k[a])
+	}
+	var den float64
+	for a := 0; a < st.d; a++ {
+		sa := st.s[a*st.dv : (a+1)*st.dv]
+		floats.AddScaled(sa, st.pk[a], v)
+		st.z[a] += st.pk[a]
+		floats.AddScaled(y, st.pq[a], sa)
+		den += st.pq[a] * st.z[a]
+	}
+	floats.Scale(1/den, y)
+}
+
+// floats is the number of floats the state holds between tokens.
+func (st *linState) floats() int { return len(st.s) + len(st.z) }
+
 // attentionRecurrent computes the causal output by the recurrence
 // Sᵢ = Sᵢ₋₁ + φ(kᵢ)vᵢᵀ, zᵢ = zᵢ₋₁ + φ(kᵢ), yᵢ = φ(qᵢ)ᵀSᵢ / φ(qᵢ)ᵀzᵢ,
-// holding only S (d×dv) and z (d). It returns Y (N×dv) and the final S, z.
-func attentionRecurrent(q, k, v []float64, n, d, dv int) (y, s, z []float64) {
+// holding only S (d×dv) and z (d). It returns Y (N×dv), the final S, z,
+// and the fewest and most floats the state held after any token.
+func attentionRecurrent(q, k, v []float64, n, d, dv int) (y, s, z []float64, minFloats, maxFloats int) {
 	y = make([]float64, n*dv)
-	s = make([]float64, d*dv)
-	z = make([]float64, d)
-	pq := make([]float64, d)
-	pk := make([]float64, d)
+	st := newLinState(d, dv)
+	minFloats, maxFloats = math.MaxInt, 0
 	for i := 0; i < n; i++ {
-		qi, ki, vi := q[i*d:(i+1)*d], k[i*d:(i+1)*d], v[i*dv:(i+1)*dv]
-		for a := 0; a < d; a++ {
-			pq[a] = phi(qi[a])
-			pk[a] = phi(ki[a])
-		}
-		yi := y[i*dv : (i+1)*dv]
-		var den float64
-		for a := 0; a < d; a++ {
-			sa := s[a*dv : (a+1)*dv]
-			floats.AddScaled(sa, pk[a], vi)
-			z[a] += pk[a]
-			floats.AddScaled(yi, pq[a], sa)
-			den += pq[a] * z[a]
-		}
-		floats.Scale(1/den, yi)
+		st.step(q[i*d:(i+1)*d], k[i*d:(i+1)*d], v[i*dv:(i+1)*dv], y[i*dv:(i+1)*dv])
+		minFloats, maxFloats = min(minFloats, st.floats()), max(maxFloats, st.floats())
 	}
-	return y, s, z
+	return y, st.s, st.z, minFloats, maxFloats
+}
+
+// stateRow is one line of the state-size table: the floats the recurrent
+// state held over a run of N tokens, next to what a key/value cache and
+// the masked N×N weights would hold.
+type stateRow struct {
+	N              int `json:"n"`
+	StateFloatsMin int `json:"state_floats_min"`
+	StateFloatsMax int `json:"state_floats_max"`
+	KVCacheFloats  int `json:"kv_cache_floats"`
+	MaskedFloats   int `json:"masked_floats"`
+}
+
+// stateSizes runs the recurrence on random sequences of each length and
+// records the floats its state held.
+func stateSizes(seed int64, lengths []int, d, dv int) []stateRow {
+	var out []stateRow
+	for _, n := range lengths {
+		q, k, v := randomQKV(seed+int64(n), n, d, dv)
+		_, _, _, lo, hi := attentionRecurrent(q, k, v, n, d, dv)
+		out = append(out, stateRow{N: n, StateFloatsMin: lo, StateFloatsMax: hi, KVCacheFloats: n * (d + dv), MaskedFloats: n * n})
+	}
+	return out
 }
 
 // attentionNonCausal computes yᵢ = φ(qᵢ)ᵀS_N / φ(qᵢ)ᵀz_N: every position
@@ -237,9 +290,10 @@ type costRow struct {
 	RecurrentBytes   uint64  `json:"recurrent_bytes"`
 }
 
-// linAttnJSON is the --json output of linear-attention. Timings holds
-// measured (non-deterministic) costs and is absent when nothing was
-// measured.
+// linAttnJSON is the --json output of linear-attention. States holds the
+// floats held after N tokens, for this run first and then for each entry
+// of lengths. Timings holds measured (non-deterministic) costs and is
+// absent when nothing was measured.
 type linAttnJSON struct {
 	N          int         `json:"n"`
 	D          int         `json:"d"`
@@ -253,6 +307,7 @@ type linAttnJSON struct {
 	Q          [][]float64 `json:"Q,omitempty"`
 	K          [][]float64 `json:"K,omitempty"`
 	V          [][]float64 `json:"V,omitempty"`
+	States     []stateRow  `json:"states"`
 	Timings    []costRow   `json:"timings,omitempty"`
 }
 
@@ -263,7 +318,12 @@ func runLinAttn(c *linAttnCfg, opt Options) (*Result, error) {
 		q, k, v = randomQKV(c.seed, n, d, dv)
 	}
 	ym := attentionMasked(q, k, v, n, d, dv)
-	yr, s, z := attentionRecurrent(q, k, v, n, d, dv)
+	yr, s, z, lo, hi := attentionRecurrent(q, k, v, n, d, dv)
+	states := append([]stateRow{{N: n, StateFloatsMin: lo, StateFloatsMax: hi, KVCacheFloats: n * (d + dv), MaskedFloats: n * n}},
+		stateSizes(c.seed, c.lengths, d, dv)...)
+	for _, row := range states {
+		lo, hi = min(lo, row.StateFloatsMin), max(hi, row.StateFloatsMax)
+	}
 	ync := attentionNonCausal(q, s, z, n, d, dv)
 	if !finite(ym...) || !finite(yr...) || !finite(ync...) {
 		return nil, fmt.Errorf("attention overflowed (entries of Q, K, V are limited to |x| ≤ %d)", maxAttnEntry)
@@ -283,7 +343,10 @@ func runLinAttn(c *linAttnCfg, opt Options) (*Result, error) {
 	}
 	nums := map[string]float64{
 		"max_diff":            maxDiff,
-		"state_floats":        float64(d*dv + d),
+		"state_floats":        float64(states[0].StateFloatsMax),
+		"state_floats_min":    float64(lo),
+		"state_floats_max":    float64(hi),
+		"kv_cache_floats":     float64(n * (d + dv)),
 		"y_last_1":            yr[(n-1)*dv],
 		"S_11":                s[0],
 		"z_1":                 z[0],
@@ -297,6 +360,7 @@ func runLinAttn(c *linAttnCfg, opt Options) (*Result, error) {
 		N: n, D: d, Dv: dv,
 		Y: matrixRows(yr, n, dv), YMasked: matrixRows(ym, n, dv), MaxDiff: maxDiff,
 		S: matrixRows(s, d, dv), Z: z, YNonCausal: matrixRows(ync, n, dv),
+		States: states,
 	}
 	if !c.explicit && n*(d+d+dv) <= 1<<16 {
 		js.Q, js.K, js.V = matrixRows(q, n, d), matrixRows(k, n, d), matrixRows(v, n, dv)
@@ -407,13 +471,28 @@ func linAttnText(c *linAttnCfg, js linAttnJSON, q, k, v []float64, nums map[stri
 	r.line("max |masked − recurrent| = %s;  y₁ = v₁ (max |y₁ − v₁| = %s)", fmtG(nums["max_diff"]), fmtG(nums["y_first_diff"]))
 	r.blank()
 	r.line("State after N steps: S is d×dᵥ = %d×%d, z has d = %d entries:", d, dv, d)
-	r.line("d·dᵥ + d = %d floats, whatever N (the masked way holds N² = %d).", d*dv+d, n*n)
+	r.line("%d floats (the masked way holds N² = %d weights).", int(nums["state_floats"]), n*n)
 	r.table(matrixTable(js.S, 5, cols, "S row"))
 	r.line("z = %s", vecString(js.Z, 6))
 	r.blank()
 	r.line("Non-causal outputs (every position sees all N keys):")
 	r.table(matrixTable(js.YNonCausal, 8, cols, "i"))
 	r.line("The last row equals the causal y_N (max |Δ| = %s).", fmtG(nums["noncausal_last_diff"]))
+	if len(js.States) > 0 {
+		r.blank()
+		r.line("Floats held after N tokens (first row: this run; the others run the")
+		r.line("recurrence on random Q, K, V of each length in lengths):")
+		rows := [][]string{{"N", "state (s, z)", "key/value cache N·(d+dᵥ)", "masked N²"}}
+		for _, row := range js.States {
+			held := fmt.Sprint(row.StateFloatsMax)
+			if row.StateFloatsMin != row.StateFloatsMax {
+				held = fmt.Sprintf("%d–%d", row.StateFloatsMin, row.StateFloatsMax)
+			}
+			rows = append(rows, []string{fmt.Sprint(row.N), held, fmt.Sprint(row.KVCacheFloats), fmt.Sprint(row.MaskedFloats)})
+		}
+		r.table(rows)
+		r.para("", "The state is counted after every token: it holds the same d·dᵥ + d floats at every N, while a decoder that caches keys and values (as a softmax transformer does to avoid recomputing them) grows with N.")
+	}
 	switch {
 	case len(c.sizes) == 0:
 	case opt.Clock == nil:

@@ -108,8 +108,13 @@ func encodeContent(c *deck.Card, hash string) ([]byte, error) {
 	for _, t := range c.Tags {
 		n += binary.MaxVarintLen32 + len(t)
 	}
+	var check string
 	if c.Sim != nil {
-		n += 1 + 3*binary.MaxVarintLen32 + len(c.Sim.Kind) + len(c.Sim.Check) + len(params)
+		// deck.Parse refuses line breaks in check entries, so the joined
+		// entries split back apart, and a one-output check is stored as it
+		// was when check was a single string.
+		check = strings.Join(c.Sim.Check, "\n")
+		n += 1 + 3*binary.MaxVarintLen32 + len(c.Sim.Kind) + len(check) + len(params)
 	}
 	b := make([]byte, 0, n+1)
 	b = append(b, contentVersionBinary, byte(len(hash)))
@@ -126,7 +131,7 @@ func encodeContent(c *deck.Card, hash string) ([]byte, error) {
 	}
 	b = append(b, 1)
 	b = appendString(b, c.Sim.Kind)
-	b = appendString(b, c.Sim.Check)
+	b = appendString(b, check)
 	b = binary.AppendUvarint(b, uint64(len(params)))
 	return append(b, params...), nil
 }
@@ -178,7 +183,10 @@ func decodeContent(c *deck.Card, v []byte) error {
 	case p > len(b) || hasSim > 1:
 		return errCorrupt
 	case hasSim == 1:
-		c.Sim = &deck.Sim{Kind: str(), Check: str()}
+		c.Sim = &deck.Sim{Kind: str()}
+		if check := str(); check != "" {
+			c.Sim.Check = strings.Split(check, "\n")
+		}
 		params, q := bs(b, p)
 		p = q
 		if p != len(b) {

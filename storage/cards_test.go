@@ -63,7 +63,7 @@ func TestStore_Import_Add(t *testing.T) {
 	s := openTest(t)
 	d := testDeck()
 	d.Cards[2].Kind = deck.KindDerive
-	d.Cards[2].Sim = &deck.Sim{Kind: "ntk-decay", Params: map[string]any{"n": int64(64), "eta": 0.1}, Check: "rate"}
+	d.Cards[2].Sim = &deck.Sim{Kind: "ntk-decay", Params: map[string]any{"n": int64(64), "eta": 0.1}, Check: []string{"rate"}}
 	p := importTest(t, s, d)
 	want := Plan{Deck: "ml", Added: []string{"a", "b", "c"}}
 	if !reflect.DeepEqual(p, want) {

@@ -297,7 +297,7 @@ func TestContent_RoundTrip(t *testing.T) {
 	cards := []deck.Card{
 		{ID: "a", Question: "q1", Kind: deck.KindBasic, Front: "Front\nline 2", Back: "Back"},
 		{ID: "b", Question: "q2", Kind: deck.KindDerive, Front: "F", Back: "B", Tags: []string{"x", "y"},
-			Sim: &deck.Sim{Kind: "ntk-decay", Check: "c", Params: map[string]any{"n": 3.0, "s": "v"}}},
+			Sim: &deck.Sim{Kind: "ntk-decay", Check: []string{"c", "d — two outputs"}, Params: map[string]any{"n": 3.0, "s": "v"}}},
 		{ID: "c", Question: "q", Kind: deck.KindDerive, Front: "F", Back: "B", Sim: &deck.Sim{Kind: "k"}},
 	}
 	for _, c := range cards {
@@ -324,5 +324,13 @@ func TestContent_RoundTrip(t *testing.T) {
 		if err := decodeContent(&got, append(old, js...)); err != nil || !reflect.DeepEqual(got, c) {
 			t.Errorf("%s: version 1: %+v, %v", c.ID, got, err)
 		}
+	}
+	// Version 1 values written before a check could name several outputs
+	// hold the check as one string.
+	old := append([]byte{contentVersion, 4}, "hash"...)
+	old = append(old, `{"id":"b","question":"q","kind":"derive","front":"F","back":"B","sim":{"kind":"ntk-decay","check":"tau_slow — x"}}`...)
+	var got deck.Card
+	if err := decodeContent(&got, old); err != nil || got.Sim == nil || !reflect.DeepEqual(got.Sim.Check, []string{"tau_slow — x"}) {
+		t.Errorf("version 1 with a string check: %+v, %v", got.Sim, err)
 	}
 }

@@ -443,6 +443,18 @@ func (s *Store) SetSetting(key, value string) error {
 	return nil
 }
 
+// DeleteSetting removes the value stored under key in one committed
+// transaction. Deleting a key that has no value is not an error.
+func (s *Store) DeleteSetting(key string) error {
+	err := s.update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSettings).Delete([]byte(key))
+	})
+	if err != nil {
+		return fmt.Errorf("delete setting %q: %w", key, err)
+	}
+	return nil
+}
+
 // Backup writes a consistent copy of the whole database to w from one read
 // transaction (writers are not blocked) and returns the bytes written. The
 // copy opens as a flash database.

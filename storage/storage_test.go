@@ -557,6 +557,16 @@ func TestStore_Settings(t *testing.T) {
 			t.Errorf("Setting = %q, %v, %v; want %q", got, ok, err, v)
 		}
 	}
+	if err := s.DeleteSetting("k"); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok, err := s.Setting("k"); ok || err != nil {
+		t.Errorf("after DeleteSetting: Setting = %q, %v, %v; want absent", got, ok, err)
+	}
+	// Deleting what is not there is not an error.
+	if err := s.DeleteSetting("k"); err != nil {
+		t.Errorf("DeleteSetting of an absent key: %v", err)
+	}
 }
 
 // newCard returns go-fsrs's rating of a card at now.

@@ -99,9 +99,9 @@ func TestRun_Usage(t *testing.T) {
 		code int
 		out  string // in stdout or stderr
 	}{
-		{[]string{}, 2, "no command given"},
+		{[]string{}, 0, "flash [--db PATH] review"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
-		{[]string{"--nope", "review"}, 2, "flag provided but not defined"},
+		{[]string{"--nope", "review"}, 2, "unknown flag: --nope"},
 		{[]string{"help"}, 0, "flash [--db PATH] review"},
 		{[]string{"--help"}, 0, "flash [--db PATH] import"},
 		{[]string{"version"}, 0, "flash "},

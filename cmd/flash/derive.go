@@ -6,23 +6,45 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/sims"
 )
 
-// comparison is the learner's number next to the simulation's.
+// comparison is one checked output of a derive card: the simulation's
+// number next to the learner's, when both exist.
 type comparison struct {
-	Name   string  // the simulation number the card's check names
-	Sim    float64 // what the simulation computed
-	Mine   float64 // the learner's number: see answerNumber
-	RelErr float64 // |Mine − Sim| / |Sim| (absolute when Sim is 0)
+	Name    string  // the output the card's check names
+	Note    string  // the check entry's note for the learner, if any
+	Sim     float64 // what the simulation computed
+	HasSim  bool    // false: the simulation left the output out this run
+	Mine    float64 // the learner's number: see answerNumber
+	HasMine bool    // false: no number for this output in the answer
+	RelErr  float64 // |Mine − Sim| / |Sim| (absolute when Sim is 0)
 }
 
+// String is the comparison's one line, as the review prints it.
 func (c comparison) String() string {
+	switch {
+	case !c.HasSim:
+		return fmt.Sprintf("%s: the simulation did not compute it with these params", c.Name)
+	case !c.HasMine:
+		return fmt.Sprintf("%s: simulation %s; type a number in your answer to compare", c.Name, fmtNum(c.Sim))
+	}
 	return fmt.Sprintf("%s: simulation %s, you %s — %s apart",
 		c.Name, fmtNum(c.Sim), fmtNum(c.Mine), fmtRel(c.RelErr, c.Sim == 0))
+}
+
+// verdict says how close the learner's number is: "close" within 5% (as
+// printed, whatever the rounding), "roughly" within 25%, else "far off".
+func (c comparison) verdict() string {
+	switch {
+	case c.RelErr <= 0.05+1e-9:
+		return "close"
+	case c.RelErr <= 0.25+1e-9:
+		return "roughly"
+	}
+	return "far off"
 }
 
 func fmtNum(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
@@ -64,37 +86,35 @@ func firstNumber(s string) (float64, bool) {
 	return x, true
 }
 
-// checkedNumber returns the first word of check that names one of the
-// simulation's numbers.
-func checkedNumber(check string, numbers map[string]float64) (string, bool) {
-	words := strings.FieldsFunc(check, func(r rune) bool {
-		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_')
-	})
-	for _, w := range words {
-		if _, ok := numbers[w]; ok {
-			return w, true
+// compare puts the learner's numbers next to the outputs the card's check
+// names, one comparison per output, in the check's order. With one output
+// the answer's number is compared; with several, each output takes the
+// line of the answer that names it ("tau_slow = 4").
+func compare(s *deck.Sim, answer string, numbers map[string]float64) []comparison {
+	out := make([]comparison, 0, len(s.Check))
+	lines := strings.Split(answer, "\n")
+	for _, e := range s.Check {
+		name, note := deck.CheckName(e)
+		c := comparison{Name: name, Note: note}
+		c.Sim, c.HasSim = numbers[name]
+		if len(s.Check) == 1 {
+			c.Mine, c.HasMine = answerNumber(answer)
+		} else {
+			for _, l := range lines {
+				if k, v, ok := strings.Cut(l, "="); ok && strings.TrimSpace(k) == name {
+					c.Mine, c.HasMine = answerNumber(v)
+				}
+			}
 		}
+		if c.HasSim && c.HasMine {
+			c.RelErr = math.Abs(c.Mine - c.Sim)
+			if c.Sim != 0 {
+				c.RelErr /= math.Abs(c.Sim)
+			}
+		}
+		out = append(out, c)
 	}
-	return "", false
-}
-
-// compare puts the learner's number next to the one the card's check names,
-// when both exist.
-func compare(check, answer string, numbers map[string]float64) (comparison, bool) {
-	name, ok := checkedNumber(check, numbers)
-	if !ok {
-		return comparison{}, false
-	}
-	mine, ok := answerNumber(answer)
-	if !ok {
-		return comparison{}, false
-	}
-	c := comparison{Name: name, Sim: numbers[name], Mine: mine}
-	c.RelErr = math.Abs(mine - c.Sim)
-	if c.Sim != 0 {
-		c.RelErr /= math.Abs(c.Sim)
-	}
-	return c, true
+	return out
 }
 
 // runCardSim runs a derive card's simulation with the card's params.
@@ -119,8 +139,10 @@ func deriveReport(c deck.Card, answer string) string {
 		return b.String()
 	}
 	fmt.Fprintf(&b, "-- simulation %s --\n%s\n", c.Sim.Kind, strings.TrimRight(res.Text, "\n"))
-	fmt.Fprintf(&b, "Check: %s\n", c.Sim.Check)
-	if cmp, ok := compare(c.Sim.Check, answer, res.Numbers); ok {
+	for _, cmp := range compare(c.Sim, answer, res.Numbers) {
+		if cmp.Note != "" {
+			fmt.Fprintf(&b, "Check %s: %s\n", cmp.Name, cmp.Note)
+		}
 		fmt.Fprintf(&b, "%s\n", cmp)
 	}
 	return strings.TrimRight(b.String(), "\n")

@@ -47,21 +47,32 @@ func TestAnswerNumber(t *testing.T) {
 
 func TestCompare(t *testing.T) {
 	nums := map[string]float64{"tau_slow": 4, "tau_fast": 1}
-	c, ok := compare("tau_slow — время", "я думаю 5", nums)
-	if !ok || c.Name != "tau_slow" || c.Sim != 4 || c.Mine != 5 || math.Abs(c.RelErr-0.25) > 1e-12 {
-		t.Fatalf("compare = %+v, %v", c, ok)
+	one := &deck.Sim{Check: []string{"tau_slow — время"}}
+	cs := compare(one, "я думаю 5", nums)
+	if len(cs) != 1 {
+		t.Fatalf("compare gave %d lines, want 1", len(cs))
 	}
-	if _, ok := compare("nothing named", "5", nums); ok {
-		t.Error("compared although the check names no number")
+	c := cs[0]
+	if c.Name != "tau_slow" || c.Note != "время" || !c.HasSim || !c.HasMine || c.Sim != 4 || c.Mine != 5 || math.Abs(c.RelErr-0.25) > 1e-12 {
+		t.Fatalf("compare = %+v", c)
 	}
-	if _, ok := compare("tau_slow", "не знаю", nums); ok {
-		t.Error("compared although the answer has no number")
+	if c := compare(one, "не знаю", nums)[0]; c.HasMine {
+		t.Errorf("compared although the answer has no number: %+v", c)
+	}
+	if c := compare(&deck.Sim{Check: []string{"cond"}}, "5", nums)[0]; c.HasSim {
+		t.Errorf("compared with an output the run left out: %+v", c)
+	}
+	// Several outputs: one line each, in the check's order.
+	two := &deck.Sim{Check: []string{"tau_fast", "tau_slow"}}
+	cs = compare(two, "tau_slow = 4.2\ntau_fast = 1", nums)
+	if len(cs) != 2 || cs[0].Name != "tau_fast" || cs[0].Mine != 1 || cs[1].Name != "tau_slow" || cs[1].Mine != 4.2 {
+		t.Errorf("compare with two outputs = %+v", cs)
 	}
 }
 
 // TestBuiltin_DeriveCards runs every derive card of the built-in deck with
-// its own params and checks that its check names a number the simulation
-// computes, so that the screen can put the learner's number next to it.
+// its own params and checks that every output its check names is computed,
+// so that the screen can put the learner's number next to each.
 func TestBuiltin_DeriveCards(t *testing.T) {
 	kinds := map[string]int{}
 	for _, c := range deck.Builtin().Cards {
@@ -74,13 +85,15 @@ func TestBuiltin_DeriveCards(t *testing.T) {
 			t.Errorf("%s: %v", c.ID, err)
 			continue
 		}
-		name, ok := checkedNumber(c.Sim.Check, res.Numbers)
-		if !ok {
-			t.Errorf("%s: check %q names none of the numbers %s computes", c.ID, c.Sim.Check, c.Sim.Kind)
-			continue
-		}
-		if v := res.Numbers[name]; math.IsNaN(v) || math.IsInf(v, 0) {
-			t.Errorf("%s: %s = %v", c.ID, name, v)
+		for _, name := range c.Sim.Names() {
+			v, ok := res.Numbers[name]
+			if !ok {
+				t.Errorf("%s: check names %s, which %s does not compute with the card's params", c.ID, name, c.Sim.Kind)
+				continue
+			}
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Errorf("%s: %s = %v", c.ID, name, v)
+			}
 		}
 	}
 	total := 0

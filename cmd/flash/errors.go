@@ -6,7 +6,9 @@ import (
 )
 
 // usageError marks a mistake in how flash was called; it exits with code 2.
-type usageError struct{ msg string }
+// cmd names the command whose usage the error message points to ("" for
+// flash's own).
+type usageError struct{ msg, cmd string }
 
 func (e *usageError) Error() string { return e.msg }
 

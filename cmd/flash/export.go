@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"errors"
-	"flag"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -14,25 +13,27 @@ import (
 	"time"
 
 	"github.com/flash-srs/flash/storage"
+	"github.com/spf13/pflag"
 )
 
 // revlogHeader is the header of the FSRS optimizer's revlog.csv
 // (github.com/open-spaced-repetition/fsrs-optimizer, "Review Logs Schema").
 const revlogHeader = "card_id,review_time,review_rating,review_state,review_duration\n"
 
-func cmdExport(args []string, e *env) error {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	revlog := fs.String("revlog", "", "write the review log as CSV for the FSRS optimizer (- for stdout)")
-	backup := fs.String("backup", "", "write a consistent copy of the database")
+func cmdExport(fs *pflag.FlagSet, e *env) func([]string) error {
+	revlog := fs.String("revlog", "", "write the review log as CSV for the FSRS optimizer to `FILE.csv` (- for stdout)")
+	backup := fs.String("backup", "", "write a consistent copy of the database to `FILE.db`")
 	force := fs.Bool("force", false, "overwrite existing files")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
+	return func(pos []string) error {
+		if len(pos) > 0 {
+			return usagef("export: unexpected argument %q", pos[0])
+		}
+		return export(e, *revlog, *backup, *force)
 	}
-	if len(pos) > 0 {
-		return usagef("export: unexpected argument %q", pos[0])
-	}
-	if *revlog == "" && *backup == "" {
+}
+
+func export(e *env, revlog, backup string, force bool) error {
+	if revlog == "" && backup == "" {
 		return usagef("export: nothing to do; give --revlog FILE.csv and/or --backup FILE.db")
 	}
 	path, err := e.dbPath()
@@ -40,11 +41,11 @@ func cmdExport(args []string, e *env) error {
 		return err
 	}
 	// Refuse before doing any work.
-	for _, name := range []string{*revlog, *backup} {
+	for _, name := range []string{revlog, backup} {
 		if name == "" || name == "-" {
 			continue
 		}
-		if err := checkTarget(name, path, *force); err != nil {
+		if err := checkTarget(name, path, force); err != nil {
 			return err
 		}
 	}
@@ -54,18 +55,18 @@ func cmdExport(args []string, e *env) error {
 	}
 	defer st.Close()
 	report := e.stdout
-	if *revlog == "-" {
+	if revlog == "-" {
 		report = e.stderr
 	}
-	if *revlog != "" {
+	if revlog != "" {
 		var n int
-		if *revlog == "-" {
+		if revlog == "-" {
 			w := bufio.NewWriterSize(e.stdout, 64<<10)
 			if n, err = writeRevlog(w, st); err == nil {
 				err = w.Flush()
 			}
 		} else {
-			err = writeFileAtomic(*revlog, *force, 0o644, func(f *os.File) error {
+			err = writeFileAtomic(revlog, force, 0o644, func(f *os.File) error {
 				w := bufio.NewWriterSize(f, 64<<10)
 				var err error
 				if n, err = writeRevlog(w, st); err != nil {
@@ -77,14 +78,14 @@ func cmdExport(args []string, e *env) error {
 		if err != nil {
 			return fmt.Errorf("export review log: %w", err)
 		}
-		fmt.Fprintf(report, "wrote %d review%s to %s\n", n, plural(n), displayName(*revlog))
+		fmt.Fprintf(report, "wrote %d review%s to %s\n", n, plural(n), displayName(revlog))
 	}
-	if *backup != "" {
-		size, err := writeBackup(*backup, st, *force, true)
+	if backup != "" {
+		size, err := writeBackup(backup, st, force, true)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(report, "backed up %s to %s (%d bytes)\n", path, *backup, size)
+		fmt.Fprintf(report, "backed up %s to %s (%d bytes)\n", path, backup, size)
 	}
 	return nil
 }

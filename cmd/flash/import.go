@@ -3,7 +3,6 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,19 +11,20 @@ import (
 
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/storage"
+	"github.com/spf13/pflag"
 )
 
-func cmdImport(args []string, e *env) error {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+func cmdImport(fs *pflag.FlagSet, e *env) func([]string) error {
 	dry := fs.Bool("dry-run", false, "print the plan and write nothing")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
+	return func(pos []string) error {
+		if len(pos) != 1 {
+			return usagef("import: want one deck file, got %d arguments", len(pos))
+		}
+		return importFile(e, pos[0], *dry)
 	}
-	if len(pos) != 1 {
-		return usagef("import: want one deck file, got %d arguments", len(pos))
-	}
-	name := pos[0]
+}
+
+func importFile(e *env, name string, dry bool) error {
 	data, err := readDeckFile(name)
 	if err != nil {
 		return err
@@ -42,11 +42,11 @@ func cmdImport(args []string, e *env) error {
 		return err
 	}
 	defer st.Close()
-	plan, err := st.Import(d, storage.Source{Hash: hashBytes(data)}, e.now(), *dry)
+	plan, err := st.Import(d, storage.Source{Hash: hashBytes(data)}, e.now(), dry)
 	if err != nil {
 		return fmt.Errorf("import %s: %w", name, err)
 	}
-	printPlan(e.stdout, plan, *dry)
+	printPlan(e.stdout, plan, dry)
 	return nil
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,21 +12,23 @@ import (
 	"github.com/flash-srs/flash/scheduler"
 	"github.com/flash-srs/flash/storage"
 	"github.com/open-spaced-repetition/go-fsrs/v3"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 )
 
-func cmdReview(args []string, e *env) error {
-	fs := flag.NewFlagSet("review", flag.ContinueOnError)
-	deckID := fs.String("deck", "", "study only this deck")
+func cmdReview(fs *pflag.FlagSet, e *env) func([]string) error {
+	deckID := fs.String("deck", "", "study only the deck `ID`")
 	plain := fs.Bool("plain", false, "line mode for scripts, tests and screen readers")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
+	return func(pos []string) error {
+		if len(pos) > 0 {
+			return usagef("review: unexpected argument %q", pos[0])
+		}
+		return review(e, *deckID, *plain)
 	}
-	if len(pos) > 0 {
-		return usagef("review: unexpected argument %q", pos[0])
-	}
-	if !*plain && !(isTerminal(e.stdin) && isTerminal(e.stdout)) {
+}
+
+func review(e *env, deckID string, plain bool) error {
+	if !plain && !(isTerminal(e.stdin) && isTerminal(e.stdout)) {
 		return fmt.Errorf("review needs a terminal on stdin and stdout; use 'flash review --plain' for line mode")
 	}
 	st, err := openForReview(e)
@@ -42,13 +43,13 @@ func cmdReview(args []string, e *env) error {
 	// Building the queue allocates a few MB that all stay live: collecting
 	// garbage meanwhile only delays the first card.
 	gc := debug.SetGCPercent(-1)
-	s, err := newSession(st, decks, *deckID, e.now)
+	s, err := newSession(st, decks, deckID, e.now)
 	debug.SetGCPercent(gc)
 	if err != nil {
 		return err
 	}
 	s.backups = newDailyBackup(st.Path())
-	if *plain {
+	if plain {
 		s.backups.warn = func(err error) { fmt.Fprintln(e.stderr, "flash: warning:", err) }
 		return reviewPlain(s, e.stdin, e.stdout)
 	}

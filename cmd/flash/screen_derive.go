@@ -165,7 +165,7 @@ func (ui *reviewUI) showResult(res *sims.Result, err error) {
 	}
 	dv.back.SetText(tview.Escape(strings.TrimSpace(card.Back)))
 	dv.sim.SetTitle(" Simulation · " + tview.Escape(card.Sim.Kind) + " ")
-	dv.sim.SetText(simReport(card.Sim.Check, dv.typed, res, err))
+	dv.sim.SetText(simReport(card.Sim, dv.typed, res, err))
 	dv.sim.ScrollToBeginning()
 	dv.mine.ScrollToBeginning()
 	dv.back.ScrollToBeginning()
@@ -185,27 +185,28 @@ func (ui *reviewUI) showResult(res *sims.Result, err error) {
 
 // simReport is the simulation pane: what to check, the comparison with the
 // learner's number, the named numbers, then the simulation's own report.
-func simReport(check, answer string, res *sims.Result, err error) string {
+func simReport(sim *deck.Sim, answer string, res *sims.Result, err error) string {
 	var b strings.Builder
 	if err != nil {
 		fmt.Fprintf(&b, "%s %s\n", paint(colorError, "b", "The simulation failed:"), tview.Escape(err.Error()))
 		return b.String()
 	}
-	if check != "" {
-		fmt.Fprintf(&b, "%s %s\n", dim("Check:"), tview.Escape(check))
-	}
-	if cmp, ok := compare(check, answer, res.Numbers); ok {
-		color, verdict := colorError, "far off"
-		switch {
-		case cmp.RelErr <= 0.05+1e-9: // 5% as printed, whatever the rounding
-			color, verdict = colorOK, "close"
-		case cmp.RelErr <= 0.25+1e-9:
-			color, verdict = colorWarn, "roughly"
+	for _, cmp := range compare(sim, answer, res.Numbers) {
+		if cmp.Note != "" {
+			fmt.Fprintf(&b, "%s %s\n", dim("Check "+tview.Escape(cmp.Name)+":"), tview.Escape(cmp.Note))
 		}
-		fmt.Fprintf(&b, "%s\n", paint(color, "b", tview.Escape(cmp.String())+" ("+verdict+")"))
-	} else if name, ok := checkedNumber(check, res.Numbers); ok {
-		b.WriteString(dim(fmt.Sprintf("Type a number in your answer to compare it with %s = %s.",
-			tview.Escape(name), fmtNum(res.Numbers[name]))) + "\n")
+		if !cmp.HasSim || !cmp.HasMine {
+			fmt.Fprintf(&b, "%s\n", dim(tview.Escape(cmp.String())))
+			continue
+		}
+		color := colorError
+		switch cmp.verdict() {
+		case "close":
+			color = colorOK
+		case "roughly":
+			color = colorWarn
+		}
+		fmt.Fprintf(&b, "%s\n", paint(color, "b", tview.Escape(cmp.String())+" ("+cmp.verdict()+")"))
 	}
 	if len(res.Numbers) > 0 {
 		names := make([]string, 0, len(res.Numbers))

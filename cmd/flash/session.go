@@ -92,6 +92,7 @@ func newSession(st *storage.Store, decks []storage.DeckInfo, deckID string, now 
 			DesiredRetention: d.Options.DesiredRetention,
 			NewPerDay:        d.Options.NewPerDay,
 			ReviewsPerDay:    d.Options.ReviewsPerDay,
+			NewOrder:         newOrder(d.Options.NewOrder),
 		}
 	}
 	if len(ids) == 0 {
@@ -121,12 +122,21 @@ func newSession(st *storage.Store, decks []storage.DeckInfo, deckID string, now 
 		key := c.Key()
 		s.cards[key] = c
 		if studyable(c, t) {
-			items = append(items, scheduler.Item{Key: key, Deck: c.Deck, Order: c.Order, Card: c.FSRS})
+			items = append(items, scheduler.Item{Key: key, Deck: c.Deck, Order: c.Order, Question: c.Question, Card: c.FSRS})
 		}
 	}
 	s.q = scheduler.NewQueue(policies, items, done, t)
 	s.started = t
 	return s, nil
+}
+
+// newOrder maps a deck's new_order option to the scheduler's; "" (a deck
+// stored before the option existed) is deck order.
+func newOrder(o string) scheduler.NewOrder {
+	if o == deck.NewOrderInterleaved {
+		return scheduler.NewInterleaved
+	}
+	return scheduler.NewInDeckOrder
 }
 
 // studyable reports whether a card may be shown at t.
@@ -135,7 +145,7 @@ func studyable(c *storage.CardState, t time.Time) bool {
 }
 
 func itemOf(c *storage.CardState) scheduler.Item {
-	return scheduler.Item{Key: c.Key(), Deck: c.Deck, Order: c.Order, Card: c.FSRS}
+	return scheduler.Item{Key: c.Key(), Deck: c.Deck, Order: c.Order, Question: c.Question, Card: c.FSRS}
 }
 
 // next returns the next card to show, loading its text, or false when

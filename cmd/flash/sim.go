@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,10 +9,8 @@ import (
 	"time"
 
 	"github.com/flash-srs/flash/sims"
+	"github.com/spf13/pflag"
 )
-
-const simUsage = "usage: flash sim KIND [--set name=value ...] [--in FILE.json] [--json]\n" +
-	"       flash sim help [KIND]"
 
 // setFlag collects repeated --set name=value flags in order.
 type setFlag struct {
@@ -23,6 +19,9 @@ type setFlag struct {
 }
 
 func (s *setFlag) String() string { return strings.Join(s.names, ",") }
+
+// Type names the value in usage messages.
+func (s *setFlag) Type() string { return "name=value" }
 
 // Set parses name=value; the value is JSON when it parses as JSON
 // (numbers, arrays, true/false, null, "quoted"), else a plain string.
@@ -41,40 +40,22 @@ func (s *setFlag) Set(arg string) error {
 	return nil
 }
 
-// runSim implements `flash sim KIND [--set name=value ...] [--in FILE.json]
-// [--json]` and `flash sim help [KIND]`. args are the arguments after
-// "sim". --in - reads the JSON params from stdin. Params from --set
-// override those from --in. Usage mistakes (flags, unknown kind) are usage
-// errors; bad params and failed runs are plain errors, one line per
-// problem.
-func runSim(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("flash sim", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+// cmdSim implements `flash sim KIND [--set name=value ...] [--in FILE.json]
+// [--json]` and `flash sim help [KIND]`. --in - reads the JSON params from
+// stdin. Params from --set override those from --in. Usage mistakes (flags,
+// unknown kind) are usage errors; bad params and failed runs are plain
+// errors, one line per problem.
+func cmdSim(fs *pflag.FlagSet, e *env) func([]string) error {
 	var sets setFlag
 	fs.Var(&sets, "set", "set param `name=value` (repeatable; the value is JSON if it parses, else a string)")
-	in := fs.String("in", "", "read params from a JSON object in `FILE` (- for stdin)")
+	in := fs.String("in", "", "read params from a JSON object in `FILE.json` (- for stdin)")
 	asJSON := fs.Bool("json", false, "print the outputs as JSON")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), simUsage)
-		fs.PrintDefaults()
-		fmt.Fprintln(fs.Output(), "Run 'flash sim help' for the kinds and their params.")
+	return func(pos []string) error {
+		return runSim(pos, &sets, *in, *asJSON, e.stdin, e.stdout)
 	}
-	// Flags may come before or after KIND.
-	var pos []string
-	rest := args
-	for {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil
-			}
-			return usagef("sim: %v", err)
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		rest = fs.Args()[1:]
-	}
+}
+
+func runSim(pos []string, sets *setFlag, in string, asJSON bool, stdin io.Reader, stdout io.Writer) error {
 	if len(pos) == 0 {
 		return usagef("sim: no kind given (%s)", kindList())
 	}
@@ -92,8 +73,8 @@ func runSim(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return usagef("sim: unknown kind %q (%s)", kind, kindList())
 	}
 	params := map[string]any{}
-	if *in != "" {
-		p, err := readSimInput(*in, stdin)
+	if in != "" {
+		p, err := readSimInput(in, stdin)
 		if err != nil {
 			return err
 		}
@@ -106,7 +87,7 @@ func runSim(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return prefixLines("sim "+kind+": ", err)
 	}
-	if *asJSON {
+	if asJSON {
 		b, err := json.MarshalIndent(res.JSON, "", "  ")
 		if err != nil {
 			return fmt.Errorf("sim %s: encode JSON: %w", kind, err)
@@ -182,7 +163,7 @@ func simHelp(w io.Writer, kinds []string) error {
 		specs = []sims.Spec{s}
 	}
 	var b strings.Builder
-	b.WriteString(simUsage + "\n\n")
+	fmt.Fprintf(&b, "Usage: %s\n       flash sim help [KIND]\n\n", lookupCommand("sim").synopsis(&env{}))
 	b.WriteString(simWrap("", "", "--set name=value sets one param (the value is read as JSON when it can be, "+
 		"else as a string: --set times=[0,1,10] --set target=square); --in FILE.json gives params as one JSON object "+
 		"(matrices as arrays of rows), --set overrides it; --json prints the outputs as JSON."))

@@ -18,7 +18,8 @@ import (
 func simRun(t *testing.T, stdin string, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	err := runSim(args, strings.NewReader(stdin), &out, &errb)
+	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb}
+	err := run(append([]string{"sim"}, args...), e)
 	if err != nil {
 		errb.WriteString(err.Error())
 	}
@@ -160,7 +161,7 @@ func TestRunSim_Errors(t *testing.T) {
 		{"no kind", nil, 2, []string{"no kind given", "ntk-decay"}},
 		{"unknown kind", []string{"ntk"}, 2, []string{`unknown kind "ntk"`}},
 		{"two kinds", []string{"hopfield", "ntk-decay"}, 2, []string{"want one kind"}},
-		{"bad flag", []string{"hopfield", "--frob"}, 2, []string{"flag provided but not defined"}},
+		{"bad flag", []string{"hopfield", "--frob"}, 2, []string{"unknown flag: --frob"}},
 		{"set without =", []string{"hopfield", "--set", "beta"}, 2, []string{"want name=value"}},
 		{"help unknown", []string{"help", "x"}, 2, []string{"unknown kind"}},
 		{"bad params", []string{"hopfield", "--set", "beta=-1", "--set", "bta=2"}, 1,
@@ -189,8 +190,8 @@ func TestRunSim_Errors(t *testing.T) {
 }
 
 func TestRunSim_HelpFlag(t *testing.T) {
-	_, errs, code := simRun(t, "", "hopfield", "-h")
-	if code != 0 || !strings.Contains(errs, "usage: flash sim KIND") {
-		t.Errorf("exit %d, stderr %q", code, errs)
+	out, errs, code := simRun(t, "", "hopfield", "-h")
+	if code != 0 || !strings.Contains(out, "Usage: flash sim KIND [--set name=value ...] [--in FILE.json] [--json]") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"io/fs"
 	"runtime"
 	"runtime/debug"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/storage"
+	"github.com/spf13/pflag"
 )
 
 // statsListMax is how many suspended or flagged cards the text lists; the
@@ -21,40 +21,41 @@ const statsListMax = 20
 // examHour is the local time of day --at DATE means: a morning exam.
 const examHour = 9
 
-func cmdStats(args []string, e *env) error {
-	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
-	deckID := fs.String("deck", "", "only this deck")
-	atFlag := fs.String("at", "", "readiness at this date (YYYY-MM-DD, local), e.g. the exam")
+func cmdStats(fs *pflag.FlagSet, e *env) func([]string) error {
+	deckID := fs.String("deck", "", "only the deck `ID`")
+	atFlag := fs.String("at", "", "readiness at `DATE` (YYYY-MM-DD, local, 09:00; or RFC 3339), e.g. the exam")
 	asJSON := fs.Bool("json", false, "print the figures as JSON")
-	plotFile := fs.String("plot", "", "also write the charts to this PNG file")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
+	plotFile := fs.String("plot", "", "also write the charts to `FILE.png`")
+	return func(pos []string) error {
+		if len(pos) > 0 {
+			return usagef("stats: unexpected argument %q", pos[0])
+		}
+		return stats(e, *deckID, *atFlag, *asJSON, *plotFile)
 	}
-	if len(pos) > 0 {
-		return usagef("stats: unexpected argument %q", pos[0])
-	}
+}
+
+func stats(e *env, deckID, atFlag string, asJSON bool, plotFile string) error {
 	// The figures need the card states and a little more (tens of MB
 	// for a large database), allocated once: collecting garbage while
 	// they grow would only slow the command down.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	now := e.now()
-	at, err := parseAt(*atFlag, now)
+	at, err := parseAt(atFlag, now)
 	if err != nil {
 		return err
 	}
 	// The text lists the first statsListMax suspended and flagged cards;
 	// only JSON needs the fronts of all of them.
-	s, err := loadStats(e, *deckID, now, at, *asJSON)
+	s, err := loadStats(e, deckID, now, at, asJSON)
 	if err != nil {
 		return err
 	}
-	if *plotFile != "" {
-		if err := writePlot(*plotFile, s); err != nil {
+	if plotFile != "" {
+		if err := writePlot(plotFile, s); err != nil {
 			return err
 		}
 	}
-	if *asJSON {
+	if asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(s)

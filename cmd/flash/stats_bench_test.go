@@ -114,7 +114,7 @@ func BenchmarkStats1M(b *testing.B) {
 	// One run with output checked, so the benchmark measures real work.
 	var out bytes.Buffer
 	e.stdout = &out
-	if err := cmdStats([]string{"--json"}, e); err != nil {
+	if err := lookupCommand("stats").run([]string{"--json"}, e); err != nil {
 		b.Fatal(err)
 	}
 	if !strings.Contains(out.String(), fmt.Sprintf(`"reviews": %d`, benchReviews)) {
@@ -125,7 +125,7 @@ func BenchmarkStats1M(b *testing.B) {
 	b.Run("warm", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if err := cmdStats(nil, e); err != nil {
+			if err := lookupCommand("stats").run(nil, e); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -157,7 +157,7 @@ func BenchmarkStats1M(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.StartTimer()
-			if err := cmdStats(nil, e); err != nil {
+			if err := lookupCommand("stats").run(nil, e); err != nil {
 				b.Fatal(err)
 			}
 		}

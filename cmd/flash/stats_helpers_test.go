@@ -2,6 +2,7 @@ package main
 
 import (
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/flash-srs/flash/scheduler"
 	"github.com/flash-srs/flash/storage"
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
+	"github.com/spf13/pflag"
 )
 
 // statsNow is the clock of the stats tests: a Sunday morning, UTC, so the
@@ -182,9 +184,15 @@ func scriptedDB(t *testing.T) *scripted {
 
 // runCmd runs one command in-process with the database at db and a fixed
 // clock.
-func runCmd(t *testing.T, cmd func([]string, *env) error, db string, now time.Time, args ...string) result {
+func runCmd(t *testing.T, setup func(*pflag.FlagSet, *env) func([]string) error, db string, now time.Time, args ...string) result {
 	t.Helper()
 	e, out, errb := testEnv(t, "", clock(now))
 	e.db = db
-	return finish(cmd(args, e), out, errb)
+	for _, c := range commands {
+		if reflect.ValueOf(c.setup).Pointer() == reflect.ValueOf(setup).Pointer() {
+			return finish(c.run(args, e), out, errb)
+		}
+	}
+	t.Fatal("runCmd: no command has that setup function")
+	return result{}
 }

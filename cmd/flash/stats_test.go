@@ -520,7 +520,7 @@ func TestStats_Usage(t *testing.T) {
 		{[]string{"--at", "tomorrow"}, 2, `--at "tomorrow": want a date YYYY-MM-DD`},
 		{[]string{"--at", "2024-03-09"}, 2, "is in the past"},
 		{[]string{"--deck", "nope"}, 1, `no such deck "nope" (decks: exam)`},
-		{[]string{"--bogus"}, 2, "flag provided but not defined"},
+		{[]string{"--bogus"}, 2, "unknown flag: --bogus"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -10,17 +9,17 @@ import (
 	"strings"
 
 	"github.com/flash-srs/flash/storage"
+	"github.com/spf13/pflag"
 )
 
 // cmdUnsuspend lets suspended cards (leeches among them) be studied again.
 // It clears only the suspension: a flag for fixing stays until it is
 // toggled off in review (f).
-func cmdUnsuspend(args []string, e *env) error {
-	flags := flag.NewFlagSet("unsuspend", flag.ContinueOnError)
-	pos, err := parseFlags(flags, args)
-	if err != nil {
-		return err
-	}
+func cmdUnsuspend(fs *pflag.FlagSet, e *env) func([]string) error {
+	return func(pos []string) error { return unsuspend(e, pos) }
+}
+
+func unsuspend(e *env, pos []string) error {
 	if len(pos) == 0 {
 		return usagef("unsuspend: want a card id (DECK/CARD, or CARD when only one deck has it)")
 	}

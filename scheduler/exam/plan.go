@@ -817,7 +817,8 @@ func (s *sim) forecast(minutes float64, window int) (exp []float64, mean, lo, hi
 // Apply prepares a study session's queue for the plan and returns the
 // policy to study it with. Each item's due date becomes the day the plan
 // next studies it (items the plan does not study before the exam keep
-// theirs), new cards take the plan's order (interleaved across questions),
+// theirs), new cards take the plan's order (interleaved across questions)
+// as their Order, introduced in that order,
 // and the policy introduces today's planned new cards and shows today's
 // planned reviews (done is what the deck has done today), with Limit set
 // to the plan. Once the exam day has come (DaysLeft is 0) Apply changes
@@ -841,6 +842,7 @@ func (p *Plan) Apply(items []scheduler.Item, pol scheduler.Policy, done schedule
 	}
 	pol.NewPerDay = done.New + p.NewToday()
 	pol.ReviewsPerDay = done.Reviews + p.ReviewsToday()
+	pol.NewOrder = scheduler.NewInDeckOrder // Order is the plan's rank
 	pol.Limit = p
 	return pol
 }
