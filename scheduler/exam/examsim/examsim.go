@@ -233,12 +233,12 @@ func Run(cfg Config) Result {
 	res.Reachable = true
 	var costs exam.CostCounter
 	const deckID = "d"
-	base := scheduler.Policy{DesiredRetention: 0.9, NewPerDay: cfg.NewPlain, ReviewsPerDay: 200}
+	base := scheduler.Policy{DesiredRetention: 0.9, NewPerDay: cfg.NewPlain, ReviewsPerDay: 200, NewOrder: scheduler.NewInterleaved}
 	for day := range cfg.Days {
 		now := Start.AddDate(0, 0, day).Add(sessionHour * time.Hour)
 		items := make([]scheduler.Item, n)
 		for i, c := range cards {
-			items[i] = scheduler.Item{Key: c.Key, Deck: deckID, Order: c.Order, Card: states[i]}
+			items[i] = scheduler.Item{Key: c.Key, Deck: deckID, Question: c.Question, Order: c.Order, Card: states[i]}
 		}
 		pol := base
 		budget := time.Duration(cfg.Minutes * float64(time.Minute))
