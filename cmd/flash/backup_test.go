@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/storage"
 )
 
@@ -57,13 +58,13 @@ func TestBackup_OnePerStudyDay(t *testing.T) {
 		study(at, "\n3\n\n4\n")
 		study(at.Add(6*time.Hour), "\n3\n")
 		study(at.Add(18*time.Hour+30*time.Minute), "\n3\n")
-		if got := backupNames(t, backups); len(got) != min(d+1, backupKeep) {
+		if got := backupNames(t, backups); len(got) != min(d+1, session.BackupKeep) {
 			t.Fatalf("day %d: backups %v", d, got)
 		}
 	}
 
 	var want []string
-	for _, b := range made[len(made)-backupKeep:] {
+	for _, b := range made[len(made)-session.BackupKeep:] {
 		want = append(want, b.name)
 	}
 	if got := backupNames(t, backups); !slices.Equal(got, want) {
@@ -73,7 +74,7 @@ func TestBackup_OnePerStudyDay(t *testing.T) {
 		t.Errorf("backups folder: %v, %v; want mode 0700", fi.Mode(), err)
 	}
 	final := logKeys(readDB(t, db).log)
-	for _, b := range made[len(made)-backupKeep:] {
+	for _, b := range made[len(made)-session.BackupKeep:] {
 		p := filepath.Join(backups, b.name)
 		if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != 0o600 {
 			t.Errorf("%s: %v, %v; want mode 0600", b.name, fi.Mode(), err)
@@ -154,8 +155,8 @@ func BenchmarkDailyBackup1M(b *testing.B) {
 	b.Logf("database %d MB", fi.Size()>>20)
 	b.ResetTimer()
 	for i := range b.N {
-		bk := newDailyBackup(path)
-		if _, err := bk.ensure(st, now.AddDate(0, 0, i)); err != nil {
+		bk := dailyBackup(st)
+		if _, err := bk.Ensure(now.AddDate(0, 0, i)); err != nil {
 			b.Fatal(err)
 		}
 	}

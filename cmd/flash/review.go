@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/flash-srs/flash/scheduler"
+	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/storage"
 	"github.com/open-spaced-repetition/go-fsrs/v3"
 	"github.com/spf13/pflag"
@@ -43,21 +44,31 @@ func review(e *env, deckID string, plain bool) error {
 	// Building the queue allocates a few MB that all stay live: collecting
 	// garbage meanwhile only delays the first card.
 	gc := debug.SetGCPercent(-1)
-	s, err := newSession(st, decks, deckID, e.now)
+	s, err := session.New(st, decks, deckID, e.now)
 	debug.SetGCPercent(gc)
 	if err != nil {
 		return err
 	}
-	s.backups = newDailyBackup(st.Path())
+	s.Backups = dailyBackup(st)
 	if plain {
-		s.backups.warn = func(err error) { fmt.Fprintln(e.stderr, "flash: warning:", err) }
+		s.Backups.Warn = func(err error) { fmt.Fprintln(e.stderr, "flash: warning:", err) }
 		return reviewPlain(s, e.stdin, e.stdout)
 	}
 	err = reviewScreen(s, e)
-	for _, w := range s.backups.failed {
+	for _, w := range s.Backups.Failed() {
 		fmt.Fprintln(e.stderr, "flash: warning:", w)
 	}
 	return err
+}
+
+// dailyBackup returns the daily backup of st: session decides when, and
+// writeBackup writes it (not checking every record: that is slow on a large
+// database and the first rating of the day waits for it).
+func dailyBackup(st *storage.Store) *session.DailyBackup {
+	return session.NewDailyBackup(st.Path(), func(name string) error {
+		_, err := writeBackup(name, st, false, false)
+		return err
+	})
 }
 
 func openForReview(e *env) (*storage.Store, error) {
@@ -77,7 +88,7 @@ func isTerminal(f any) bool {
 // prints the back and the four intervals, and reads a rating: 1-4, u to
 // undo, q to quit. End of input ends the session cleanly. Every rating is
 // on disk before "saved:" is printed for it.
-func reviewPlain(s *session, in io.Reader, out io.Writer) error {
+func reviewPlain(s *session.Session, in io.Reader, out io.Writer) error {
 	p := &plain{s: s, in: bufio.NewScanner(in), out: out}
 	p.in.Buffer(make([]byte, 64<<10), 1<<20)
 	err := p.loop()
@@ -89,7 +100,7 @@ func reviewPlain(s *session, in io.Reader, out io.Writer) error {
 }
 
 type plain struct {
-	s   *session
+	s   *session.Session
 	in  *bufio.Scanner
 	out io.Writer
 }
@@ -103,12 +114,12 @@ func (p *plain) read() (string, bool) {
 }
 
 func (p *plain) loop() error {
-	var cur *current
+	var cur *session.Card
 	for {
 		if cur == nil {
 			var ok bool
 			var err error
-			cur, ok, err = p.s.next()
+			cur, ok, err = p.s.Next()
 			if err != nil {
 				return err
 			}
@@ -126,8 +137,8 @@ func (p *plain) loop() error {
 
 // card shows one card and handles input until it is rated, undone or the
 // session ends. It returns the card to show next (nil: ask the queue).
-func (p *plain) card(cur *current) (next *current, quit bool, err error) {
-	c := p.s.counts()
+func (p *plain) card(cur *session.Card) (next *session.Card, quit bool, err error) {
+	c := p.s.Counts()
 	fmt.Fprintf(p.out, "\n== %s · %s  [new %d · learning %d · review %d]\n",
 		shown(cur.Deck.Title), cur.Card.ID, c.New, c.Learning, c.Review)
 	if cur.Question.Text != "" {
@@ -175,7 +186,7 @@ func (p *plain) card(cur *current) (next *current, quit bool, err error) {
 		switch line {
 		case "1", "2", "3", "4":
 			r := fsrs.Rating(line[0] - '0')
-			rev, err := p.s.rate(cur, r, answer)
+			rev, err := p.s.Rate(cur, r, answer)
 			if err != nil {
 				return nil, true, err
 			}
@@ -194,15 +205,15 @@ func (p *plain) card(cur *current) (next *current, quit bool, err error) {
 }
 
 // command handles u and q typed at any prompt.
-func (p *plain) command(line string) (*current, bool, error) {
+func (p *plain) command(line string) (*session.Card, bool, error) {
 	if line == "q" {
 		return nil, true, nil
 	}
-	if !p.s.canUndo() {
+	if !p.s.CanUndo() {
 		fmt.Fprintln(p.out, "nothing to undo")
 		return nil, false, nil
 	}
-	cur, err := p.s.undoLast()
+	cur, err := p.s.Undo()
 	if err != nil {
 		return nil, true, err
 	}
@@ -244,12 +255,12 @@ func ratingLine(pv [4]scheduler.Outcome) string {
 }
 
 func (p *plain) printSummary() {
-	sum := p.s.summary()
-	fmt.Fprintln(p.out, summaryText(sum, p.s.now()))
+	sum := p.s.Summary()
+	fmt.Fprintln(p.out, summaryText(sum, p.s.Now()))
 }
 
 // summaryText is the end-of-session report shared by both modes.
-func summaryText(sum summary, now time.Time) string {
+func summaryText(sum session.Summary, now time.Time) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Reviewed %d card%s (%d Again) in %s.", sum.Reviewed, plural(sum.Reviewed), sum.Again, sum.Spent.Round(time.Second))
 	switch {

@@ -8,6 +8,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
 )
@@ -26,7 +27,7 @@ const (
 //
 // A terminal that cannot be driven as a screen (TERM=dumb, an unknown TERM)
 // falls back to the line mode of --plain, with a note on e.stderr.
-func reviewScreen(s *session, e *env) error {
+func reviewScreen(s *session.Session, e *env) error {
 	scr, err := tcell.NewScreen()
 	if err == nil {
 		err = scr.Init()
@@ -58,7 +59,7 @@ func reviewScreen(s *session, e *env) error {
 	wg.Wait()
 
 	sum := ui.finalSummary()
-	fmt.Fprintln(e.stdout, summaryText(sum, s.now()))
+	fmt.Fprintln(e.stdout, summaryText(sum, s.Now()))
 	if runErr != nil {
 		return fmt.Errorf("review screen: %w", runErr)
 	}

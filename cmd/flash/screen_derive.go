@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/sims"
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
@@ -64,7 +65,7 @@ func newDeriveView(ui *reviewUI) *deriveView {
 }
 
 // reset shows cur's front and an answer box holding answer.
-func (dv *deriveView) reset(cur *current, answer string) {
+func (dv *deriveView) reset(cur *session.Card, answer string) {
 	dv.typed, dv.shown, dv.res, dv.simErr = "", false, nil, nil
 	dv.front.SetText("[::b]" + tview.Escape(strings.TrimSpace(cur.Card.Front)) + "[::-]")
 	dv.front.ScrollToBeginning()

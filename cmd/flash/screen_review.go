@@ -7,6 +7,7 @@ import (
 
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler"
+	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/gdamore/tcell/v2"
 	"github.com/open-spaced-repetition/go-fsrs/v3"
 	"github.com/rivo/tview"
@@ -36,20 +37,20 @@ type reviewUI struct {
 	*tview.Pages // the root: "main", "summary", and "help" on top
 
 	app  *tview.Application
-	s    *session
+	s    *session.Session
 	opts screenOptions
 	keys []binding
 
 	mode   mode
-	cur    *current
+	cur    *session.Card
 	counts scheduler.Counts
 	helpOn bool
 	small  bool // the last draw found the terminal too small
 	msg    string
 	msgSt  tcell.Style
-	gen    int      // bumped for every card shown; stale simulation results are dropped
-	final  *summary // set when the session ends
-	err    error    // a storage error the learner saw; returned on exit
+	gen    int              // bumped for every card shown; stale simulation results are dropped
+	final  *session.Summary // set when the session ends
+	err    error            // a storage error the learner saw; returned on exit
 	focus  tview.Primitive
 
 	main    *tview.Flex
@@ -74,7 +75,7 @@ type reviewUI struct {
 // due card. It installs its key table as app's input capture (so Ctrl-C
 // ends the session through the summary instead of killing tview); the
 // caller sets the returned primitive as app's root and runs app.
-func newReviewScreen(app *tview.Application, s *session, opts screenOptions) *reviewUI {
+func newReviewScreen(app *tview.Application, s *session.Session, opts screenOptions) *reviewUI {
 	applyTheme()
 	if opts.tick <= 0 {
 		opts.tick = tickEvery
@@ -302,11 +303,11 @@ func keyTable() []binding {
 		{keys: []keyOf{runeKey('u')}, label: "u", help: "undo", long: "undo the last rating or card action",
 			when: wCard | wRunning | wEmpty, line: true, run: func(ui *reviewUI, _ *tcell.EventKey) { ui.undo() }},
 		{keys: []keyOf{runeKey('s')}, label: "s", help: "suspend", long: "suspend the card (flash unsuspend brings it back)",
-			when: wCard | wRunning, line: true, run: func(ui *reviewUI, _ *tcell.EventKey) { ui.cardAction(actSuspend) }},
+			when: wCard | wRunning, line: true, run: func(ui *reviewUI, _ *tcell.EventKey) { ui.cardAction(session.Suspend) }},
 		{keys: []keyOf{runeKey('b')}, label: "b", help: "bury", long: "bury the card until the next study day (04:00)",
-			when: wCard | wRunning, line: true, run: func(ui *reviewUI, _ *tcell.EventKey) { ui.cardAction(actBury) }},
+			when: wCard | wRunning, line: true, run: func(ui *reviewUI, _ *tcell.EventKey) { ui.cardAction(session.Bury) }},
 		{keys: []keyOf{runeKey('f')}, label: "f", help: "flag", long: "flag the card as needing a fix (again: unflag)",
-			when: wCard | wRunning, line: true, run: func(ui *reviewUI, _ *tcell.EventKey) { ui.cardAction(actFlag) }},
+			when: wCard | wRunning, line: true, run: func(ui *reviewUI, _ *tcell.EventKey) { ui.cardAction(session.Flag) }},
 		{keys: []keyOf{runeKey('?')}, label: "?", help: "keys", long: "show this help",
 			when: wCard | wRunning | wEmpty | wSummary, line: true, run: func(ui *reviewUI, _ *tcell.EventKey) { ui.showHelp() }},
 		{keys: []keyOf{runeKey('q'), specialKey(tcell.KeyEscape)}, label: "q", all: "q Esc", help: "quit", long: "finish: show the summary of the session",
@@ -421,7 +422,7 @@ func (ui *reviewUI) fail(err error) {
 
 // advance shows the next due card, or says when the next one is due.
 func (ui *reviewUI) advance() {
-	cur, ok, err := ui.s.next()
+	cur, ok, err := ui.s.Next()
 	switch {
 	case err != nil:
 		ui.fail(err)
@@ -435,7 +436,7 @@ func (ui *reviewUI) advance() {
 
 // show puts cur on screen, its back hidden. answer prefills a derive card's
 // answer box (after an undo).
-func (ui *reviewUI) show(cur *current, answer string) {
+func (ui *reviewUI) show(cur *session.Card, answer string) {
 	ui.gen++
 	ui.cur = cur
 	if isDerive(cur.Card) {
@@ -469,7 +470,7 @@ func (ui *reviewUI) showEmpty() {
 
 // refresh brings the header, buttons and the empty page up to date.
 func (ui *reviewUI) refresh() {
-	ui.counts = ui.s.counts()
+	ui.counts = ui.s.Counts()
 	ui.header.set(ui.cur, ui.counts)
 	ui.updateBar()
 	if ui.mode == modeEmpty {
@@ -509,14 +510,14 @@ func (ui *reviewUI) rate(r fsrs.Rating) {
 		return
 	}
 	cur := ui.cur
-	failed := ui.s.backups.failures()
-	rev, err := ui.s.rate(cur, r, ui.dv.typed)
+	failed := ui.s.Backups.Failures()
+	rev, err := ui.s.Rate(cur, r, ui.dv.typed)
 	if err != nil {
 		ui.fail(err)
 		return
 	}
 	switch {
-	case ui.s.backups.failures() > failed:
+	case ui.s.Backups.Failures() > failed:
 		// The terminal is the screen's: the details are printed on exit.
 		ui.setMsg(styleText.Foreground(colorWarn).Bold(true),
 			"%s saved · the daily backup failed (details when you quit)", ratingNames[r-1])
@@ -534,41 +535,41 @@ var ratingNames = [4]string{"Again", "Hard", "Good", "Easy"}
 
 // undo reverts the last rating or card action and shows that card again.
 func (ui *reviewUI) undo() {
-	if !ui.s.canUndo() {
+	if !ui.s.CanUndo() {
 		ui.setMsg(styleDim, "Nothing to undo.")
 		return
 	}
-	a := ui.s.undo[len(ui.s.undo)-1]
-	what := map[actionKind]string{actSuspend: "suspend", actBury: "bury", actFlag: "flag"}[a.kind]
-	if a.kind == actRate {
-		what = "rating " + ratingNames[a.review.Rating-1]
+	a, _ := ui.s.LastAction()
+	what := map[session.ActionKind]string{session.Suspend: "suspend", session.Bury: "bury", session.Flag: "flag"}[a.Kind]
+	if a.Kind == session.Rating {
+		what = "rating " + ratingNames[a.Review.Rating-1]
 	}
-	cur, err := ui.s.undoLast()
+	cur, err := ui.s.Undo()
 	if err != nil {
 		ui.fail(err)
 		return
 	}
-	ui.show(cur, a.review.Answer)
+	ui.show(cur, a.Review.Answer)
 	ui.setMsg(styleText.Foreground(colorAccent), "Undone: %s of %s.", what, cur.Card.ID)
 }
 
 // cardAction suspends, buries or flags the card on screen.
-func (ui *reviewUI) cardAction(kind actionKind) {
+func (ui *reviewUI) cardAction(kind session.ActionKind) {
 	if ui.cur == nil {
 		return
 	}
 	cur := ui.cur
-	if err := ui.s.setFlags(kind, cur); err != nil {
+	if err := ui.s.Mark(kind, cur); err != nil {
 		ui.fail(err)
 		return
 	}
 	st := styleText.Foreground(colorAccent)
 	switch kind {
-	case actSuspend:
+	case session.Suspend:
 		ui.setMsg(st, "Suspended %s (u undoes; flash unsuspend %s).", cur.Card.ID, cur.Item.Key)
-	case actBury:
+	case session.Bury:
 		ui.setMsg(st, "Buried %s until tomorrow (u undoes).", cur.Card.ID)
-	case actFlag:
+	case session.Flag:
 		if cur.State.Flagged {
 			ui.setMsg(st, "Flagged %s as needing a fix (f again unflags).", cur.Card.ID)
 		} else {
@@ -583,7 +584,7 @@ func (ui *reviewUI) cardAction(kind actionKind) {
 // quit ends the session and shows the summary.
 func (ui *reviewUI) quit() {
 	ui.gen++ // drop a simulation still running
-	sum := ui.s.summary()
+	sum := ui.s.Summary()
 	ui.final = &sum
 	ui.mode = modeSummary
 	ui.cur = nil
@@ -595,16 +596,16 @@ func (ui *reviewUI) quit() {
 // finish leaves the screen; reviewScreen then prints the summary.
 func (ui *reviewUI) finish() {
 	if ui.final == nil {
-		sum := ui.s.summary()
+		sum := ui.s.Summary()
 		ui.final = &sum
 	}
 	ui.app.Stop()
 }
 
 // finalSummary returns the summary taken when the session ended.
-func (ui *reviewUI) finalSummary() summary {
+func (ui *reviewUI) finalSummary() session.Summary {
 	if ui.final == nil {
-		return ui.s.summary()
+		return ui.s.Summary()
 	}
 	return *ui.final
 }
@@ -631,7 +632,7 @@ func (ui *reviewUI) tick() {
 	case modeSummary:
 		return
 	case modeEmpty:
-		cur, ok, err := ui.s.next()
+		cur, ok, err := ui.s.Next()
 		if err != nil {
 			ui.fail(err)
 		} else if ok {
@@ -660,15 +661,15 @@ func (ui *reviewUI) runTicker(stop <-chan struct{}) {
 // ---- texts ---------------------------------------------------------------
 
 func (ui *reviewUI) emptyText() string {
-	now := ui.s.now()
+	now := ui.s.Now()
 	// When Next will have a card; buried cards are not in the queue, and
-	// session.nextDue knows when they come back.
-	next, ok := ui.s.q.NextAvailable(now)
+	// Session.NextDue knows when they come back.
+	next, ok := ui.s.NextAvailable(now)
 	if !ok {
-		next = ui.s.nextDue(now)
+		next = ui.s.NextDue(now)
 	}
 	var b strings.Builder
-	if ui.s.reviewed > 0 {
+	if reviewed, _ := ui.s.Progress(); reviewed > 0 {
 		b.WriteString("[::b]Congratulations! You have finished for now.[::-]\n\n")
 	} else {
 		b.WriteString("[::b]No cards are due.[::-]\n\n")
@@ -683,14 +684,14 @@ func (ui *reviewUI) emptyText() string {
 		fmt.Fprintf(&b, "The next card is due [::b]%s[::-] (in %s).\n", next.Format("Mon 2 Jan 15:04"),
 			scheduler.FormatInterval(next.Sub(now)))
 	}
-	if ui.s.canUndo() {
+	if ui.s.CanUndo() {
 		b.WriteString("\n" + dim("u undoes the last rating · q quits"))
 	}
 	return b.String()
 }
 
-func (ui *reviewUI) summaryText(sum summary) string {
-	now := ui.s.now()
+func (ui *reviewUI) summaryText(sum session.Summary) string {
+	now := ui.s.Now()
 	row := func(label, value string) string {
 		return fmt.Sprintf("%s %s\n", dim(fmt.Sprintf("%-11s", label)), value)
 	}
@@ -704,7 +705,7 @@ func (ui *reviewUI) summaryText(sum summary) string {
 	b.WriteString(row("Time", fmtSpent(sum.Spent)))
 	// session.nextDue looks past the cards still due now (new cards wait
 	// for "tomorrow's limit" in it), so say first what is left now.
-	c := ui.s.counts()
+	c := ui.s.Counts()
 	switch {
 	case c.New+c.Learning+c.Review > 0:
 		b.WriteString(row("Next due", fmt.Sprintf("now: %s · %s · %s",

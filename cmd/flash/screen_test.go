@@ -11,6 +11,7 @@ import (
 
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler"
+	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/storage"
 	"github.com/gdamore/tcell/v2"
 	"github.com/open-spaced-repetition/go-fsrs/v3"
@@ -114,7 +115,7 @@ func scrStart(t *testing.T, st *storage.Store, clk *scrClock, w, h int) *scrHarn
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := newSession(st, decks, "", clk.now)
+	s, err := session.New(st, decks, "", clk.now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -481,7 +482,7 @@ func TestReviewScreen_LearningComesBack(t *testing.T) {
 
 	// The screen stays open; when the card falls due, the ticker brings it back.
 	var at time.Time
-	h.onLoop(func() { at, _ = h.ui.s.q.NextAvailable(h.clock.now()) })
+	h.onLoop(func() { at, _ = h.ui.s.NextAvailable(h.clock.now()) })
 	h.clock.add(at.Sub(h.clock.now()) + time.Minute)
 	h.waitText("A card is due again.", "зачем +1?", "0 new · 0 learning · 1 review")
 }
@@ -663,7 +664,7 @@ func TestReviewScreen_BackupFailureSaid(t *testing.T) {
 	}
 	h := scrStart(t, st, clk, 80, 24)
 	// Set before the first key: the key event orders it before the rating.
-	h.ui.s.backups = newDailyBackup(st.Path())
+	h.ui.s.Backups = dailyBackup(st)
 	h.waitText("Что такое")
 	h.key(' ')
 	h.waitText("1 Again")

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/flash-srs/flash/scheduler"
+	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/gdamore/tcell/v2"
 	"github.com/open-spaced-repetition/go-fsrs/v3"
 	"github.com/rivo/tview"
@@ -140,21 +141,19 @@ func (c *seriesChart) MouseHandler() func(tview.MouseAction, *tcell.EventMouse, 
 type header struct {
 	*tview.Box
 	deckTitle string // when no card is on screen
-	cur       *current
+	cur       *session.Card
 	counts    scheduler.Counts
 }
 
-func newHeader(s *session) *header {
+func newHeader(s *session.Session) *header {
 	title := "All decks"
-	if len(s.decks) == 1 {
-		for _, d := range s.decks {
-			title = d.Title
-		}
+	if ds := s.Decks(); len(ds) == 1 {
+		title = ds[0].Title
 	}
 	return &header{Box: tview.NewBox(), deckTitle: title}
 }
 
-func (h *header) set(cur *current, c scheduler.Counts) { h.cur, h.counts = cur, c }
+func (h *header) set(cur *session.Card, c scheduler.Counts) { h.cur, h.counts = cur, c }
 
 // questionText is the exam question line: its id, then its text.
 func (h *header) questionText() (id, text string) {
@@ -304,7 +303,8 @@ func (l *statusLine) Draw(screen tcell.Screen) {
 	x, y, w, _ := l.GetInnerRect()
 	x, w = x+1, w-2
 	s := l.ui.s
-	right := fmt.Sprintf("%d reviewed · %s", s.reviewed, fmtSpent(max(s.now().Sub(s.started), 0)))
+	reviewed, spent := s.Progress()
+	right := fmt.Sprintf("%d reviewed · %s", reviewed, fmtSpent(spent))
 	rw := textWidth(right)
 	if rw+20 > w {
 		rw, right = 0, ""

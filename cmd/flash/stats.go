@@ -4,19 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
-	"runtime"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/scheduler/stats"
 	"github.com/flash-srs/flash/storage"
 	"github.com/spf13/pflag"
 )
-
-// statsListMax is how many suspended or flagged cards the text lists; the
-// JSON lists them all.
-const statsListMax = 20
 
 // examHour is the local time of day --at DATE means: a morning exam.
 const examHour = 9
@@ -30,11 +25,11 @@ func cmdStats(fs *pflag.FlagSet, e *env) func([]string) error {
 		if len(pos) > 0 {
 			return usagef("stats: unexpected argument %q", pos[0])
 		}
-		return stats(e, *deckID, *atFlag, *asJSON, *plotFile)
+		return runStats(e, *deckID, *atFlag, *asJSON, *plotFile)
 	}
 }
 
-func stats(e *env, deckID, atFlag string, asJSON bool, plotFile string) error {
+func runStats(e *env, deckID, atFlag string, asJSON bool, plotFile string) error {
 	// The figures need the card states and a little more (tens of MB
 	// for a large database), allocated once: collecting garbage while
 	// they grow would only slow the command down.
@@ -44,7 +39,7 @@ func stats(e *env, deckID, atFlag string, asJSON bool, plotFile string) error {
 	if err != nil {
 		return err
 	}
-	// The text lists the first statsListMax suspended and flagged cards;
+	// The text lists the first stats.ListMax suspended and flagged cards;
 	// only JSON needs the fronts of all of them.
 	s, err := loadStats(e, deckID, now, at, asJSON)
 	if err != nil {
@@ -94,9 +89,9 @@ func parseAt(v string, now time.Time) (time.Time, error) {
 // database that does not exist yet or holds no deck (or an outdated copy of
 // the built-in deck) is first opened read-write once to import the built-in
 // deck, as review does. The suspended and flagged lists hold every card,
-// but with allFronts false only the first statsListMax of each have their
+// but with allFronts false only the first stats.ListMax of each have their
 // Front filled in.
-func loadStats(e *env, deckID string, now, at time.Time, allFronts bool) (*Stats, error) {
+func loadStats(e *env, deckID string, now, at time.Time, allFronts bool) (*stats.Stats, error) {
 	path, err := e.dbPath()
 	if err != nil {
 		return nil, err
@@ -106,97 +101,10 @@ func loadStats(e *env, deckID string, now, at time.Time, allFronts bool) (*Stats
 		return nil, err
 	}
 	defer st.Close()
-
-	var sel []storage.DeckInfo
-	for _, d := range decks {
-		if deckID == "" || d.ID == deckID {
-			sel = append(sel, d)
-		}
-	}
-	if len(sel) == 0 {
-		return nil, noDeck(deckID, decks)
-	}
 	// The read-only open holds a shared lock: no writer can change the file
-	// until Close, so these separate read transactions see one state. The
-	// card states are read while the log is scanned, and the log in
-	// pieces at once, one accumulator each, merged in log order.
-	var (
-		cards    []storage.CardState
-		s        Stats
-		cardsErr error
-		done     = make(chan struct{})
-	)
-	go func() {
-		defer close(done)
-		cards, cardsErr = st.States(deckID)
-		if cardsErr == nil {
-			s = computeStats(sel, cards, deckID, now, at)
-		}
-	}()
-	accs := make([]*logStats, statsPieces)
-	for i := range accs {
-		accs[i] = newLogStats(now, deckID)
-		accs[i].replay = i > 0
-	}
-	err = st.ScanStatsParts(deckID, len(accs), min(runtime.GOMAXPROCS(0), 4), func(part int, batch []storage.LogStat) error {
-		a := accs[part]
-		for i := range batch {
-			a.addStat(&batch[i])
-		}
-		return nil
-	})
-	<-done
-	if cardsErr != nil {
-		return nil, cardsErr
-	}
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range accs[1:] {
-		accs[0].merge(a)
-	}
-	accs[0].fill(&s)
-	// Read the fronts that are shown, all in one transaction.
-	var listed []storage.CardState
-	for _, c := range cards {
-		if c.Retired || !(c.Suspended || c.Flagged) {
-			continue
-		}
-		ref := CardRef{ID: c.Key()}
-		show := allFronts
-		if c.Suspended {
-			show = show || len(s.Suspended) < statsListMax
-			s.Suspended = append(s.Suspended, ref)
-		}
-		if c.Flagged {
-			show = show || len(s.Flagged) < statsListMax
-			s.Flagged = append(s.Flagged, ref)
-		}
-		if show {
-			listed = append(listed, c)
-		}
-	}
-	contents, err := st.Contents(listed)
-	if err != nil {
-		return nil, err
-	}
-	fronts := make(map[string]string, len(listed))
-	for i, c := range listed {
-		fronts[c.Key()] = firstLine(contents[i].Front)
-	}
-	for _, list := range [][]CardRef{s.Suspended, s.Flagged} {
-		for i := range list {
-			list[i].Front = fronts[list[i].ID]
-		}
-	}
-	return &s, nil
+	// until Close, so the separate read transactions of Load see one state.
+	return stats.Load(st, decks, deckID, now, at, allFronts)
 }
-
-// statsPieces is how many pieces of equal time stats cuts the log into,
-// scanned by up to one goroutine per processor (at most 4): enough pieces
-// that the goroutines share the work evenly however the reviews are
-// spread in time.
-const statsPieces = 16
 
 // openStatsStore returns the store opened read-only (MAP_POPULATE: the whole
 // log is read anyway) with its decks, importing the built-in deck first
@@ -256,14 +164,4 @@ func needBuiltin(decks []storage.DeckInfo) bool {
 		}
 	}
 	return false
-}
-
-// firstLine returns the first non-empty line of s, trimmed.
-func firstLine(s string) string {
-	for line := range strings.SplitSeq(s, "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			return line
-		}
-	}
-	return ""
 }

@@ -163,22 +163,3 @@ func BenchmarkStats1M(b *testing.B) {
 		}
 	})
 }
-
-// BenchmarkLogStatsAdd1M is stats' own share of a million-entry pass: the
-// accumulator alone over reviews already in memory.
-func BenchmarkLogStatsAdd1M(b *testing.B) {
-	now := time.Date(2024, 3, 10, 9, 0, 0, 0, time.UTC)
-	rs := make([]storage.Review, 1024)
-	for i := range rs {
-		at := now.Add(-time.Duration(len(rs)-i) * 30 * time.Minute)
-		rs[i] = storage.Review{Deck: "bench", Card: "c", At: at, Rating: fsrs.Rating(1 + i%4), Duration: time.Second,
-			Before: fsrs.Card{State: fsrs.State(i % 4), Stability: float64(1 + i%50), LastReview: at.Add(-time.Duration(i%20) * 24 * time.Hour)}}
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		a := newLogStats(now, "")
-		for i := range benchReviews {
-			a.add(&rs[i&1023])
-		}
-	}
-}

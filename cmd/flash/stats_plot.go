@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"os"
 
+	"github.com/flash-srs/flash/scheduler/stats"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
@@ -16,7 +17,7 @@ import (
 // writePlot draws the forecast, the history and the readiness per question
 // into a PNG file: written to a temporary file next to name, then renamed,
 // so name is never left half-written.
-func writePlot(name string, s *Stats) error {
+func writePlot(name string, s *stats.Stats) error {
 	plots, err := statsPlots(s)
 	if err != nil {
 		return fmt.Errorf("plot: %w", err)
@@ -46,12 +47,12 @@ func writePlot(name string, s *Stats) error {
 }
 
 // statsPlots builds the three charts.
-func statsPlots(s *Stats) ([]*plot.Plot, error) {
-	forecast, err := dayPlot(fmt.Sprintf("Reviews due on each of the next %d days", statsDays), s.Forecast, 0, plotutil.Color(0))
+func statsPlots(s *stats.Stats) ([]*plot.Plot, error) {
+	forecast, err := dayPlot(fmt.Sprintf("Reviews due on each of the next %d days", stats.Days), s.Forecast, 0, plotutil.Color(0))
 	if err != nil {
 		return nil, err
 	}
-	history, err := dayPlot(fmt.Sprintf("Reviews done on each of the last %d days", statsDays), s.History, statsDays-1, plotutil.Color(1))
+	history, err := dayPlot(fmt.Sprintf("Reviews done on each of the last %d days", stats.Days), s.History, stats.Days-1, plotutil.Color(1))
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +65,7 @@ func statsPlots(s *Stats) ([]*plot.Plot, error) {
 
 // dayPlot is a bar chart of one count per study day, with a date tick
 // every seven days counted from the day marked "today".
-func dayPlot(title string, days []DayCount, today int, c color.Color) (*plot.Plot, error) {
+func dayPlot(title string, days []stats.DayCount, today int, c color.Color) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = title
 	p.Y.Label.Text = "reviews"
@@ -100,7 +101,7 @@ func dayPlot(title string, days []DayCount, today int, c color.Color) (*plot.Plo
 
 // readinessPlot is a horizontal bar per question (mean predicted recall
 // in percent), one color per paper, with a line at the desired retention.
-func readinessPlot(s *Stats) (*plot.Plot, error) {
+func readinessPlot(s *stats.Stats) (*plot.Plot, error) {
 	rd := s.Readiness
 	p := plot.New()
 	p.Title.Text = "Readiness " + rd.At.Format("Mon 2 Jan 2006 15:04") + ": mean predicted recall per question"

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/scheduler/stats"
 	"github.com/flash-srs/flash/storage"
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
 	"github.com/rivo/uniseg"
@@ -24,49 +25,31 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // statsJSON runs flash stats --json and decodes it.
-func statsJSON(t *testing.T, db string, now time.Time, args ...string) *Stats {
+func statsJSON(t *testing.T, db string, now time.Time, args ...string) *stats.Stats {
 	t.Helper()
 	r := runCmd(t, cmdStats, db, now, append([]string{"--json"}, args...)...)
 	if r.code != 0 {
 		t.Fatalf("stats: exit %d: %s", r.code, r.stderr)
 	}
-	var s Stats
+	var s stats.Stats
 	if err := json.Unmarshal([]byte(r.stdout), &s); err != nil {
 		t.Fatalf("decode: %v\n%s", err, r.stdout)
 	}
 	return &s
 }
 
-func near(a, b float64) bool { return scalar.EqualWithinAbsOrRel(a, b, 1e-12, 1e-12) }
+// calEdges are the calibration bins' bounds the JSON promises.
+var calEdges = [...]float64{0, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1}
 
-func TestForgettingCurve_MatchesGoFSRS(t *testing.T) {
-	f := fsrs.NewFSRS(fsrs.DefaultParam())
-	last := time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC)
-	for _, s := range []float64{0.1, 0.4, 2.3, 15.7, 100, 3000} {
-		for _, d := range []time.Duration{time.Minute, 6 * time.Hour, 24 * time.Hour, 10 * 24 * time.Hour, 400 * 24 * time.Hour} {
-			c := fsrs.Card{State: fsrs.Review, Stability: s, LastReview: last}
-			want := f.GetRetrievability(c, last.Add(d))
-			if got := recallAt(c, last.Add(d)); !near(got, want) {
-				t.Errorf("S=%v t=%v: got %v, go-fsrs %v", s, d, got, want)
-			}
-		}
+// ratio is a/b, or 0 when b is 0, as the figures define rates.
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
 	}
-	// The edges: new cards, no stability, a clock before the last review.
-	for _, tt := range []struct {
-		name string
-		c    fsrs.Card
-		at   time.Time
-		want float64
-	}{
-		{"new", fsrs.Card{State: fsrs.New}, last, 0},
-		{"no stability", fsrs.Card{State: fsrs.Review, LastReview: last}, last.Add(time.Hour), 0},
-		{"before last review", fsrs.Card{State: fsrs.Review, Stability: 3, LastReview: last}, last.Add(-time.Hour), 1},
-	} {
-		if got := recallAt(tt.c, tt.at); got != tt.want {
-			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
-		}
-	}
+	return a / b
 }
+
+func near(a, b float64) bool { return scalar.EqualWithinAbsOrRel(a, b, 1e-12, 1e-12) }
 
 // TestStats_Scripted checks every figure of the scripted database, number
 // by number.
@@ -76,13 +59,13 @@ func TestStats_Scripted(t *testing.T) {
 	now := statsNow
 	tomorrow := time.Date(2024, 3, 11, 4, 0, 0, 0, time.UTC)
 
-	if want := []DeckStats{{ID: "exam", Title: "Exam deck", DesiredRetention: 0.85, Cards: 7}}; !slices.Equal(s.Decks, want) {
+	if want := []stats.DeckStats{{ID: "exam", Title: "Exam deck", DesiredRetention: 0.85, Cards: 7}}; !slices.Equal(s.Decks, want) {
 		t.Errorf("decks %+v, want %+v", s.Decks, want)
 	}
 	// Cards: q1-d and q2-gone new, q1-c and q2-b learning, q1-a q1-b q2-a
 	// review, q2-old retired.
 	dueNow, dueToday, dueTomorrow := 0, 0, 0
-	var forecast [statsDays]int
+	var forecast [stats.Days]int
 	for id, c := range sc.cards {
 		if c.State == fsrs.New || id == "q2-old" {
 			continue
@@ -96,26 +79,26 @@ func TestStats_Scripted(t *testing.T) {
 			dueTomorrow++
 		}
 		day := int(math.Floor(c.Due.Sub(tomorrow).Hours()/24)) + 1
-		if day < statsDays {
+		if day < stats.Days {
 			forecast[max(day, 0)]++
 		}
 	}
 	if dueNow < 2 {
 		t.Fatalf("the script should leave q1-c and q2-b due now, got %d due", dueNow)
 	}
-	wantCards := CardCounts{Total: 7, New: 2, Learning: 2, Review: 3, Relearning: 0, Retired: 1,
+	wantCards := stats.CardCounts{Total: 7, New: 2, Learning: 2, Review: 3, Relearning: 0, Retired: 1,
 		Suspended: 1, Flagged: 1, DueNow: dueNow, DueToday: dueToday, DueTomorrow: dueTomorrow}
 	if s.Cards != wantCards {
 		t.Errorf("cards\n got %+v\nwant %+v", s.Cards, wantCards)
 	}
-	if want := []CardRef{{"exam/q1-d", "Front 1d, first line"}}; !slices.Equal(s.Suspended, want) {
+	if want := []stats.CardRef{{ID: "exam/q1-d", Front: "Front 1d, first line"}}; !slices.Equal(s.Suspended, want) {
 		t.Errorf("suspended %+v, want %+v", s.Suspended, want)
 	}
-	if want := []CardRef{{"exam/q2-a", "Front 2a"}}; !slices.Equal(s.Flagged, want) {
+	if want := []stats.CardRef{{ID: "exam/q2-a", Front: "Front 2a"}}; !slices.Equal(s.Flagged, want) {
 		t.Errorf("flagged %+v, want %+v", s.Flagged, want)
 	}
 
-	if len(s.Forecast) != statsDays || s.Forecast[0].Date != "2024-03-10" || s.Forecast[29].Date != "2024-04-08" {
+	if len(s.Forecast) != stats.Days || s.Forecast[0].Date != "2024-03-10" || s.Forecast[29].Date != "2024-04-08" {
 		t.Fatalf("forecast days %v", s.Forecast)
 	}
 	for i, d := range s.Forecast {
@@ -124,7 +107,7 @@ func TestStats_Scripted(t *testing.T) {
 		}
 	}
 	wantHistory := map[int]int{10: 1, 24: 2, 29: 1}
-	if len(s.History) != statsDays || s.History[0].Date != "2024-02-10" || s.History[29].Date != "2024-03-10" {
+	if len(s.History) != stats.Days || s.History[0].Date != "2024-02-10" || s.History[29].Date != "2024-03-10" {
 		t.Fatalf("history days %v", s.History)
 	}
 	for i, d := range s.History {
@@ -133,11 +116,11 @@ func TestStats_Scripted(t *testing.T) {
 		}
 	}
 
-	wantRet := Retention{
+	wantRet := stats.Retention{
 		Desired:    0.85,
-		Last7Days:  RecallRate{Reviews: 2, Recalled: 2, Rate: 1},
-		Last30Days: RecallRate{Reviews: 3, Recalled: 3, Rate: 1},
-		AllTime:    RecallRate{Reviews: 6, Recalled: 5, Rate: 5.0 / 6},
+		Last7Days:  stats.RecallRate{Reviews: 2, Recalled: 2, Rate: 1},
+		Last30Days: stats.RecallRate{Reviews: 3, Recalled: 3, Rate: 1},
+		AllTime:    stats.RecallRate{Reviews: 6, Recalled: 5, Rate: 5.0 / 6},
 	}
 	if s.Retention != wantRet {
 		t.Errorf("retention\n got %+v\nwant %+v", s.Retention, wantRet)
@@ -192,7 +175,7 @@ func TestStats_Scripted(t *testing.T) {
 		t.Errorf("memory %+v, want 5 cards, S %v, D %v", s.Memory, sumS/5, sumD/5)
 	}
 	sec := reviewDuration.Seconds()
-	if want := (TimeSpent{TodaySeconds: sec, Last7DaysSeconds: 3 * sec, Last30DaysSeconds: 4 * sec, AllTimeSeconds: 13 * sec, Reviews: 13}); s.Time != want {
+	if want := (stats.TimeSpent{TodaySeconds: sec, Last7DaysSeconds: 3 * sec, Last30DaysSeconds: 4 * sec, AllTimeSeconds: 13 * sec, Reviews: 13}); s.Time != want {
 		t.Errorf("time %+v, want %+v", s.Time, want)
 	}
 }
@@ -262,7 +245,7 @@ func TestStats_Readiness(t *testing.T) {
 					}
 					return strings.Compare(a, b)
 				})
-				want = want[:weakestPerQuestion]
+				want = want[:stats.WeakestPerQuestion]
 				var got []string
 				for _, c := range q.Weakest {
 					got = append(got, strings.TrimPrefix(c.ID, "exam/"))
@@ -423,7 +406,7 @@ func TestStats_Empty(t *testing.T) {
 		if !strings.Contains(r.stderr, `imported the built-in deck "ml-papers"`) {
 			t.Errorf("stderr %q", r.stderr)
 		}
-		var s Stats
+		var s stats.Stats
 		if err := json.Unmarshal([]byte(r.stdout), &s); err != nil {
 			t.Fatal(err)
 		}
@@ -466,11 +449,11 @@ func TestStats_Empty(t *testing.T) {
 		if strings.Contains(r.stdout, "NaN") || strings.Contains(r.stdout, "Inf") {
 			t.Errorf("NaN or Inf in JSON:\n%s", r.stdout)
 		}
-		var s Stats
+		var s stats.Stats
 		if err := json.Unmarshal([]byte(r.stdout), &s); err != nil {
 			t.Fatal(err)
 		}
-		if s.Retention.AllTime != (RecallRate{}) || s.Memory != (Memory{}) || s.Time != (TimeSpent{}) || sumDays(s.History) != 0 || sumDays(s.Forecast) != 0 {
+		if s.Retention.AllTime != (stats.RecallRate{}) || s.Memory != (stats.Memory{}) || s.Time != (stats.TimeSpent{}) || sumDays(s.History) != 0 || sumDays(s.Forecast) != 0 {
 			t.Errorf("nonzero figures without reviews: %+v %+v %+v", s.Retention, s.Memory, s.Time)
 		}
 		for _, b := range s.Calibration {
@@ -556,70 +539,6 @@ func TestStats_Plot(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(filepath.Dir(name), ".*tmp*"))
 	if len(left) > 0 {
 		t.Errorf("temporary files left: %v", left)
-	}
-}
-
-// TestLogStats_Add checks the one-pass accumulator on hand-made reviews:
-// windows, day buckets at the 04:00 boundary, deck filter, and that adding
-// a review allocates nothing.
-func TestLogStats_Add(t *testing.T) {
-	now := statsNow // Sun 10 Mar 09:00; today started 04:00
-	rev := func(at time.Time, deckID string, st fsrs.State, r fsrs.Rating, stab float64, elapsed time.Duration) storage.Review {
-		return storage.Review{Deck: deckID, Card: "c", At: at, Rating: r, Duration: time.Second,
-			Before: fsrs.Card{State: st, Stability: stab, LastReview: at.Add(-elapsed)}}
-	}
-	day := 24 * time.Hour
-	today4 := time.Date(2024, 3, 10, 4, 0, 0, 0, time.UTC)
-	tests := []struct {
-		name    string
-		r       storage.Review
-		day     int // history bucket, -1 for none
-		windows [3]int
-		bin     int // calibration bin, -1 for none
-	}{
-		{"today 04:00", rev(today4, "d", fsrs.Review, fsrs.Good, 10, 9*day), 29, [3]int{1, 1, 1}, 6}, // R(9 d, S 10) = 0.909
-		{"yesterday 03:59", rev(today4.Add(-time.Minute), "d", fsrs.Review, fsrs.Again, 1, 30*day), 28, [3]int{1, 1, 1}, 0},
-		{"7th day back", rev(today4.Add(-6*day), "d", fsrs.Review, fsrs.Good, 100, day), 23, [3]int{1, 1, 1}, 7},
-		{"8th day back", rev(today4.Add(-6*day-time.Second), "d", fsrs.Review, fsrs.Good, 100, day), 22, [3]int{0, 1, 1}, 7},
-		{"31st day back", rev(today4.Add(-29*day-time.Second), "d", fsrs.Review, fsrs.Good, 100, day), -1, [3]int{0, 0, 1}, 7},
-		{"learning card", rev(today4, "d", fsrs.Learning, fsrs.Good, 3, time.Hour), 29, [3]int{}, -1},
-		{"other deck", rev(today4, "other", fsrs.Review, fsrs.Good, 3, day), -1, [3]int{}, -1},
-		{"after now (clock skew)", rev(now.Add(30*day), "d", fsrs.Review, fsrs.Good, 10, 9*day), -1, [3]int{0, 0, 1}, 6},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			a := newLogStats(now, "d")
-			a.add(&tt.r)
-			var s Stats
-			a.fill(&s)
-			for i, d := range s.History {
-				want := 0
-				if i == tt.day {
-					want = 1
-				}
-				if d.Reviews != want {
-					t.Errorf("history day %d = %d, want %d", i, d.Reviews, want)
-				}
-			}
-			got := [3]int{s.Retention.Last7Days.Reviews, s.Retention.Last30Days.Reviews, s.Retention.AllTime.Reviews}
-			if got != tt.windows {
-				t.Errorf("retention windows %v, want %v", got, tt.windows)
-			}
-			for i, b := range s.Calibration {
-				want := 0
-				if i == tt.bin {
-					want = 1
-				}
-				if b.Reviews != want {
-					t.Errorf("calibration bin %d = %d, want %d", i, b.Reviews, want)
-				}
-			}
-		})
-	}
-	a := newLogStats(now, "")
-	r := tests[0].r
-	if n := testing.AllocsPerRun(100, func() { a.add(&r) }); n != 0 {
-		t.Errorf("add allocates %v times per review", n)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flash-srs/flash/scheduler/stats"
 	"github.com/rivo/uniseg"
 )
 
@@ -51,17 +52,17 @@ func (o *textOut) line(format string, args ...any) {
 }
 
 // renderStats renders s as text for a terminal of statsWidth columns.
-func renderStats(s *Stats, color bool) []byte {
+func renderStats(s *stats.Stats, color bool) []byte {
 	o := &textOut{color: color}
 	o.readiness(s)
 	o.b.WriteByte('\n')
 	o.cards(s)
 	o.b.WriteByte('\n')
-	o.chart(fmt.Sprintf("Forecast: reviews due on each of the next %d days (%d in all)", statsDays, sumDays(s.Forecast)),
+	o.chart(fmt.Sprintf("Forecast: reviews due on each of the next %d days (%d in all)", stats.Days, sumDays(s.Forecast)),
 		s.Forecast, 0, "today", ansiCyan)
 	o.b.WriteByte('\n')
-	o.chart(fmt.Sprintf("History: reviews done on each of the last %d days (%d in all)", statsDays, sumDays(s.History)),
-		s.History, statsDays-1, "today", ansiGreen)
+	o.chart(fmt.Sprintf("History: reviews done on each of the last %d days (%d in all)", stats.Days, sumDays(s.History)),
+		s.History, stats.Days-1, "today", ansiGreen)
 	o.b.WriteByte('\n')
 	o.retention(s)
 	o.b.WriteByte('\n')
@@ -83,7 +84,7 @@ func recallColor(r, desired float64) string {
 	return ansiRed
 }
 
-func (o *textOut) readiness(s *Stats) {
+func (o *textOut) readiness(s *stats.Stats) {
 	rd := s.Readiness
 	when := "now, " + rd.At.Format("Mon 2 Jan 2006 15:04")
 	if !rd.At.Equal(s.GeneratedAt) {
@@ -138,7 +139,7 @@ func (o *textOut) readinessRow(label string, r, desired float64, rest string) st
 }
 
 // recallText is a card's predicted recall for the weakest list.
-func recallText(c CardRecall) string {
+func recallText(c stats.CardRecall) string {
 	if c.State == "new" {
 		return "new"
 	}
@@ -195,7 +196,7 @@ func clamp01(v float64) float64 {
 	return min(v, 1)
 }
 
-func (o *textOut) cards(s *Stats) {
+func (o *textOut) cards(s *stats.Stats) {
 	c := s.Cards
 	o.line("%s", o.paint(ansiBold, "Cards"))
 	o.line("  %d: %d new · %d learning · %d review · %d relearning; %d retired",
@@ -205,7 +206,7 @@ func (o *textOut) cards(s *Stats) {
 	o.cardList("Flagged for fixing", s.Flagged, "")
 }
 
-func (o *textOut) cardList(title string, refs []CardRef, hint string) {
+func (o *textOut) cardList(title string, refs []stats.CardRef, hint string) {
 	if len(refs) == 0 {
 		return
 	}
@@ -215,19 +216,19 @@ func (o *textOut) cardList(title string, refs []CardRef, hint string) {
 	}
 	o.line("%s", head)
 	idW := 0
-	for _, r := range refs[:min(len(refs), statsListMax)] {
+	for _, r := range refs[:min(len(refs), stats.ListMax)] {
 		idW = max(idW, uniseg.StringWidth(r.ID))
 	}
 	idW = min(idW, 40)
-	for _, r := range refs[:min(len(refs), statsListMax)] {
+	for _, r := range refs[:min(len(refs), stats.ListMax)] {
 		o.line("%s", truncate("    "+padRight(truncate(r.ID, idW), idW)+"  "+r.Front, statsWidth))
 	}
-	if len(refs) > statsListMax {
-		o.line("    … and %d more (flash stats --json lists them all)", len(refs)-statsListMax)
+	if len(refs) > stats.ListMax {
+		o.line("    … and %d more (flash stats --json lists them all)", len(refs)-stats.ListMax)
 	}
 }
 
-func sumDays(days []DayCount) int {
+func sumDays(days []stats.DayCount) int {
 	n := 0
 	for _, d := range days {
 		n += d.Reviews
@@ -239,7 +240,7 @@ func sumDays(days []DayCount) int {
 // chartHeight rows in eighths, a y-axis label at the top and dates under
 // the axis every seven days. mark is the index of the day labeled markName
 // (today).
-func (o *textOut) chart(title string, days []DayCount, mark int, markName, code string) {
+func (o *textOut) chart(title string, days []stats.DayCount, mark int, markName, code string) {
 	o.line("%s", o.paint(ansiBold, title))
 	peak := 0
 	for _, d := range days {
@@ -297,12 +298,12 @@ func dayLabel(date string) string {
 	return t.Format("Jan 2")
 }
 
-func (o *textOut) retention(s *Stats) {
+func (o *textOut) retention(s *stats.Stats) {
 	r := s.Retention
 	o.line("%s", o.paint(ansiBold, fmt.Sprintf("True retention of review cards (desired %s)", pct1(r.Desired))))
 	for _, row := range []struct {
 		name string
-		rate RecallRate
+		rate stats.RecallRate
 	}{{"last 7 days", r.Last7Days}, {"last 30 days", r.Last30Days}, {"all time", r.AllTime}} {
 		rate := "     –"
 		if row.rate.Reviews > 0 {
@@ -316,7 +317,7 @@ func (o *textOut) retention(s *Stats) {
 	}
 }
 
-func (o *textOut) calibration(s *Stats) {
+func (o *textOut) calibration(s *stats.Stats) {
 	o.line("%s", o.paint(ansiBold, "Calibration: recall FSRS predicted at each review vs. recalled"))
 	o.line("  %-10s %9s %11s %10s", "predicted", "reviews", "mean pred.", "recalled")
 	for _, b := range s.Calibration {
@@ -329,7 +330,7 @@ func (o *textOut) calibration(s *Stats) {
 	}
 }
 
-func (o *textOut) memoryAndTime(s *Stats) {
+func (o *textOut) memoryAndTime(s *stats.Stats) {
 	m := s.Memory
 	mem := "no card studied yet"
 	if m.Cards > 0 {

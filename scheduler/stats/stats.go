@@ -1,4 +1,11 @@
-package main
+// Package stats computes the figures of `flash stats`: readiness per exam
+// question, the due forecast, the history, true retention, calibration,
+// memory and time spent. The figures come from plain inputs (decks, card
+// states, the review log, a now), so that they can be tested without a
+// database; Load gathers those inputs from a store and scans its log in
+// pieces at once. The JSON names of Stats are part of flash's interface
+// (README, "flash stats --json"): only add fields, never rename them.
+package stats
 
 import (
 	"math"
@@ -12,16 +19,11 @@ import (
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
 )
 
-// The figures of `flash stats`. Everything here is computed from plain
-// inputs (decks, card states, the review log, a now) so that it can be
-// tested without a database. The JSON names are part of flash's interface
-// (README, "flash stats --json"): only add fields, never rename them.
+// Days is the length of the forecast and of the history.
+const Days = 30
 
-// statsDays is the length of the forecast and of the history.
-const statsDays = 30
-
-// weakestPerQuestion is how many of a question's weakest cards are listed.
-const weakestPerQuestion = 3
+// WeakestPerQuestion is how many of a question's weakest cards are listed.
+const WeakestPerQuestion = 3
 
 // Stats is everything `flash stats` reports. Rates are in 0..1 and are 0
 // when the count they are taken over is 0; no field is ever NaN.
@@ -276,7 +278,7 @@ func computeReadiness(decks []storage.DeckInfo, cards []storage.CardState, at ti
 				}
 			}
 			qr.Mean = ratio(qsum, float64(len(cs)))
-			qr.Weakest = weakest(qr.Weakest, cs, weakestPerQuestion)
+			qr.Weakest = weakest(qr.Weakest, cs, WeakestPerQuestion)
 
 			i, ok := paperIdx[q.Paper]
 			if !ok {
@@ -356,14 +358,14 @@ func studyDays(now time.Time, offset, n int) []time.Time {
 }
 
 // computeCards counts cards by state and due time and returns the
-// forecast: the cards that fall due on each of the statsDays study days from
+// forecast: the cards that fall due on each of the Days study days from
 // today, each card counted once at its next due time (overdue cards count
 // today). New, retired and suspended cards are never due; a buried card is
 // due when its burial ends.
 func computeCards(cards []storage.CardState, now time.Time) (CardCounts, []DayCount) {
 	var n CardCounts
-	b := studyDays(now, 0, statsDays)
-	forecast := make([]DayCount, statsDays)
+	b := studyDays(now, 0, Days)
+	forecast := make([]DayCount, Days)
 	for i := range forecast {
 		forecast[i].Date = b[i].Format(time.DateOnly)
 	}
@@ -403,9 +405,9 @@ func computeCards(cards []storage.CardState, now time.Time) (CardCounts, []DayCo
 		case due.Before(b[2]):
 			n.DueTomorrow++
 		}
-		if due.Before(b[statsDays]) {
+		if due.Before(b[Days]) {
 			i := 0
-			for i+1 < statsDays && !due.Before(b[i+1]) {
+			for i+1 < Days && !due.Before(b[i+1]) {
 				i++
 			}
 			forecast[i].Reviews++
@@ -438,13 +440,13 @@ func computeMemory(cards []storage.CardState) Memory {
 type logStats struct {
 	deck string // only this deck's reviews; "" for all
 
-	// bounds are the UnixNano starts of the statsDays study days up to
+	// bounds are the UnixNano starts of the Days study days up to
 	// today, then the start of tomorrow.
-	bounds [statsDays + 1]int64
+	bounds [Days + 1]int64
 	hint   int // the bucket of the previous review: the log is in time order
-	dates  [statsDays]string
+	dates  [Days]string
 
-	days [statsDays]int
+	days [Days]int
 	ret  [3]RecallRate // 7 days, 30 days, all time
 	cal  [len(calEdges) - 1]struct {
 		n, recalled int
@@ -463,20 +465,20 @@ type logStats struct {
 
 func newLogStats(now time.Time, deckID string) *logStats {
 	a := &logStats{deck: deckID}
-	for i, t := range studyDays(now, 1-statsDays, statsDays) {
+	for i, t := range studyDays(now, 1-Days, Days) {
 		a.bounds[i] = t.UnixNano()
-		if i < statsDays {
+		if i < Days {
 			a.dates[i] = t.Format(time.DateOnly)
 		}
 	}
-	a.hint = statsDays - 1
+	a.hint = Days - 1
 	return a
 }
 
 // bucket returns the history day holding t (UnixNano), or -1 when t is
 // before the first day or after today.
 func (a *logStats) bucket(t int64) int {
-	if t < a.bounds[0] || t >= a.bounds[statsDays] {
+	if t < a.bounds[0] || t >= a.bounds[Days] {
 		return -1
 	}
 	i := a.hint
@@ -512,10 +514,10 @@ func (a *logStats) addStat(r *storage.LogStat) {
 	if day >= 0 {
 		a.days[day]++
 		a.spent[2] += r.Duration
-		if day >= statsDays-7 {
+		if day >= Days-7 {
 			a.spent[1] += r.Duration
 		}
-		if day == statsDays-1 {
+		if day == Days-1 {
 			a.spent[0] += r.Duration
 		}
 	}
@@ -526,7 +528,7 @@ func (a *logStats) addStat(r *storage.LogStat) {
 	a.ret[2].add(ok)
 	if day >= 0 {
 		a.ret[1].add(ok)
-		if day >= statsDays-7 {
+		if day >= Days-7 {
 			a.ret[0].add(ok)
 		}
 	}
@@ -594,7 +596,7 @@ func (r RecallRate) done() RecallRate {
 
 // fill writes the log's figures into s.
 func (a *logStats) fill(s *Stats) {
-	s.History = make([]DayCount, statsDays)
+	s.History = make([]DayCount, Days)
 	for i := range s.History {
 		s.History[i] = DayCount{Date: a.dates[i], Reviews: a.days[i]}
 	}
@@ -620,10 +622,10 @@ func (a *logStats) fill(s *Stats) {
 	}
 }
 
-// computeStats puts together the figures that come from the decks and the
+// Compute puts together the figures that come from the decks and the
 // card states; the log's figures are added by logStats.fill. decks are the
 // selected decks and cards their cards.
-func computeStats(decks []storage.DeckInfo, cards []storage.CardState, deckID string, now, at time.Time) Stats {
+func Compute(decks []storage.DeckInfo, cards []storage.CardState, deckID string, now, at time.Time) Stats {
 	s := Stats{GeneratedAt: now, Deck: deckID, Decks: []DeckStats{}, Suspended: []CardRef{}, Flagged: []CardRef{}}
 	perDeck := map[string]int{}
 	for _, c := range cards {

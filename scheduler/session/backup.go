@@ -1,4 +1,4 @@
-package main
+package session
 
 import (
 	"errors"
@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/flash-srs/flash/scheduler"
-	"github.com/flash-srs/flash/storage"
 )
 
 // Automatic backups, as Anki makes them: before the first rating of each
@@ -23,66 +22,81 @@ import (
 // and studying goes on. To restore one, copy it over the database while
 // flash is not running.
 const (
-	backupKeep       = 7
+	// BackupKeep is how many daily backups are kept.
+	BackupKeep       = 7
 	backupFolder     = "backups"
 	backupTimeLayout = "2006-01-02T1504"
 )
 
-// dailyBackup makes the backup of the study day before its first rating;
-// a session holds one (session.backups).
-type dailyBackup struct {
+// DailyBackup makes the backup of the study day before its first rating;
+// a session holds one (Session.Backups).
+type DailyBackup struct {
+	db     string // the database's path
 	dir    string // the backups folder
 	prefix string // the database's file name without its extension, plus "-"
 	keep   int
-	// warn reports a failed backup; when nil the failure is kept in
-	// failed, to be reported later (the review screen owns the terminal).
-	warn   func(error)
+	write  func(name string) error
+	// Warn reports a failed backup; when nil the failure is kept, to be
+	// reported later (the review screen owns the terminal): see Failed.
+	Warn   func(error)
 	failed []error
 	day    time.Time // the study day already seen to, zero at first
 }
 
-// failures returns how many backups have failed and were kept for later
-// report; it is 0 for a nil *dailyBackup (no backups).
-func (b *dailyBackup) failures() int {
+// Failures returns how many backups have failed and were kept for later
+// report; it is 0 for a nil *DailyBackup (no backups).
+func (b *DailyBackup) Failures() int {
 	if b == nil {
 		return 0
 	}
 	return len(b.failed)
 }
 
-// newDailyBackup returns the daily backup of the database at dbPath.
-func newDailyBackup(dbPath string) *dailyBackup {
+// Failed returns the failures kept for later report.
+func (b *DailyBackup) Failed() []error {
+	if b == nil {
+		return nil
+	}
+	return b.failed
+}
+
+// NewDailyBackup returns the daily backup of the database at dbPath. write
+// makes one backup: a consistent copy of the database, written to the new
+// file name (which it must not overwrite) and synced before it returns nil.
+func NewDailyBackup(dbPath string, write func(name string) error) *DailyBackup {
 	base := filepath.Base(dbPath)
-	return &dailyBackup{
+	return &DailyBackup{
+		db:     dbPath,
 		dir:    filepath.Join(filepath.Dir(dbPath), backupFolder),
 		prefix: strings.TrimSuffix(base, filepath.Ext(base)) + "-",
-		keep:   backupKeep,
+		keep:   BackupKeep,
+		write:  write,
 	}
 }
 
-// before is called before every rating at t. Once per study day it makes
+// Before is called before every rating at t. Once per study day it makes
 // sure that day has a backup: the first rating of the day (in this session
-// or an earlier one) makes it. It never fails; see warn.
-func (b *dailyBackup) before(st *storage.Store, t time.Time) {
+// or an earlier one) makes it. It never fails; see Warn.
+func (b *DailyBackup) Before(t time.Time) {
 	day := scheduler.StudyDay(t)
 	if day.Equal(b.day) {
 		return
 	}
 	b.day = day
-	if _, err := b.ensure(st, t); err != nil {
-		err = fmt.Errorf("the daily backup of %s failed (studying goes on): %w", st.Path(), err)
-		if b.warn != nil {
-			b.warn(err)
+	if _, err := b.Ensure(t); err != nil {
+		err = fmt.Errorf("the daily backup of %s failed (studying goes on): %w", b.db, err)
+		if b.Warn != nil {
+			b.Warn(err)
 		} else {
 			b.failed = append(b.failed, err)
 		}
 	}
 }
 
-// ensure writes the backup of t's study day unless the folder has one,
-// then removes all but the last b.keep backups. It returns the new file's
-// name, "" when there was one already.
-func (b *dailyBackup) ensure(st *storage.Store, t time.Time) (string, error) {
+// Ensure writes the backup of t's study day unless the folder has one,
+// then removes all but the last BackupKeep backups. It returns the new
+// file's name, "" when there was one already.
+func (b *DailyBackup) Ensure(t time.Time) (string, error) {
 	names, err := b.list()
 	if err != nil {
 		return "", err
@@ -98,7 +112,7 @@ func (b *dailyBackup) ensure(st *storage.Store, t time.Time) (string, error) {
 		return "", err
 	}
 	name := b.prefix + t.Format(backupTimeLayout) + ".db"
-	if _, err := writeBackup(filepath.Join(b.dir, name), st, false, false); err != nil {
+	if err := b.write(filepath.Join(b.dir, name)); err != nil {
 		return "", err
 	}
 	names = append(names, name)
@@ -114,7 +128,7 @@ func (b *dailyBackup) ensure(st *storage.Store, t time.Time) (string, error) {
 
 // list returns the names of this database's backups in the folder; none
 // when there is no folder yet.
-func (b *dailyBackup) list() ([]string, error) {
+func (b *DailyBackup) list() ([]string, error) {
 	ents, err := os.ReadDir(b.dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -133,7 +147,7 @@ func (b *dailyBackup) list() ([]string, error) {
 
 // parse returns the time in a backup's name, read in loc, and whether
 // name is one of this database's backups.
-func (b *dailyBackup) parse(name string, loc *time.Location) (time.Time, bool) {
+func (b *DailyBackup) parse(name string, loc *time.Location) (time.Time, bool) {
 	s, ok := strings.CutPrefix(name, b.prefix)
 	if !ok {
 		return time.Time{}, false

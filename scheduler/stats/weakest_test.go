@@ -1,4 +1,4 @@
-package main
+package stats
 
 import (
 	"fmt"
@@ -18,8 +18,8 @@ func TestWeakest_MatchesSort(t *testing.T) {
 		}
 		sorted := slices.Clone(cs)
 		slices.SortStableFunc(sorted, weakerRecall)
-		want := sorted[:min(n, weakestPerQuestion)]
-		got := weakest([]CardRecall{}, cs, weakestPerQuestion)
+		want := sorted[:min(n, WeakestPerQuestion)]
+		got := weakest([]CardRecall{}, cs, WeakestPerQuestion)
 		if !slices.Equal(got, want) {
 			t.Errorf("n=%d: weakest = %v, want %v", n, got, want)
 		}

@@ -1,0 +1,336 @@
+package session_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/scheduler"
+	"github.com/flash-srs/flash/scheduler/session"
+	"github.com/flash-srs/flash/storage"
+	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
+)
+
+// The session must be usable with the real store.
+var _ session.Store = (*storage.Store)(nil)
+
+// clock is a settable clock.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+// day0 is a Tuesday morning, UTC: the study day started at 04:00.
+var day0 = time.Date(2024, 1, 2, 9, 0, 0, 0, time.UTC)
+
+// open imports a deck of n cards (c0, c1, …) into a new database in
+// t.TempDir() and returns the store, its decks and a clock at day0.
+func open(t *testing.T, n int) (*storage.Store, []storage.DeckInfo, *clock) {
+	t.Helper()
+	var src strings.Builder
+	src.WriteString("format = 1\nid = \"d\"\ntitle = \"Deck D\"\n\n[options]\nnew_per_day = 100\n\n[[question]]\nid = \"q\"\npaper = \"P\"\ntext = \"Q?\"\n")
+	for i := range n {
+		fmt.Fprintf(&src, "\n[[card]]\nid = \"c%d\"\nquestion = \"q\"\nfront = \"F%d\"\nback = \"B%d\"\n", i, i, i)
+	}
+	d, err := deck.Parse("d.toml", []byte(src.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := storage.Open(filepath.Join(t.TempDir(), "flash.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Import(d, storage.Source{Hash: "1"}, day0.Add(-time.Hour), false); err != nil {
+		t.Fatal(err)
+	}
+	decks, err := st.Decks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, decks, &clock{t: day0}
+}
+
+func start(t *testing.T, st *storage.Store, decks []storage.DeckInfo, clk *clock) *session.Session {
+	t.Helper()
+	s, err := session.New(st, decks, "", clk.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func next(t *testing.T, s *session.Session) *session.Card {
+	t.Helper()
+	cur, ok, err := s.Next()
+	if err != nil || !ok {
+		t.Fatalf("Next: %v, %v", ok, err)
+	}
+	return cur
+}
+
+// stored returns a card's state as the store has it.
+func stored(t *testing.T, st *storage.Store, key string) storage.CardState {
+	t.Helper()
+	states, err := st.States("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range states {
+		if c.Key() == key {
+			return c
+		}
+	}
+	t.Fatalf("no card %s", key)
+	return storage.CardState{}
+}
+
+// sameCard compares FSRS states, times by instant.
+func sameCard(a, b fsrs.Card) bool {
+	return a.Due.Equal(b.Due) && a.LastReview.Equal(b.LastReview) && a.Stability == b.Stability &&
+		a.Difficulty == b.Difficulty && a.Reps == b.Reps && a.Lapses == b.Lapses && a.State == b.State &&
+		a.ScheduledDays == b.ScheduledDays && a.ElapsedDays == b.ElapsedDays
+}
+
+// sameFlags compares flags, times by instant.
+func sameFlags(a, b storage.Flags) bool {
+	return a.Suspended == b.Suspended && a.Flagged == b.Flagged && a.BuriedUntil.Equal(b.BuriedUntil)
+}
+
+func logLen(t *testing.T, st *storage.Store) int {
+	t.Helper()
+	n, err := st.ReviewCount()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestNew_UnknownDeck(t *testing.T) {
+	st, decks, clk := open(t, 1)
+	_, err := session.New(st, decks, "nope", clk.now)
+	if !errors.Is(err, storage.ErrNoDeck) || !strings.Contains(err.Error(), `"nope" (decks: d)`) {
+		t.Errorf("err = %v, want ErrNoDeck naming the decks", err)
+	}
+}
+
+// TestRate_Undo: a rating is on disk when Rate returns, and Undo takes it
+// back on disk and in the queue: the same card is shown again, as new.
+func TestRate_Undo(t *testing.T) {
+	st, decks, clk := open(t, 3)
+	s := start(t, st, decks, clk)
+	if c := s.Counts(); c.New != 3 {
+		t.Fatalf("counts %+v, want 3 new", c)
+	}
+	cur := next(t, s)
+	if cur.Item.Key != "d/c0" || cur.Card.Front != "F0" || cur.Deck.Title != "Deck D" || cur.Question.Text != "Q?" {
+		t.Fatalf("first card %+v", cur)
+	}
+	clk.t = clk.t.Add(9 * time.Second)
+	rev, err := s.Rate(cur, fsrs.Easy, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rev.Duration != 9*time.Second || rev.After.State != fsrs.Review {
+		t.Errorf("review %+v", rev)
+	}
+	if got := stored(t, st, "d/c0"); !sameCard(got.FSRS, rev.After) {
+		t.Errorf("stored %+v, want %+v", got.FSRS, rev.After)
+	}
+	if n := logLen(t, st); n != 1 {
+		t.Errorf("log holds %d, want 1", n)
+	}
+	if c := s.Counts(); c.New != 2 {
+		t.Errorf("counts after rating %+v, want 2 new", c)
+	}
+	if reviewed, _ := s.Progress(); reviewed != 1 {
+		t.Errorf("reviewed %d", reviewed)
+	}
+	a, ok := s.LastAction()
+	if !ok || a.Kind != session.Rating || a.Key != "d/c0" || a.Review.Seq != rev.Seq {
+		t.Errorf("last action %+v, %v", a, ok)
+	}
+	back, err := s.Undo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Item.Key != "d/c0" || back.State.FSRS.State != fsrs.New {
+		t.Errorf("undo shows %s in state %v", back.Item.Key, back.State.FSRS.State)
+	}
+	if got := stored(t, st, "d/c0"); !sameCard(got.FSRS, rev.Before) {
+		t.Errorf("after undo stored %+v, want %+v", got.FSRS, rev.Before)
+	}
+	if n := logLen(t, st); n != 0 {
+		t.Errorf("after undo the log holds %d", n)
+	}
+	if c := s.Counts(); c.New != 3 {
+		t.Errorf("counts after undo %+v, want 3 new", c)
+	}
+	if s.CanUndo() {
+		t.Error("CanUndo after undoing the only action")
+	}
+	if _, err := s.Undo(); err == nil {
+		t.Error("Undo with nothing to undo succeeded")
+	}
+}
+
+// TestMark_Undo: suspend, bury (until the next study day) and flag are
+// stored, suspend and bury take the card out of the queue, and undo puts
+// back the flags as they were and the card in the queue.
+func TestMark_Undo(t *testing.T) {
+	st, decks, clk := open(t, 2)
+	s := start(t, st, decks, clk)
+	for _, tt := range []struct {
+		kind session.ActionKind
+		want storage.Flags
+		out  bool // leaves the queue
+	}{
+		{session.Suspend, storage.Flags{Suspended: true}, true},
+		{session.Bury, storage.Flags{BuriedUntil: scheduler.NextStudyDay(day0)}, true},
+		{session.Flag, storage.Flags{Flagged: true}, false},
+	} {
+		cur := next(t, s)
+		if err := s.Mark(tt.kind, cur); err != nil {
+			t.Fatal(err)
+		}
+		if got := stored(t, st, cur.Item.Key).Flags; !sameFlags(got, tt.want) {
+			t.Errorf("%v: stored flags %+v, want %+v", tt.kind, got, tt.want)
+		}
+		if got := stored(t, st, cur.Item.Key).Flags; !sameFlags(cur.State.Flags, got) {
+			t.Errorf("%v: cur.State.Flags %+v not the stored ones", tt.kind, cur.State.Flags)
+		}
+		if got := s.Counts().New; (got == 1) != tt.out {
+			t.Errorf("%v: %d new left", tt.kind, got)
+		}
+		back, err := s.Undo()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := stored(t, st, back.Item.Key).Flags; !sameFlags(got, storage.Flags{}) {
+			t.Errorf("%v: after undo stored flags %+v", tt.kind, got)
+		}
+		if got := s.Counts().New; got != 2 {
+			t.Errorf("%v: after undo %d new, want 2", tt.kind, got)
+		}
+	}
+	// A buried card comes back on the next study day: NextDue says when.
+	if err := s.Mark(session.Suspend, next(t, s)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Mark(session.Bury, next(t, s)); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := s.Next(); ok {
+		t.Fatal("a card is shown with one suspended and one buried")
+	}
+	if got := s.Summary().NextDue; !got.Equal(scheduler.NextStudyDay(day0)) {
+		t.Errorf("NextDue = %v, want the next study day", got)
+	}
+}
+
+// TestLeech: the eighth lapse makes a card a leech: suspended and flagged
+// on disk and out of the queue; undo takes both marks back.
+func TestLeech(t *testing.T) {
+	st, decks, clk := open(t, 1)
+	s := start(t, st, decks, clk)
+	var rev storage.Review
+	for lapse := 1; lapse <= scheduler.LeechLapses; lapse++ {
+		// Easy makes the card a review card; at its due time Again lapses it.
+		for _, r := range []fsrs.Rating{fsrs.Easy, fsrs.Again} {
+			s = start(t, st, decks, clk) // a session per sitting, as in use
+			cur := next(t, s)
+			var err error
+			if rev, err = s.Rate(cur, r, ""); err != nil {
+				t.Fatal(err)
+			}
+			clk.t = rev.After.Due.Add(time.Minute)
+		}
+		if rev.After.Lapses != uint64(lapse) || rev.Leech != (lapse == scheduler.LeechLapses) {
+			t.Fatalf("lapse %d: lapses %d, leech %v", lapse, rev.After.Lapses, rev.Leech)
+		}
+	}
+	got := stored(t, st, "d/c0")
+	if !got.Suspended || !got.Flagged {
+		t.Errorf("leech stored as %+v, want suspended and flagged", got.Flags)
+	}
+	if _, ok, _ := s.Next(); ok {
+		t.Error("the leech is still shown")
+	}
+	if _, err := s.Undo(); err != nil {
+		t.Fatal(err)
+	}
+	got = stored(t, st, "d/c0")
+	if got.Suspended || got.Flagged || got.FSRS.Lapses != scheduler.LeechLapses-1 {
+		t.Errorf("after undo %+v, %d lapses", got.Flags, got.FSRS.Lapses)
+	}
+	if _, ok, _ := s.Next(); !ok {
+		t.Error("after undo the card is not shown again")
+	}
+}
+
+// TestDailyBackup: the first rating of each study day writes one backup
+// (a real copy of the database that opens), later ratings that day none; a
+// failure is kept for later report when there is no Warn, and rating goes
+// on.
+func TestDailyBackup(t *testing.T) {
+	st, decks, clk := open(t, 5)
+	var written []string
+	s := start(t, st, decks, clk)
+	s.Backups = session.NewDailyBackup(st.Path(), func(name string) error {
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if _, err := st.Backup(f); err != nil {
+			return err
+		}
+		written = append(written, filepath.Base(name))
+		return f.Sync()
+	})
+	rate := func() {
+		t.Helper()
+		if _, err := s.Rate(next(t, s), fsrs.Again, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rate()
+	clk.t = clk.t.Add(time.Hour)
+	rate()
+	clk.t = time.Date(2024, 1, 3, 3, 59, 0, 0, time.UTC) // still Jan 2's study day
+	rate()
+	clk.t = time.Date(2024, 1, 3, 4, 0, 0, 0, time.UTC)
+	rate()
+	want := []string{"flash-2024-01-02T0900.db", "flash-2024-01-03T0400.db"}
+	if !slices.Equal(written, want) {
+		t.Fatalf("backups written %v, want %v", written, want)
+	}
+	cp, err := storage.Open(filepath.Join(filepath.Dir(st.Path()), "backups", want[1]), storage.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := cp.ReviewCount(); err != nil || n != 3 {
+		t.Errorf("the second backup holds %d reviews (%v), want the 3 before it", n, err)
+	}
+	cp.Close()
+
+	// A backup that fails is kept for report; the rating is saved.
+	in := filepath.Join(t.TempDir(), "flash.db")
+	s.Backups = session.NewDailyBackup(in, func(string) error { return errors.New("disk full") })
+	if err := os.WriteFile(filepath.Join(filepath.Dir(in), "backups"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	clk.t = clk.t.AddDate(0, 0, 1)
+	rate()
+	if n := s.Backups.Failures(); n != 1 || !strings.Contains(s.Backups.Failed()[0].Error(), "the daily backup of "+in+" failed (studying goes on)") {
+		t.Errorf("failures %d: %v", n, s.Backups.Failed())
+	}
+	if n := logLen(t, st); n != 5 {
+		t.Errorf("log holds %d, want 5", n)
+	}
+}

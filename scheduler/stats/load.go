@@ -1,0 +1,132 @@
+package stats
+
+import (
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/storage"
+)
+
+// ListMax is how many suspended or flagged cards have their front filled in
+// by Load unless it is asked for all of them; the text lists that many, the
+// JSON all.
+const ListMax = 20
+
+// Source is what Load reads; *storage.Store satisfies it. Load makes
+// separate read calls: the source must not change meanwhile (a store
+// opened read-only holds a shared lock that keeps writers out).
+type Source interface {
+	// States returns the scheduling records of a deck's cards ("" for all).
+	States(deckID string) ([]storage.CardState, error)
+	// ScanStatsParts scans the review log of a deck ("" for all) in parts
+	// pieces of equal time, by up to workers goroutines at once.
+	ScanStatsParts(deckID string, parts, workers int, fn func(part int, batch []storage.LogStat) error) error
+	// Contents returns the text of cards, in order.
+	Contents(cards []storage.CardState) ([]deck.Card, error)
+}
+
+// pieces is how many pieces of equal time Load cuts the log into, scanned
+// by up to one goroutine per processor (at most 4): enough pieces that the
+// goroutines share the work evenly however the reviews are spread in time.
+const pieces = 16
+
+// Load computes every figure of the decks of src (deckID, or "" for all of
+// decks) at now, with readiness at at. The suspended and flagged lists hold
+// every card, but with allFronts false only the first ListMax of each have
+// their Front filled in. An unknown deckID is an error wrapping
+// storage.ErrNoDeck.
+func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time, allFronts bool) (*Stats, error) {
+	var sel []storage.DeckInfo
+	for _, d := range decks {
+		if deckID == "" || d.ID == deckID {
+			sel = append(sel, d)
+		}
+	}
+	if len(sel) == 0 {
+		return nil, storage.NoDeck(deckID, decks)
+	}
+	// The card states are read while the log is scanned, and the log in
+	// pieces at once, one accumulator each, merged in log order.
+	var (
+		cards    []storage.CardState
+		s        Stats
+		cardsErr error
+		done     = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		cards, cardsErr = src.States(deckID)
+		if cardsErr == nil {
+			s = Compute(sel, cards, deckID, now, at)
+		}
+	}()
+	accs := make([]*logStats, pieces)
+	for i := range accs {
+		accs[i] = newLogStats(now, deckID)
+		accs[i].replay = i > 0
+	}
+	err := src.ScanStatsParts(deckID, len(accs), min(runtime.GOMAXPROCS(0), 4), func(part int, batch []storage.LogStat) error {
+		a := accs[part]
+		for i := range batch {
+			a.addStat(&batch[i])
+		}
+		return nil
+	})
+	<-done
+	if cardsErr != nil {
+		return nil, cardsErr
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range accs[1:] {
+		accs[0].merge(a)
+	}
+	accs[0].fill(&s)
+	// Read the fronts that are shown, all in one transaction.
+	var listed []storage.CardState
+	for _, c := range cards {
+		if c.Retired || !(c.Suspended || c.Flagged) {
+			continue
+		}
+		ref := CardRef{ID: c.Key()}
+		show := allFronts
+		if c.Suspended {
+			show = show || len(s.Suspended) < ListMax
+			s.Suspended = append(s.Suspended, ref)
+		}
+		if c.Flagged {
+			show = show || len(s.Flagged) < ListMax
+			s.Flagged = append(s.Flagged, ref)
+		}
+		if show {
+			listed = append(listed, c)
+		}
+	}
+	contents, err := src.Contents(listed)
+	if err != nil {
+		return nil, err
+	}
+	fronts := make(map[string]string, len(listed))
+	for i, c := range listed {
+		fronts[c.Key()] = firstLine(contents[i].Front)
+	}
+	for _, list := range [][]CardRef{s.Suspended, s.Flagged} {
+		for i := range list {
+			list[i].Front = fronts[list[i].ID]
+		}
+	}
+	return &s, nil
+}
+
+// firstLine returns the first non-empty line of s, trimmed.
+func firstLine(s string) string {
+	for line := range strings.SplitSeq(s, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			return line
+		}
+	}
+	return ""
+}

@@ -1,0 +1,135 @@
+package stats
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/flash-srs/flash/storage"
+	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
+)
+
+// statsNow is the clock of the stats tests: a Sunday morning, UTC, so the
+// study days (04:00) are fixed.
+var statsNow = time.Date(2024, 3, 10, 9, 0, 0, 0, time.UTC)
+
+// near reports whether a and b agree to 1e-12, absolute or relative.
+func near(a, b float64) bool {
+	d := math.Abs(a - b)
+	return d <= 1e-12 || d <= 1e-12*max(math.Abs(a), math.Abs(b))
+}
+
+func TestForgettingCurve_MatchesGoFSRS(t *testing.T) {
+	f := fsrs.NewFSRS(fsrs.DefaultParam())
+	last := time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC)
+	for _, s := range []float64{0.1, 0.4, 2.3, 15.7, 100, 3000} {
+		for _, d := range []time.Duration{time.Minute, 6 * time.Hour, 24 * time.Hour, 10 * 24 * time.Hour, 400 * 24 * time.Hour} {
+			c := fsrs.Card{State: fsrs.Review, Stability: s, LastReview: last}
+			want := f.GetRetrievability(c, last.Add(d))
+			if got := recallAt(c, last.Add(d)); !near(got, want) {
+				t.Errorf("S=%v t=%v: got %v, go-fsrs %v", s, d, got, want)
+			}
+		}
+	}
+	// The edges: new cards, no stability, a clock before the last review.
+	for _, tt := range []struct {
+		name string
+		c    fsrs.Card
+		at   time.Time
+		want float64
+	}{
+		{"new", fsrs.Card{State: fsrs.New}, last, 0},
+		{"no stability", fsrs.Card{State: fsrs.Review, LastReview: last}, last.Add(time.Hour), 0},
+		{"before last review", fsrs.Card{State: fsrs.Review, Stability: 3, LastReview: last}, last.Add(-time.Hour), 1},
+	} {
+		if got := recallAt(tt.c, tt.at); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestLogStats_Add checks the one-pass accumulator on hand-made reviews:
+// windows, day buckets at the 04:00 boundary, deck filter, and that adding
+// a review allocates nothing.
+func TestLogStats_Add(t *testing.T) {
+	now := statsNow // Sun 10 Mar 09:00; today started 04:00
+	rev := func(at time.Time, deckID string, st fsrs.State, r fsrs.Rating, stab float64, elapsed time.Duration) storage.Review {
+		return storage.Review{Deck: deckID, Card: "c", At: at, Rating: r, Duration: time.Second,
+			Before: fsrs.Card{State: st, Stability: stab, LastReview: at.Add(-elapsed)}}
+	}
+	day := 24 * time.Hour
+	today4 := time.Date(2024, 3, 10, 4, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name    string
+		r       storage.Review
+		day     int // history bucket, -1 for none
+		windows [3]int
+		bin     int // calibration bin, -1 for none
+	}{
+		{"today 04:00", rev(today4, "d", fsrs.Review, fsrs.Good, 10, 9*day), 29, [3]int{1, 1, 1}, 6}, // R(9 d, S 10) = 0.909
+		{"yesterday 03:59", rev(today4.Add(-time.Minute), "d", fsrs.Review, fsrs.Again, 1, 30*day), 28, [3]int{1, 1, 1}, 0},
+		{"7th day back", rev(today4.Add(-6*day), "d", fsrs.Review, fsrs.Good, 100, day), 23, [3]int{1, 1, 1}, 7},
+		{"8th day back", rev(today4.Add(-6*day-time.Second), "d", fsrs.Review, fsrs.Good, 100, day), 22, [3]int{0, 1, 1}, 7},
+		{"31st day back", rev(today4.Add(-29*day-time.Second), "d", fsrs.Review, fsrs.Good, 100, day), -1, [3]int{0, 0, 1}, 7},
+		{"learning card", rev(today4, "d", fsrs.Learning, fsrs.Good, 3, time.Hour), 29, [3]int{}, -1},
+		{"other deck", rev(today4, "other", fsrs.Review, fsrs.Good, 3, day), -1, [3]int{}, -1},
+		{"after now (clock skew)", rev(now.Add(30*day), "d", fsrs.Review, fsrs.Good, 10, 9*day), -1, [3]int{0, 0, 1}, 6},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := newLogStats(now, "d")
+			a.add(&tt.r)
+			var s Stats
+			a.fill(&s)
+			for i, d := range s.History {
+				want := 0
+				if i == tt.day {
+					want = 1
+				}
+				if d.Reviews != want {
+					t.Errorf("history day %d = %d, want %d", i, d.Reviews, want)
+				}
+			}
+			got := [3]int{s.Retention.Last7Days.Reviews, s.Retention.Last30Days.Reviews, s.Retention.AllTime.Reviews}
+			if got != tt.windows {
+				t.Errorf("retention windows %v, want %v", got, tt.windows)
+			}
+			for i, b := range s.Calibration {
+				want := 0
+				if i == tt.bin {
+					want = 1
+				}
+				if b.Reviews != want {
+					t.Errorf("calibration bin %d = %d, want %d", i, b.Reviews, want)
+				}
+			}
+		})
+	}
+	a := newLogStats(now, "")
+	r := tests[0].r
+	if n := testing.AllocsPerRun(100, func() { a.add(&r) }); n != 0 {
+		t.Errorf("add allocates %v times per review", n)
+	}
+}
+
+// benchReviews is the size of the benchmarks' review log.
+const benchReviews = 1_000_000
+
+// BenchmarkLogStatsAdd1M is stats' own share of a million-entry pass: the
+// accumulator alone over reviews already in memory.
+func BenchmarkLogStatsAdd1M(b *testing.B) {
+	now := time.Date(2024, 3, 10, 9, 0, 0, 0, time.UTC)
+	rs := make([]storage.Review, 1024)
+	for i := range rs {
+		at := now.Add(-time.Duration(len(rs)-i) * 30 * time.Minute)
+		rs[i] = storage.Review{Deck: "bench", Card: "c", At: at, Rating: fsrs.Rating(1 + i%4), Duration: time.Second,
+			Before: fsrs.Card{State: fsrs.State(i % 4), Stability: float64(1 + i%50), LastReview: at.Add(-time.Duration(i%20) * 24 * time.Hour)}}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		a := newLogStats(now, "")
+		for i := range benchReviews {
+			a.add(&rs[i&1023])
+		}
+	}
+}
