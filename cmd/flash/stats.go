@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/scheduler/exam"
 	"github.com/flash-srs/flash/scheduler/stats"
 	"github.com/flash-srs/flash/storage"
 	"github.com/spf13/pflag"
@@ -103,7 +104,47 @@ func loadStats(e *env, deckID string, now, at time.Time, allFronts bool) (*stats
 	defer st.Close()
 	// The read-only open holds a shared lock: no writer can change the file
 	// until Close, so the separate read transactions of Load see one state.
-	return stats.Load(st, decks, deckID, now, at, allFronts)
+	s, err := stats.Load(st, decks, deckID, now, at, allFronts)
+	if err != nil {
+		return nil, err
+	}
+	s.Exams, err = examReadiness(st, decks, deckID, now)
+	return s, err
+}
+
+// examReadiness returns the readiness on the exam day of each deck (of
+// deckID, "" for all) whose exam is ahead.
+func examReadiness(st *storage.Store, decks []storage.DeckInfo, deckID string, now time.Time) ([]stats.ExamReadiness, error) {
+	out := []stats.ExamReadiness{}
+	for _, d := range decks {
+		if deckID != "" && d.ID != deckID {
+			continue
+		}
+		set, ok, err := exam.Get(st, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		states, err := st.States(d.ID)
+		if err != nil {
+			return nil, err
+		}
+		p, err := exam.ForDeck(st, d, set, states, now)
+		if err != nil {
+			return nil, err
+		}
+		if p.DaysLeft == 0 && now.After(p.Exam) {
+			continue // the exam is over
+		}
+		out = append(out, stats.ExamReadiness{
+			Deck: d.ID, Date: set.Date, At: p.Exam, DaysLeft: p.DaysLeft, Target: set.Target, Minutes: set.Minutes,
+			Followed: round3(p.Followed), Low: round3(p.Low), High: round3(p.High), Stopped: round3(p.Stopped),
+			Below: p.Below, MinutesNeeded: p.Needed,
+		})
+	}
+	return out, nil
 }
 
 // openStatsStore returns the store opened read-only (MAP_POPULATE: the whole

@@ -117,14 +117,17 @@ type Plan struct {
 	// would reach it; 0 when no budget can (the exam is today).
 	Needed float64
 
-	in     *Input
-	model  *Model
-	aim    float64
-	day0   time.Time
-	first  []int32 // per card: the day of its first planned study, -1 none
-	rank   []int32 // per card: its place among new cards, -1 when not new
-	keys   map[string]int
-	newDay []int32 // per day: new cards planned
+	in    *Input
+	model *Model
+	aim   float64
+	day0  time.Time
+	first []int32 // per card: the day of its first planned study, -1 none
+	// finalRank is, per card first studied in the final pass, its place
+	// in it (from 1), 0 for others.
+	finalRank []int32
+	rank      []int32 // per card: its place among new cards, -1 when not new
+	keys      map[string]int
+	newDay    []int32 // per day: new cards planned
 }
 
 // Make plans the study days from now to in.Exam. It is cheap enough to run
@@ -254,6 +257,7 @@ func (p *Plan) fill(s *sim, r *result) {
 		p.Days[d].Date = p.DayStart(d)
 	}
 	p.first = r.first
+	p.finalRank = r.finalRank
 	p.rank = s.rank
 	p.Below = r.below
 	p.Followed, p.Stopped = r.followed, r.stopped
@@ -423,12 +427,15 @@ type result struct {
 	below    int
 	unserved int // final-pass reviews that did not fit
 	finals   int // final-pass reviews done
-	followed float64
-	stopped  float64
-	mem      []Memory
-	lastR    []float64 // recall at the last planned review, 0 when none
-	prev     []Memory  // memory before the last planned review
-	window   int       // the final pass's days
+	// finalRank is, for a card first studied in the final pass, its
+	// place in it (from 1): the weakest first.
+	finalRank []int32
+	followed  float64
+	stopped   float64
+	mem       []Memory
+	lastR     []float64 // recall at the last planned review, 0 when none
+	prev      []Memory  // memory before the last planned review
+	window    int       // the final pass's days
 }
 
 // cfg is what one run of the plan takes.
@@ -579,6 +586,8 @@ func (s *sim) pass(c cfg, window int) *result {
 		mem:   make([]Memory, n),
 		lastR: make([]float64, n),
 		prev:  make([]Memory, n),
+
+		finalRank: make([]int32, n),
 	}
 	mem := r.mem
 	copy(mem, s.start)
@@ -684,7 +693,11 @@ func (s *sim) pass(c cfg, window int) *result {
 			for k := 0; k < quota && final.len() > 0 && budget >= costRev; k++ {
 				day.Final++
 				r.finals++
-				review(final.pop().card) // may push again
+				i := final.pop().card
+				if r.first[i] < 0 {
+					r.finalRank[i] = int32(r.finals)
+				}
+				review(i) // may push again
 			}
 		}
 		// New cards, as many as the rest of the budget allows.
@@ -837,7 +850,9 @@ func (p *Plan) Apply(items []scheduler.Item, pol scheduler.Policy, done schedule
 			it.Order = int(r)
 		}
 		if d := p.first[i]; d >= 0 && it.Card.State == fsrs.Review {
-			it.Card.Due = p.DayStart(int(d))
+			// The final pass shows the weakest first: its cards are
+			// due a moment apart in that order.
+			it.Card.Due = p.DayStart(int(d)).Add(time.Duration(p.finalRank[i]) * time.Millisecond)
 		}
 	}
 	pol.NewPerDay = done.New + p.NewToday()
