@@ -33,8 +33,6 @@ const (
 var notYetAtomic = map[string]bool{
 	"ntk-1": true, "ntk-2": true, "ntk-3": true, "ntk-4": true,
 	"ff-1": true, "ff-2": true, "ff-3": true,
-	"la-1": true, "la-2": true, "la-3": true,
-	"hop-1": true, "hop-2": true, "hop-3": true,
 }
 
 func TestBuiltin_SizeRule(t *testing.T) {

@@ -89,8 +89,8 @@ func BenchmarkQueue_Rate(b *testing.B) {
 			continue
 		}
 		s := q.Scheduler(it.Deck)
-		s.Preview(it.Card, now)
-		o := s.Rate(it.Card, now, fsrs.Good)
+		s.Preview(it.Key, it.Card, now)
+		o := s.Rate(it.Key, it.Card, now, now, fsrs.Good)
 		q.Rated(it.Key, it.Card, o.Card)
 		now = now.Add(time.Second)
 	}
@@ -101,6 +101,6 @@ func BenchmarkScheduler_Rate(b *testing.B) {
 	c := reviewCard(t0)
 	b.ReportAllocs()
 	for b.Loop() {
-		s.Rate(c, t0, fsrs.Good)
+		s.Rate("d/c", c, t0, t0, fsrs.Good)
 	}
 }

@@ -130,8 +130,8 @@ func checkRandomSession(seed uint64, ops int) error {
 			s := q.Scheduler(it.Deck)
 			prev := q.Counts(now)
 			prevDone := q.Done(it.Deck)
-			preview := s.Preview(it.Card, now)
-			o := s.Rate(it.Card, now, r)
+			preview := s.Preview(it.Key, it.Card, now)
+			o := s.Rate(it.Key, it.Card, now, now, r)
 			if o != preview[r-1] {
 				return fmt.Errorf("%s: Rate %+v, Preview %+v", op, o, preview[r-1])
 			}

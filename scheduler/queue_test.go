@@ -52,7 +52,7 @@ func rateNext(t *testing.T, q *scheduler.Queue, now time.Time, r fsrs.Rating) (s
 	if !ok {
 		t.Fatalf("Next(%v): no card; counts %+v", now, q.Counts(now))
 	}
-	o := q.Scheduler(it.Deck).Rate(it.Card, now, r)
+	o := q.Scheduler(it.Deck).Rate(it.Key, it.Card, now, now, r)
 	q.Rated(it.Key, it.Card, o.Card)
 	return it, o
 }
@@ -373,7 +373,7 @@ func TestQueue_Session(t *testing.T) {
 
 	// r1 first; Again sends it to relearning, due in 5 minutes.
 	r1 := next("1", "r1")
-	o1 := s.Rate(r1.Card, now, fsrs.Again)
+	o1 := s.Rate(r1.Key, r1.Card, now, now, fsrs.Again)
 	q.Rated(r1.Key, r1.Card, o1.Card)
 	check("r1 again", scheduler.Counts{New: 1, Learning: 1, Review: 1}, scheduler.Done{Reviews: 1})
 
@@ -388,7 +388,7 @@ func TestQueue_Session(t *testing.T) {
 	// Then the new card (one after each review), Good: a 10-minute step.
 	now = now.Add(time.Minute)
 	n1 := next("2", "n1")
-	on1 := s.Rate(n1.Card, now, fsrs.Good)
+	on1 := s.Rate(n1.Key, n1.Card, now, now, fsrs.Good)
 	q.Rated(n1.Key, n1.Card, on1.Card)
 	check("n1 good", scheduler.Counts{Learning: 2, Review: 1}, scheduler.Done{New: 1, Reviews: 1})
 

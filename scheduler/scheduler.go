@@ -90,13 +90,15 @@ func (p Policy) normalize() Policy {
 }
 
 // Scheduler rates cards with go-fsrs v3 (FSRS-5) using default weights,
-// fuzz on, short-term learning steps on and the policy's desired retention.
+// short-term learning steps on and the policy's desired retention. Interval
+// fuzz is flash's own (see Preview): go-fsrs seeds its fuzz with the second
+// of the review, so the interval shown on a button would not be the one a
+// rating a second later saves.
 //
-// A Scheduler is not safe for concurrent use: go-fsrs keeps the fuzz seed of
-// the call in progress inside its *fsrs.FSRS, so every call writes to it.
-// Use a Scheduler from one goroutine (the review screen's event loop), or
-// give each goroutine its own. Results do not depend on earlier calls: the
-// fuzz seed is derived from the card and the review time alone.
+// A Scheduler is not safe for concurrent use: go-fsrs writes a seed into
+// its *fsrs.FSRS on every call. Use a Scheduler from one goroutine (the
+// review screen's event loop), or give each goroutine its own. Results do
+// not depend on earlier calls.
 type Scheduler struct {
 	f *fsrs.FSRS
 	p Policy
@@ -108,7 +110,7 @@ func New(p Policy) *Scheduler {
 	p = p.normalize()
 	params := fsrs.DefaultParam()
 	params.RequestRetention = p.DesiredRetention
-	params.EnableFuzz = true
+	params.EnableFuzz = false // Preview applies flash's own, seeded by card
 	params.EnableShortTerm = true
 	return &Scheduler{f: fsrs.NewFSRS(params), p: p}
 }
@@ -161,30 +163,54 @@ func interval(due, now time.Time) time.Duration {
 }
 
 // Preview returns the outcome of each rating of c at now, indexed by
-// rating-1 (Again, Hard, Good, Easy), as go-fsrs Repeat computes them. The
-// outcome for a rating equals what Rate returns for it. A now before
-// c.LastReview is treated as c.LastReview (see Rate).
-func (s *Scheduler) Preview(c fsrs.Card, now time.Time) [4]Outcome {
-	rl := s.f.Repeat(c, reviewTime(c, now))
+// rating-1 (Again, Hard, Good, Easy): go-fsrs Repeat's memory states and
+// intervals, with interval fuzz as go-fsrs does it (its fuzz ranges, one
+// fuzz factor for the four buttons) but drawn from a seed of key (the
+// card's DECK/CARD) and c.Reps instead of the clock, as Anki seeds it by
+// card. So a card shows the same intervals whenever it is previewed until
+// it is reviewed again. A now before c.LastReview is treated as
+// c.LastReview (see Rate).
+func (s *Scheduler) Preview(key string, c fsrs.Card, now time.Time) [4]Outcome {
+	at := reviewTime(c, now)
+	rl := s.f.Repeat(c, at)
+	u := fuzzFactor(key, c.Reps)
+	ivl := s.intervals(c.State, rl, func(ivl, elapsed float64) float64 { return s.fuzz(ivl, elapsed, u) })
 	var out [4]Outcome
 	for r := fsrs.Again; r <= fsrs.Easy; r++ {
-		out[r-1] = s.outcome(r, rl[r], now)
+		si := rl[r]
+		if d := ivl[r-1]; d > 0 {
+			si.Card.ScheduledDays = uint64(d)
+			si.Card.Due = at.Add(time.Duration(d) * day)
+		}
+		out[r-1] = s.outcome(r, si, now)
 	}
 	return out
 }
 
-// Rate returns the outcome of rating c with r at now (go-fsrs Next).
+// Rate returns the outcome of rating c with r when the card was shown at
+// shown and rated at now: the outcome Preview(key, c, shown) showed for r,
+// with the review moved to now (LastReview, Log.Review and Due later by
+// now-shown). The interval saved is the interval shown, however long the
+// learner took: the memory state is the one at the moment of recall.
+// Callers that rate at once pass the same time twice.
 //
-// When the clock has gone backwards (now before c.LastReview) the review is
-// taken to happen at c.LastReview: the result then has LastReview and
+// When the clock has gone backwards (shown before c.LastReview) the review
+// is taken to happen at c.LastReview: the result then has LastReview and
 // Log.Review equal to c.LastReview, and its Interval is measured from the
-// real now, so it is never negative. Rate panics if r is not one of
-// fsrs.Again, fsrs.Hard, fsrs.Good or fsrs.Easy.
-func (s *Scheduler) Rate(c fsrs.Card, now time.Time, r fsrs.Rating) Outcome {
+// real time, so it is never negative. A now before shown is taken as
+// shown. Rate panics if r is not one of fsrs.Again, fsrs.Hard, fsrs.Good
+// or fsrs.Easy.
+func (s *Scheduler) Rate(key string, c fsrs.Card, shown, now time.Time, r fsrs.Rating) Outcome {
 	if r < fsrs.Again || r > fsrs.Easy {
 		panic(fmt.Sprintf("scheduler: invalid rating %d", r))
 	}
-	return s.outcome(r, s.f.Next(c, reviewTime(c, now), r), now)
+	o := s.Preview(key, c, shown)[r-1]
+	if took := now.Sub(shown); took > 0 {
+		o.Card.LastReview = o.Card.LastReview.Add(took)
+		o.Card.Due = o.Card.Due.Add(took)
+		o.Log.Review = o.Log.Review.Add(took)
+	}
+	return o
 }
 
 // Retrievability returns the probability, in 0..1, that c is recalled at

@@ -1,6 +1,7 @@
 package scheduler_test
 
 import (
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -20,13 +21,23 @@ const (
 )
 
 // refFSRS returns an independent go-fsrs with the parameters the scheduler
-// documents: default weights, fuzz on, short-term steps on.
-func refFSRS(retention float64) *fsrs.FSRS {
+// documents: default weights, short-term steps on, and fuzz as asked.
+func refFSRS(retention float64, fuzz bool) *fsrs.FSRS {
 	p := fsrs.DefaultParam()
 	p.RequestRetention = retention
-	p.EnableFuzz = true
+	p.EnableFuzz = fuzz
 	p.EnableShortTerm = true
 	return fsrs.NewFSRS(p)
+}
+
+// key is the card key the tests rate under; it seeds the interval fuzz.
+const key = "ml-papers/ntk-1-realization"
+
+// memory returns c without its interval (Due, ScheduledDays): what go-fsrs
+// without fuzz and the scheduler must agree on.
+func memory(c fsrs.Card) fsrs.Card {
+	c.Due, c.ScheduledDays = time.Time{}, 0
+	return c
 }
 
 type step struct {
@@ -49,10 +60,10 @@ func TestScheduler_ScriptedDays(t *testing.T) {
 			retention: 0.9,
 			steps: []step{
 				{0, fsrs.Good, 10 * minute, fsrs.Learning},
-				{10 * minute, fsrs.Good, 3 * day, fsrs.Review},
-				{3*day + 9*hour, fsrs.Good, 10 * day, fsrs.Review}, // 9 hours late
+				{10 * minute, fsrs.Good, 4 * day, fsrs.Review},
+				{3*day + 9*hour, fsrs.Good, 12 * day, fsrs.Review}, // 15 hours early
 				{14 * day, fsrs.Again, 5 * minute, fsrs.Relearning},
-				{14*day + 5*minute, fsrs.Good, 4 * day, fsrs.Review},
+				{14*day + 5*minute, fsrs.Good, 3 * day, fsrs.Review},
 			},
 		},
 		{
@@ -60,8 +71,8 @@ func TestScheduler_ScriptedDays(t *testing.T) {
 			name:      "easy",
 			retention: 0.9,
 			steps: []step{
-				{0, fsrs.Easy, 18 * day, fsrs.Review},
-				{18 * day, fsrs.Good, 61 * day, fsrs.Review},
+				{0, fsrs.Easy, 16 * day, fsrs.Review},
+				{18 * day, fsrs.Good, 64 * day, fsrs.Review},
 			},
 		},
 		{
@@ -82,9 +93,9 @@ func TestScheduler_ScriptedDays(t *testing.T) {
 			retention: 0.8,
 			steps: []step{
 				{0, fsrs.Good, 10 * minute, fsrs.Learning},
-				{10 * minute, fsrs.Good, 9 * day, fsrs.Review},
-				{7 * day, fsrs.Good, 44 * day, fsrs.Review},
-				{30 * day, fsrs.Good, 156 * day, fsrs.Review},
+				{10 * minute, fsrs.Good, 10 * day, fsrs.Review},
+				{7 * day, fsrs.Good, 45 * day, fsrs.Review},
+				{30 * day, fsrs.Good, 155 * day, fsrs.Review},
 			},
 		},
 		{
@@ -94,7 +105,7 @@ func TestScheduler_ScriptedDays(t *testing.T) {
 				{0, fsrs.Good, 10 * minute, fsrs.Learning},
 				{10 * minute, fsrs.Good, 1 * day, fsrs.Review},
 				{7 * day, fsrs.Good, 5 * day, fsrs.Review},
-				{30 * day, fsrs.Good, 18 * day, fsrs.Review},
+				{30 * day, fsrs.Good, 17 * day, fsrs.Review},
 			},
 		},
 		{
@@ -103,8 +114,8 @@ func TestScheduler_ScriptedDays(t *testing.T) {
 			retention: 0.9,
 			steps: []step{
 				{0, fsrs.Good, 10 * minute, fsrs.Learning},
-				{10 * minute, fsrs.Good, 3 * day, fsrs.Review},
-				{63 * day, fsrs.Hard, 20 * day, fsrs.Review},
+				{10 * minute, fsrs.Good, 4 * day, fsrs.Review},
+				{63 * day, fsrs.Hard, 21 * day, fsrs.Review},
 				{80 * day, fsrs.Again, 5 * minute, fsrs.Relearning},
 				{80*day + 5*minute, fsrs.Again, 5 * minute, fsrs.Relearning},
 				{80*day + 10*minute, fsrs.Good, 2 * day, fsrs.Review},
@@ -116,13 +127,14 @@ func TestScheduler_ScriptedDays(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := scheduler.New(scheduler.Policy{DesiredRetention: tt.retention, NewPerDay: 20, ReviewsPerDay: 200})
-			ref := refFSRS(tt.retention)
-			c, rc := fsrs.NewCard(), fsrs.NewCard()
+			ref := refFSRS(tt.retention, false)
+			c := fsrs.NewCard()
 			for i, st := range tt.steps {
 				now := t0.Add(st.at)
-				o := s.Rate(c, now, st.r)
-				want := ref.Next(rc, now, st.r)
-				if o.Card != want.Card || o.Log != want.ReviewLog {
+				o := s.Rate(key, c, now, now, st.r)
+				// The memory state is go-fsrs's; only the fuzz is flash's.
+				want := ref.Next(c, now, st.r)
+				if memory(o.Card) != memory(want.Card) || o.Log != want.ReviewLog {
 					t.Fatalf("step %d (%v at %v): card %+v, go-fsrs gives %+v", i, st.r, now, o.Card, want.Card)
 				}
 				if o.Interval != st.want || o.Card.State != st.st {
@@ -131,7 +143,7 @@ func TestScheduler_ScriptedDays(t *testing.T) {
 				if got := o.Card.Due.Sub(now); got != o.Interval {
 					t.Errorf("step %d: Due-now = %v, Interval %v", i, got, o.Interval)
 				}
-				c, rc = o.Card, want.Card
+				c = o.Card
 			}
 		})
 	}
@@ -142,9 +154,9 @@ func TestScheduler_ScriptedDays(t *testing.T) {
 func cardsInEachState(t *testing.T) map[string]fsrs.Card {
 	t.Helper()
 	s := scheduler.New(scheduler.DefaultPolicy())
-	learning := s.Rate(fsrs.NewCard(), t0, fsrs.Good).Card
-	review := s.Rate(learning, t0.Add(10*minute), fsrs.Good).Card
-	relearning := s.Rate(review, review.Due, fsrs.Again).Card
+	learning := s.Rate(key, fsrs.NewCard(), t0, t0, fsrs.Good).Card
+	review := s.Rate(key, learning, t0.Add(10*minute), t0.Add(10*minute), fsrs.Good).Card
+	relearning := s.Rate(key, review, review.Due, review.Due, fsrs.Again).Card
 	// A review card with no LastReview, as a hand-made import could have.
 	noLast := review
 	noLast.LastReview = time.Time{}
@@ -165,9 +177,9 @@ func TestScheduler_PreviewMatchesRate(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := scheduler.New(scheduler.DefaultPolicy())
 			for _, now := range []time.Time{t0.Add(20 * day), t0.Add(-time.Hour)} {
-				p := s.Preview(c, now)
+				p := s.Preview(key, c, now)
 				for r := fsrs.Again; r <= fsrs.Easy; r++ {
-					o := s.Rate(c, now, r)
+					o := s.Rate(key, c, now, now, r)
 					if p[r-1] != o {
 						t.Errorf("at %v: Preview[%v] = %+v, Rate = %+v", now, r, p[r-1], o)
 					}
@@ -183,10 +195,10 @@ func TestScheduler_PreviewMatchesRate(t *testing.T) {
 func TestScheduler_Preview_ButtonLabels(t *testing.T) {
 	s := scheduler.New(scheduler.DefaultPolicy())
 	var got [4]string
-	for i, o := range s.Preview(fsrs.NewCard(), t0) {
+	for i, o := range s.Preview(key, fsrs.NewCard(), t0) {
 		got[i] = scheduler.FormatInterval(o.Interval)
 	}
-	if want := [4]string{"1m", "5m", "10m", "18d"}; got != want {
+	if want := [4]string{"1m", "5m", "10m", "16d"}; got != want {
 		t.Errorf("new card buttons %q, want %q", got, want)
 	}
 }
@@ -204,7 +216,7 @@ func TestScheduler_ClockBackwards(t *testing.T) {
 			}
 			now := last.Add(-back)
 			s := scheduler.New(scheduler.DefaultPolicy())
-			for i, o := range s.Preview(c, now) {
+			for i, o := range s.Preview(key, c, now) {
 				r := fsrs.Rating(i + 1)
 				if o.Interval < 0 || o.Card.Due.Before(now) {
 					t.Errorf("%s, %v back, %v: interval %v, due %v before now %v", name, back, r, o.Interval, o.Card.Due, now)
@@ -218,7 +230,7 @@ func TestScheduler_ClockBackwards(t *testing.T) {
 				if math.IsNaN(o.Card.Stability) || math.IsNaN(o.Card.Difficulty) || o.Card.Stability <= 0 {
 					t.Errorf("%s, %v back, %v: S=%v D=%v", name, back, r, o.Card.Stability, o.Card.Difficulty)
 				}
-				if got := s.Rate(c, now, r); got != o {
+				if got := s.Rate(key, c, now, now, r); got != o {
 					t.Errorf("%s, %v back, %v: Rate %+v != Preview %+v", name, back, r, got, o)
 				}
 			}
@@ -232,7 +244,7 @@ func TestScheduler_ClockBackwards(t *testing.T) {
 func TestScheduler_ClockBackwards_RawGoFSRSWraps(t *testing.T) {
 	// Why the clamp is needed: go-fsrs itself wraps the elapsed days.
 	c := cardsInEachState(t)["review"]
-	got := refFSRS(0.9).Next(c, c.LastReview.Add(-25*hour), fsrs.Good).Card.ElapsedDays
+	got := refFSRS(0.9, true).Next(c, c.LastReview.Add(-25*hour), fsrs.Good).Card.ElapsedDays
 	if got < 1<<60 {
 		// A newer go-fsrs that stopped wrapping makes the clamp in Rate
 		// harmless but no longer needed: say so, so it can be revisited.
@@ -296,7 +308,7 @@ func TestScheduler_Rate_InvalidRatingPanics(t *testing.T) {
 					t.Errorf("Rate with rating %d did not panic", r)
 				}
 			}()
-			scheduler.New(scheduler.DefaultPolicy()).Rate(fsrs.NewCard(), t0, r)
+			scheduler.New(scheduler.DefaultPolicy()).Rate(key, fsrs.NewCard(), t0, t0, r)
 		}()
 	}
 }
@@ -329,11 +341,11 @@ func TestIsLeech_EighthAgain(t *testing.T) {
 	c := cardsInEachState(t)["review"]
 	for lapse := 1; lapse <= 9; lapse++ {
 		now := later(c.Due, c.LastReview.Add(day))
-		o := s.Rate(c, now, fsrs.Again)
+		o := s.Rate(key, c, now, now, fsrs.Again)
 		if got, want := scheduler.IsLeech(c, o.Card), lapse >= 8; got != want {
 			t.Fatalf("lapse %d: IsLeech = %v, want %v", lapse, got, want)
 		}
-		relearned := s.Rate(o.Card, o.Card.Due, fsrs.Good)
+		relearned := s.Rate(key, o.Card, o.Card.Due, o.Card.Due, fsrs.Good)
 		if scheduler.IsLeech(o.Card, relearned.Card) {
 			t.Fatalf("lapse %d: relearning Good is a leech", lapse)
 		}
@@ -385,4 +397,116 @@ func later(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// reviewCards returns n review cards, each with its key: new cards taken
+// through their learning steps and a few reviews at their due times, so
+// their intervals are long enough to be fuzzed.
+func reviewCards(t *testing.T, n int) ([]string, []fsrs.Card) {
+	t.Helper()
+	s := scheduler.New(scheduler.DefaultPolicy())
+	keys := make([]string, n)
+	cards := make([]fsrs.Card, n)
+	for i := range n {
+		keys[i] = fmt.Sprintf("ml-papers/card-%d", i)
+		c, now := fsrs.NewCard(), t0
+		for j := range 2 + i%4 {
+			r := fsrs.Good
+			if j == 3 {
+				r = fsrs.Hard
+			}
+			c = s.Rate(keys[i], c, now, now, r).Card
+			now = c.Due
+		}
+		if c.State != fsrs.Review || c.ScheduledDays < 3 {
+			t.Fatalf("card %d: %v, %d days", i, c.State, c.ScheduledDays)
+		}
+		cards[i] = c
+	}
+	return keys, cards
+}
+
+// TestScheduler_IntervalShownIsSaved: the interval a rating button shows
+// when the card is shown is the interval the rating saves, however long
+// the learner thinks, even past the moment at which one more day has
+// elapsed since the last review; and the buttons show the same intervals
+// whenever the card is drawn again before it is rated.
+func TestScheduler_IntervalShownIsSaved(t *testing.T) {
+	keys, cards := reviewCards(t, 200)
+	s := scheduler.New(scheduler.DefaultPolicy())
+	thinks := []time.Duration{time.Second, 1500 * time.Millisecond, 59 * time.Second, 10 * minute, 3 * hour}
+	fuzzed := 0
+	for i, c := range cards {
+		// Shown 20 seconds before one more day has elapsed since the
+		// last review (go-fsrs counts whole days elapsed).
+		shown := c.Due.Add(-20 * time.Second)
+		preview := s.Preview(keys[i], c, shown)
+		unfuzzed := refFSRS(0.9, false).Repeat(c, shown)
+		if preview[fsrs.Good-1].Card.ScheduledDays != unfuzzed[fsrs.Good].Card.ScheduledDays {
+			fuzzed++
+		}
+		for _, think := range thinks {
+			now := shown.Add(think)
+			for r := fsrs.Again; r <= fsrs.Easy; r++ {
+				o := s.Rate(keys[i], c, shown, now, r)
+				if o.Interval != preview[r-1].Interval {
+					t.Fatalf("card %d, rated %v after %v: saved interval %v, the button showed %v",
+						i, r, think, o.Interval, preview[r-1].Interval)
+				}
+				if !o.Card.Due.Equal(now.Add(o.Interval)) || !o.Card.LastReview.Equal(now) || !o.Log.Review.Equal(now) {
+					t.Fatalf("card %d, %v after %v: due %v, last review %v, log %v; want due now+%v and reviews at %v",
+						i, r, think, o.Card.Due, o.Card.LastReview, o.Log.Review, o.Interval, now)
+				}
+				if memory(o.Card) != memory(withReview(preview[r-1].Card, now)) {
+					t.Fatalf("card %d, %v after %v: memory %+v, shown %+v", i, r, think, o.Card, preview[r-1].Card)
+				}
+			}
+			// Drawn again later (say the screen is redrawn, or the card
+			// comes back after an undo) within the same elapsed day: the
+			// same buttons.
+			if think < 20*time.Second {
+				again := s.Preview(keys[i], c, now)
+				for r := range again {
+					if again[r].Interval != preview[r].Interval {
+						t.Fatalf("card %d, previewed %v later: %v shows %v, earlier %v", i, think, fsrs.Rating(r+1), again[r].Interval, preview[r].Interval)
+					}
+				}
+			}
+		}
+	}
+	// The cards are ones the fuzz moves: else the test proves nothing.
+	if fuzzed < len(cards)/3 {
+		t.Errorf("fuzz moved the Good interval of only %d of %d cards", fuzzed, len(cards))
+	}
+}
+
+// withReview returns c as reviewed at now instead: what Rate changes in a
+// previewed card.
+func withReview(c fsrs.Card, now time.Time) fsrs.Card {
+	c.LastReview = now
+	return c
+}
+
+// TestScheduler_FuzzDependsOnCard: the same memory state under different
+// card keys gets different intervals (fuzz spreads cards reviewed
+// together), and the same key at another review count draws anew.
+func TestScheduler_FuzzDependsOnCard(t *testing.T) {
+	s := scheduler.New(scheduler.DefaultPolicy())
+	_, cards := reviewCards(t, 1)
+	c := cards[0]
+	seen := map[time.Duration]bool{}
+	for i := range 50 {
+		seen[s.Preview(fmt.Sprintf("d/c%d", i), c, c.Due)[fsrs.Good-1].Interval] = true
+	}
+	if len(seen) < 3 {
+		t.Errorf("50 cards in the same state got %d distinct Good intervals", len(seen))
+	}
+	seen = map[time.Duration]bool{}
+	for reps := range uint64(50) {
+		c.Reps = reps
+		seen[s.Preview(key, c, c.Due)[fsrs.Good-1].Interval] = true
+	}
+	if len(seen) < 3 {
+		t.Errorf("50 review counts gave %d distinct Good intervals", len(seen))
+	}
 }

@@ -5,7 +5,8 @@
 //
 //	meta      schema version and a marker that the file belongs to flash
 //	decks     deck id → JSON DeckInfo
-//	content   deck\x00card → content hash and JSON deck.Card
+//	content   deck\x00card → content hash and compact binary deck.Card
+//	          (content version 2; version 1 values, JSON, are still read)
 //	state     deck\x00card → compact binary CardState (FSRS memory, flags, order)
 //	log       big-endian unix nanos ‖ big-endian seq → compact binary Review
 //	settings  key → value

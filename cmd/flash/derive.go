@@ -3,36 +3,69 @@ package main
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/sims"
+	"github.com/flash-srs/flash/sims/answer"
 )
 
 // comparison is one checked output of a derive card: the simulation's
-// number next to the learner's, when both exist.
+// number next to the number read from the learner's answer.
 type comparison struct {
-	Name    string  // the output the card's check names
-	Note    string  // the check entry's note for the learner, if any
-	Sim     float64 // what the simulation computed
-	HasSim  bool    // false: the simulation left the output out this run
-	Mine    float64 // the learner's number: see answerNumber
-	HasMine bool    // false: no number for this output in the answer
-	RelErr  float64 // |Mine − Sim| / |Sim| (absolute when Sim is 0)
+	Name   string  // the output the card's check names
+	Note   string  // the check entry's note for the learner, if any
+	Sim    float64 // what the simulation computed
+	HasSim bool    // false: the simulation left the output out this run
+	// Mine is what was read from the answer for this output; Mine.OK
+	// when it gave one number.
+	Mine   answer.Reading
+	RelErr float64 // |Mine − Sim| / |Sim| (absolute when Sim is 0)
 }
 
-// String is the comparison's one line, as the review prints it.
+// String is the comparison's one line, as the review prints it: the
+// simulation's number, the learner's with the text it was read from, and
+// how far apart they are.
 func (c comparison) String() string {
-	switch {
-	case !c.HasSim:
-		return fmt.Sprintf("%s: the simulation did not compute it with these params", c.Name)
-	case !c.HasMine:
-		return fmt.Sprintf("%s: simulation %s; type a number in your answer to compare", c.Name, fmtNum(c.Sim))
+	sim := "simulation " + fmtNum(c.Sim)
+	if !c.HasSim {
+		sim = "the simulation did not compute it with these params"
 	}
-	return fmt.Sprintf("%s: simulation %s, you %s — %s apart",
-		c.Name, fmtNum(c.Sim), fmtNum(c.Mine), fmtRel(c.RelErr, c.Sim == 0))
+	line := c.Name + ": " + sim + " · you: " + c.mine()
+	if c.HasSim && c.Mine.OK {
+		line += " · " + fmtRel(c.RelErr, c.Sim == 0) + " apart"
+	}
+	return line
+}
+
+// mine says what was read from the answer for the output and where from:
+// `0.085, from "≈ 0.085"`.
+func (c comparison) mine() string {
+	r := c.Mine
+	from := quoteFrom(r.Part.From)
+	switch {
+	case r.OK && r.Element != "":
+		return fmt.Sprintf("%s, element %s of %s", fmtNum(r.Value), r.Element, from)
+	case r.OK:
+		return fmt.Sprintf("%s, from %s", fmtNum(r.Value), from)
+	case r.Part.From != "":
+		what := "a vector"
+		if r.Part.Value.Rows > 1 {
+			what = "a matrix"
+		}
+		return fmt.Sprintf("%s, %s; write the one number for %s", what, from, c.Name)
+	}
+	return "no number found; type one to compare"
+}
+
+// quoteFrom quotes the text a number was read from, shortened to 40
+// characters.
+func quoteFrom(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		s = "…" + string(r[len(r)-39:])
+	}
+	return `"` + s + `"`
 }
 
 // verdict says how close the learner's number is: "close" within 5% (as
@@ -56,63 +89,24 @@ func fmtRel(r float64, abs bool) string {
 	return strconv.FormatFloat(100*r, 'f', 1, 64) + "%"
 }
 
-// numberRE matches a decimal number as people type it: 2, −0.5, 2,5 (a
-// decimal comma), 1e-3.
-var numberRE = regexp.MustCompile(`[-−+]?(?:\d+(?:[.,]\d+)?|[.,]\d+)(?:[eE][-−+]?\d+)?`)
-
-// answerNumber returns the number a learner's answer gives: the first
-// number after the last "=" when there is one (τ = 1/(ηλ) = 4 gives 4), else
-// the first number in the answer.
-func answerNumber(s string) (float64, bool) {
-	if i := strings.LastIndex(s, "="); i >= 0 {
-		if x, ok := firstNumber(s[i+1:]); ok {
-			return x, true
-		}
-	}
-	return firstNumber(s)
-}
-
-// firstNumber returns the first number in s.
-func firstNumber(s string) (float64, bool) {
-	m := numberRE.FindString(s)
-	if m == "" {
-		return 0, false
-	}
-	m = strings.NewReplacer("−", "-", ",", ".").Replace(m)
-	x, err := strconv.ParseFloat(m, 64)
-	if err != nil || math.IsInf(x, 0) || math.IsNaN(x) {
-		return 0, false
-	}
-	return x, true
-}
-
-// compare puts the learner's numbers next to the outputs the card's check
-// names, one comparison per output, in the check's order. With one output
-// the answer's number is compared; with several, each output takes the
-// line of the answer that names it ("tau_slow = 4").
-func compare(s *deck.Sim, answer string, numbers map[string]float64) []comparison {
-	out := make([]comparison, 0, len(s.Check))
-	lines := strings.Split(answer, "\n")
-	for _, e := range s.Check {
-		name, note := deck.CheckName(e)
-		c := comparison{Name: name, Note: note}
-		c.Sim, c.HasSim = numbers[name]
-		if len(s.Check) == 1 {
-			c.Mine, c.HasMine = answerNumber(answer)
-		} else {
-			for _, l := range lines {
-				if k, v, ok := strings.Cut(l, "="); ok && strings.TrimSpace(k) == name {
-					c.Mine, c.HasMine = answerNumber(v)
-				}
-			}
-		}
-		if c.HasSim && c.HasMine {
-			c.RelErr = math.Abs(c.Mine - c.Sim)
+// compare puts the numbers read from the learner's answer next to the
+// outputs the card's check names, one comparison per output, in the
+// check's order; see answer.Read for how numbers go to outputs.
+func compare(s *deck.Sim, ans string, numbers map[string]float64) []comparison {
+	names := s.Names()
+	readings := answer.Read(ans, names)
+	out := make([]comparison, len(names))
+	for i, e := range s.Check {
+		c := comparison{Mine: readings[i]}
+		c.Name, c.Note = deck.CheckName(e)
+		c.Sim, c.HasSim = numbers[c.Name]
+		if c.HasSim && c.Mine.OK {
+			c.RelErr = math.Abs(c.Mine.Value - c.Sim)
 			if c.Sim != 0 {
 				c.RelErr /= math.Abs(c.Sim)
 			}
 		}
-		out = append(out, c)
+		out[i] = c
 	}
 	return out
 }

@@ -2,71 +2,53 @@ package main
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/sims"
 )
 
-func TestFirstNumber(t *testing.T) {
-	tests := []struct {
-		in   string
-		want float64
-		ok   bool
-	}{
-		{"tau = 5", 5, true},
-		{"примерно 2,5 шага", 2.5, true},
-		{"−0.25", -0.25, true},
-		{"1e-3 or so", 0.001, true},
-		{"no number here", 0, false},
-	}
-	for _, tt := range tests {
-		got, ok := firstNumber(tt.in)
-		if ok != tt.ok || got != tt.want {
-			t.Errorf("firstNumber(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
-		}
-	}
-}
-
-func TestAnswerNumber(t *testing.T) {
-	tests := []struct {
-		in   string
-		want float64
-	}{
-		{"4", 4},
-		{"τ₁ = 1/(ηλ_max) = 1.05", 1.05},
-		{"tau = 4.5", 4.5},
-		{"около 3, потому что λ = ", 3},
-	}
-	for _, tt := range tests {
-		if got, ok := answerNumber(tt.in); !ok || got != tt.want {
-			t.Errorf("answerNumber(%q) = %v, %v; want %v", tt.in, got, ok, tt.want)
-		}
-	}
-}
-
+// TestCompare puts the numbers read from answers next to the outputs a
+// check names, one line each, saying which number was taken.
 func TestCompare(t *testing.T) {
-	nums := map[string]float64{"tau_slow": 4, "tau_fast": 1}
-	one := &deck.Sim{Check: []string{"tau_slow — время"}}
-	cs := compare(one, "я думаю 5", nums)
-	if len(cs) != 1 {
-		t.Fatalf("compare gave %d lines, want 1", len(cs))
+	nums := map[string]float64{"tau_slow": 4, "tau_fast": 1, "spread_wide": 0.0842, "S_11": 5}
+	tests := []struct {
+		check  []string
+		answer string
+		want   []string // each comparison's line
+	}{
+		{[]string{"tau_slow — время"}, "я думаю 5",
+			[]string{`tau_slow: simulation 4 · you: 5, from "5" · 25.0% apart`}},
+		{[]string{"spread_wide"}, "разброс ∝ 1/√w, при w=1024 ≈ 0.339/4 ≈ 0.085",
+			[]string{`spread_wide: simulation 0.0842 · you: 0.085, from "≈ 0.085" · 1.0% apart`}},
+		{[]string{"S_11"}, "S₂(1,1) → 5",
+			[]string{`S_11: simulation 5 · you: 5, from "→ 5" · 0.0% apart`}},
+		{[]string{"S_11"}, "S = [[5,4],[10,2]]",
+			[]string{`S_11: simulation 5 · you: 5, element (1,1) of "= [[5,4],[10,2]]" · 0.0% apart`}},
+		{[]string{"tau_slow"}, "(4,4)",
+			[]string{`tau_slow: simulation 4 · you: a vector, "(4,4)"; write the one number for tau_slow`}},
+		{[]string{"tau_slow"}, "не знаю",
+			[]string{`tau_slow: simulation 4 · you: no number found; type one to compare`}},
+		{[]string{"cond"}, "5",
+			[]string{`cond: the simulation did not compute it with these params · you: 5, from "5"`}},
+		{[]string{"tau_fast", "tau_slow"}, "τ_slow = 1/(ηλ_min) = 4.2\nτ_fast = 1",
+			[]string{`tau_fast: simulation 1 · you: 1, from "= 1" · 0.0% apart`,
+				`tau_slow: simulation 4 · you: 4.2, from "= 4.2" · 5.0% apart`}},
 	}
-	c := cs[0]
-	if c.Name != "tau_slow" || c.Note != "время" || !c.HasSim || !c.HasMine || c.Sim != 4 || c.Mine != 5 || math.Abs(c.RelErr-0.25) > 1e-12 {
-		t.Fatalf("compare = %+v", c)
+	for _, tt := range tests {
+		cs := compare(&deck.Sim{Check: tt.check}, tt.answer, nums)
+		var got []string
+		for _, c := range cs {
+			got = append(got, c.String())
+		}
+		if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+			t.Errorf("compare(%q, %q):\n got %q\nwant %q", tt.check, tt.answer, got, tt.want)
+		}
 	}
-	if c := compare(one, "не знаю", nums)[0]; c.HasMine {
-		t.Errorf("compared although the answer has no number: %+v", c)
-	}
-	if c := compare(&deck.Sim{Check: []string{"cond"}}, "5", nums)[0]; c.HasSim {
-		t.Errorf("compared with an output the run left out: %+v", c)
-	}
-	// Several outputs: one line each, in the check's order.
-	two := &deck.Sim{Check: []string{"tau_fast", "tau_slow"}}
-	cs = compare(two, "tau_slow = 4.2\ntau_fast = 1", nums)
-	if len(cs) != 2 || cs[0].Name != "tau_fast" || cs[0].Mine != 1 || cs[1].Name != "tau_slow" || cs[1].Mine != 4.2 {
-		t.Errorf("compare with two outputs = %+v", cs)
+	c := compare(&deck.Sim{Check: []string{"tau_slow — время"}}, "5", nums)[0]
+	if c.Note != "время" || math.Abs(c.RelErr-0.25) > 1e-12 || c.verdict() != "roughly" {
+		t.Errorf("comparison = %+v, verdict %s", c, c.verdict())
 	}
 }
 

@@ -2,17 +2,15 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
 	"github.com/flash-srs/flash/storage"
+	"github.com/flash-srs/flash/storage/safefile"
 	"github.com/spf13/pflag"
 )
 
@@ -45,7 +43,7 @@ func export(e *env, revlog, backup string, force bool) error {
 		if name == "" || name == "-" {
 			continue
 		}
-		if err := checkTarget(name, path, force); err != nil {
+		if err := safefile.Check(name, safefile.Options{Force: force, Protect: []string{path}}); err != nil {
 			return err
 		}
 	}
@@ -66,7 +64,7 @@ func export(e *env, revlog, backup string, force bool) error {
 				err = w.Flush()
 			}
 		} else {
-			err = writeFileAtomic(revlog, force, 0o644, func(f *os.File) error {
+			err = safefile.Write(revlog, safefile.Options{Force: force, Protect: []string{path}}, func(f *os.File) error {
 				w := bufio.NewWriterSize(f, 64<<10)
 				var err error
 				if n, err = writeRevlog(w, st); err != nil {
@@ -81,7 +79,7 @@ func export(e *env, revlog, backup string, force bool) error {
 		fmt.Fprintf(report, "wrote %d review%s to %s\n", n, plural(n), displayName(revlog))
 	}
 	if backup != "" {
-		size, err := writeBackup(backup, st, force, true)
+		size, err := st.WriteBackup(backup, safefile.Options{Force: force}, true)
 		if err != nil {
 			return err
 		}
@@ -95,28 +93,6 @@ func displayName(name string) string {
 		return "stdout"
 	}
 	return name
-}
-
-// checkTarget refuses an output file that exists (unless force) or that is
-// the database itself.
-func checkTarget(name, db string, force bool) error {
-	fi, err := os.Stat(name)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if dbi, err := os.Stat(db); err == nil && os.SameFile(fi, dbi) {
-		return fmt.Errorf("%s is the database itself; choose another file", name)
-	}
-	if fi.IsDir() {
-		return fmt.Errorf("%s is a directory", name)
-	}
-	if !force {
-		return fmt.Errorf("%s already exists; use --force to overwrite it", name)
-	}
-	return nil
 }
 
 // revlogCardID is the card_id of the revlog CSV: the 64-bit FNV-1a hash of
@@ -168,85 +144,4 @@ func writeRevlog(w *bufio.Writer, st *storage.Store) (int, error) {
 		return err
 	})
 	return n, err
-}
-
-// writeBackup copies the database into name through a temporary file that
-// is synced, opened as a flash database and found to hold the whole review
-// log before it takes name's place; deepCheck also reads every record of
-// the copy (slow and memory-hungry on a large database, so the automatic
-// daily backup on the rating path leaves it out: bbolt's WriteTo copies one
-// consistent transaction). It returns the size of the copy.
-func writeBackup(name string, st *storage.Store, force, deepCheck bool) (int64, error) {
-	var size int64
-	want, err := st.ReviewCount()
-	if err != nil {
-		return 0, err
-	}
-	err = writeFileAtomic(name, force, 0o600, func(f *os.File) error {
-		var err error
-		if size, err = st.Backup(f); err != nil {
-			return err
-		}
-		if err := f.Sync(); err != nil {
-			return err
-		}
-		cp, err := storage.Open(f.Name(), storage.Options{ReadOnly: true})
-		if err != nil {
-			return fmt.Errorf("the copy does not open: %w", err)
-		}
-		defer cp.Close()
-		if deepCheck {
-			if err := cp.Check(); err != nil {
-				return fmt.Errorf("the copy does not check: %w", err)
-			}
-		}
-		if got, err := cp.ReviewCount(); err != nil || got != want {
-			return fmt.Errorf("the copy holds %d reviews, the database %d (%v)", got, want, err)
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("back up to %s: %w", name, err)
-	}
-	return size, nil
-}
-
-// writeFileAtomic writes name through a temporary file in the same folder,
-// with mode perm, that takes name's place once written and synced. Without
-// force an existing name is never replaced (the temporary file is linked,
-// not renamed, into place). On error name is untouched.
-func writeFileAtomic(name string, force bool, perm os.FileMode, write func(*os.File) error) error {
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // after a rename this fails harmlessly
-	err = f.Chmod(perm)
-	if err == nil {
-		err = write(f)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if force {
-		return os.Rename(tmp, name)
-	}
-	if err := os.Link(tmp, name); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("%s already exists; use --force to overwrite it", name)
-		}
-		// No hard links on this file system: a last look, then rename.
-		if _, serr := os.Lstat(name); serr == nil {
-			return fmt.Errorf("%s already exists; use --force to overwrite it", name)
-		}
-		return os.Rename(tmp, name)
-	}
-	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/flash-srs/flash/scheduler"
 	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/storage"
+	"github.com/flash-srs/flash/storage/safefile"
 	"github.com/open-spaced-repetition/go-fsrs/v3"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
@@ -65,11 +66,11 @@ func review(e *env, o session.Options, plain bool) error {
 }
 
 // dailyBackup returns the daily backup of st: session decides when, and
-// writeBackup writes it (not checking every record: that is slow on a large
+// storage writes it (not checking every record: that is slow on a large
 // database and the first rating of the day waits for it).
 func dailyBackup(st *storage.Store) *session.DailyBackup {
 	return session.NewDailyBackup(st.Path(), func(name string) error {
-		_, err := writeBackup(name, st, false, false)
+		_, err := st.WriteBackup(name, safefile.Options{}, false)
 		return err
 	})
 }

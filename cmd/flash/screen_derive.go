@@ -196,7 +196,7 @@ func simReport(sim *deck.Sim, answer string, res *sims.Result, err error) string
 		if cmp.Note != "" {
 			fmt.Fprintf(&b, "%s %s\n", dim("Check "+tview.Escape(cmp.Name)+":"), tview.Escape(cmp.Note))
 		}
-		if !cmp.HasSim || !cmp.HasMine {
+		if !cmp.HasSim || !cmp.Mine.OK {
 			fmt.Fprintf(&b, "%s\n", dim(tview.Escape(cmp.String())))
 			continue
 		}

@@ -56,7 +56,7 @@ func TestReviewScreen_DeriveCard(t *testing.T) {
 
 	h.special(tcell.KeyCtrlR)
 	s = h.waitText("Simulation · ntk-decay", "Check tau_fast: compare your τ₁", "Card's answer", "τᵢ = 1/(ηλᵢ)", "Chart",
-		"tau_fast: simulation 1, you 1.05 — 5.0% apart", "(close)", "lambda_max", "1 Again", "4 Easy")
+		"tau_fast: simulation 1 · you: 1.05, from \"1,05\"", "5.0%", "apart (close)", "lambda_max", "1 Again", "4 Easy")
 	if !strings.Contains(s, "▁") && !strings.Contains(s, "█") {
 		t.Errorf("no sparkline in the chart:\n%s", s)
 	}
@@ -104,7 +104,7 @@ func TestReviewScreen_DeriveEscAndCommands(t *testing.T) {
 	h.special(tcell.KeyEscape)
 	h.waitText("Tab type answer")
 	h.key(' ') // Space outside the box runs the simulation too
-	s := h.waitText("Simulation · ntk-decay", "tau_fast: simulation 1; type a number", "no number!")
+	s := h.waitText("Simulation · ntk-decay", "tau_fast: simulation 1", "you: no number", "no number!")
 	if strings.Contains(s, "apart") {
 		t.Errorf("a comparison without a typed number:\n%s", s)
 	}

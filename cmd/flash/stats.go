@@ -11,6 +11,7 @@ import (
 	"github.com/flash-srs/flash/scheduler/exam"
 	"github.com/flash-srs/flash/scheduler/stats"
 	"github.com/flash-srs/flash/storage"
+	"github.com/flash-srs/flash/storage/safefile"
 	"github.com/spf13/pflag"
 )
 
@@ -22,15 +23,16 @@ func cmdStats(fs *pflag.FlagSet, e *env) func([]string) error {
 	atFlag := fs.String("at", "", "readiness at `DATE` (YYYY-MM-DD, local, 09:00; or RFC 3339), e.g. the exam")
 	asJSON := fs.Bool("json", false, "print the figures as JSON")
 	plotFile := fs.String("plot", "", "also write the charts to `FILE.png`")
+	force := fs.Bool("force", false, "overwrite an existing --plot file")
 	return func(pos []string) error {
 		if len(pos) > 0 {
 			return usagef("stats: unexpected argument %q", pos[0])
 		}
-		return runStats(e, *deckID, *atFlag, *asJSON, *plotFile)
+		return runStats(e, *deckID, *atFlag, *asJSON, *plotFile, *force)
 	}
 }
 
-func runStats(e *env, deckID, atFlag string, asJSON bool, plotFile string) error {
+func runStats(e *env, deckID, atFlag string, asJSON bool, plotFile string, force bool) error {
 	// The figures need the card states and a little more (tens of MB
 	// for a large database), allocated once: collecting garbage while
 	// they grow would only slow the command down.
@@ -40,6 +42,18 @@ func runStats(e *env, deckID, atFlag string, asJSON bool, plotFile string) error
 	if err != nil {
 		return err
 	}
+	// Refuse the chart's file before doing any work.
+	var plotOpts safefile.Options
+	if plotFile != "" {
+		path, err := e.dbPath()
+		if err != nil {
+			return err
+		}
+		plotOpts = safefile.Options{Force: force, Protect: []string{path}}
+		if err := safefile.Check(plotFile, plotOpts); err != nil {
+			return err
+		}
+	}
 	// The text lists the first stats.ListMax suspended and flagged cards;
 	// only JSON needs the fronts of all of them.
 	s, err := loadStats(e, deckID, now, at, asJSON)
@@ -47,7 +61,7 @@ func runStats(e *env, deckID, atFlag string, asJSON bool, plotFile string) error
 		return err
 	}
 	if plotFile != "" {
-		if err := writePlot(plotFile, s); err != nil {
+		if err := writePlot(plotFile, s, plotOpts); err != nil {
 			return err
 		}
 	}

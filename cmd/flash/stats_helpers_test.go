@@ -132,7 +132,7 @@ func scriptedDB(t *testing.T) *scripted {
 	rate := func(at time.Time, id string, r fsrs.Rating) {
 		t.Helper()
 		before := sc.cards[id]
-		out := sch.Rate(before, at, r)
+		out := sch.Rate("exam/"+id, before, at, at, r)
 		rev, err := st.Rate(storage.Review{
 			Deck: "exam", Card: id, At: at, Rating: r, Before: before, After: out.Card,
 			ElapsedDays: out.Log.ElapsedDays, ScheduledDays: out.Card.ScheduledDays,

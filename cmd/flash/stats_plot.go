@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/flash-srs/flash/scheduler/stats"
+	"github.com/flash-srs/flash/storage/safefile"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
@@ -15,9 +16,8 @@ import (
 )
 
 // writePlot draws the forecast, the history and the readiness per question
-// into a PNG file: written to a temporary file next to name, then renamed,
-// so name is never left half-written.
-func writePlot(name string, s *stats.Stats) error {
+// into the PNG file name, through safefile with o.
+func writePlot(name string, s *stats.Stats, o safefile.Options) error {
 	plots, err := statsPlots(s)
 	if err != nil {
 		return fmt.Errorf("plot: %w", err)
@@ -40,7 +40,7 @@ func writePlot(name string, s *stats.Stats) error {
 	for i, p := range plots {
 		p.Draw(canvases[i][0])
 	}
-	return writeFileAtomic(name, true, 0o644, func(f *os.File) error {
+	return safefile.Write(name, o, func(f *os.File) error {
 		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(f)
 		return err
 	})

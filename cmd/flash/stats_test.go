@@ -518,11 +518,30 @@ func TestStats_Usage(t *testing.T) {
 func TestStats_Plot(t *testing.T) {
 	sc := scriptedDB(t)
 	name := filepath.Join(t.TempDir(), "stats.png")
-	for range 2 { // the second run replaces the file
-		r := runCmd(t, cmdStats, sc.path, statsNow, "--plot", name, "--at", "2024-03-20")
+	for _, force := range []bool{false, true} { // the second run replaces the file
+		args := []string{"--plot", name, "--at", "2024-03-20"}
+		if force {
+			args = append(args, "--force")
+		}
+		r := runCmd(t, cmdStats, sc.path, statsNow, args...)
 		if r.code != 0 {
 			t.Fatal(r.stderr)
 		}
+	}
+	// Without --force an existing file is kept.
+	if err := os.WriteFile(name, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runCmd(t, cmdStats, sc.path, statsNow, "--plot", name)
+	if r.code != 1 || !strings.Contains(r.stderr, name+" already exists; use --force to overwrite it") || r.stdout != "" {
+		t.Errorf("plot over an existing file: exit %d, stderr %q, stdout %q", r.code, r.stderr, r.stdout)
+	}
+	if b, _ := os.ReadFile(name); string(b) != "mine" {
+		t.Errorf("the existing file became %d bytes", len(b))
+	}
+	r = runCmd(t, cmdStats, sc.path, statsNow, "--plot", name, "--force")
+	if r.code != 0 {
+		t.Fatal(r.stderr)
 	}
 	f, err := os.Open(name)
 	if err != nil {
@@ -539,6 +558,49 @@ func TestStats_Plot(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(filepath.Dir(name), ".*tmp*"))
 	if len(left) > 0 {
 		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+// TestStats_PlotNeverTheDatabase: --plot naming the database, by its
+// name, through a symbolic link or a hard link, is refused with or without
+// --force, and the database is left as it was (issue 11, item 8: it used
+// to become a PNG).
+func TestStats_PlotNeverTheDatabase(t *testing.T) {
+	sc := scriptedDB(t)
+	before, err := os.ReadFile(sc.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(sc.path)
+	sym := filepath.Join(dir, "chart.png")
+	if err := os.Symlink(filepath.Base(sc.path), sym); err != nil {
+		t.Fatal(err)
+	}
+	hard := filepath.Join(dir, "hard.png")
+	if err := os.Link(sc.path, hard); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{sc.path, sym, hard} {
+		for _, force := range []bool{false, true} {
+			args := []string{"--plot", name}
+			if force {
+				args = append(args, "--force")
+			}
+			r := runCmd(t, cmdStats, sc.path, statsNow, args...)
+			if r.code != 1 || !strings.Contains(r.stderr, name+" is the database itself; choose another file") {
+				t.Errorf("--plot %s (force %v): exit %d, stderr %q", name, force, r.code, r.stderr)
+			}
+		}
+	}
+	after, err := os.ReadFile(sc.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, after) {
+		t.Error("the database changed")
+	}
+	if fi, err := os.Lstat(sym); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v", err)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/flash-srs/flash/scheduler"
+	"github.com/flash-srs/flash/storage/safefile"
 )
 
 // Automatic backups, as Anki makes them: before the first rating of each
@@ -108,8 +109,14 @@ func (b *DailyBackup) Ensure(t time.Time) (string, error) {
 			return "", nil
 		}
 	}
-	if err := os.MkdirAll(b.dir, 0o700); err != nil {
-		return "", err
+	if _, err := os.Stat(b.dir); errors.Is(err, fs.ErrNotExist) {
+		if err := os.Mkdir(b.dir, 0o700); err != nil {
+			return "", err
+		}
+		// The new folder is durable once its parent is synced.
+		if err := safefile.SyncDir(filepath.Dir(b.dir)); err != nil {
+			return "", err
+		}
 	}
 	name := b.prefix + t.Format(backupTimeLayout) + ".db"
 	if err := b.write(filepath.Join(b.dir, name)); err != nil {
@@ -120,6 +127,11 @@ func (b *DailyBackup) Ensure(t time.Time) (string, error) {
 	var errs []error
 	for _, old := range names[:max(len(names)-b.keep, 0)] {
 		if err := os.Remove(filepath.Join(b.dir, old)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	if len(names) > b.keep {
+		if err := safefile.SyncDir(b.dir); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -180,7 +180,7 @@ func TestExam_ScriptedDays(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("nothing to study after the exam: %v", err)
 	}
-	plain := scheduler.New(scheduler.Policy{DesiredRetention: 0.9}).Preview(cur.State.FSRS, clk.t)
+	plain := scheduler.New(scheduler.Policy{DesiredRetention: 0.9}).Preview(cur.Item.Key, cur.State.FSRS, clk.t)
 	if cur.Preview != plain {
 		t.Errorf("after the exam the previews are not plain FSRS:\n got %+v\nwant %+v", cur.Preview[2].Card.Due, plain[2].Card.Due)
 	}

@@ -425,7 +425,7 @@ func (s *Session) load(it scheduler.Item, t time.Time) (*Card, bool, error) {
 		}
 	}
 	cur := &Card{Item: it, State: *c, Card: content, Deck: d, Question: q, Shown: t}
-	cur.Preview = s.q.Scheduler(c.Deck).Preview(it.Card, t)
+	cur.Preview = s.q.Scheduler(c.Deck).Preview(it.Key, it.Card, t)
 	return cur, true, nil
 }
 
@@ -448,7 +448,7 @@ func (s *Session) Rate(cur *Card, r fsrs.Rating, answer string) (storage.Review,
 	// The stored state, not the queue item's, whose due date a plan or
 	// --ahead may have moved: that is what the log and undo keep.
 	before := s.cards[cur.Item.Key].FSRS
-	out := s.q.Scheduler(cur.State.Deck).Rate(before, t, r)
+	out := s.q.Scheduler(cur.State.Deck).Rate(cur.Item.Key, before, cur.Shown, t, r)
 	dur := t.Sub(cur.Shown)
 	if dur < 0 {
 		dur = 0

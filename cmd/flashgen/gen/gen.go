@@ -310,7 +310,7 @@ func (g *sim) next() (storage.Review, bool) {
 		i := top.i
 		before := g.cards[i]
 		rating := g.rating(before)
-		out := g.s.Rate(before, g.now, rating)
+		out := g.s.Rate(strconv.Itoa(i), before, g.now, g.now, rating) // any stable per-card key seeds the fuzz
 		dur := time.Duration(3000+g.rng.IntN(27000)) * time.Millisecond
 		r := storage.Review{
 			At: g.now, Rating: rating, Before: before, After: out.Card,

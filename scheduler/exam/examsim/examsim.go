@@ -291,9 +291,10 @@ func Run(cfg Config) Result {
 				continue
 			}
 			i := index[it.Key]
+			shown := now
 			r, dur := l.answer(i, now)
 			now = now.Add(dur)
-			out := sched.Rate(states[i], now, r)
+			out := sched.Rate(it.Key, states[i], shown, now, r)
 			costs.Add(states[i].State, dur)
 			q.Rated(it.Key, it.Card, out.Card)
 			states[i] = out.Card
