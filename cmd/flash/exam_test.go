@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"fmt"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler/exam"
 	"github.com/flash-srs/flash/storage"
 )
@@ -109,7 +111,7 @@ func TestExam_SetShowClear(t *testing.T) {
 		"Exam of ml-papers on Mon 2026-06-15, in 14 days",
 		"every card at 0.90 recall on the exam day; 30 min a day",
 		"if you follow the plan   if you stop now",
-		"all 115 cards",
+		fmt.Sprintf("all %d cards", len(deck.Builtin().Cards)),
 		"hop-3 (",
 		"The plan reaches the target",
 		"Plan per day",
@@ -141,7 +143,7 @@ func TestExam_SetShowClear(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
 		t.Fatalf("%v: %s", err, r.stdout)
 	}
-	if j.Deck != "ml-papers" || j.DaysLeft != 19 || len(j.Days) != 19 || len(j.Questions) != 13 || j.Readiness.Cards != 115 {
+	if j.Deck != "ml-papers" || j.DaysLeft != 19 || len(j.Days) != 19 || len(j.Questions) != 13 || j.Readiness.Cards != len(deck.Builtin().Cards) {
 		t.Errorf("json: %+v", j)
 	}
 	if !(j.Readiness.Followed >= 0.9 && j.Readiness.Stopped == 0 && j.Readiness.Low <= j.Readiness.Followed && j.Readiness.Followed <= j.Readiness.High) || !j.Reachable {
@@ -172,7 +174,7 @@ func TestExam_SetShowClear(t *testing.T) {
 
 func TestExam_InfeasibleBudget(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "f.db")
-	// 115 new cards, 3 days, 5 minutes a day: out of reach.
+	// The built-in deck's new cards, 3 days, 5 minutes a day: out of reach.
 	r := runFlash(t, "", clock(examNow), "--db", db, "exam", "2026-06-04", "--minutes", "5", "--json")
 	if r.code != 0 {
 		t.Fatalf("%d %s", r.code, r.stderr)

@@ -94,15 +94,19 @@ func TestExam_ScriptedDays(t *testing.T) {
 	m := exam.NewModel(fsrs.DefaultWeights())
 	clk := &clock{t: day0}
 	n := 0
-	// Every seventh review is forgotten.
+	lastDay := false
+	// Every seventh review is forgotten, but on the last day before the
+	// exam: a card forgotten then is relearnt that day and has no day
+	// left to come back on.
 	rate := func(c *session.Card) fsrs.Rating {
 		n++
-		if c.State.FSRS.State == fsrs.Review && n%7 == 0 {
+		if c.State.FSRS.State == fsrs.Review && n%7 == 0 && !lastDay {
 			return fsrs.Again
 		}
 		return fsrs.Good
 	}
 	for d := range days {
+		lastDay = d == days-1
 		clk.t = day0.AddDate(0, 0, d)
 		s, err := session.Open(st, decks, session.Options{}, clk.now)
 		if err != nil {
@@ -299,7 +303,7 @@ func TestOpen_QuestionTagAhead(t *testing.T) {
 	}
 	// --ahead: tomorrow nothing is due (Easy gave days); ahead studies
 	// the studied cards, lowest recall first, and the ratings count.
-	clk.t = day0.AddDate(0, 0, 1)
+	clk.t = day0.AddDate(0, 0, 1).Add(time.Hour)
 	s, err := session.Open(st, decks, session.Options{}, clk.now)
 	if err != nil {
 		t.Fatal(err)
