@@ -27,21 +27,10 @@ const (
 	rehearsalOpening = "Ответьте на весь вопрос"
 )
 
-// notYetAtomic names the questions whose cards are still being split into
-// one fact each (issue 12). The size rule does not hold them yet; each is
-// taken off this list when its cards are converted.
-var notYetAtomic = map[string]bool{
-	"ntk-1": true, "ntk-2": true, "ntk-3": true, "ntk-4": true,
-	"ff-1": true, "ff-2": true, "ff-3": true,
-}
-
 func TestBuiltin_SizeRule(t *testing.T) {
 	d := Builtin()
 	rehearsals := map[string]int{}
 	for _, c := range d.Cards {
-		if notYetAtomic[c.Question] {
-			continue
-		}
 		rehearsal := isRehearsal(c)
 		if rehearsal {
 			rehearsals[c.Question]++
@@ -68,7 +57,7 @@ func TestBuiltin_SizeRule(t *testing.T) {
 		}
 	}
 	for _, q := range d.Questions {
-		if !notYetAtomic[q.ID] && rehearsals[q.ID] != 1 {
+		if rehearsals[q.ID] != 1 {
 			t.Errorf("question %s has %d rehearsal cards, want 1", q.ID, rehearsals[q.ID])
 		}
 	}

@@ -40,6 +40,10 @@ type Policy struct {
 	ReviewsPerDay int
 	// NewOrder is the order in which the deck's new cards are introduced.
 	NewOrder NewOrder
+	// Weights are the FSRS-5 weights the deck is scheduled with: the
+	// weights in use (see LoadWeights). The zero value means go-fsrs's
+	// default weights.
+	Weights fsrs.Weights
 	// Limit, when set, may move a rated card's due date earlier (an exam
 	// ahead: see package scheduler/exam). Rate and Preview apply it.
 	Limit Limiter
@@ -89,11 +93,12 @@ func (p Policy) normalize() Policy {
 	return p
 }
 
-// Scheduler rates cards with go-fsrs v3 (FSRS-5) using default weights,
-// short-term learning steps on and the policy's desired retention. Interval
-// fuzz is flash's own (see Preview): go-fsrs seeds its fuzz with the second
-// of the review, so the interval shown on a button would not be the one a
-// rating a second later saves.
+// Scheduler rates cards with go-fsrs v3 (FSRS-5) using the policy's
+// weights (go-fsrs's defaults unless fitted ones are given), short-term
+// learning steps on and the policy's desired retention. Interval fuzz is
+// flash's own (see Preview): go-fsrs seeds its fuzz with the second of the
+// review, so the interval shown on a button would not be the one a rating
+// a second later saves.
 //
 // A Scheduler is not safe for concurrent use: go-fsrs writes a seed into
 // its *fsrs.FSRS on every call. Use a Scheduler from one goroutine (the
@@ -109,6 +114,9 @@ type Scheduler struct {
 func New(p Policy) *Scheduler {
 	p = p.normalize()
 	params := fsrs.DefaultParam()
+	if p.Weights != (fsrs.Weights{}) {
+		params.W = p.Weights
+	}
 	params.RequestRetention = p.DesiredRetention
 	params.EnableFuzz = false // Preview applies flash's own, seeded by card
 	params.EnableShortTerm = true

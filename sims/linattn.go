@@ -37,9 +37,9 @@ func init() {
 		spec: Spec{
 			Kind: "linear-attention",
 			Summary: "Causal linear attention with φ(x) = elu(x) + 1, two ways: " +
-				"masked N×N attention yᵢ = Σ_{j≤i} φ(qᵢ)ᵀφ(kⱼ)vⱼ / Σ_{j≤i} φ(qᵢ)ᵀφ(kⱼ) " +
+				"masked N×N attention yᵢ = (Σ_{j≤i} φ(qᵢ)ᵀφ(kⱼ)vⱼ) / (Σ_{j≤i} φ(qᵢ)ᵀφ(kⱼ)) " +
 				"(O(N²) time and memory) and the recurrence Sᵢ = Sᵢ₋₁ + φ(kᵢ)vᵢᵀ, " +
-				"zᵢ = zᵢ₋₁ + φ(kᵢ), yᵢ = φ(qᵢ)ᵀSᵢ / φ(qᵢ)ᵀzᵢ (O(N) time, a d·dᵥ + d " +
+				"zᵢ = zᵢ₋₁ + φ(kᵢ), yᵢ = φ(qᵢ)ᵀSᵢ / (φ(qᵢ)ᵀzᵢ) (O(N) time, a d·dᵥ + d " +
 				"state). The recurrence is also run over random sequences of each " +
 				"length in lengths, counting the floats its state holds after every " +
 				"token: the same d·dᵥ + d at every N, where a key/value cache would " +
@@ -226,7 +226,7 @@ func (st *linState) step(q, k, v, y []float64) {
 func (st *linState) floats() int { return len(st.s) + len(st.z) }
 
 // attentionRecurrent computes the causal output by the recurrence
-// Sᵢ = Sᵢ₋₁ + φ(kᵢ)vᵢᵀ, zᵢ = zᵢ₋₁ + φ(kᵢ), yᵢ = φ(qᵢ)ᵀSᵢ / φ(qᵢ)ᵀzᵢ,
+// Sᵢ = Sᵢ₋₁ + φ(kᵢ)vᵢᵀ, zᵢ = zᵢ₋₁ + φ(kᵢ), yᵢ = φ(qᵢ)ᵀSᵢ / (φ(qᵢ)ᵀzᵢ),
 // holding only S (d×dv) and z (d). It returns Y (N×dv), the final S, z,
 // and the fewest and most floats the state held after any token.
 func attentionRecurrent(q, k, v []float64, n, d, dv int) (y, s, z []float64, minFloats, maxFloats int) {
@@ -263,7 +263,7 @@ func stateSizes(seed int64, lengths []int, d, dv int) []stateRow {
 	return out
 }
 
-// attentionNonCausal computes yᵢ = φ(qᵢ)ᵀS_N / φ(qᵢ)ᵀz_N: every position
+// attentionNonCausal computes yᵢ = φ(qᵢ)ᵀS_N / (φ(qᵢ)ᵀz_N): every position
 // attends to every key.
 func attentionNonCausal(q []float64, s, z []float64, n, d, dv int) []float64 {
 	y := make([]float64, n*dv)
@@ -461,9 +461,9 @@ func linAttnText(c *linAttnCfg, js linAttnJSON, q, k, v []float64, nums map[stri
 	}
 	r.line("φ(x) = elu(x) + 1;  N = %d, d = %d, dᵥ = %d;  Q, K, V %s", n, d, dv, src)
 	r.blank()
-	r.line("Masked N×N:  yᵢ = Σ_{j≤i} φ(qᵢ)ᵀφ(kⱼ)·vⱼ / Σ_{j≤i} φ(qᵢ)ᵀφ(kⱼ)")
+	r.line("Masked N×N:  yᵢ = (Σ_{j≤i} φ(qᵢ)ᵀφ(kⱼ)·vⱼ) / (Σ_{j≤i} φ(qᵢ)ᵀφ(kⱼ))")
 	r.line("Recurrent:   Sᵢ = Sᵢ₋₁ + φ(kᵢ)vᵢᵀ,  zᵢ = zᵢ₋₁ + φ(kᵢ),")
-	r.line("             yᵢ = φ(qᵢ)ᵀSᵢ / φ(qᵢ)ᵀzᵢ")
+	r.line("             yᵢ = φ(qᵢ)ᵀSᵢ / (φ(qᵢ)ᵀzᵢ)")
 	r.blank()
 	cols := min(dv, 5)
 	r.line("Causal outputs yᵢ (recurrent; first %d of %d coordinates):", cols, dv)

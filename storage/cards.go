@@ -248,6 +248,8 @@ type cardChange struct {
 	i            int // index into d.Cards; -1 when retiring
 	key          []byte
 	state        CardState
+	old          *CardState // nil for a new card
+	num          uint32     // the card's number; 0 for a new card until applyImport
 	writeContent bool
 }
 
@@ -323,9 +325,11 @@ func planImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source) (Plan, [
 			continue
 		}
 		cs := CardState{Deck: d.ID, ID: c.ID}
-		if err := decodeState(&cs, v, &in); err != nil {
+		num, err := decodeState(&cs, v, &in)
+		if err != nil {
 			return plan, nil, false, fmt.Errorf("card %s: %w", c.ID, err)
 		}
+		old := cs
 		var oldHash []byte
 		if cv := content.Get(k); cv != nil {
 			var err error
@@ -346,7 +350,7 @@ func planImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source) (Plan, [
 		if cs.Retired || textChanged || moved {
 			cs.Retired = false
 			cs.Order, cs.Question = i, c.Question
-			changes = append(changes, cardChange{i: i, key: k, state: cs, writeContent: textChanged})
+			changes = append(changes, cardChange{i: i, key: k, state: cs, old: &old, num: num, writeContent: textChanged})
 		}
 	}
 	prefix := deckPrefix(d.ID)
@@ -357,15 +361,17 @@ func planImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source) (Plan, [
 			continue
 		}
 		cs := CardState{Deck: d.ID, ID: id}
-		if err := decodeState(&cs, v, &in); err != nil {
+		num, err := decodeState(&cs, v, &in)
+		if err != nil {
 			return plan, nil, false, fmt.Errorf("card %s: %w", id, err)
 		}
 		if cs.Retired {
 			continue
 		}
+		old := cs
 		cs.Retired = true
 		plan.Retired = append(plan.Retired, id)
-		changes = append(changes, cardChange{i: -1, key: bytes.Clone(k), state: cs})
+		changes = append(changes, cardChange{i: -1, key: bytes.Clone(k), state: cs, old: &old, num: num})
 	}
 
 	deckChanged := true
@@ -383,12 +389,29 @@ func planImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source) (Plan, [
 
 func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now time.Time, changes []cardChange) error {
 	states, content := tx.Bucket(bucketState), tx.Bucket(bucketContent)
+	// New cards are numbered in deck-file order.
+	nums, err := numbersOf(tx, d.ID)
+	if err != nil {
+		return err
+	}
+	for i := range changes {
+		if ch := &changes[i]; ch.old == nil {
+			if ch.num, err = nums.give(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := nums.save(tx); err != nil {
+		return err
+	}
+	var idx [][]byte
 	// bbolt inserts into a sorted slice per page until commit splits it:
 	// keys in order append instead of shifting thousands of entries.
 	slices.SortFunc(changes, func(a, b cardChange) int { return bytes.Compare(a.key, b.key) })
 	// Sorted inserts split pages at FillPercent: the default of one half
 	// would leave them half empty.
-	states.FillPercent, content.FillPercent = 0.9, 0.9
+	due := tx.Bucket(bucketDue)
+	states.FillPercent, content.FillPercent, due.FillPercent = 0.9, 0.9, 0.9
 	for _, ch := range changes {
 		if ch.writeContent {
 			v, err := encodeContent(&d.Cards[ch.i], hashes[ch.i])
@@ -399,12 +422,23 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now tim
 				return fmt.Errorf("card %s: %w", ch.state.ID, err)
 			}
 		}
-		v, err := encodeState(&ch.state)
+		v, err := encodeState(&ch.state, ch.num)
 		if err != nil {
 			return fmt.Errorf("card %s: %w", ch.state.ID, err)
 		}
 		if err := states.Put(ch.key, v); err != nil {
 			return fmt.Errorf("card %s: %w", ch.state.ID, err)
+		}
+		if ch.old == nil {
+			idx = dueKeys(idx, &ch.state) // put below, in key order
+		} else if err := reindex(due, ch.old, &ch.state); err != nil {
+			return fmt.Errorf("card %s: %w", ch.state.ID, err)
+		}
+	}
+	slices.SortFunc(idx, bytes.Compare)
+	for _, k := range idx {
+		if err := due.Put(k, nil); err != nil {
+			return err
 		}
 	}
 	info := DeckInfo{
@@ -452,7 +486,7 @@ func (s *Store) States(deckID string) ([]CardState, error) {
 			ends = append(ends, len(ids))
 			out = append(out, CardState{Deck: in.str(dk)})
 			cs := &out[len(out)-1]
-			if err := decodeState(cs, v, &in); err != nil {
+			if _, err := decodeState(cs, v, &in); err != nil {
 				return fmt.Errorf("card %s/%s: %w", dk, ck, err)
 			}
 		}
@@ -493,10 +527,11 @@ func (s *Store) Content(deckID, cardID string) (deck.Card, error) {
 // an error wrapping ErrNotFound for an unknown card.
 func (s *Store) SetFlags(deckID, cardID string, f Flags) error {
 	err := s.update(func(tx *bolt.Tx) error {
-		return modifyState(tx, deckID, cardID, func(cs *CardState) error {
+		_, err := modifyState(tx, deckID, cardID, func(cs *CardState) error {
 			cs.Flags = f
 			return nil
 		})
+		return err
 	})
 	if errors.Is(err, ErrNotFound) {
 		return err
@@ -507,26 +542,23 @@ func (s *Store) SetFlags(deckID, cardID string, f Flags) error {
 	return nil
 }
 
-// modifyState reads, changes and writes back one card state.
-func modifyState(tx *bolt.Tx, deckID, cardID string, fn func(*CardState) error) error {
-	b := tx.Bucket(bucketState)
-	k := cardKey(deckID, cardID)
-	v := b.Get(k)
+// modifyState reads, changes and writes back one card state, with its
+// index entries, and returns the card's number.
+func modifyState(tx *bolt.Tx, deckID, cardID string, fn func(*CardState) error) (uint32, error) {
+	v := tx.Bucket(bucketState).Get(cardKey(deckID, cardID))
 	if v == nil {
-		return errCardNotFound(tx.DB().Path(), deckID, cardID)
+		return 0, errCardNotFound(tx.DB().Path(), deckID, cardID)
 	}
 	cs := CardState{Deck: deckID, ID: cardID}
-	if err := decodeState(&cs, v, nil); err != nil {
-		return fmt.Errorf("card %s/%s: %w", deckID, cardID, err)
-	}
-	if err := fn(&cs); err != nil {
-		return err
-	}
-	nv, err := encodeState(&cs)
+	num, err := decodeState(&cs, v, nil)
 	if err != nil {
-		return fmt.Errorf("card %s/%s: %w", deckID, cardID, err)
+		return 0, fmt.Errorf("card %s/%s: %w", deckID, cardID, err)
 	}
-	return b.Put(k, nv)
+	old := cs
+	if err := fn(&cs); err != nil {
+		return 0, err
+	}
+	return num, putState(tx, &old, &cs, num)
 }
 
 // Contents returns the text of each of cards (by Deck and ID), in order, as

@@ -10,63 +10,75 @@ import (
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
 )
 
-// Record encodings. Every value starts with a version byte so that a later
-// schema can read old records. Enums (FSRS state, rating) are stored as their
-// explicit go-fsrs numbers. Times are unix nanoseconds; a zero time.Time is
-// marked by a bit rather than stored.
+// Record encodings of schema 2. Every value starts with a version byte so
+// that a later schema can read old records (codec_v1.go reads schema 1's).
+// Enums (FSRS state, rating) are stored as their explicit go-fsrs numbers.
+// Times are unix nanoseconds; a zero time.Time is marked by a bit rather
+// than stored.
+//
+// A time delta d is one uvarint: zigzag(d/unit)<<2 | u, with unit
+// nanoseconds (u=0), milliseconds (1), seconds (2) or days of 86400 s (3),
+// the largest that divides d; a delta too large for that is a 0 byte and
+// 8 bytes of little-endian nanoseconds. go-fsrs sets a card's due time to its last
+// review plus whole days or minutes, so most deltas take one or two bytes.
 //
 // FSRS card (inside state and log records), relative to a base time (0 for
 // states, the review time for log entries):
 //
-//	head    byte: state (bits 0-1) | 0x04 due set | 0x08 due in whole
-//	        seconds | 0x10 last review set | 0x20 last review in whole
-//	        seconds | 0x40 stability/difficulty present (else both zero)
+//	head    byte: state (bits 0-1) | 0x04 due set | 0x10 last review set |
+//	        0x40 stability/difficulty present (else both zero)
 //	[stability, difficulty  float64 bits, little-endian, 8 bytes each]
-//	[due − base             zigzag varint, seconds or nanoseconds]
-//	[last review − base     zigzag varint, seconds or nanoseconds]
+//	[last review − base     delta]
+//	[due − last review      delta; due − base without a last review]
 //	reps, lapses, elapsed days, scheduled days   uvarint
 //
-// go-fsrs sets LastReview to the review time and Due to it plus a whole
-// interval, so in the log both usually take one to three bytes.
+// State value (bucket state, key deck\x00card):
 //
-// State value (bucket state):
+//	version 2 | flags byte: 1 retired, 2 suspended, 4 flagged, 8 buried |
+//	order uvarint | card number uvarint | question (uvarint length,
+//	bytes) | [buried until, zigzag varint nanos] | FSRS card (base 0)
 //
-//	version 1 | flags byte: 1 retired, 2 suspended, 4 flagged, 8 buried |
-//	order uvarint | question (uvarint length, bytes) |
-//	[buried until, zigzag varint nanos] | FSRS card (base 0)
+// Review value (bucket reviews; the key is big-endian unix nanos ‖
+// big-endian uint32 seq, 12 bytes):
 //
-// Log value (bucket log; the key holds the time and seq):
+//	version 2 | flags byte: rating−1 (bits 0-1) | 0x04 leech | 0x08 answer
+//	| 0x10 elapsed days = after's | 0x20 scheduled days = after's | 0x40
+//	duration in whole milliseconds | duration zigzag varint (ns or ms) |
+//	deck number, card number uvarint | before, after FSRS card (base =
+//	review time) | [elapsed days uvarint] | [scheduled days uvarint] |
+//	[answer (uvarint length, bytes)]
 //
-//	version 1 | flags byte: 1 leech | rating byte | duration zigzag
-//	varint nanos | deck, card (uvarint length, bytes) | before, after FSRS
-//	card (base = review time) | elapsed days, scheduled days uvarint |
-//	answer (uvarint length, bytes)
-//
-// What statistics read (rating, duration, deck, the memory before) comes
-// first, so that decodeStat stops after the before card.
+// A card's number is given at import, once, and never reused within its
+// deck; a deck's number likewise (bucket ids). What statistics read
+// (rating, duration, deck, the memory before) comes first, so that
+// decodeStat stops after the before card.
 //
 // Decoders read with an index p into the value; a short or malformed read
 // sets p past the end, every later read then fails too, and the caller
 // checks p == len(v) once at the end.
 const (
-	stateVersion         = 1
-	reviewVersion        = 1
+	stateVersion         = 2
+	reviewVersion        = 2
 	contentVersion       = 1 // JSON card; read, no longer written
 	contentVersionBinary = 2
 
 	cardStateMask = 0x03
 	cardDue       = 0x04
-	cardDueSec    = 0x08
 	cardLast      = 0x10
-	cardLastSec   = 0x20
 	cardMemory    = 0x40
+	cardKnown     = cardStateMask | cardDue | cardLast | cardMemory
 
 	stRetired   = 1
 	stSuspended = 2
 	stFlagged   = 4
 	stBuried    = 8
 
-	revLeech = 1
+	revRatingMask = 0x03
+	revLeech      = 0x04
+	revAnswer     = 0x08
+	revElapsedEq  = 0x10
+	revSchedEq    = 0x20
+	revDurMs      = 0x40
 )
 
 var (
@@ -88,23 +100,53 @@ func nanos(t time.Time, what string) (int64, error) {
 func zigzag(v int64) uint64   { return uint64(v<<1) ^ uint64(v>>63) }
 func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
 
-// maxSec bounds the whole seconds of a time stored as a seconds delta, so
-// that seconds·1e9 plus any nanoseconds fits int64 nanoseconds.
-const maxSec = math.MaxInt64/1_000_000_000 - 1
+// deltaUnits are the units of a delta, by its low two bits.
+var deltaUnits = [4]int64{1, 1e6, 1e9, 86400e9}
 
-// appendDelta appends t − base, in whole seconds when that is exact and
-// safe, else in nanoseconds with wrapping arithmetic (so any pair
-// round-trips), and reports which.
-func appendDelta(b []byte, t, base int64) ([]byte, bool) {
+// appendDelta appends t − base (see the package's record encodings). When
+// the difference overflows int64 it is stored in nanoseconds with
+// wrapping arithmetic, so any pair round-trips.
+func appendDelta(b []byte, t, base int64) []byte {
 	d := int64(uint64(t) - uint64(base))
-	overflow := (d < 0) != (t < base)
-	if !overflow && d%1e9 == 0 {
-		baseSec, _ := splitNanos(base)
-		if s := baseSec + d/1e9; s >= -maxSec && s <= maxSec {
-			return binary.AppendUvarint(b, zigzag(d/1e9)), true
+	u := 0
+	if overflow := (d < 0) != (t < base); !overflow {
+		for u < 3 && d%deltaUnits[u+1] == 0 {
+			u++
 		}
 	}
-	return binary.AppendUvarint(b, zigzag(d)), false
+	q := zigzag(d / deltaUnits[u])
+	if q >= 1<<62 {
+		// Too large to shift: 0 (never written otherwise, since a zero
+		// delta is in days) and the nanoseconds as 8 bytes.
+		return binary.LittleEndian.AppendUint64(append(b, 0), uint64(d))
+	}
+	return binary.AppendUvarint(b, q<<2|uint64(u))
+}
+
+// readDelta reads a delta written by appendDelta and returns base plus it.
+func readDelta(v []byte, p int, base int64) (int64, int) {
+	x, p := uv(v, p)
+	if x == 0 && p <= len(v) {
+		if p+8 > len(v) {
+			return 0, len(v) + 1
+		}
+		return int64(uint64(base) + binary.LittleEndian.Uint64(v[p:])), p + 8
+	}
+	u := x & 3
+	q := unzigzag(x >> 2)
+	if u == 0 {
+		return int64(uint64(base) + uint64(q)), p
+	}
+	unit := deltaUnits[u]
+	d := q * unit
+	if d/unit != q {
+		return 0, len(v) + 1 // appendDelta never writes this
+	}
+	t := base + d
+	if (t < base) != (d < 0) {
+		return 0, len(v) + 1
+	}
+	return t, p
 }
 
 func appendCard(b []byte, c *fsrs.Card, base int64) ([]byte, error) {
@@ -130,22 +172,18 @@ func appendCard(b []byte, c *fsrs.Card, base int64) ([]byte, error) {
 	if s != 0 || d != 0 {
 		head |= cardMemory
 	}
-	at := len(b)
 	b = append(b, head)
 	if head&cardMemory != 0 {
 		b = binary.LittleEndian.AppendUint64(b, s)
 		b = binary.LittleEndian.AppendUint64(b, d)
 	}
-	var sec bool
-	if head&cardDue != 0 {
-		if b, sec = appendDelta(b, due, base); sec {
-			b[at] |= cardDueSec
-		}
-	}
+	dueBase := base
 	if head&cardLast != 0 {
-		if b, sec = appendDelta(b, last, base); sec {
-			b[at] |= cardLastSec
-		}
+		b = appendDelta(b, last, base)
+		dueBase = last
+	}
+	if head&cardDue != 0 {
+		b = appendDelta(b, due, dueBase)
 	}
 	b = binary.AppendUvarint(b, c.Reps)
 	b = binary.AppendUvarint(b, c.Lapses)
@@ -165,7 +203,7 @@ func uv(v []byte, p int) (uint64, int) {
 }
 
 func uvSlow(v []byte, p int) (uint64, int) {
-	if p >= len(v) {
+	if p < 0 || p >= len(v) {
 		return 0, len(v) + 1
 	}
 	x, n := binary.Uvarint(v[p:])
@@ -177,7 +215,7 @@ func uvSlow(v []byte, p int) (uint64, int) {
 
 // by reads one byte at v[p].
 func by(v []byte, p int) (byte, int) {
-	if p < len(v) {
+	if p >= 0 && p < len(v) {
 		return v[p], p + 1
 	}
 	return 0, len(v) + 1
@@ -193,21 +231,6 @@ func bs(v []byte, p int) ([]byte, int) {
 	return v[p:e:e], e
 }
 
-// delta reads a time written by appendDelta. base is split into seconds
-// and nanoseconds (0 <= baseNsec < 1e9) so that the common whole-second
-// delta builds the time without a division.
-func delta(v []byte, p int, base, baseSec, baseNsec int64, sec bool) (time.Time, int) {
-	u, p := uv(v, p)
-	d := unzigzag(u)
-	if sec {
-		if d < -2*maxSec || d > 2*maxSec || baseSec+d < -maxSec || baseSec+d > maxSec {
-			return time.Time{}, len(v) + 1 // appendDelta never writes this
-		}
-		return time.Unix(baseSec+d, baseNsec), p
-	}
-	return time.Unix(0, int64(uint64(base)+uint64(d))), p
-}
-
 // splitNanos splits unix nanos into seconds and 0 <= nanoseconds < 1e9.
 func splitNanos(n int64) (sec, nsec int64) {
 	sec, nsec = n/1e9, n%1e9
@@ -218,9 +241,9 @@ func splitNanos(n int64) (sec, nsec int64) {
 }
 
 // readCard reads an FSRS card at v[p].
-func readCard(c *fsrs.Card, v []byte, p int, base, baseSec, baseNsec int64) int {
+func readCard(c *fsrs.Card, v []byte, p int, base int64) int {
 	head, p := by(v, p)
-	if head&0x80 != 0 || p > len(v) {
+	if head&^cardKnown != 0 || p > len(v) {
 		return len(v) + 1
 	}
 	c.State = fsrs.State(head & cardStateMask)
@@ -233,17 +256,18 @@ func readCard(c *fsrs.Card, v []byte, p int, base, baseSec, baseNsec int64) int 
 		c.Difficulty = math.Float64frombits(binary.LittleEndian.Uint64(v[p+8:]))
 		p += 16
 	}
-	c.Due = time.Time{}
-	if head&cardDue != 0 {
-		c.Due, p = delta(v, p, base, baseSec, baseNsec, head&cardDueSec != 0)
-	} else if head&cardDueSec != 0 {
-		return len(v) + 1
-	}
-	c.LastReview = time.Time{}
+	c.LastReview, c.Due = time.Time{}, time.Time{}
+	dueBase := base
 	if head&cardLast != 0 {
-		c.LastReview, p = delta(v, p, base, baseSec, baseNsec, head&cardLastSec != 0)
-	} else if head&cardLastSec != 0 {
-		return len(v) + 1
+		var t int64
+		t, p = readDelta(v, p, base)
+		c.LastReview = time.Unix(0, t)
+		dueBase = t
+	}
+	if head&cardDue != 0 {
+		var t int64
+		t, p = readDelta(v, p, dueBase)
+		c.Due = time.Unix(0, t)
 	}
 	// Usually all four counters are below 128: one byte each.
 	if p >= 0 && p+4 <= len(v) {
@@ -260,9 +284,10 @@ func readCard(c *fsrs.Card, v []byte, p int, base, baseSec, baseNsec int64) int 
 	return p
 }
 
-// encodeState encodes everything of cs but Deck and ID, which are the key.
-func encodeState(cs *CardState) ([]byte, error) {
-	b := make([]byte, 0, 48+len(cs.Question))
+// encodeState encodes everything of cs but Deck and ID, which are the key;
+// num is the card's number.
+func encodeState(cs *CardState, num uint32) ([]byte, error) {
+	b := make([]byte, 0, 56+len(cs.Question))
 	b = append(b, stateVersion)
 	var fl byte
 	if cs.Retired {
@@ -282,11 +307,12 @@ func encodeState(cs *CardState) ([]byte, error) {
 			return nil, err
 		}
 	}
-	if cs.Order < 0 {
-		return nil, fmt.Errorf("negative order %d", cs.Order)
+	if cs.Order < 0 || cs.Order > math.MaxInt32 {
+		return nil, fmt.Errorf("order %d out of range", cs.Order)
 	}
 	b = append(b, fl)
 	b = binary.AppendUvarint(b, uint64(cs.Order))
+	b = binary.AppendUvarint(b, uint64(num))
 	b = binary.AppendUvarint(b, uint64(len(cs.Question)))
 	b = append(b, cs.Question...)
 	if fl&stBuried != 0 {
@@ -295,25 +321,27 @@ func encodeState(cs *CardState) ([]byte, error) {
 	return appendCard(b, &cs.FSRS, 0)
 }
 
-// decodeState fills everything of cs but Deck and ID. in may be nil.
-func decodeState(cs *CardState, v []byte, in *interner) error {
+// decodeState fills everything of cs but Deck and ID and returns the
+// card's number. in may be nil.
+func decodeState(cs *CardState, v []byte, in *interner) (uint32, error) {
 	ver, p := by(v, 0)
 	if p > len(v) {
-		return errCorrupt
+		return 0, errCorrupt
 	}
 	if ver != stateVersion {
-		return fmt.Errorf("card state version %d, this flash reads %d", ver, stateVersion)
+		return 0, fmt.Errorf("card state version %d, this flash reads %d", ver, stateVersion)
 	}
 	fl, p := by(v, p)
 	if fl&^(stRetired|stSuspended|stFlagged|stBuried) != 0 {
-		return errCorrupt
+		return 0, errCorrupt
 	}
 	cs.Retired = fl&stRetired != 0
 	cs.Suspended = fl&stSuspended != 0
 	cs.Flagged = fl&stFlagged != 0
 	order, p := uv(v, p)
-	if order > math.MaxInt32 {
-		return errCorrupt
+	num, p := uv(v, p)
+	if order > math.MaxInt32 || num > math.MaxUint32 {
+		return 0, errCorrupt
 	}
 	cs.Order = int(order)
 	q, p := bs(v, p)
@@ -328,19 +356,36 @@ func decodeState(cs *CardState, v []byte, in *interner) error {
 		u, p = uv(v, p)
 		cs.BuriedUntil = time.Unix(0, unzigzag(u))
 	}
-	p = readCard(&cs.FSRS, v, p, 0, 0, 0)
+	p = readCard(&cs.FSRS, v, p, 0)
 	if p != len(v) {
-		return errCorrupt
+		return 0, errCorrupt
 	}
-	return nil
+	return uint32(num), nil
 }
+
+// stateNum returns the card number of a state value without decoding the
+// rest.
+func stateNum(v []byte) (uint32, error) {
+	if len(v) < 2 || v[0] != stateVersion {
+		return 0, errCorrupt
+	}
+	_, p := uv(v, 2)
+	num, p := uv(v, p)
+	if p > len(v) || num > math.MaxUint32 {
+		return 0, errCorrupt
+	}
+	return uint32(num), nil
+}
+
+// reviewKeyLen is the length of a review key.
+const reviewKeyLen = 12
 
 // reviewKey is big-endian unix nanos then big-endian seq, so keys sort by
 // time and then by the order of writing.
-func reviewKey(at int64, seq uint64) []byte {
-	k := make([]byte, 16)
+func reviewKey(at int64, seq uint32) []byte {
+	k := make([]byte, reviewKeyLen)
 	binary.BigEndian.PutUint64(k, uint64(at))
-	binary.BigEndian.PutUint64(k[8:], seq)
+	binary.BigEndian.PutUint32(k[8:], seq)
 	return k
 }
 
@@ -358,22 +403,38 @@ func timeKey(t time.Time) []byte {
 	return binary.BigEndian.AppendUint64(nil, n)
 }
 
-// encodeReview encodes r's value; At and Seq go in the key.
-func encodeReview(b []byte, r *Review, at int64) ([]byte, error) {
+// cardNum is a card's identity inside the log: its deck's number and its
+// own number in the deck.
+type cardNum struct{ deck, card uint32 }
+
+// encodeReview encodes r's value for the card numbered n; At and Seq go in
+// the key.
+func encodeReview(b []byte, r *Review, n cardNum, at int64) ([]byte, error) {
 	if r.Rating < fsrs.Again || r.Rating > fsrs.Easy {
 		return b, fmt.Errorf("unknown rating %d", r.Rating)
 	}
-	b = append(b, reviewVersion)
-	var fl byte
+	fl := byte(r.Rating-fsrs.Again) & revRatingMask
 	if r.Leech {
 		fl |= revLeech
 	}
-	b = append(b, fl, byte(r.Rating))
-	b = binary.AppendUvarint(b, zigzag(int64(r.Duration)))
-	b = binary.AppendUvarint(b, uint64(len(r.Deck)))
-	b = append(b, r.Deck...)
-	b = binary.AppendUvarint(b, uint64(len(r.Card)))
-	b = append(b, r.Card...)
+	if r.Answer != "" {
+		fl |= revAnswer
+	}
+	if r.ElapsedDays == r.After.ElapsedDays {
+		fl |= revElapsedEq
+	}
+	if r.ScheduledDays == r.After.ScheduledDays {
+		fl |= revSchedEq
+	}
+	dur := int64(r.Duration)
+	if dur%1e6 == 0 {
+		fl |= revDurMs
+		dur /= 1e6
+	}
+	b = append(b, reviewVersion, fl)
+	b = binary.AppendUvarint(b, zigzag(dur))
+	b = binary.AppendUvarint(b, uint64(n.deck))
+	b = binary.AppendUvarint(b, uint64(n.card))
 	var err error
 	if b, err = appendCard(b, &r.Before, at); err != nil {
 		return b, fmt.Errorf("before: %w", err)
@@ -381,10 +442,16 @@ func encodeReview(b []byte, r *Review, at int64) ([]byte, error) {
 	if b, err = appendCard(b, &r.After, at); err != nil {
 		return b, fmt.Errorf("after: %w", err)
 	}
-	b = binary.AppendUvarint(b, r.ElapsedDays)
-	b = binary.AppendUvarint(b, r.ScheduledDays)
-	b = binary.AppendUvarint(b, uint64(len(r.Answer)))
-	b = append(b, r.Answer...)
+	if fl&revElapsedEq == 0 {
+		b = binary.AppendUvarint(b, r.ElapsedDays)
+	}
+	if fl&revSchedEq == 0 {
+		b = binary.AppendUvarint(b, r.ScheduledDays)
+	}
+	if fl&revAnswer != 0 {
+		b = binary.AppendUvarint(b, uint64(len(r.Answer)))
+		b = append(b, r.Answer...)
+	}
 	return b, nil
 }
 
@@ -409,74 +476,81 @@ func (in *interner) str(b []byte) string {
 	return s
 }
 
-// decodeReview fills every field of r from a log key and value. It never
-// panics, whatever the bytes. r.Deck is kept when the deck is the same as
-// in the entry r held before, so reuse one Review across a scan.
-func decodeReview(r *Review, k, v []byte, in *interner) error {
-	if len(k) != 16 {
-		return errors.New("bad log key length")
+// decodeReview fills every field of r but Deck and Card from a log key and
+// value and returns the card's numbers. It never panics, whatever the
+// bytes.
+func decodeReview(r *Review, k, v []byte) (cardNum, error) {
+	if len(k) != reviewKeyLen {
+		return cardNum{}, errors.New("bad log key length")
 	}
 	at := int64(binary.BigEndian.Uint64(k))
 	r.At = time.Unix(0, at)
-	r.Seq = binary.BigEndian.Uint64(k[8:])
-	if len(v) < 3 {
-		return errCorrupt
+	r.Seq = uint64(binary.BigEndian.Uint32(k[8:]))
+	if len(v) < 2 {
+		return cardNum{}, errCorrupt
 	}
 	if v[0] != reviewVersion {
-		return fmt.Errorf("log entry version %d, this flash reads %d", v[0], reviewVersion)
+		return cardNum{}, fmt.Errorf("log entry version %d, this flash reads %d", v[0], reviewVersion)
 	}
-	fl, rating := v[1], v[2]
-	if fl&^revLeech != 0 || rating < byte(fsrs.Again) || rating > byte(fsrs.Easy) {
-		return errCorrupt
+	fl := v[1]
+	if fl&0x80 != 0 {
+		return cardNum{}, errCorrupt
 	}
+	r.Rating = fsrs.Rating(fl&revRatingMask) + fsrs.Again
 	r.Leech = fl&revLeech != 0
-	r.Rating = fsrs.Rating(rating)
-	d, p := uv(v, 3)
-	r.Duration = time.Duration(unzigzag(d))
-	deck, p := bs(v, p)
-	cardID, p := bs(v, p)
-	if p > len(v) {
-		return errCorrupt
+	d, p := uv(v, 2)
+	dur := unzigzag(d)
+	if fl&revDurMs != 0 {
+		if dur > math.MaxInt64/1_000_000 || dur < math.MinInt64/1_000_000 {
+			return cardNum{}, errCorrupt
+		}
+		dur *= 1e6
 	}
-	// Decks come in long runs: compare before looking up.
-	if string(deck) != r.Deck {
-		r.Deck = in.str(deck)
+	r.Duration = time.Duration(dur)
+	dn, p := uv(v, p)
+	cn, p := uv(v, p)
+	if p > len(v) || dn > math.MaxUint32 || cn > math.MaxUint32 {
+		return cardNum{}, errCorrupt
 	}
-	r.Card = in.str(cardID)
-	sec, nsec := splitNanos(at)
-	p = readCard(&r.Before, v, p, at, sec, nsec)
-	p = readCard(&r.After, v, p, at, sec, nsec)
-	r.ElapsedDays, p = uv(v, p)
-	r.ScheduledDays, p = uv(v, p)
-	a, p := bs(v, p)
-	if p != len(v) {
-		return errCorrupt
+	p = readCard(&r.Before, v, p, at)
+	p = readCard(&r.After, v, p, at)
+	r.ElapsedDays, r.ScheduledDays = r.After.ElapsedDays, r.After.ScheduledDays
+	if fl&revElapsedEq == 0 {
+		r.ElapsedDays, p = uv(v, p)
+	}
+	if fl&revSchedEq == 0 {
+		r.ScheduledDays, p = uv(v, p)
 	}
 	r.Answer = ""
-	if len(a) > 0 {
+	if fl&revAnswer != 0 {
+		var a []byte
+		a, p = bs(v, p)
 		r.Answer = string(a)
 	}
-	return nil
+	if p != len(v) {
+		return cardNum{}, errCorrupt
+	}
+	return cardNum{uint32(dn), uint32(cn)}, nil
 }
 
-// peekReview decodes only what DoneSince needs: deck, card and the FSRS
-// state before the rating. deck and card point into v.
-func peekReview(v []byte) (deck, card []byte, before fsrs.State, err error) {
-	if len(v) < 3 || v[0] != reviewVersion {
-		return nil, nil, 0, errCorrupt
+// peekReview decodes only the card's numbers and the FSRS state before the
+// rating.
+func peekReview(v []byte) (n cardNum, before fsrs.State, err error) {
+	if len(v) < 2 || v[0] != reviewVersion {
+		return cardNum{}, 0, errCorrupt
 	}
-	_, p := uv(v, 3) // duration
-	deck, p = bs(v, p)
-	card, p = bs(v, p)
+	_, p := uv(v, 2) // duration
+	dn, p := uv(v, p)
+	cn, p := uv(v, p)
 	head, p := by(v, p)
-	if p > len(v) {
-		return nil, nil, 0, errCorrupt
+	if p > len(v) || dn > math.MaxUint32 || cn > math.MaxUint32 {
+		return cardNum{}, 0, errCorrupt
 	}
-	return deck, card, fsrs.State(head & cardStateMask), nil
+	return cardNum{uint32(dn), uint32(cn)}, fsrs.State(head & cardStateMask), nil
 }
 
 // LogStat is the part of a review-log entry that statistics read: what
-// ScanStats decodes, without the card id, the state after the rating or
+// ScanStatsParts decodes, without the card, the state after the rating or
 // the answer.
 type LogStat struct {
 	At         int64 // unix nanoseconds
@@ -488,35 +562,35 @@ type LogStat struct {
 }
 
 // decodeStat decodes what LogStat holds from a log value, at being the
-// key's time. It reports false when deck is not nil and the entry is of
+// key's time. It reports false when deck is not 0 and the entry is of
 // another deck. It checks only the part it reads: Check and Reviews
 // validate whole entries.
-func decodeStat(e *LogStat, at int64, v, deck []byte) (bool, error) {
+func decodeStat(e *LogStat, at int64, v []byte, deck uint32) (bool, error) {
 	if len(v) < 4 || v[0] != reviewVersion {
 		return false, errCorrupt
 	}
-	rating := v[2]
-	if rating < byte(fsrs.Again) || rating > byte(fsrs.Easy) {
-		return false, errCorrupt
-	}
+	fl := v[1]
 	var d uint64
 	var p int
-	if c := v[3]; c < 0x80 {
-		d, p = uint64(c), 4
+	if c := v[2]; c < 0x80 {
+		d, p = uint64(c), 3
 	} else {
-		d, p = uvSlow(v, 3)
+		d, p = uvSlow(v, 2)
 	}
-	dk, p := bs(v, p)
-	if deck != nil && string(dk) != string(deck) {
+	dn, p := uv(v, p)
+	if deck != 0 && dn != uint64(deck) {
 		return false, nil
 	}
-	n, p := uv(v, p) // card id: skipped
-	p += int(min(n, uint64(len(v))))
+	_, p = uv(v, p) // card number
 	head, p := by(v, p)
-	if head&0x80 != 0 || p > len(v) {
+	if head&^cardKnown != 0 || p > len(v) {
 		return false, errCorrupt
 	}
-	e.At, e.Rating, e.Duration = at, fsrs.Rating(rating), time.Duration(unzigzag(d))
+	dur := unzigzag(d)
+	if fl&revDurMs != 0 {
+		dur *= 1e6
+	}
+	e.At, e.Rating, e.Duration = at, fsrs.Rating(fl&revRatingMask)+fsrs.Again, time.Duration(dur)
 	e.State = fsrs.State(head & cardStateMask)
 	e.Stability, e.LastReview = 0, 0
 	if head&cardMemory != 0 {
@@ -526,17 +600,8 @@ func decodeStat(e *LogStat, at int64, v, deck []byte) (bool, error) {
 		e.Stability = math.Float64frombits(binary.LittleEndian.Uint64(v[p:]))
 		p += 16
 	}
-	if head&cardDue != 0 {
-		_, p = uv(v, p)
-	}
 	if head&cardLast != 0 {
-		var u uint64
-		u, p = uv(v, p)
-		dl := unzigzag(u)
-		if head&cardLastSec != 0 {
-			dl *= 1e9 // appendDelta keeps seconds deltas small enough
-		}
-		e.LastReview = int64(uint64(at) + uint64(dl))
+		e.LastReview, p = readDelta(v, p, at)
 	}
 	if p > len(v) {
 		return false, errCorrupt

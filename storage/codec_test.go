@@ -49,7 +49,7 @@ func codecReviews() []Review {
 			ElapsedDays: 0, ScheduledDays: first.ScheduledDays, Duration: 4 * time.Second},
 		{Seq: 2, Deck: "ml", Card: "a", At: t0.Add(72 * time.Hour), Rating: fsrs.Again, Before: first, After: second,
 			ElapsedDays: 3, ScheduledDays: 0, Duration: 1500 * time.Millisecond, Answer: "Θ(n²) — ∂L/∂θ = Kᵀr", Leech: true},
-		{Seq: math.MaxUint64, Deck: strings.Repeat("d", 300), Card: strings.Repeat("c", 1000), At: time.Unix(0, 1),
+		{Seq: math.MaxUint32, Deck: strings.Repeat("d", 300), Card: strings.Repeat("c", 1000), At: time.Unix(0, 1),
 			Rating: fsrs.Easy,
 			Before: fsrs.Card{Due: far, LastReview: early, Stability: math.Copysign(0, -1), Difficulty: math.NaN(),
 				ElapsedDays: math.MaxUint64, ScheduledDays: 1 << 40, Reps: math.MaxUint64, Lapses: 255, State: fsrs.Relearning},
@@ -65,34 +65,36 @@ func codecReviews() []Review {
 }
 
 func TestCodec_ReviewRoundTrip(t *testing.T) {
-	var in interner
 	var prev Review // decoding reuses one Review, as Reviews does
 	for i, r := range codecReviews() {
 		at := r.At.UnixNano()
-		v, err := encodeReview(nil, &r, at)
+		num := cardNum{uint32(i + 1), uint32(i * 1000)}
+		v, err := encodeReview(nil, &r, num, at)
 		if err != nil {
 			t.Fatalf("%d: %v", i, err)
 		}
-		k := reviewKey(at, r.Seq)
-		if err := decodeReview(&prev, k, v, &in); err != nil {
+		k := reviewKey(at, uint32(r.Seq))
+		n, err := decodeReview(&prev, k, v)
+		if err != nil {
 			t.Fatalf("%d: decode: %v", i, err)
 		}
-		if !sameReview(prev, r) {
-			t.Errorf("%d: round trip\n got %+v\nwant %+v", i, prev, r)
+		prev.Deck, prev.Card = r.Deck, r.Card // the log keeps numbers
+		if want := r; n != num || !sameReview(prev, want) {
+			t.Errorf("%d: round trip\n got %+v %v\nwant %+v %v", i, prev, n, r, num)
 		}
-		d, c, st, err := peekReview(v)
-		if err != nil || string(d) != r.Deck || string(c) != r.Card || st != r.Before.State {
-			t.Errorf("%d: peek = %q %q %v %v", i, d, c, st, err)
+		pn, st, err := peekReview(v)
+		if err != nil || pn != num || st != r.Before.State {
+			t.Errorf("%d: peek = %v %v %v", i, pn, st, err)
 		}
 		// Every strict prefix and every extension is refused, not misread.
 		for n := range len(v) {
 			var x Review
-			if err := decodeReview(&x, k, v[:n], &in); err == nil {
+			if _, err := decodeReview(&x, k, v[:n]); err == nil {
 				t.Errorf("%d: prefix of %d bytes decoded", i, n)
 			}
 		}
 		var x Review
-		if err := decodeReview(&x, k, append(bytes.Clone(v), 0), &in); err == nil {
+		if _, err := decodeReview(&x, k, append(bytes.Clone(v), 0)); err == nil {
 			t.Errorf("%d: trailing byte accepted", i)
 		}
 	}
@@ -102,13 +104,12 @@ func TestCodec_ReviewSize(t *testing.T) {
 	// A typical entry stays small: the 1M-entry log is read by stats.
 	r := codecReviews()[1]
 	r.Answer = ""
-	r.Deck, r.Card = "ml-papers", "ntk-1-realization"
-	v, err := encodeReview(nil, &r, r.At.UnixNano())
+	v, err := encodeReview(nil, &r, cardNum{3, 4711}, r.At.UnixNano())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(v) > 110 {
-		t.Errorf("typical entry takes %d bytes, want <= 110", len(v))
+	if len(v) > 60 {
+		t.Errorf("typical entry takes %d bytes, want <= 60", len(v))
 	}
 }
 
@@ -124,13 +125,17 @@ func TestCodec_StateRoundTrip(t *testing.T) {
 			Flags: Flags{Suspended: true, Flagged: true, BuriedUntil: time.Unix(0, 1)}},
 	}
 	for i, cs := range tests {
-		v, err := encodeState(&cs)
+		v, err := encodeState(&cs, uint32(i*77))
 		if err != nil {
 			t.Fatalf("%d: %v", i, err)
 		}
 		var got CardState
-		if err := decodeState(&got, v, &interner{}); err != nil {
+		num, err := decodeState(&got, v, &interner{})
+		if err != nil {
 			t.Fatalf("%d: %v", i, err)
+		}
+		if n, err := stateNum(v); num != uint32(i*77) || n != num || err != nil {
+			t.Errorf("%d: card number %d, stateNum %d %v", i, num, n, err)
 		}
 		if got.Question != cs.Question || got.Order != cs.Order || got.Retired != cs.Retired ||
 			got.Suspended != cs.Suspended || got.Flagged != cs.Flagged ||
@@ -139,13 +144,13 @@ func TestCodec_StateRoundTrip(t *testing.T) {
 			t.Errorf("%d: got %+v, want %+v", i, got, cs)
 		}
 		for n := range len(v) {
-			if err := decodeState(&got, v[:n], nil); err == nil {
+			if _, err := decodeState(&got, v[:n], nil); err == nil {
 				t.Errorf("%d: prefix of %d bytes decoded", i, n)
 			}
 		}
 	}
 	bad := CardState{Flags: Flags{BuriedUntil: time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)}}
-	if _, err := encodeState(&bad); err == nil {
+	if _, err := encodeState(&bad, 1); err == nil {
 		t.Error("time after 2262 encoded")
 	}
 }
@@ -153,7 +158,7 @@ func TestCodec_StateRoundTrip(t *testing.T) {
 func TestCodec_KeysSortByTime(t *testing.T) {
 	times := []time.Time{time.Unix(0, 0), t0, t0.Add(time.Nanosecond), t0.Add(time.Hour), time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)}
 	for i := 1; i < len(times); i++ {
-		a := reviewKey(times[i-1].UnixNano(), math.MaxUint64)
+		a := reviewKey(times[i-1].UnixNano(), math.MaxUint32)
 		b := reviewKey(times[i].UnixNano(), 0)
 		if bytes.Compare(a, b) >= 0 {
 			t.Errorf("key of %v sorts after key of %v", times[i-1], times[i])
@@ -170,11 +175,11 @@ func fuzzSeeds(t testing.TB) [][2][]byte {
 	var out [][2][]byte
 	for _, r := range codecReviews() {
 		at := r.At.UnixNano()
-		v, err := encodeReview(nil, &r, at)
+		v, err := encodeReview(nil, &r, cardNum{2, 300}, at)
 		if err != nil {
 			t.Fatal(err)
 		}
-		k := reviewKey(at, r.Seq)
+		k := reviewKey(at, uint32(r.Seq))
 		out = append(out, [2][]byte{k, v}, [2][]byte{k, v[:len(v)/2]})
 		for _, i := range []int{0, 1, 2} {
 			bad := bytes.Clone(v)
@@ -182,7 +187,7 @@ func fuzzSeeds(t testing.TB) [][2][]byte {
 			out = append(out, [2][]byte{k, bad})
 		}
 	}
-	out = append(out, [2][]byte{nil, nil}, [2][]byte{make([]byte, 16), {1, 0, 3, 0x80}})
+	out = append(out, [2][]byte{nil, nil}, [2][]byte{make([]byte, 12), {2, 0, 3, 0x80}})
 	return out
 }
 
@@ -192,14 +197,14 @@ func FuzzDecodeReview(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, k, v []byte) {
 		var r Review
-		var in interner
 		var e LogStat
-		ok, serr := decodeStat(&e, 0, v, nil) // never panics
-		if err := decodeReview(&r, k, v, &in); err != nil {
+		ok, serr := decodeStat(&e, 0, v, 0) // never panics
+		n, err := decodeReview(&r, k, v)
+		if err != nil {
 			return
 		}
 		// What decodes whole decodes for statistics, to the same values.
-		ok, serr = decodeStat(&e, r.At.UnixNano(), v, nil)
+		ok, serr = decodeStat(&e, r.At.UnixNano(), v, 0)
 		if serr != nil || !ok {
 			t.Fatalf("decodeStat: %v %v", ok, serr)
 		}
@@ -207,19 +212,16 @@ func FuzzDecodeReview(f *testing.F) {
 			t.Fatalf("decodeStat = %+v, want %+v", e, want)
 		}
 		// What decodes encodes again to the same review.
-		at := int64(0)
-		if len(k) == 16 {
-			at = r.At.UnixNano()
-		}
-		v2, err := encodeReview(nil, &r, at)
+		v2, err := encodeReview(nil, &r, n, r.At.UnixNano())
 		if err != nil {
 			t.Fatalf("re-encode %+v: %v", r, err)
 		}
 		var r2 Review
-		if err := decodeReview(&r2, k, v2, &in); err != nil {
+		n2, err := decodeReview(&r2, k, v2)
+		if err != nil {
 			t.Fatalf("decode re-encoded: %v", err)
 		}
-		if !sameReview(r, r2) {
+		if !sameReview(r, r2) || n != n2 {
 			t.Fatalf("re-encoded differs:\n%+v\n%+v", r, r2)
 		}
 		peekReview(v)
@@ -254,19 +256,21 @@ func TestFuzzCorpus(t *testing.T) {
 }
 
 func FuzzDecodeState(f *testing.F) {
-	f.Add([]byte{stateVersion, 0, 0, 0, 0})
-	f.Add([]byte{stateVersion, stBuried | stFlagged, 5, 2, 'q', '1', 0x80, 1, cardDue | cardDueSec, 3, 1, 0, 0, 0})
+	f.Add([]byte{stateVersion, 0, 0, 1, 0, 0, 0, 0, 0, 0})
+	f.Add([]byte{stateVersion, stBuried | stFlagged, 5, 9, 2, 'q', '1', 0x80, 1, cardDue | cardLast, 3 << 2, 6, 1, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, v []byte) {
 		var cs CardState
-		if err := decodeState(&cs, v, nil); err != nil {
+		num, err := decodeState(&cs, v, nil)
+		if err != nil {
 			return
 		}
-		v2, err := encodeState(&cs)
+		v2, err := encodeState(&cs, num)
 		if err != nil {
 			t.Fatalf("re-encode %+v: %v", cs, err)
 		}
 		var cs2 CardState
-		if err := decodeState(&cs2, v2, nil); err != nil {
+		num2, err := decodeState(&cs2, v2, nil)
+		if err != nil || num2 != num {
 			t.Fatalf("decode re-encoded: %v", err)
 		}
 		if !sameCard(cs.FSRS, cs2.FSRS) || cs.Question != cs2.Question || cs.Order != cs2.Order ||

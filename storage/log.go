@@ -1,10 +1,12 @@
 package storage
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"runtime/debug"
 	"slices"
 	"sync"
@@ -13,6 +15,8 @@ import (
 
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/flash-srs/flash/storage/internal/hooks"
 )
 
 // Review is one review-log entry: enough to undo the rating and to fit FSRS
@@ -67,47 +71,73 @@ func (s *Store) Rate(r Review) (Review, error) {
 	if err != nil {
 		return Review{}, fmt.Errorf("rate %s/%s: %w", r.Deck, r.Card, err)
 	}
-	val, err := encodeReview(make([]byte, 0, 128+len(r.Answer)), &r, at)
-	if err != nil {
+	if _, err := encodeReview(make([]byte, 0, 128+len(r.Answer)), &r, cardNum{}, at); err != nil {
 		return Review{}, fmt.Errorf("rate %s/%s: %w", r.Deck, r.Card, err)
 	}
-	var seq uint64
-	err = s.update(func(tx *bolt.Tx) error {
-		err := modifyState(tx, r.Deck, r.Card, func(cs *CardState) error {
-			if cs.Retired {
-				return &dbError{msg: fmt.Sprintf("card %s/%s is retired", r.Deck, r.Card), kind: ErrRetired}
-			}
-			cs.FSRS = r.After
-			if r.Leech {
-				cs.Suspended, cs.Flagged = true, true
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		lb := tx.Bucket(bucketLog)
-		lb.FillPercent = 1 // keys arrive in time order: fill pages
-		if seq, err = lb.NextSequence(); err != nil {
-			return err
-		}
-		return lb.Put(reviewKey(at, seq), val)
-	})
+	var sl slab
+	err = s.update(func(tx *bolt.Tx) error { return applyRating(tx, &r, at, &sl) })
 	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrRetired) {
 		return Review{}, err
 	}
 	if err != nil {
 		return Review{}, fmt.Errorf("rate %s/%s in %s: %w", r.Deck, r.Card, s.path, err)
 	}
-	r.Seq = seq
 	return r, nil
 }
 
+// applyRating is the one place a rating changes the database, for Rate and
+// for bulk appends: the card's state becomes r.After (suspended and
+// flagged when r.Leech), with its due index entries; r is appended to the
+// log under at (r.At in unix nanoseconds) and the next sequence number,
+// which it sets in r.Seq; the day counts grow. Values are allocated from
+// sl, which must outlive the transaction.
+func applyRating(tx *bolt.Tx, r *Review, at int64, sl *slab) error {
+	num, err := modifyState(tx, r.Deck, r.Card, func(cs *CardState) error {
+		if cs.Retired {
+			return &dbError{msg: fmt.Sprintf("card %s/%s is retired", r.Deck, r.Card), kind: ErrRetired}
+		}
+		cs.FSRS = r.After
+		if r.Leech {
+			cs.Suspended, cs.Flagged = true, true
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	dn := deckNum(tx, r.Deck)
+	if dn == 0 {
+		return fmt.Errorf("deck %s has no number", r.Deck)
+	}
+	n := cardNum{dn, num}
+	var buf [160]byte
+	v, err := encodeReview(buf[:0], r, n, at)
+	if err != nil {
+		return fmt.Errorf("review of %s/%s: %w", r.Deck, r.Card, err)
+	}
+	val := sl.alloc(len(v))
+	copy(val, v)
+	lb := tx.Bucket(bucketLog)
+	lb.FillPercent = 1 // keys arrive in time order: fill pages
+	seq, err := lb.NextSequence()
+	if err != nil {
+		return err
+	}
+	if seq > math.MaxUint32 {
+		return errors.New("the review log is full (4294967295 entries)")
+	}
+	r.Seq = seq
+	if err := lb.Put(reviewKey(at, uint32(seq)), val); err != nil {
+		return err
+	}
+	return countRating(tx, dn, at, r.Before.State, 1)
+}
+
 // Undo takes back a rating returned by Rate in one write transaction: the
-// card's FSRS state goes back to r.Before, the log entry is deleted and,
-// when r.Leech is set, the card is unsuspended and unflagged. It returns an
-// error wrapping ErrNotFound when the entry is no longer in the log or the
-// card is gone; then nothing is written.
+// card's FSRS state goes back to r.Before, the log entry is deleted, the
+// day counts shrink and, when r.Leech is set, the card is unsuspended and
+// unflagged. It returns an error wrapping ErrNotFound when the entry is no
+// longer in the log or the card is gone; then nothing is written.
 func (s *Store) Undo(r Review) error {
 	at, err := reviewNanos(r.At)
 	if err != nil {
@@ -115,22 +145,22 @@ func (s *Store) Undo(r Review) error {
 	}
 	err = s.update(func(tx *bolt.Tx) error {
 		lb := tx.Bucket(bucketLog)
-		k := reviewKey(at, r.Seq)
-		v := lb.Get(k)
+		var v, k []byte
+		if r.Seq <= math.MaxUint32 {
+			k = reviewKey(at, uint32(r.Seq))
+			v = lb.Get(k)
+		}
 		if v == nil {
 			return &dbError{
 				msg:  fmt.Sprintf("rating of %s/%s at %s (seq %d) is not in the log of %s", r.Deck, r.Card, r.At.Format(time.RFC3339), r.Seq, s.path),
 				kind: ErrNotFound,
 			}
 		}
-		d, c, _, err := peekReview(v)
+		n, before, err := peekReview(v)
 		if err != nil {
 			return fmt.Errorf("log entry %x: %w", k, err)
 		}
-		if string(d) != r.Deck || string(c) != r.Card {
-			return fmt.Errorf("log entry %x is for %s/%s, not %s/%s", k, d, c, r.Deck, r.Card)
-		}
-		err = modifyState(tx, r.Deck, r.Card, func(cs *CardState) error {
+		num, err := modifyState(tx, r.Deck, r.Card, func(cs *CardState) error {
 			cs.FSRS = r.Before
 			if r.Leech {
 				cs.Suspended, cs.Flagged = false, false
@@ -140,7 +170,18 @@ func (s *Store) Undo(r Review) error {
 		if err != nil {
 			return err
 		}
+		if want := (cardNum{deckNum(tx, r.Deck), num}); n != want {
+			var names cardNames
+			d, c, err := names.name(tx, n)
+			if err != nil {
+				return fmt.Errorf("log entry %x is for card %d of deck %d, not %s/%s", k, n.card, n.deck, r.Deck, r.Card)
+			}
+			return fmt.Errorf("log entry %x is for %s/%s, not %s/%s", k, d, c, r.Deck, r.Card)
+		}
 		if err := lb.Delete(k); err != nil {
+			return err
+		}
+		if err := countRating(tx, n.deck, at, before, -1); err != nil {
 			return err
 		}
 		return addUndone(tx, 1)
@@ -191,7 +232,8 @@ func (s *Store) ReviewCount() (int, error) {
 
 // Reviews calls fn for every log entry with from <= At < to, in time order
 // (ties in the order they were written), in one pass of one read
-// transaction. A zero from means from the start, a zero to means no upper
+// transaction. It reads every card state first, to name the cards: it is
+// for export and checks, not for statistics (ScanStatsParts). A zero from means from the start, a zero to means no upper
 // bound. It stops at and returns the first error fn returns, unwrapped.
 //
 // fn runs inside the transaction: it must not call methods of s that write
@@ -215,13 +257,17 @@ func (s *Store) Reviews(from, to time.Time, fn func(Review) error) error {
 		if !to.IsZero() {
 			end = binary.BigEndian.Uint64(timeKey(to))
 		}
-		var in interner
+		var names cardNames
 		var r Review
 		for ; k != nil; k, v = cur.Next() {
 			if len(k) >= 8 && binary.BigEndian.Uint64(k) >= end {
 				break
 			}
-			if err := decodeReview(&r, k, v, &in); err != nil {
+			n, err := decodeReview(&r, k, v)
+			if err != nil {
+				return fmt.Errorf("log entry %x: %w", k, err)
+			}
+			if r.Deck, r.Card, err = names.name(tx, n); err != nil {
 				return fmt.Errorf("log entry %x: %w", k, err)
 			}
 			if err := call(r); err != nil {
@@ -243,18 +289,14 @@ func (s *Store) Reviews(from, to time.Time, fn func(Review) error) error {
 	return nil
 }
 
-// ScanStats calls fn with successive batches of log entries of deckID ("" =
-// all decks), in time order, in one read transaction: the fast way through
-// the whole log for statistics. It decodes only what LogStat holds; the
-// batch is reused, so fn must not keep it. It stops at and returns the
-// first error fn returns, unwrapped. fn runs inside the transaction and
-// must not call methods of s that write.
-func (s *Store) ScanStats(deckID string, fn func([]LogStat) error) error {
-	return s.ScanStatsParts(deckID, 1, 1, func(_ int, b []LogStat) error { return fn(b) })
-}
-
-// ScanStatsParts is ScanStats cut into at most parts pieces, scanned by
-// up to workers goroutines at once, one read transaction each: piece i
+// ScanStatsParts calls fn with successive batches of log entries of deckID
+// ("" = all decks), in time order: the fast way through the whole log for
+// statistics. It decodes only what LogStat holds; a batch is reused, so fn
+// must not keep it. fn runs inside a read transaction and must not call
+// methods of s that write.
+//
+// The log is cut into at most parts pieces, scanned by up to workers
+// goroutines at once, one read transaction each: piece i
 // holds the entries of the i-th of parts equal spans of time between the
 // first and the last entry, so every entry of piece i comes before every
 // entry of piece i+1. A worker takes the next piece not yet taken when it
@@ -273,13 +315,10 @@ func (s *Store) ScanStats(deckID string, fn func([]LogStat) error) error {
 // returned, fn's unwrapped. A panic in fn is raised again in the caller's
 // goroutine.
 func (s *Store) ScanStatsParts(deckID string, parts, workers int, fn func(part int, batch []LogStat) error) error {
-	var deck []byte
-	if deckID != "" {
-		deck = []byte(deckID)
-	}
 	if parts < 1 || !s.readOnly {
 		parts = 1
 	}
+	var deck uint32 // 0: every deck; set below, before any scan
 	workers = max(workers, 1)
 	type piece struct {
 		from, to uint64 // key time range [from, to); to 0: no bound
@@ -310,7 +349,7 @@ func (s *Store) ScanStatsParts(deckID string, parts, workers int, fn func(part i
 			k, v = cur.Seek(binary.BigEndian.AppendUint64(nil, pc.from))
 		}
 		for ; k != nil; k, v = cur.Next() {
-			if len(k) != 16 {
+			if len(k) != reviewKeyLen {
 				return fmt.Errorf("log entry %x: bad key length", k)
 			}
 			at := binary.BigEndian.Uint64(k)
@@ -353,6 +392,11 @@ func (s *Store) ScanStatsParts(deckID string, parts, workers int, fn func(part i
 			_ = tx.Rollback()
 		}
 	}()
+	if deckID != "" {
+		if deck = deckNum(tx, deckID); deck == 0 {
+			return nil // a deck never imported has no entries
+		}
+	}
 	if parts > 1 {
 		first, last, err := s.logSpan(tx)
 		if err != nil {
@@ -450,32 +494,61 @@ func (s *Store) logSpan(tx *bolt.Tx) (first, last uint64, err error) {
 }
 
 // DoneSince counts what was studied in deckID ("" = all decks) at or after
-// since, for daily limits: newCards is how many distinct cards were rated
-// while new (Before.State == New), reviews how many ratings were of cards
-// in the review state (Before.State == Review). It reads only the log from
-// since on.
+// since, for daily limits: newCards is how many ratings were of new cards
+// (Before.State == New; a rating takes a card out of New, so each is
+// another card), reviews how many were of cards in the review state
+// (Before.State == Review). It reads the day counts, kept per hour, and
+// the log only for the part of an hour after since when since does not
+// begin one (a study day begins at 04:00 local time, a whole hour but in
+// time zones such as India's).
 func (s *Store) DoneSince(deckID string, since time.Time) (newCards, reviews int, err error) {
 	err = s.view(func(tx *bolt.Tx) error {
-		cur := tx.Bucket(bucketLog).Cursor()
-		seen := make(map[string]struct{})
-		var key []byte
-		for k, v := cur.Seek(timeKey(since)); k != nil; k, v = cur.Next() {
-			d, c, st, err := peekReview(v)
-			if err != nil {
-				return fmt.Errorf("log entry %x: %w", k, err)
+		var decks []uint32
+		if deckID != "" {
+			if n := deckNum(tx, deckID); n != 0 {
+				decks = append(decks, n)
 			}
-			if deckID != "" && string(d) != deckID {
-				continue
+		} else {
+			c := tx.Bucket(bucketIDs).Cursor()
+			for k, _ := c.Seek([]byte{'n'}); len(k) == 5 && k[0] == 'n'; k, _ = c.Next() {
+				decks = append(decks, binary.BigEndian.Uint32(k[1:]))
 			}
-			switch st {
-			case fsrs.New:
-				key = append(append(append(key[:0], d...), 0), c...)
-				if _, ok := seen[string(key)]; !ok {
-					seen[string(key)] = struct{}{}
-					newCards++
+		}
+		from := timeKey(since)
+		at := int64(binary.BigEndian.Uint64(from))
+		q := hourOf(at)
+		if at%hour != 0 {
+			// The rest of since's hour, from the log.
+			end := (q + 1) * hour
+			cur := tx.Bucket(bucketLog).Cursor()
+			for k, v := cur.Seek(from); k != nil && int64(binary.BigEndian.Uint64(k)) < end; k, v = cur.Next() {
+				n, st, err := peekReview(v)
+				if err != nil {
+					return fmt.Errorf("log entry %x: %w", k, err)
 				}
-			case fsrs.Review:
-				reviews++
+				if !slices.Contains(decks, n.deck) {
+					continue
+				}
+				switch st {
+				case fsrs.New:
+					newCards++
+				case fsrs.Review:
+					reviews++
+				}
+			}
+			q++
+		}
+		days := tx.Bucket(bucketDays).Cursor()
+		for _, d := range decks {
+			prefix := binary.BigEndian.AppendUint32(nil, d)
+			for k, v := days.Seek(dayKey(d, q)); k != nil && bytes.HasPrefix(k, prefix); k, v = days.Next() {
+				n, p := uv(v, 0)
+				r, p := uv(v, p)
+				if p != len(v) {
+					return fmt.Errorf("day count %x: %w", k, errCorrupt)
+				}
+				newCards += int(n)
+				reviews += int(r)
 			}
 		}
 		return nil
@@ -486,14 +559,14 @@ func (s *Store) DoneSince(deckID string, since time.Time) (newCards, reviews int
 	return newCards, reviews, nil
 }
 
-// BulkAppend writes many log entries in one write transaction, as the
-// synthetic-data generator and benchmarks need: each card's state becomes
-// the After of its latest entry (by At, then by position in rs), and a card
-// with any Leech entry is suspended and flagged. It sets rs[i].Seq. Cards
-// must exist and not be retired; on any error nothing is written (the Seq
-// values are then meaningless). Keep rs to some tens of thousands per call:
-// bbolt holds the whole transaction in memory.
-func (s *Store) BulkAppend(rs []Review) error {
+// bulkAppend writes many log entries in one write transaction, as the
+// synthetic-data generator and benchmarks need (package storagetest): each
+// is applied as Rate applies one, in time order (ties in the order of rs),
+// so each card's state becomes the After of its latest entry. It sets
+// rs[i].Seq. Cards must exist and not be retired; on any error nothing is
+// written. Keep rs to some tens of thousands per call: bbolt holds the
+// whole transaction in memory.
+func (s *Store) bulkAppend(rs []Review) error {
 	if len(rs) == 0 {
 		return nil
 	}
@@ -506,59 +579,12 @@ func (s *Store) BulkAppend(rs []Review) error {
 		}
 		ats[i], order[i] = at, i
 	}
-	// Insert in key order so the log pages fill completely.
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(ats[a], ats[b]) })
-	vals := make([]byte, 0, 112*len(rs))
-	type last struct {
-		i     int
-		leech bool
-	}
-	latest := make(map[string]last)
+	var sl slab
 	err := s.update(func(tx *bolt.Tx) error {
-		lb := tx.Bucket(bucketLog)
-		lb.FillPercent = 1
-		keys := make([]byte, 16*len(rs))
-		for n, i := range order {
-			r := &rs[i]
-			start := len(vals)
-			var err error
-			if vals, err = encodeReview(vals, r, ats[i]); err != nil {
-				return fmt.Errorf("review %d (%s/%s): %w", i, r.Deck, r.Card, err)
-			}
-			if r.Seq, err = lb.NextSequence(); err != nil {
-				return err
-			}
-			k := keys[16*n : 16*n+16 : 16*n+16]
-			binary.BigEndian.PutUint64(k, uint64(ats[i]))
-			binary.BigEndian.PutUint64(k[8:], r.Seq)
-			if err := lb.Put(k, vals[start:len(vals):len(vals)]); err != nil {
-				return err
-			}
-			ck := string(cardKey(r.Deck, r.Card))
-			l := latest[ck]
-			latest[ck] = last{i: i, leech: l.leech || r.Leech}
-		}
-		// order is sorted by time, so the last write to latest is the latest.
-		keysSorted := make([]string, 0, len(latest))
-		for k := range latest {
-			keysSorted = append(keysSorted, k)
-		}
-		slices.Sort(keysSorted)
-		for _, ck := range keysSorted {
-			l := latest[ck]
-			r := &rs[l.i]
-			err := modifyState(tx, r.Deck, r.Card, func(cs *CardState) error {
-				if cs.Retired {
-					return &dbError{msg: fmt.Sprintf("card %s/%s is retired", r.Deck, r.Card), kind: ErrRetired}
-				}
-				cs.FSRS = r.After
-				if l.leech {
-					cs.Suspended, cs.Flagged = true, true
-				}
-				return nil
-			})
-			if err != nil {
-				return err
+		for _, i := range order {
+			if err := applyRating(tx, &rs[i], ats[i], &sl); err != nil {
+				return fmt.Errorf("review %d: %w", i, err)
 			}
 		}
 		return nil
@@ -567,4 +593,8 @@ func (s *Store) BulkAppend(rs []Review) error {
 		return fmt.Errorf("append %d reviews to %s: %w", len(rs), s.path, err)
 	}
 	return nil
+}
+
+func init() {
+	hooks.BulkAppend = func(st, rs any) error { return st.(*Store).bulkAppend(rs.([]Review)) }
 }

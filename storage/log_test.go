@@ -156,7 +156,9 @@ func TestStore_DoneSince(t *testing.T) {
 	add("ml", "a", day, fsrs.New)                    // at since: counted
 	add("ml", "a", day.Add(time.Minute), fsrs.Learning)
 	add("ml", "b", day.Add(2*time.Minute), fsrs.New)
-	add("ml", "b", day.Add(3*time.Minute), fsrs.New) // same card again (after an undo-less re-rate): once
+	// The same card as new again: a rating takes a card out of New, so
+	// only a caller with a stale Before does this; it counts as rated.
+	add("ml", "b", day.Add(3*time.Minute), fsrs.New)
 	add("ml", "c", day.Add(4*time.Minute), fsrs.Review)
 	add("ml", "d", day.Add(5*time.Minute), fsrs.Review)
 	add("ml", "d", day.Add(6*time.Minute), fsrs.Relearning)
@@ -168,12 +170,16 @@ func TestStore_DoneSince(t *testing.T) {
 		since            time.Time
 		newCards, review int
 	}{
-		{"ml", day, 2, 2},
+		{"ml", day, 3, 2},
 		{"ml-2", day, 1, 1},
-		{"", day, 3, 3},
-		{"ml", day.Add(-24 * time.Hour), 2, 3}, // a twice as new: once
+		{"", day, 4, 3},
+		{"ml", day.Add(-24 * time.Hour), 4, 3},
 		{"ml", day.Add(time.Hour), 0, 0},
 		{"nope", day, 0, 0},
+		// Not at a whole hour: the rest of it comes from the log.
+		{"ml", day.Add(90 * time.Second), 2, 2},
+		{"", day.Add(5*time.Minute + 30*time.Second), 1, 1},
+		{"ml-2", day.Add(7*time.Minute + time.Nanosecond), 0, 1},
 	}
 	for _, tt := range tests {
 		n, r, err := s.DoneSince(tt.deck, tt.since)
@@ -273,7 +279,7 @@ func TestStore_BulkAppend(t *testing.T) {
 	// Out of order in the slice: the log still comes out by time.
 	rs[0], rs[29] = rs[29], rs[0]
 	rs[4].Leech = true // card b
-	if err := s.BulkAppend(rs); err != nil {
+	if err := s.bulkAppend(rs); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := s.ReviewCount(); n != 30 {
@@ -312,7 +318,7 @@ func TestStore_BulkAppend(t *testing.T) {
 	sum := fileSum(t, s.Path())
 	bad := synthReviews(ids, 5)
 	bad[3].Card = "zz"
-	if err := s.BulkAppend(bad); !errors.Is(err, ErrNotFound) {
+	if err := s.bulkAppend(bad); !errors.Is(err, ErrNotFound) {
 		t.Errorf("BulkAppend with unknown card: %v", err)
 	}
 	if fileSum(t, s.Path()) != sum {
@@ -396,7 +402,7 @@ func TestStore_ScanStats(t *testing.T) {
 			rs[i].Deck, rs[i].Card = "other", "x"
 		}
 	}
-	if err := s.BulkAppend(rs); err != nil {
+	if err := s.bulkAppend(rs); err != nil {
 		t.Fatal(err)
 	}
 	for _, deckID := range []string{"", "ml", "other", "none"} {
@@ -465,7 +471,7 @@ func TestStore_ScanStatsParts(t *testing.T) {
 	for i := range rs[2000:] {
 		rs[2000+i].At = rs[0].At.Add(time.Hour + time.Duration(i)*time.Minute)
 	}
-	if err := s.BulkAppend(rs); err != nil {
+	if err := s.bulkAppend(rs); err != nil {
 		t.Fatal(err)
 	}
 	// On a read-write Store everything is piece 0.

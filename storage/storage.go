@@ -1,19 +1,24 @@
 // Package storage persists decks, cards with their FSRS state, the review log
 // and settings in a bbolt file.
 //
-// The file holds six buckets:
+// The file (schema 2) holds nine buckets:
 //
-//	meta      schema version and a marker that the file belongs to flash
+//	meta      schema version, a marker that the file belongs to flash, counters
 //	decks     deck id → JSON DeckInfo
 //	content   deck\x00card → content hash and compact binary deck.Card
 //	          (content version 2; version 1 values, JSON, are still read)
-//	state     deck\x00card → compact binary CardState (FSRS memory, flags, order)
-//	log       big-endian unix nanos ‖ big-endian seq → compact binary Review
+//	state     deck\x00card → compact binary CardState (FSRS memory, flags, order, number)
+//	due       the cards a study day may show, by deck, kind and due time (index.go)
+//	days      ratings of new and review cards per deck and hour (index.go)
+//	ids       deck ids ↔ deck numbers, and each deck's next card number
+//	reviews   big-endian unix nanos ‖ big-endian seq → compact binary Review
 //	settings  key → value
 //
-// Card text (content) is kept apart from scheduling state so that starting a
-// review session reads only the small state records, and the log is a binary
-// encoding so that statistics over a million entries decode quickly.
+// Card text (content) is kept apart from scheduling state, and the due
+// index and day counts apart from both, so that starting a review session
+// reads only the cards the day needs; the log is a binary encoding that
+// names a card by number so that statistics over a million entries read
+// little. A database of schema 1 is migrated on first open (migrate.go).
 //
 // Times are stored as unix nanoseconds and read back in time.Local; compare
 // them with Equal. A Store is safe for use by several goroutines; bbolt
@@ -36,12 +41,14 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
+
 	"github.com/flash-srs/flash/deck"
 )
 
 // SchemaVersion is the version of the bucket layout and record encodings
 // that this package writes. A database with a higher version is refused.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Errors returned by this package. Each is wrapped in an error whose message
 // names the database path (or the card), so test with errors.Is.
@@ -104,10 +111,13 @@ var (
 	bucketDecks    = []byte("decks")
 	bucketContent  = []byte("content")
 	bucketState    = []byte("state")
-	bucketLog      = []byte("log")
+	bucketLog      = []byte("reviews")
 	bucketSettings = []byte("settings")
+	bucketDue      = []byte("due")
+	bucketDays     = []byte("days")
+	bucketIDs      = []byte("ids")
 
-	allBuckets = [][]byte{bucketMeta, bucketDecks, bucketContent, bucketState, bucketLog, bucketSettings}
+	allBuckets = [][]byte{bucketMeta, bucketDecks, bucketContent, bucketState, bucketLog, bucketSettings, bucketDue, bucketDays, bucketIDs}
 
 	keyFormat = []byte("format") // value: formatMark
 	keySchema = []byte("schema") // value: big-endian uint64
@@ -200,7 +210,7 @@ func Open(path string, o Options) (*Store, error) {
 		// A read-write bbolt open would rewrite the freelist of this file
 		// before we know it is ours. Flash never writes such files, but
 		// look read-only first so a foreign file stays untouched.
-		st, err := openBolt(path, o, timeout, true)
+		st, err := openBolt(path, o, timeout, true, 0)
 		if err != nil {
 			return nil, err
 		}
@@ -208,7 +218,7 @@ func Open(path string, o Options) (*Store, error) {
 			return nil, fmt.Errorf("close database %s: %w", path, err)
 		}
 	}
-	return openBolt(path, o, timeout, o.ReadOnly)
+	return openBolt(path, o, timeout, o.ReadOnly, 0)
 }
 
 // checkFileInfo refuses existing paths that bbolt must not be let near.
@@ -234,7 +244,7 @@ func unwrapPathErr(err error) error {
 	return err
 }
 
-func openBolt(path string, o Options, timeout time.Duration, readOnly bool) (s *Store, err error) {
+func openBolt(path string, o Options, timeout time.Duration, readOnly bool, depth int) (s *Store, err error) {
 	// A first mapping of 8 MiB saves a large import (10k cards ≈ 6 MB)
 	// from remapping, and copying every page it wrote, at each doubling
 	// from 32 KiB. bbolt then grows the file to 8 MiB at once (a sparse
@@ -259,7 +269,20 @@ func openBolt(path string, o Options, timeout time.Duration, readOnly bool) (s *
 	s = &Store{db: db, path: path, readOnly: readOnly}
 	if err := s.view(checkSchema); err != nil {
 		db.Close()
-		if errors.Is(err, ErrNewerSchema) || errors.Is(err, ErrNotFlash) {
+		switch {
+		case errors.Is(err, errOldSchema) || errors.Is(err, errMoved):
+			if depth >= 3 {
+				return nil, fmt.Errorf("open database %s: it keeps being replaced", path)
+			}
+			if errors.Is(err, errOldSchema) {
+				if err := migrate(path, timeout); err != nil {
+					return nil, err
+				}
+			}
+			// The file at path is now of this schema (or another
+			// process's migration replaced it): open that.
+			return openBolt(path, o, timeout, readOnly, depth+1)
+		case errors.Is(err, ErrNewerSchema) || errors.Is(err, ErrNotFlash):
 			return nil, err
 		}
 		return nil, errNotFlash(path, "reading it failed", err)
@@ -303,10 +326,20 @@ func checkSchema(tx *bolt.Tx) error {
 	if n < 1 {
 		return errNotFlash(path, fmt.Sprintf("bad schema version %d", n), nil)
 	}
-	for _, name := range allBuckets {
+	if m.Get(keyMoved) != nil {
+		return errMoved
+	}
+	buckets := allBuckets
+	if n == 1 {
+		buckets = bucketsV1
+	}
+	for _, name := range buckets {
 		if tx.Bucket(name) == nil {
 			return errNotFlash(path, fmt.Sprintf("bucket %q is missing", name), nil)
 		}
+	}
+	if n < SchemaVersion {
+		return errOldSchema
 	}
 	return nil
 }
@@ -505,15 +538,43 @@ func checkRecords(tx *bolt.Tx) []error {
 	if err != nil {
 		errs = append(errs, err)
 	}
+	// Every state decodes and has content, card numbers are unique within
+	// their deck and below the deck's next number, and the due index
+	// holds exactly the entries the states call for.
 	content := tx.Bucket(bucketContent)
+	due := tx.Bucket(bucketDue)
+	decks := map[string]deckNumbers{}
+	seen := map[cardNum]string{}
+	wantIdx := 0
 	err = tx.Bucket(bucketState).ForEach(func(k, v []byte) error {
-		if _, _, ok := splitCardKey(k); !ok {
+		dk, ck, ok := splitCardKey(k)
+		if !ok {
 			errs = append(errs, fmt.Errorf("state key %q: bad card key", k))
 			return nil
 		}
-		var cs CardState
-		if err := decodeState(&cs, v, nil); err != nil {
+		cs := CardState{Deck: string(dk), ID: string(ck)}
+		num, err := decodeState(&cs, v, nil)
+		if err != nil {
 			errs = append(errs, fmt.Errorf("state %q: %w", k, err))
+			return nil
+		}
+		d, ok := decks[cs.Deck]
+		if !ok {
+			if d, err = numbersOf(tx, cs.Deck); err != nil || !d.registered {
+				errs = append(errs, fmt.Errorf("deck %s: no number (%v)", cs.Deck, err))
+			}
+			decks[cs.Deck] = d
+		}
+		n := cardNum{d.num, num}
+		if other, dup := seen[n]; dup || num == 0 || num >= d.next {
+			errs = append(errs, fmt.Errorf("state %q: card number %d taken by %q or out of range", k, num, other))
+		}
+		seen[n] = string(k)
+		for _, ik := range dueKeys(nil, &cs) {
+			wantIdx++
+			if due.Get(ik) == nil {
+				errs = append(errs, fmt.Errorf("state %q: due index entry %q missing", k, ik))
+			}
 		}
 		if c := content.Get(k); c == nil {
 			errs = append(errs, fmt.Errorf("state %q: no content", k))
@@ -525,14 +586,34 @@ func checkRecords(tx *bolt.Tx) []error {
 	if err != nil {
 		errs = append(errs, err)
 	}
+	if n := due.Stats().KeyN; n != wantIdx {
+		errs = append(errs, fmt.Errorf("due index holds %d entries, the states call for %d", n, wantIdx))
+	}
+	// Every log entry decodes and names a card; the day counts agree.
 	var n uint64
 	var r Review
-	var in interner
+	days := map[string][2]uint64{}
 	err = tx.Bucket(bucketLog).ForEach(func(k, v []byte) error {
 		n++
-		if err := decodeReview(&r, k, v, &in); err != nil {
+		cn, err := decodeReview(&r, k, v)
+		if err != nil {
 			errs = append(errs, fmt.Errorf("log entry %x: %w", k, err))
+			return nil
 		}
+		if _, ok := seen[cn]; !ok {
+			errs = append(errs, fmt.Errorf("log entry %x: no card numbered %d in deck %d", k, cn.card, cn.deck))
+		}
+		dk := string(dayKey(cn.deck, hourOf(r.At.UnixNano())))
+		c := days[dk]
+		switch r.Before.State {
+		case fsrs.New:
+			c[0]++
+		case fsrs.Review:
+			c[1]++
+		default:
+			return nil
+		}
+		days[dk] = c
 		return nil
 	})
 	if err != nil {
@@ -540,6 +621,21 @@ func checkRecords(tx *bolt.Tx) []error {
 	}
 	if c := reviewCount(tx); c != n {
 		errs = append(errs, fmt.Errorf("review count says %d, log holds %d", c, n))
+	}
+	err = tx.Bucket(bucketDays).ForEach(func(k, v []byte) error {
+		nn, p := uv(v, 0)
+		rr, p := uv(v, p)
+		if want := days[string(k)]; p != len(v) || want != [2]uint64{nn, rr} {
+			errs = append(errs, fmt.Errorf("day count %x says %d new, %d reviews; the log %d, %d", k, nn, rr, want[0], want[1]))
+		}
+		delete(days, string(k))
+		return nil
+	})
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for k, c := range days {
+		errs = append(errs, fmt.Errorf("day count %x missing (the log: %d new, %d reviews)", k, c[0], c[1]))
 	}
 	return errs
 }

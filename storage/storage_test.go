@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -293,7 +294,7 @@ func validDB(t *testing.T) []byte {
 		ids = append(ids, "card-"+string(rune('a'+i%26))+"-"+strings.Repeat("x", i%7)+string(rune('0'+i/26)))
 	}
 	importTest(t, s, testDeck(ids...))
-	if err := s.BulkAppend(synthReviews(ids, 2000)); err != nil {
+	if err := s.bulkAppend(synthReviews(ids, 2000)); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -534,7 +535,7 @@ func TestOpen_NewerSchema(t *testing.T) {
 			t.Fatalf("read-only %v: %v, want ErrNewerSchema", ro, err)
 		}
 		msg := err.Error()
-		if !strings.Contains(msg, path) || !strings.Contains(msg, "version 2") || !strings.Contains(msg, "version 1") {
+		if !strings.Contains(msg, path) || !strings.Contains(msg, fmt.Sprintf("version %d", SchemaVersion+1)) || !strings.Contains(msg, fmt.Sprintf("version %d", SchemaVersion)) {
 			t.Errorf("message %q: want the path and both versions", msg)
 		}
 	}

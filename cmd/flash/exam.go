@@ -96,7 +96,7 @@ func runExam(e *env, o examOpts) error {
 	if err != nil {
 		return err
 	}
-	set, ok, err := exam.Get(st, d.ID)
+	set, ok, err := exam.Get(exam.FromStorage(st), d.ID)
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func runExam(e *env, o examOpts) error {
 	if err != nil {
 		return err
 	}
-	p, err := exam.ForDeck(st, d, set, states, now)
+	p, err := exam.ForDeck(exam.FromStorage(st), d, set, states, now)
 	if err != nil {
 		return err
 	}

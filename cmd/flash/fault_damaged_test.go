@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/flash-srs/flash/storage"
 )
 
 // nobody is the unprivileged user the permission cases run as when the
@@ -81,7 +83,7 @@ func damagedCases() []damagedCase {
 					t.Fatal(err)
 				}
 			}},
-		{name: "newer schema", want: "has schema version 2, but this flash reads up to version 1: use a newer flash",
+		{name: "newer schema", want: fmt.Sprintf("has schema version %d, but this flash reads up to version %d: use a newer flash", storage.SchemaVersion+1, storage.SchemaVersion),
 			make: func(t *testing.T, path string) {
 				realDB(t, path)
 				db, err := bolt.Open(path, 0o600, nil)
@@ -89,7 +91,7 @@ func damagedCases() []damagedCase {
 					t.Fatal(err)
 				}
 				err = db.Update(func(tx *bolt.Tx) error {
-					return tx.Bucket([]byte("meta")).Put([]byte("schema"), binary.BigEndian.AppendUint64(nil, 2))
+					return tx.Bucket([]byte("meta")).Put([]byte("schema"), binary.BigEndian.AppendUint64(nil, storage.SchemaVersion+1))
 				})
 				if cerr := db.Close(); err == nil {
 					err = cerr

@@ -48,7 +48,7 @@ func review(e *env, o session.Options, plain bool) error {
 	// Building the queue allocates a few MB that all stay live: collecting
 	// garbage meanwhile only delays the first card.
 	gc := debug.SetGCPercent(-1)
-	s, err := session.Open(st, decks, o, e.now)
+	s, err := session.Open(reviewStore{st}, decks, o, e.now)
 	debug.SetGCPercent(gc)
 	if err != nil {
 		return err

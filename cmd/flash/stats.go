@@ -122,6 +122,11 @@ func loadStats(e *env, deckID string, now, at time.Time, allFronts bool) (*stats
 	if err != nil {
 		return nil, err
 	}
+	inUse, err := weightsInUse(st, decks)
+	if err != nil {
+		return nil, err
+	}
+	s.SetWeights(inUse)
 	s.Exams, err = examReadiness(st, decks, deckID, now)
 	return s, err
 }
@@ -134,7 +139,7 @@ func examReadiness(st *storage.Store, decks []storage.DeckInfo, deckID string, n
 		if deckID != "" && d.ID != deckID {
 			continue
 		}
-		set, ok, err := exam.Get(st, d.ID)
+		set, ok, err := exam.Get(exam.FromStorage(st), d.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -145,7 +150,7 @@ func examReadiness(st *storage.Store, decks []storage.DeckInfo, deckID string, n
 		if err != nil {
 			return nil, err
 		}
-		p, err := exam.ForDeck(st, d, set, states, now)
+		p, err := exam.ForDeck(exam.FromStorage(st), d, set, states, now)
 		if err != nil {
 			return nil, err
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/flash-srs/flash/cmd/flashgen/gen"
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/storage"
+	"github.com/flash-srs/flash/storage/storagetest"
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
 )
 
@@ -20,7 +21,7 @@ import (
 const (
 	benchReviews = 1_000_000
 	benchCards   = 2_000
-	benchChunk   = 20_000 // reviews per BulkAppend transaction
+	benchChunk   = 20_000 // reviews per storagetest.AppendReviews transaction
 )
 
 // benchDeck returns a deck of benchCards cards spread over 13 questions.
@@ -37,7 +38,7 @@ func benchDeck() string {
 }
 
 // buildBenchDB writes a database of benchReviews synthetic reviews, one
-// every 30 s ending at now (about a year), through storage.BulkAppend.
+// every 30 s ending at now (about a year), through storagetest.AppendReviews.
 func buildBenchDB(b *testing.B, dir string, now time.Time) string {
 	b.Helper()
 	path := filepath.Join(dir, "bench.db")
@@ -81,13 +82,13 @@ func buildBenchDB(b *testing.B, dir string, now time.Time) string {
 			Duration: 8 * time.Second,
 		})
 		if len(rs) == benchChunk {
-			if err := st.BulkAppend(rs); err != nil {
+			if err := storagetest.AppendReviews(st, rs); err != nil {
 				b.Fatal(err)
 			}
 			rs = rs[:0]
 		}
 	}
-	if err := st.BulkAppend(rs); err != nil {
+	if err := storagetest.AppendReviews(st, rs); err != nil {
 		b.Fatal(err)
 	}
 	if n, err := st.ReviewCount(); err != nil || n != benchReviews {

@@ -10,30 +10,49 @@ import (
 	"github.com/flash-srs/flash/storage"
 )
 
-// Store is what the exam of a deck is read from; *storage.Store satisfies
-// it (a read-only one too).
+// Store is what the exam of a deck is read from: its settings (the exam,
+// fitted weights) and its review log. FromStorage makes one of a
+// *storage.Store (a read-only one too).
 type Store interface {
-	Setting(key string) (string, bool, error)
-	ScanStats(deckID string, fn func([]storage.LogStat) error) error
+	scheduler.SettingReader
+	ScanStatsParts(deckID string, parts, workers int, fn func(part int, batch []storage.LogStat) error) error
+}
+
+// FromStorage returns st as a Store.
+func FromStorage(st *storage.Store) Store { return storageStore{st} }
+
+type storageStore struct{ *storage.Store }
+
+func (s storageStore) Setting(key string) ([]byte, error) {
+	v, ok, err := s.Store.Setting(key)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return []byte(v), nil
 }
 
 // Get returns deckID's exam, and false when none is set.
-func Get(st Store, deckID string) (Settings, bool, error) {
-	v, ok, err := st.Setting(Key(deckID))
-	if err != nil || !ok {
+func Get(st scheduler.SettingReader, deckID string) (Settings, bool, error) {
+	v, err := st.Setting(Key(deckID))
+	if err != nil || v == nil {
 		return Settings{}, false, err
 	}
-	s, err := Decode(v)
+	s, err := Decode(string(v))
 	if err != nil {
 		return Settings{}, false, fmt.Errorf("deck %s: %w", deckID, err)
 	}
 	return s, true, nil
 }
 
-// Weights returns the FSRS weights in use for deckID. It is the one place
-// the planner gets them from.
+// Weights returns the FSRS weights in use for deckID, as the scheduler
+// uses them (scheduler.LoadWeights: the fitted ones when stored, else
+// go-fsrs's defaults). It is the one place the planner gets them from.
 func Weights(st Store, deckID string) (fsrs.Weights, error) {
-	return fsrs.DefaultWeights(), nil
+	u, err := scheduler.LoadWeights(st, deckID)
+	if err != nil {
+		return fsrs.Weights{}, err
+	}
+	return u.Weights, nil
 }
 
 // History is what the planner takes from a deck's review log: the
@@ -48,7 +67,7 @@ func ReadHistory(st Store, deckID string, now time.Time) (History, error) {
 	var cc CostCounter
 	var spent time.Duration
 	today := scheduler.StudyDay(now).UnixNano()
-	err := st.ScanStats(deckID, func(batch []storage.LogStat) error {
+	err := st.ScanStatsParts(deckID, 1, 1, func(_ int, batch []storage.LogStat) error {
 		for i := range batch {
 			e := &batch[i]
 			cc.Add(e.State, e.Duration)

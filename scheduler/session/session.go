@@ -31,6 +31,9 @@ type Store interface {
 	DoneSince(deckID string, since time.Time) (newCards, reviews int, err error)
 	// States returns the scheduling records of a deck's cards ("" for all).
 	States(deckID string) ([]storage.CardState, error)
+	// DueStates returns the records a study day ending at end needs (see
+	// storage.Store.DueStates).
+	DueStates(deckID string, end time.Time) ([]storage.CardState, error)
 	// Content returns a card's text.
 	Content(deckID, cardID string) (deck.Card, error)
 	// Rate records a rating (see storage.Store.Rate).
@@ -41,10 +44,10 @@ type Store interface {
 	SetFlags(deckID, cardID string, f storage.Flags) error
 	// Contents returns the text of several cards (for --tag).
 	Contents(cards []storage.CardState) ([]deck.Card, error)
-	// Setting and ScanStats read a deck's exam and review log (package
-	// scheduler/exam).
-	Setting(key string) (string, bool, error)
-	ScanStats(deckID string, fn func([]storage.LogStat) error) error
+	// ScanStatsParts reads a deck's review log (for an exam plan: the
+	// learner's answer times). Settings (an exam, fitted weights) are
+	// read when the store is also a scheduler.SettingReader.
+	ScanStatsParts(deckID string, parts, workers int, fn func(part int, batch []storage.LogStat) error) error
 }
 
 // Options choose what a session studies.
@@ -74,6 +77,11 @@ type Session struct {
 
 	undo []Action
 
+	policies map[string]scheduler.Policy
+	ids      []string  // the decks studied
+	dayEnd   time.Time // the end of the study day the queue was built for
+	loadErr  error     // building the next day's queue failed (Next says)
+
 	// Backups, when set, backs the database up before the first rating
 	// of each study day.
 	Backups *DailyBackup
@@ -85,6 +93,7 @@ type Session struct {
 	// exams holds the plan of each deck with an exam ahead; the queue
 	// studies those decks with it (package scheduler/exam).
 	exams map[string]*exam.Plan
+	opts  Options
 	// shown is, for a card whose queue item differs from its stored
 	// state (its due day moved by a plan or --ahead, its new-card order
 	// by a plan), the item's due date and order.
@@ -127,7 +136,17 @@ type Card struct {
 }
 
 // New builds the queue for deckID ("" means every deck) from the store as
-// it is now. An unknown deckID is an error wrapping storage.ErrNoDeck.
+// it is now. Each deck is scheduled with its weights in use: when st also
+// reads settings (scheduler.SettingReader), the fitted weights stored with
+// the deck (scheduler.LoadWeights), else go-fsrs's defaults. An unknown
+// deckID is an error wrapping storage.ErrNoDeck.
+//
+// It reads what the study day needs (Store.DueStates: the new, learning and
+// due cards and today's counts), not the whole collection; a deck that
+// deals its new cards out by question (new_order = "interleaved") is read
+// whole, since a card's turn depends on how many of its question's cards
+// were introduced. When the clock passes into the next study day the
+// session reads that day's cards again.
 func New(st Store, decks []storage.DeckInfo, deckID string, now func() time.Time) (*Session, error) {
 	return Open(st, decks, Options{Deck: deckID}, now)
 }
@@ -140,62 +159,106 @@ func New(st Store, decks []storage.DeckInfo, deckID string, now func() time.Time
 // error too.
 func Open(st Store, decks []storage.DeckInfo, o Options, now func() time.Time) (*Session, error) {
 	deckID := o.Deck
-	s := &Session{st: st, now: now, decks: map[string]storage.DeckInfo{}, cards: map[string]*storage.CardState{}}
-	policies := map[string]scheduler.Policy{}
-	var ids []string
+	s := &Session{st: st, now: now, decks: map[string]storage.DeckInfo{}, cards: map[string]*storage.CardState{}, opts: o}
+	s.policies = map[string]scheduler.Policy{}
 	for _, d := range decks {
 		if deckID != "" && d.ID != deckID {
 			continue
 		}
 		s.decks[d.ID] = d
-		ids = append(ids, d.ID)
-		policies[d.ID] = scheduler.Policy{
+		s.ids = append(s.ids, d.ID)
+		s.policies[d.ID] = scheduler.Policy{
 			DesiredRetention: d.Options.DesiredRetention,
 			NewPerDay:        d.Options.NewPerDay,
 			ReviewsPerDay:    d.Options.ReviewsPerDay,
 			NewOrder:         newOrder(d.Options.NewOrder),
 		}
+		if sr, ok := st.(scheduler.SettingReader); ok {
+			u, err := scheduler.LoadWeights(sr, d.ID)
+			if err != nil {
+				return nil, err
+			}
+			p := s.policies[d.ID]
+			p.Weights = u.Weights
+			s.policies[d.ID] = p
+		}
 	}
-	if len(ids) == 0 {
+	if len(s.ids) == 0 {
 		return nil, storage.NoDeck(deckID, decks)
 	}
 	t := now()
-	day := scheduler.StudyDay(t)
-	done := map[string]scheduler.Done{}
-	for _, id := range ids {
-		n, r, err := st.DoneSince(id, day)
-		if err != nil {
-			return nil, err
-		}
-		done[id] = scheduler.Done{New: n, Reviews: r}
-	}
-	states, err := st.States(deckID)
-	if err != nil {
+	if err := s.build(t); err != nil {
 		return nil, err
 	}
+	s.started = t
+	return s, nil
+}
+
+// build makes the queue for the study day holding t from the store.
+func (s *Session) build(t time.Time) error {
+	day, end := scheduler.StudyDay(t), scheduler.NextStudyDay(t)
+	done := map[string]scheduler.Done{}
+	var states []storage.CardState
+	exams, err := s.examsAhead(t)
+	if err != nil {
+		return err
+	}
+	for _, id := range s.ids {
+		n, r, err := s.st.DoneSince(id, day)
+		if err != nil {
+			return err
+		}
+		done[id] = scheduler.Done{New: n, Reviews: r}
+		var cs []storage.CardState
+		// A plan and --ahead need every card of the deck.
+		if _, exam := exams[id]; exam || s.opts.Ahead || s.policies[id].NewOrder == scheduler.NewInterleaved {
+			cs, err = s.st.States(id)
+		} else {
+			cs, err = s.st.DueStates(id, end)
+		}
+		if err != nil {
+			return err
+		}
+		if states == nil {
+			states = cs
+		} else {
+			states = append(states, cs...)
+		}
+	}
 	items := make([]scheduler.Item, 0, len(states))
-	s.cards = make(map[string]*storage.CardState, len(states))
 	for i := range states {
 		c := &states[i]
-		if _, ok := s.decks[c.Deck]; !ok {
-			continue
-		}
 		key := c.Key()
 		s.cards[key] = c
 		if studyable(c, t) {
 			items = append(items, itemOf(c))
 		}
 	}
-	if err := s.planExams(ids, states, items, policies, done, t); err != nil {
-		return nil, err
+	// The day's policies start from the decks' own: a plan changes them
+	// for its day only.
+	pols := make(map[string]scheduler.Policy, len(s.policies))
+	for id, p := range s.policies {
+		pols[id] = p
 	}
-	items, err = s.choose(o, items, policies, done, t)
+	if err := s.planExams(exams, states, items, pols, done, t); err != nil {
+		return err
+	}
+	items, err = s.choose(s.opts, items, pols, done, t)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	s.q = scheduler.NewQueue(policies, items, done, t)
-	s.started = t
-	return s, nil
+	s.q = scheduler.NewQueue(pols, items, done, t)
+	s.dayEnd = end
+	return nil
+}
+
+// sync builds the queue again when t is in a later study day than the one
+// it was built for: that day's due cards were not read.
+func (s *Session) sync(t time.Time) {
+	if t.Before(s.dayEnd) {
+		return
+	}
+	s.loadErr = s.build(t)
 }
 
 // newOrder maps a deck's new_order option to the scheduler's; "" (a deck
@@ -229,23 +292,49 @@ func (s *Session) item(c *storage.CardState) scheduler.Item {
 	return it
 }
 
-// planExams makes the plan of every deck in ids whose exam is ahead and
-// applies it to the deck's items and policy.
-func (s *Session) planExams(ids []string, states []storage.CardState, items []scheduler.Item, policies map[string]scheduler.Policy, done map[string]scheduler.Done, t time.Time) error {
-	for _, id := range ids {
-		set, ok, err := exam.Get(s.st, id)
+// examsAhead returns the exam of each deck of the session whose exam day
+// has not come at t.
+func (s *Session) examsAhead(t time.Time) (map[string]exam.Settings, error) {
+	es, ok := s.st.(exam.Store)
+	if !ok {
+		return nil, nil
+	}
+	var out map[string]exam.Settings
+	for _, id := range s.ids {
+		set, ok, err := exam.Get(es, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !ok {
 			continue
 		}
-		p, err := exam.ForDeck(s.st, s.decks[id], set, states, t)
+		at, err := set.At(t.Location())
+		if err != nil || exam.DaysLeft(at, t) <= 0 {
+			continue // the exam day has come: plain FSRS
+		}
+		if out == nil {
+			out = map[string]exam.Settings{}
+		}
+		out[id] = set
+	}
+	return out, nil
+}
+
+// planExams makes the plan of every deck with an exam ahead and applies
+// it to the deck's items and policy.
+func (s *Session) planExams(exams map[string]exam.Settings, states []storage.CardState, items []scheduler.Item, policies map[string]scheduler.Policy, done map[string]scheduler.Done, t time.Time) error {
+	s.exams, s.shown = nil, nil
+	for _, id := range s.ids {
+		set, ok := exams[id]
+		if !ok {
+			continue
+		}
+		p, err := exam.ForDeck(s.st.(exam.Store), s.decks[id], set, states, t)
 		if err != nil {
 			return err
 		}
 		if p.DaysLeft == 0 {
-			continue // the exam day has come: plain FSRS
+			continue
 		}
 		if s.exams == nil {
 			s.exams = map[string]*exam.Plan{}
@@ -374,10 +463,10 @@ func (s *Session) ahead(items []scheduler.Item, policies map[string]scheduler.Po
 	return out
 }
 
-// q0 returns a scheduler for deck's policy before the queue exists.
+// q0 returns a scheduler for deck's policy (its weights in use) before
+// the queue exists.
 func (s *Session) q0(deckID string) *scheduler.Scheduler {
-	d := s.decks[deckID]
-	return scheduler.New(scheduler.Policy{DesiredRetention: d.Options.DesiredRetention})
+	return scheduler.New(s.policies[deckID])
 }
 
 func cmpFloat(a, b float64) int {
@@ -404,6 +493,10 @@ func (s *Session) Now() time.Time { return s.now() }
 // nothing is due now.
 func (s *Session) Next() (*Card, bool, error) {
 	t := s.now()
+	s.sync(t)
+	if s.loadErr != nil {
+		return nil, false, s.loadErr
+	}
 	it, ok := s.q.Next(t)
 	if !ok {
 		return nil, false, nil
@@ -430,11 +523,18 @@ func (s *Session) load(it scheduler.Item, t time.Time) (*Card, bool, error) {
 }
 
 // Counts returns what is left: new · learning · review.
-func (s *Session) Counts() scheduler.Counts { return s.q.Counts(s.now()) }
+func (s *Session) Counts() scheduler.Counts {
+	t := s.now()
+	s.sync(t)
+	return s.q.Counts(t)
+}
 
 // NextAvailable returns when the queue next has a card to show, at or
 // after t (scheduler.Queue.NextAvailable).
-func (s *Session) NextAvailable(t time.Time) (time.Time, bool) { return s.q.NextAvailable(t) }
+func (s *Session) NextAvailable(t time.Time) (time.Time, bool) {
+	s.sync(t)
+	return s.q.NextAvailable(t)
+}
 
 // Rate records a rating for the card on screen. When it returns nil the
 // rating is committed to disk. answer is the learner's typed answer (derive
@@ -472,9 +572,17 @@ func (s *Session) Rate(cur *Card, r fsrs.Rating, answer string) (storage.Review,
 	key := cur.Item.Key
 	// A card shown before 04:00 and rated after it counts for the new
 	// study day: move the queue there first (Counts does), or Rated would
-	// count it for the old day, which the new day then forgets.
-	s.q.Counts(t)
-	s.q.Rated(key, before, out.Card)
+	// count it for the old day, which the new day then forgets. A queue
+	// built for the new day read the rating from the store already.
+	if !t.Before(s.dayEnd) {
+		s.sync(t)
+		if c := s.cards[key]; c != nil && s.loadErr == nil {
+			c.FSRS = out.Card
+		}
+	} else {
+		s.q.Counts(t)
+		s.q.Rated(key, before, out.Card)
+	}
 	c := s.cards[key]
 	c.FSRS = out.Card
 	if rev.Leech {
@@ -548,6 +656,9 @@ func (s *Session) Undo() (*Card, error) {
 			s.q.Add(s.item(c))
 		}
 		s.q.Unrated(a.Key, s.item(c).Card, a.Review.After)
+		if _, ok := s.q.Get(a.Key); !ok && studyable(c, s.now()) {
+			s.q.Add(s.item(c)) // a queue built since did not read it
+		}
 		s.reviewed--
 		if a.Review.Rating == fsrs.Again {
 			s.again--
@@ -591,7 +702,7 @@ func (s *Session) Summary() Summary {
 // limits start again or a buried card comes back. It is zero when nothing
 // at all is left to study.
 func (s *Session) NextDue(t time.Time) time.Time {
-	next, _ := s.q.NextAvailable(t)
+	next, _ := s.NextAvailable(t)
 	for _, c := range s.cards {
 		if !c.Retired && !c.Suspended && t.Before(c.BuriedUntil) && (next.IsZero() || c.BuriedUntil.Before(next)) {
 			next = c.BuriedUntil

@@ -12,6 +12,7 @@ import (
 
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/storage"
+	"github.com/flash-srs/flash/storage/storagetest"
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
 )
 
@@ -60,7 +61,7 @@ func TestStats_PartsMatchOnePass(t *testing.T) {
 		}
 	}
 	for i := 0; i < n; i += 5000 {
-		if err := st.BulkAppend(rs[i : i+5000]); err != nil {
+		if err := storagetest.AppendReviews(st, rs[i:i+5000]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -74,7 +75,7 @@ func TestStats_PartsMatchOnePass(t *testing.T) {
 	defer ro.Close()
 
 	one := newLogStats(now, "")
-	err = ro.ScanStats("", func(b []storage.LogStat) error {
+	err = ro.ScanStatsParts("", 1, 1, func(_ int, b []storage.LogStat) error {
 		for i := range b {
 			one.addStat(&b[i])
 		}
@@ -130,7 +131,7 @@ func TestStats_PartsMatchOnePass(t *testing.T) {
 	// tells the two apart, so the test above means something.
 	a, b := newLogStats(now, ""), newLogStats(now, "")
 	half := 0
-	err = ro.ScanStats("", func(bt []storage.LogStat) error {
+	err = ro.ScanStatsParts("", 1, 1, func(_ int, bt []storage.LogStat) error {
 		for i := range bt {
 			if half < n/2 {
 				a.addStat(&bt[i])

@@ -73,6 +73,26 @@ type DeckStats struct {
 	Title            string  `json:"title"`
 	DesiredRetention float64 `json:"desired_retention"`
 	Cards            int     `json:"cards"` // not retired
+	// Weights says which FSRS weights the deck is scheduled and predicted
+	// with: "default" (go-fsrs's) or "fitted" (flash optimize); see
+	// SetWeights.
+	Weights string `json:"weights"`
+	// WeightsFittedAt is when the fitted weights were fitted; absent for
+	// the defaults.
+	WeightsFittedAt *time.Time `json:"weights_fitted_at,omitempty"`
+}
+
+// SetWeights records in s which weights each deck uses: inUse by deck id;
+// a deck missing from it uses the defaults.
+func (s *Stats) SetWeights(inUse map[string]scheduler.InUse) {
+	for i := range s.Decks {
+		d := &s.Decks[i]
+		d.Weights, d.WeightsFittedAt = "default", nil
+		if u, ok := inUse[d.ID]; ok && u.Fitted != nil {
+			at := u.Fitted.FittedAt
+			d.Weights, d.WeightsFittedAt = "fitted", &at
+		}
+	}
 }
 
 // Readiness is the mean predicted recall of the exam's cards at a time.
@@ -661,7 +681,7 @@ func Compute(decks []storage.DeckInfo, cards []storage.CardState, deckID string,
 	for _, d := range decks {
 		r := desiredRetention(d)
 		dr += r
-		s.Decks = append(s.Decks, DeckStats{ID: d.ID, Title: d.Title, DesiredRetention: r, Cards: perDeck[d.ID]})
+		s.Decks = append(s.Decks, DeckStats{ID: d.ID, Title: d.Title, DesiredRetention: r, Cards: perDeck[d.ID], Weights: "default"})
 	}
 	// Decks nearly always share one desired retention; when they do not,
 	// the mean over decks is shown.

@@ -17,6 +17,7 @@ import (
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler"
 	"github.com/flash-srs/flash/storage"
+	"github.com/flash-srs/flash/storage/storagetest"
 )
 
 // Config says what to generate. Zero fields take the defaults noted.
@@ -125,12 +126,12 @@ type Info struct {
 	Days           int       // study days simulated
 }
 
-// chunk is how many reviews go into one storage.BulkAppend transaction.
+// chunk is how many reviews go into one storagetest.AppendReviews transaction.
 const chunk = 50_000
 
 // Build creates a new database at path (which must not exist), imports
 // Deck(c) and appends c.Reviews entries simulated as below. It writes
-// through storage.Import and storage.BulkAppend, so the file is exactly
+// through storage.Import and storagetest.AppendReviews (each rating applied as storage.Rate applies one), so the file is exactly
 // what flash would have written for the same history.
 //
 // The learner studies once a day, starting at 09:00: every card due by
@@ -205,7 +206,7 @@ func build(st *storage.Store, c Config) (Info, error) {
 		if len(buf) == 0 {
 			return nil
 		}
-		if err := st.BulkAppend(buf); err != nil {
+		if err := storagetest.AppendReviews(st, buf); err != nil {
 			return err
 		}
 		buf = buf[:0]

@@ -1,0 +1,369 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"time"
+
+	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
+	bolt "go.etcd.io/bbolt"
+)
+
+// The due index (bucket due) lists every card that can come up for study,
+// so that a study day reads the cards it needs instead of every state. It
+// is written in the same transaction as every change of a card's state
+// (putState). Keys, with an empty value:
+//
+//	deck\x00 'n' order (big-endian uint32) card   a new card
+//	deck\x00 'l' due (sortable nanos) card        a learning or relearning card
+//	deck\x00 'r' due (sortable nanos) card        a review card
+//	deck\x00 'b' buried until (sortable) card     also, while buried
+//
+// Retired and suspended cards are not in it. Sortable nanos are unix
+// nanoseconds with the sign bit flipped, big-endian, so that times before
+// 1970 sort first.
+const (
+	idxNew      = 'n'
+	idxLearning = 'l'
+	idxReview   = 'r'
+	idxBuried   = 'b'
+)
+
+// sortable returns unix nanos as a big-endian key part that sorts by time.
+func sortable(n int64) uint64 { return uint64(n) ^ 1<<63 }
+
+// indexTime is t's sortable nanos; the zero time sorts first.
+func indexTime(ns int64, zero bool) uint64 {
+	if zero {
+		return 0
+	}
+	return sortable(ns)
+}
+
+// dueKeys appends to ks the index keys of cs (nil for a card that is
+// retired or suspended).
+func dueKeys(ks [][]byte, cs *CardState) [][]byte {
+	if cs.Retired || cs.Suspended {
+		return ks
+	}
+	k := make([]byte, 0, len(cs.Deck)+len(cs.ID)+11)
+	k = append(append(k, cs.Deck...), 0)
+	c := &cs.FSRS
+	switch c.State {
+	case fsrs.New:
+		k = append(k, idxNew)
+		k = binary.BigEndian.AppendUint32(k, uint32(cs.Order))
+	case fsrs.Learning, fsrs.Relearning, fsrs.Review:
+		kind := byte(idxLearning)
+		if c.State == fsrs.Review {
+			kind = idxReview
+		}
+		k = append(k, kind)
+		k = binary.BigEndian.AppendUint64(k, indexTime(c.Due.UnixNano(), c.Due.IsZero()))
+	default:
+		return ks // an unknown state is never shown
+	}
+	ks = append(ks, append(k, cs.ID...))
+	if !cs.BuriedUntil.IsZero() {
+		b := make([]byte, 0, len(cs.Deck)+len(cs.ID)+10)
+		b = append(append(b, cs.Deck...), 0, idxBuried)
+		b = binary.BigEndian.AppendUint64(b, sortable(cs.BuriedUntil.UnixNano()))
+		ks = append(ks, append(b, cs.ID...))
+	}
+	return ks
+}
+
+// putState writes cs (numbered num) under its key and moves its index
+// entries from where old (nil for a new card) had them.
+func putState(tx *bolt.Tx, old, cs *CardState, num uint32) error {
+	v, err := encodeState(cs, num)
+	if err != nil {
+		return fmt.Errorf("card %s/%s: %w", cs.Deck, cs.ID, err)
+	}
+	if err := tx.Bucket(bucketState).Put(cardKey(cs.Deck, cs.ID), v); err != nil {
+		return err
+	}
+	return reindex(tx.Bucket(bucketDue), old, cs)
+}
+
+// reindex replaces old's index entries (none when old is nil) by cs's.
+func reindex(due *bolt.Bucket, old, cs *CardState) error {
+	var buf [4][]byte
+	var was [][]byte
+	if old != nil {
+		was = dueKeys(buf[:0], old)
+	}
+	now := dueKeys(buf[len(was):len(was)], cs)
+	for _, k := range was {
+		if !containsKey(now, k) {
+			if err := due.Delete(k); err != nil {
+				return err
+			}
+		}
+	}
+	for _, k := range now {
+		if !containsKey(was, k) {
+			if err := due.Put(k, nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func containsKey(ks [][]byte, k []byte) bool {
+	for _, x := range ks {
+		if bytes.Equal(x, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// Deck and card numbers (bucket ids):
+//
+//	'd' deck id → deck number (big-endian uint32) ‖ next card number (uint32)
+//	'n' deck number (big-endian uint32) → deck id
+//
+// and the meta record "decks", the next deck number. Numbers start at 1.
+var keyNextDeck = []byte("next-deck")
+
+func deckIDKey(deckID string) []byte { return append([]byte{'d'}, deckID...) }
+
+func deckNumKey(n uint32) []byte { return binary.BigEndian.AppendUint32([]byte{'n'}, n) }
+
+// deckNum returns the number of deckID, or 0 when it has none.
+func deckNum(tx *bolt.Tx, deckID string) uint32 {
+	v := tx.Bucket(bucketIDs).Get(deckIDKey(deckID))
+	if len(v) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint32(v)
+}
+
+// deckNumbers is a deck's number and the next card number it gives.
+type deckNumbers struct {
+	id         string
+	num, next  uint32
+	registered bool
+}
+
+// numbersOf returns deckID's numbers, giving it the next deck number when
+// it has none (written by save).
+func numbersOf(tx *bolt.Tx, deckID string) (deckNumbers, error) {
+	v := tx.Bucket(bucketIDs).Get(deckIDKey(deckID))
+	if len(v) == 8 {
+		return deckNumbers{id: deckID, num: binary.BigEndian.Uint32(v), next: binary.BigEndian.Uint32(v[4:]), registered: true}, nil
+	}
+	if v != nil {
+		return deckNumbers{}, fmt.Errorf("deck %s: bad number record", deckID)
+	}
+	m := tx.Bucket(bucketMeta)
+	n := uint32(1)
+	if nv := m.Get(keyNextDeck); len(nv) == 4 {
+		n = binary.BigEndian.Uint32(nv)
+	}
+	if n == math.MaxUint32 {
+		return deckNumbers{}, fmt.Errorf("deck %s: no deck numbers left", deckID)
+	}
+	return deckNumbers{id: deckID, num: n, next: 1}, nil
+}
+
+// give returns the next card number.
+func (d *deckNumbers) give() (uint32, error) {
+	if d.next == math.MaxUint32 {
+		return 0, fmt.Errorf("deck %s: no card numbers left", d.id)
+	}
+	d.next++
+	return d.next - 1, nil
+}
+
+// save writes d's numbers.
+func (d *deckNumbers) save(tx *bolt.Tx) error {
+	ids := tx.Bucket(bucketIDs)
+	v := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, d.num), d.next)
+	if err := ids.Put(deckIDKey(d.id), v); err != nil {
+		return err
+	}
+	if d.registered {
+		return nil
+	}
+	d.registered = true
+	if err := ids.Put(deckNumKey(d.num), []byte(d.id)); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketMeta).Put(keyNextDeck, binary.BigEndian.AppendUint32(nil, d.num+1))
+}
+
+// cardNames maps card numbers back to deck and card ids, for reading
+// whole log entries. It is filled from the state bucket on first use.
+type cardNames struct {
+	names map[cardNum][2]string
+}
+
+func (c *cardNames) name(tx *bolt.Tx, n cardNum) (deckID, cardID string, err error) {
+	if c.names == nil {
+		c.names = make(map[cardNum][2]string)
+		decks := map[string]uint32{}
+		var in interner
+		err := tx.Bucket(bucketState).ForEach(func(k, v []byte) error {
+			dk, ck, ok := splitCardKey(k)
+			if !ok {
+				return fmt.Errorf("state key %q: bad card key", k)
+			}
+			d := in.str(dk)
+			dn, ok := decks[d]
+			if !ok {
+				dn = deckNum(tx, d)
+				decks[d] = dn
+			}
+			num, err := stateNum(v)
+			if err != nil {
+				return fmt.Errorf("card %s/%s: %w", dk, ck, err)
+			}
+			c.names[cardNum{dn, num}] = [2]string{d, string(ck)}
+			return nil
+		})
+		if err != nil {
+			return "", "", err
+		}
+	}
+	nm, ok := c.names[n]
+	if !ok {
+		return "", "", fmt.Errorf("no card numbered %d in deck %d", n.card, n.deck)
+	}
+	return nm[0], nm[1], nil
+}
+
+// Today's counts (bucket days): for each deck and hour (unix time / 3600 s)
+// with ratings, how many rated cards were new and how many in review, for
+// the daily limits. Key: deck number (big-endian uint32) ‖ sortable hour
+// (big-endian uint64); value: uvarint new, uvarint reviews.
+const hour = 3600e9 // nanoseconds
+
+func hourOf(at int64) int64 {
+	q := at / hour
+	if at%hour < 0 {
+		q--
+	}
+	return q
+}
+
+func dayKey(deck uint32, q int64) []byte {
+	k := binary.BigEndian.AppendUint32(make([]byte, 0, 12), deck)
+	return binary.BigEndian.AppendUint64(k, sortable(q))
+}
+
+// countRating adds d (1 or −1) to the count of a rating of a card in
+// state before, of deck, at.
+func countRating(tx *bolt.Tx, deck uint32, at int64, before fsrs.State, d int) error {
+	if before != fsrs.New && before != fsrs.Review {
+		return nil
+	}
+	b := tx.Bucket(bucketDays)
+	k := dayKey(deck, hourOf(at))
+	var n, r uint64
+	if v := b.Get(k); v != nil {
+		var p int
+		n, p = uv(v, 0)
+		r, p = uv(v, p)
+		if p != len(v) {
+			return fmt.Errorf("day count %x: %w", k, errCorrupt)
+		}
+	}
+	c := &r
+	if before == fsrs.New {
+		c = &n
+	}
+	switch {
+	case d > 0:
+		*c++
+	case *c > 0:
+		*c--
+	}
+	if n == 0 && r == 0 {
+		return b.Delete(k)
+	}
+	return b.Put(k, binary.AppendUvarint(binary.AppendUvarint(nil, n), r))
+}
+
+// DueStates returns the states a study day ending at end needs, of deckID
+// ("" = every deck), from the due index: every new, learning and
+// relearning card, the review cards due before end, the first review card
+// due at or after it (when the queue will next have a review) and every
+// buried card; no suspended or retired card. It reads only those cards'
+// states, not the whole collection, in one read transaction. Cards come
+// grouped by deck in deck id order, each once.
+func (s *Store) DueStates(deckID string, end time.Time) ([]CardState, error) {
+	var out []CardState
+	err := s.view(func(tx *bolt.Tx) error {
+		var decks [][]byte
+		if deckID != "" {
+			decks = append(decks, []byte(deckID))
+		} else {
+			c := tx.Bucket(bucketIDs).Cursor()
+			for k, _ := c.Seek([]byte{'d'}); len(k) > 0 && k[0] == 'd'; k, _ = c.Next() {
+				decks = append(decks, bytes.Clone(k[1:]))
+			}
+		}
+		due := tx.Bucket(bucketDue).Cursor()
+		states := tx.Bucket(bucketState)
+		seen := map[string]bool{}
+		var in interner
+		endKey := binary.BigEndian.AppendUint64(nil, sortable(end.UnixNano()))
+		for _, d := range decks {
+			deck := in.str(d)
+			add := func(k []byte, kind byte, width int) error {
+				p := len(d) + 2 + width
+				if len(k) <= p {
+					return fmt.Errorf("due index key %q: too short", k)
+				}
+				id := k[p:]
+				if seen[string(id)] {
+					return nil
+				}
+				ck := cardKey(deck, string(id))
+				v := states.Get(ck)
+				if v == nil {
+					return fmt.Errorf("due index key %q: no card %s/%s", k, d, id)
+				}
+				out = append(out, CardState{Deck: deck, ID: string(id)})
+				if _, err := decodeState(&out[len(out)-1], v, &in); err != nil {
+					return fmt.Errorf("card %s/%s: %w", d, id, err)
+				}
+				seen[string(id)] = true
+				return nil
+			}
+			prefix := func(kind byte) []byte { return append(append(append([]byte{}, d...), 0), kind) }
+			for _, kind := range []byte{idxBuried, idxLearning, idxNew} {
+				width := 8
+				if kind == idxNew {
+					width = 4
+				}
+				pre := prefix(kind)
+				for k, _ := due.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, _ = due.Next() {
+					if err := add(k, kind, width); err != nil {
+						return err
+					}
+				}
+			}
+			pre := prefix(idxReview)
+			for k, _ := due.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, _ = due.Next() {
+				if err := add(k, idxReview, 8); err != nil {
+					return err
+				}
+				if len(k) >= len(pre)+8 && bytes.Compare(k[len(pre):len(pre)+8], endKey) >= 0 {
+					break // the first one due at or after end
+				}
+			}
+			clear(seen)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read due cards from %s: %w", s.path, err)
+	}
+	return out, nil
+}
