@@ -586,7 +586,7 @@ func (s *Session) Rate(cur *Card, r fsrs.Rating, answer string) (storage.Review,
 	c := s.cards[key]
 	c.FSRS = out.Card
 	if rev.Leech {
-		c.Suspended, c.Flagged = true, true
+		c.Flags = c.Flags.Leeched()
 		s.q.Remove(key)
 	}
 	s.undo = append(s.undo, Action{Kind: Rating, Key: key, Review: rev})
@@ -608,7 +608,7 @@ func (s *Session) Mark(kind ActionKind, cur *Card) error {
 	case Suspend:
 		f.Suspended = true
 	case Bury:
-		f.BuriedUntil = scheduler.StudyDay(s.now()).AddDate(0, 0, 1)
+		f.BuriedUntil = scheduler.NextStudyDay(s.now())
 	case Flag:
 		f.Flagged = !f.Flagged
 	default:
@@ -652,8 +652,10 @@ func (s *Session) Undo() (*Card, error) {
 		}
 		c.FSRS = a.Review.Before
 		if a.Review.Leech {
-			c.Suspended, c.Flagged = false, false
-			s.q.Add(s.item(c))
+			c.Flags = a.Review.FlagsBefore
+			if studyable(c, s.now()) {
+				s.q.Add(s.item(c))
+			}
 		}
 		s.q.Unrated(a.Key, s.item(c).Card, a.Review.After)
 		if _, ok := s.q.Get(a.Key); !ok && studyable(c, s.now()) {
