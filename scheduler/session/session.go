@@ -549,10 +549,7 @@ func (s *Session) Rate(cur *Card, r fsrs.Rating, answer string) (storage.Review,
 	// --ahead may have moved: that is what the log and undo keep.
 	before := s.cards[cur.Item.Key].FSRS
 	out := s.q.Scheduler(cur.State.Deck).Rate(cur.Item.Key, before, cur.Shown, t, r)
-	dur := t.Sub(cur.Shown)
-	if dur < 0 {
-		dur = 0
-	}
+	dur := scheduler.AnswerTime(t.Sub(cur.Shown))
 	rev, err := s.st.Rate(storage.Review{
 		Deck:          cur.State.Deck,
 		Card:          cur.State.ID,
