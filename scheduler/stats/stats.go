@@ -8,7 +8,6 @@
 package stats
 
 import (
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -41,6 +40,30 @@ type Stats struct {
 	Calibration []CalBin    `json:"calibration"`
 	Memory      Memory      `json:"memory"`
 	Time        TimeSpent   `json:"time"`
+	// Exams holds the readiness of each deck whose exam is ahead
+	// (package scheduler/exam); empty when none is.
+	Exams []ExamReadiness `json:"exams"`
+}
+
+// ExamReadiness is a deck's predicted readiness on its exam day: if the
+// learner follows the exam plan (with the range the prediction may be off
+// by) and if the learner stops studying now.
+type ExamReadiness struct {
+	Deck     string    `json:"deck"`
+	Date     string    `json:"date"` // YYYY-MM-DD
+	At       time.Time `json:"at"`
+	DaysLeft int       `json:"days_left"`
+	Target   float64   `json:"target"`
+	Minutes  int       `json:"minutes"`
+	Followed float64   `json:"followed"`
+	Low      float64   `json:"low"`
+	High     float64   `json:"high"`
+	Stopped  float64   `json:"stopped"`
+	// Below is how many cards the plan leaves below the target;
+	// MinutesNeeded the daily minutes that would reach it (0 when Below
+	// is 0, or when no budget would).
+	Below         int     `json:"below"`
+	MinutesNeeded float64 `json:"minutes_needed"`
 }
 
 // DeckStats names a deck the figures cover.
@@ -182,47 +205,6 @@ type TimeSpent struct {
 // near the desired retention, so the bins are finer there.
 var calEdges = [...]float64{0, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1}
 
-// FSRS-5's forgetting curve R(t, S) = (1 + factor·t/S)^decay with go-fsrs's
-// default parameters, the ones package scheduler uses.
-var (
-	fsrsDecay  = fsrs.DefaultParam().Decay
-	fsrsFactor = fsrs.DefaultParam().Factor
-)
-
-// forgettingCurve returns the probability of recall elapsed days after the
-// last review of a card with the given stability, as go-fsrs's
-// GetRetrievability computes it, clamped into 0..1. It is 1 for elapsed <= 0
-// and 0 for a stability that is not positive. With FSRS-5's decay of -0.5
-// it takes a square root instead of math.Pow: the calibration computes it
-// once per review in the log.
-func forgettingCurve(elapsed, stability float64) float64 {
-	if !(stability > 0) {
-		return 0
-	}
-	if !(elapsed > 0) {
-		return 1
-	}
-	x := 1 + fsrsFactor*elapsed/stability
-	var r float64
-	if fsrsDecay == -0.5 {
-		r = 1 / math.Sqrt(x)
-	} else {
-		r = math.Pow(x, fsrsDecay)
-	}
-	if !(r >= 0) { // NaN
-		return 0
-	}
-	return min(r, 1)
-}
-
-// recallAt returns the predicted recall of c at t: 0 for a new card.
-func recallAt(c fsrs.Card, t time.Time) float64 {
-	if c.State == fsrs.New {
-		return 0
-	}
-	return forgettingCurve(t.Sub(c.LastReview).Hours()/24, c.Stability)
-}
-
 // stateName is the lower-case name of an FSRS state, as in the JSON.
 func stateName(s fsrs.State) string {
 	switch s {
@@ -246,10 +228,10 @@ func ratio(a, b float64) float64 {
 	return a / b
 }
 
-// desiredRetention returns a deck's desired retention as the scheduler
-// uses it (clamped, defaulted).
-func desiredRetention(d storage.DeckInfo) float64 {
-	return scheduler.New(scheduler.Policy{DesiredRetention: d.Options.DesiredRetention}).Policy().DesiredRetention
+// deckScheduler returns the scheduler of a deck, as far as stats needs
+// it: its desired retention (clamped, defaulted) and its retrievability.
+func deckScheduler(d storage.DeckInfo) *scheduler.Scheduler {
+	return scheduler.New(scheduler.Policy{DesiredRetention: d.Options.DesiredRetention})
 }
 
 // computeReadiness returns the mean predicted recall at t of every
@@ -258,12 +240,17 @@ func desiredRetention(d storage.DeckInfo) float64 {
 func computeReadiness(decks []storage.DeckInfo, cards []storage.CardState, at time.Time) Readiness {
 	type qkey struct{ deck, q string }
 	byQ := map[qkey][]CardRecall{}
+	scheds := make(map[string]*scheduler.Scheduler, len(decks))
+	for _, d := range decks {
+		scheds[d.ID] = deckScheduler(d)
+	}
 	for _, c := range cards {
-		if c.Retired {
+		sc := scheds[c.Deck]
+		if c.Retired || sc == nil {
 			continue
 		}
 		k := qkey{c.Deck, c.Question}
-		byQ[k] = append(byQ[k], CardRecall{ID: c.Key(), State: stateName(c.FSRS.State), Recall: recallAt(c.FSRS, at)})
+		byQ[k] = append(byQ[k], CardRecall{ID: c.Key(), State: stateName(c.FSRS.State), Recall: sc.Retrievability(c.FSRS, at)})
 	}
 	rd := Readiness{At: at, Papers: []PaperReadiness{}}
 	var sum float64
@@ -369,10 +356,9 @@ func dueAt(c storage.CardState) time.Time {
 // being offset days from the study day holding now (offset may be
 // negative); the last is the end of the n-th day.
 func studyDays(now time.Time, offset, n int) []time.Time {
-	day := scheduler.StudyDay(now)
 	b := make([]time.Time, n+1)
 	for i := range b {
-		b[i] = day.AddDate(0, 0, offset+i)
+		b[i] = scheduler.AddStudyDays(now, offset+i)
 	}
 	return b
 }
@@ -530,15 +516,17 @@ func (a *logStats) addStat(r *storage.LogStat) {
 	at := r.At
 	day := a.bucket(at)
 	a.reviews++
-	a.spent[3] += r.Duration
+	// Capped here too: a log written before the cap may hold longer times.
+	d := scheduler.AnswerTime(r.Duration)
+	a.spent[3] += d
 	if day >= 0 {
 		a.days[day]++
-		a.spent[2] += r.Duration
+		a.spent[2] += d
 		if day >= Days-7 {
-			a.spent[1] += r.Duration
+			a.spent[1] += d
 		}
 		if day == Days-1 {
-			a.spent[0] += r.Duration
+			a.spent[0] += d
 		}
 	}
 	if r.State != fsrs.Review {
@@ -553,7 +541,7 @@ func (a *logStats) addStat(r *storage.LogStat) {
 		}
 	}
 	// The recall FSRS predicted for this review.
-	p := forgettingCurve(float64(at-r.LastReview)/float64(24*time.Hour), r.Stability)
+	p := scheduler.ForgettingCurve(float64(at-r.LastReview)/float64(24*time.Hour), r.Stability)
 	i := 0
 	for i+1 < len(a.cal) && p >= calEdges[i+1] {
 		i++
@@ -655,7 +643,7 @@ func Compute(decks []storage.DeckInfo, cards []storage.CardState, deckID string,
 	}
 	var dr float64
 	for _, d := range decks {
-		r := desiredRetention(d)
+		r := deckScheduler(d).Policy().DesiredRetention
 		dr += r
 		s.Decks = append(s.Decks, DeckStats{ID: d.ID, Title: d.Title, DesiredRetention: r, Cards: perDeck[d.ID], Weights: "default"})
 	}
