@@ -252,13 +252,14 @@ func results(step []token) []result {
 		run = append(run, ts...)
 		symbolic = false
 	}
+	match := matches(step)
 	for i := 0; i < len(step); i++ {
 		t := step[i]
 		switch t.kind {
 		case tNum, tConst, tOp, tSqrt, tSup, tPct:
 			add(t)
 		case tOpen:
-			j := matching(step, i)
+			j := match[i]
 			if j < 0 {
 				flush(true)
 				symbolic = true
@@ -283,24 +284,27 @@ func results(step []token) []result {
 	return out
 }
 
-// matching returns the index of the bracket that closes step[i], or -1.
-func matching(step []token, i int) int {
-	depth := 0
-	for j := i; j < len(step); j++ {
-		switch step[j].kind {
+// matches returns, for each opening bracket of step, the index of the
+// bracket of its kind that closes it, or -1.
+func matches(step []token) []int {
+	m := make([]int, len(step))
+	var open []int
+	for i, t := range step {
+		m[i] = -1
+		switch t.kind {
 		case tOpen:
-			depth++
+			open = append(open, i)
 		case tClose:
-			depth--
-			if depth == 0 {
-				if !closes(step[i].op, step[j].op) {
-					return -1
+			if n := len(open); n > 0 {
+				o := open[n-1]
+				open = open[:n-1]
+				if closes(step[o].op, t.op) {
+					m[o] = i
 				}
-				return j
 			}
 		}
 	}
-	return -1
+	return m
 }
 
 // exprOnly reports whether toks hold only what an expression is made of.

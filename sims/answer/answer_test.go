@@ -267,3 +267,21 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkRead reads a typical multi-line answer for three outputs.
+func BenchmarkRead(b *testing.B) {
+	ans := "K диагональна: λ_max = 4, λ_min = 1\nτ_fast = 1/(ηλ_max) = 1/(0.2·4) = 1.25\nτ_slow = 1/(ηλ_min) = 1/(0.2·1) = 5"
+	outputs := []string{"lambda_max", "tau_fast", "tau_slow"}
+	for b.Loop() {
+		Read(ans, outputs)
+	}
+}
+
+// BenchmarkParse_Worst reads MaxLen bytes of unmatched brackets, the
+// slowest input known.
+func BenchmarkParse_Worst(b *testing.B) {
+	s := strings.Repeat("(1", MaxLen/2)
+	for b.Loop() {
+		Parse(s)
+	}
+}
