@@ -311,7 +311,7 @@ func (s *Session) Rate(cur *Card, r fsrs.Rating, answer string) (storage.Review,
 	c := s.cards[key]
 	c.FSRS = out.Card
 	if rev.Leech {
-		c.Suspended, c.Flagged = true, true
+		c.Flags = c.Flags.Leeched()
 		s.q.Remove(key)
 	}
 	s.undo = append(s.undo, Action{Kind: Rating, Key: key, Review: rev})
@@ -333,7 +333,7 @@ func (s *Session) Mark(kind ActionKind, cur *Card) error {
 	case Suspend:
 		f.Suspended = true
 	case Bury:
-		f.BuriedUntil = scheduler.StudyDay(s.now()).AddDate(0, 0, 1)
+		f.BuriedUntil = scheduler.NextStudyDay(s.now())
 	case Flag:
 		f.Flagged = !f.Flagged
 	default:
@@ -376,8 +376,10 @@ func (s *Session) Undo() (*Card, error) {
 			return nil, fmt.Errorf("undo rating of %s: %w", a.Key, err)
 		}
 		if a.Review.Leech {
-			c.Suspended, c.Flagged = false, false
-			s.q.Add(itemOf(c))
+			c.Flags = a.Review.FlagsBefore
+			if studyable(c, s.now()) {
+				s.q.Add(itemOf(c))
+			}
 		}
 		s.q.Unrated(a.Key, a.Review.Before, a.Review.After)
 		c.FSRS = a.Review.Before
