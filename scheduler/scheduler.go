@@ -27,6 +27,19 @@ const LearnAhead = 20 * time.Minute
 // (Anki's default leech threshold).
 const LeechLapses = 8
 
+// MaxAnswerTime is the most one answer counts for, in the time spent
+// studying and in the review log's answer durations: Anki's "maximum
+// answer seconds" default. A card left on screen while the learner is away
+// does not count as ten minutes of study.
+const MaxAnswerTime = 60 * time.Second
+
+// AnswerTime returns the time an answer that took d counts for: d within
+// 0..MaxAnswerTime. Apply it when a review is saved, and again when
+// durations are read (a log written before the cap may hold longer ones).
+func AnswerTime(d time.Duration) time.Duration {
+	return min(max(d, 0), MaxAnswerTime)
+}
+
 // Policy is a deck's study settings.
 type Policy struct {
 	// DesiredRetention is the recall probability FSRS aims for when it

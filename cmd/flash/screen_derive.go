@@ -136,7 +136,7 @@ func (ui *reviewUI) runSim() {
 	gen, card := ui.gen, ui.cur.Card
 	go func() {
 		res, err := safeRunCardSim(card)
-		ui.app.QueueUpdateDraw(func() {
+		ui.calls.post(func() {
 			if ui.gen != gen || ui.mode != modeRunning {
 				return
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/flash-srs/flash/deck"
@@ -32,14 +33,16 @@ const (
 
 // reviewUI is the review screen: a tview primitive that drives a session.
 // All its methods run on the tview event loop; goroutines (the ticker, a
-// running simulation) reach it only through app.QueueUpdateDraw.
+// running simulation, a signal) reach it only through calls.post, which
+// never waits for the loop.
 type reviewUI struct {
 	*tview.Pages // the root: "main", "summary", and "help" on top
 
-	app  *tview.Application
-	s    *session.Session
-	opts screenOptions
-	keys []binding
+	app   *tview.Application
+	calls *loopCalls
+	s     *session.Session
+	opts  screenOptions
+	keys  []binding
 
 	mode   mode
 	cur    *session.Card
@@ -72,16 +75,17 @@ type reviewUI struct {
 	helpWidth int // text width the help was last rendered for
 }
 
-// newReviewScreen builds the review screen for s on app and shows the first
-// due card. It installs its key table as app's input capture (so Ctrl-C
-// ends the session through the summary instead of killing tview); the
-// caller sets the returned primitive as app's root and runs app.
-func newReviewScreen(app *tview.Application, s *session.Session, opts screenOptions) *reviewUI {
+// newReviewScreen builds the review screen for s on app, whose screen is
+// screen, and shows the first due card. It installs its key table as app's
+// input capture (so Ctrl-C ends the session through the summary instead of
+// killing tview); the caller sets the returned primitive as app's root,
+// runs app, and calls ui.calls.end when Run returns.
+func newReviewScreen(app *tview.Application, screen tcell.Screen, s *session.Session, opts screenOptions) *reviewUI {
 	applyTheme()
 	if opts.tick <= 0 {
 		opts.tick = tickEvery
 	}
-	ui := &reviewUI{app: app, s: s, opts: opts, Pages: tview.NewPages()}
+	ui := &reviewUI{app: app, calls: &loopCalls{screen: screen}, s: s, opts: opts, Pages: tview.NewPages()}
 	ui.keys = keyTable()
 
 	ui.header = newHeader(s)
@@ -113,7 +117,7 @@ func newReviewScreen(app *tview.Application, s *session.Session, opts screenOpti
 	ui.AddPage("summary", ui.sumBox, true, false)
 	ui.AddPage("help", ui.helpBox, true, false)
 
-	app.SetInputCapture(ui.capture)
+	app.SetInputCapture(ui.calls.capture(ui.capture))
 	ui.advance()
 	return ui
 }
@@ -681,16 +685,20 @@ func (ui *reviewUI) tick() {
 	ui.refresh()
 }
 
-// runTicker calls tick on the event loop until stop is closed.
+// runTicker calls tick on the event loop until stop is closed, one tick
+// at a time: it never waits for the loop.
 func (ui *reviewUI) runTicker(stop <-chan struct{}) {
 	t := time.NewTicker(ui.opts.tick)
 	defer t.Stop()
+	var pending atomic.Bool
 	for {
 		select {
 		case <-stop:
 			return
 		case <-t.C:
-			ui.app.QueueUpdateDraw(ui.tick)
+			if pending.CompareAndSwap(false, true) {
+				ui.calls.post(func() { pending.Store(false); ui.tick() })
+			}
 		}
 	}
 }

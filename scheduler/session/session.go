@@ -274,10 +274,7 @@ func (s *Session) Rate(cur *Card, r fsrs.Rating, answer string) (storage.Review,
 	}
 	before := cur.Item.Card
 	out := s.q.Scheduler(cur.State.Deck).Rate(cur.Item.Key, before, cur.Shown, t, r)
-	dur := t.Sub(cur.Shown)
-	if dur < 0 {
-		dur = 0
-	}
+	dur := scheduler.AnswerTime(t.Sub(cur.Shown))
 	rev, err := s.st.Rate(storage.Review{
 		Deck:          cur.State.Deck,
 		Card:          cur.State.ID,

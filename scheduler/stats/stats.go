@@ -492,15 +492,17 @@ func (a *logStats) addStat(r *storage.LogStat) {
 	at := r.At
 	day := a.bucket(at)
 	a.reviews++
-	a.spent[3] += r.Duration
+	// Capped here too: a log written before the cap may hold longer times.
+	d := scheduler.AnswerTime(r.Duration)
+	a.spent[3] += d
 	if day >= 0 {
 		a.days[day]++
-		a.spent[2] += r.Duration
+		a.spent[2] += d
 		if day >= Days-7 {
-			a.spent[1] += r.Duration
+			a.spent[1] += d
 		}
 		if day == Days-1 {
-			a.spent[0] += r.Duration
+			a.spent[0] += d
 		}
 	}
 	if r.State != fsrs.Review {
