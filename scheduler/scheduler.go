@@ -57,6 +57,17 @@ type Policy struct {
 	// weights in use (see LoadWeights). The zero value means go-fsrs's
 	// default weights.
 	Weights fsrs.Weights
+	// Limit, when set, may move a rated card's due date earlier (an exam
+	// ahead: see package scheduler/exam). Rate and Preview apply it.
+	Limit Limiter
+}
+
+// A Limiter moves the due date FSRS gives a card, for example so that an
+// interval does not jump over an exam.
+type Limiter interface {
+	// Limit returns the due date to give c, rated at now: c.Due or an
+	// earlier time not before now.
+	Limit(c fsrs.Card, now time.Time) time.Time
 }
 
 // NewOrder is the order in which a deck's new cards are introduced.
@@ -151,7 +162,16 @@ func reviewTime(c fsrs.Card, now time.Time) time.Time {
 	return now
 }
 
-func outcome(r fsrs.Rating, si fsrs.SchedulingInfo, now time.Time) Outcome {
+func (s *Scheduler) outcome(r fsrs.Rating, si fsrs.SchedulingInfo, now time.Time) Outcome {
+	if s.p.Limit != nil {
+		if due := s.p.Limit.Limit(si.Card, now); due.Before(si.Card.Due) {
+			if due.Before(now) {
+				due = now
+			}
+			si.Card.Due = due
+			si.Card.ScheduledDays = uint64(max(due.Sub(si.Card.LastReview), 0) / (24 * time.Hour))
+		}
+	}
 	return Outcome{Rating: r, Card: si.Card, Log: si.ReviewLog, Interval: interval(si.Card.Due, now)}
 }
 
@@ -183,7 +203,7 @@ func (s *Scheduler) Preview(key string, c fsrs.Card, now time.Time) [4]Outcome {
 			si.Card.ScheduledDays = uint64(d)
 			si.Card.Due = at.Add(time.Duration(d) * day)
 		}
-		out[r-1] = outcome(r, si, now)
+		out[r-1] = s.outcome(r, si, now)
 	}
 	return out
 }

@@ -40,6 +40,30 @@ type Stats struct {
 	Calibration []CalBin    `json:"calibration"`
 	Memory      Memory      `json:"memory"`
 	Time        TimeSpent   `json:"time"`
+	// Exams holds the readiness of each deck whose exam is ahead
+	// (package scheduler/exam); empty when none is.
+	Exams []ExamReadiness `json:"exams"`
+}
+
+// ExamReadiness is a deck's predicted readiness on its exam day: if the
+// learner follows the exam plan (with the range the prediction may be off
+// by) and if the learner stops studying now.
+type ExamReadiness struct {
+	Deck     string    `json:"deck"`
+	Date     string    `json:"date"` // YYYY-MM-DD
+	At       time.Time `json:"at"`
+	DaysLeft int       `json:"days_left"`
+	Target   float64   `json:"target"`
+	Minutes  int       `json:"minutes"`
+	Followed float64   `json:"followed"`
+	Low      float64   `json:"low"`
+	High     float64   `json:"high"`
+	Stopped  float64   `json:"stopped"`
+	// Below is how many cards the plan leaves below the target;
+	// MinutesNeeded the daily minutes that would reach it (0 when Below
+	// is 0, or when no budget would).
+	Below         int     `json:"below"`
+	MinutesNeeded float64 `json:"minutes_needed"`
 }
 
 // DeckStats names a deck the figures cover.
