@@ -40,6 +40,10 @@ type Policy struct {
 	ReviewsPerDay int
 	// NewOrder is the order in which the deck's new cards are introduced.
 	NewOrder NewOrder
+	// Weights are the FSRS-5 weights the deck is scheduled with: the
+	// weights in use (see LoadWeights). The zero value means go-fsrs's
+	// default weights.
+	Weights fsrs.Weights
 }
 
 // NewOrder is the order in which a deck's new cards are introduced.
@@ -78,11 +82,12 @@ func (p Policy) normalize() Policy {
 	return p
 }
 
-// Scheduler rates cards with go-fsrs v3 (FSRS-5) using default weights,
-// short-term learning steps on and the policy's desired retention. Interval
-// fuzz is flash's own (see Preview): go-fsrs seeds its fuzz with the second
-// of the review, so the interval shown on a button would not be the one a
-// rating a second later saves.
+// Scheduler rates cards with go-fsrs v3 (FSRS-5) using the policy's
+// weights (go-fsrs's defaults unless fitted ones are given), short-term
+// learning steps on and the policy's desired retention. Interval fuzz is
+// flash's own (see Preview): go-fsrs seeds its fuzz with the second of the
+// review, so the interval shown on a button would not be the one a rating
+// a second later saves.
 //
 // A Scheduler is not safe for concurrent use: go-fsrs writes a seed into
 // its *fsrs.FSRS on every call. Use a Scheduler from one goroutine (the
@@ -98,6 +103,9 @@ type Scheduler struct {
 func New(p Policy) *Scheduler {
 	p = p.normalize()
 	params := fsrs.DefaultParam()
+	if p.Weights != (fsrs.Weights{}) {
+		params.W = p.Weights
+	}
 	params.RequestRetention = p.DesiredRetention
 	params.EnableFuzz = false // Preview applies flash's own, seeded by card
 	params.EnableShortTerm = true
@@ -197,17 +205,10 @@ func (s *Scheduler) Rate(key string, c fsrs.Card, shown, now time.Time, r fsrs.R
 // now according to its FSRS memory state. It is 0 for a new card or a card
 // without a stability, and 1 when now is not after c.LastReview.
 func (s *Scheduler) Retrievability(c fsrs.Card, now time.Time) float64 {
-	if c.State == fsrs.New || !(c.Stability > 0) {
+	if c.State == fsrs.New {
 		return 0
 	}
-	r := s.f.GetRetrievability(c, reviewTime(c, now))
-	switch {
-	case math.IsNaN(r) || r < 0:
-		return 0
-	case r > 1:
-		return 1
-	}
-	return r
+	return ForgettingCurve(now.Sub(c.LastReview).Hours()/24, c.Stability)
 }
 
 // IsLeech reports whether the rating that turned before into after made the
@@ -295,10 +296,16 @@ func StudyDay(t time.Time) time.Time {
 // NextStudyDay returns the start of the study day after the one that holds
 // t, in t's location: the end of t's study day, e.g. the time a card buried
 // at t comes back.
-func NextStudyDay(t time.Time) time.Time {
+func NextStudyDay(t time.Time) time.Time { return AddStudyDays(t, 1) }
+
+// AddStudyDays returns the start of the study day n days after (n < 0:
+// before) the one that holds t, in t's location. AddStudyDays(t, 0) is
+// StudyDay(t). Across a change to or from summer time a study day is 23
+// or 25 hours long: it is a calendar day from DayStartHour to DayStartHour.
+func AddStudyDays(t time.Time, n int) time.Time {
 	y, m, d := t.Date()
 	if t.Hour() < DayStartHour {
 		d--
 	}
-	return time.Date(y, m, d+1, DayStartHour, 0, 0, 0, t.Location())
+	return time.Date(y, m, d+n, DayStartHour, 0, 0, 0, t.Location())
 }

@@ -133,3 +133,28 @@ func TestStudyDay_Properties(t *testing.T) {
 		}
 	}
 }
+
+// TestAddStudyDays: n study days on from any time of a study day is the
+// n-th NextStudyDay (backwards too), across Berlin's summer-time changes,
+// and 0 is the study day itself.
+func TestAddStudyDays(t *testing.T) {
+	loc := berlin(t)
+	rng := rand.New(rand.NewPCG(5, 6))
+	base := time.Date(2024, 3, 20, 0, 0, 0, 0, loc)
+	for range 500 {
+		at := base.Add(time.Duration(rng.Int64N(int64(400 * 24 * time.Hour)))).Add(-200 * 24 * time.Hour)
+		if got := scheduler.AddStudyDays(at, 0); !got.Equal(scheduler.StudyDay(at)) {
+			t.Fatalf("%v: AddStudyDays 0 = %v, StudyDay %v", at, got, scheduler.StudyDay(at))
+		}
+		day := scheduler.StudyDay(at)
+		for n := 1; n <= 40; n++ {
+			day = scheduler.NextStudyDay(day)
+			if got := scheduler.AddStudyDays(at, n); !got.Equal(day) {
+				t.Fatalf("%v: AddStudyDays %d = %v, want %v", at, n, got, day)
+			}
+			if got := scheduler.AddStudyDays(day, -n); !got.Equal(scheduler.StudyDay(at)) {
+				t.Fatalf("%v: AddStudyDays(%v, %d) = %v, want %v", at, day, -n, got, scheduler.StudyDay(at))
+			}
+		}
+	}
+}

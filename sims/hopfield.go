@@ -54,7 +54,7 @@ func init() {
 				{"clusters", "int", "number of random pattern centres, 1 to N (N: independent patterns)", 3},
 				{"spread", "float", "standard deviation of random patterns around their centre, 0 to 1e3", 0.5},
 				{"max_iter", "int", "most updates when iterating to the fixed point, 1 to 10000", 100},
-				{"betas", "floats", "values of β (each > 0, ≤ 1e6, at most 32) for the fixed-point table", []float64{0.001, 0.01, 0.05, 0.1, 0.3, 1, 8}},
+				{"betas", "floats", "values of β (each > 0, ≤ 1e6, at most 32) for a table of the same iteration at each β", []float64{0.001, 0.01, 0.05, 0.1, 0.3, 1, 8}},
 			},
 			Numbers: []NumberDoc{
 				{"p_max", "largest softmax weight of the first update"},

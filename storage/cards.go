@@ -56,6 +56,15 @@ type Flags struct {
 	BuriedUntil time.Time // zero when not buried
 }
 
+// Leeched returns the flags of a card that a rating has just made a leech
+// (scheduler.IsLeech): suspended, so that it is no longer shown, and
+// flagged for fixing; a burial is kept. It is flash's one leech rule: Rate
+// applies it and the review session mirrors it.
+func (f Flags) Leeched() Flags {
+	f.Suspended, f.Flagged = true, true
+	return f
+}
+
 // CardState is a card's scheduling record, without its text.
 type CardState struct {
 	Deck, ID string

@@ -31,7 +31,10 @@ type Review struct {
 	ScheduledDays uint64    // the interval the rating gave
 	Duration      time.Duration
 	Answer        string // the learner's typed answer on a derive card
-	Leech         bool   // this rating made the card a leech (suspended, flagged)
+	Leech         bool   // this rating made the card a leech (Flags.Leeched)
+	// FlagsBefore are the card's flags as Rate found them, not kept in
+	// the log: Undo of a leech rating puts them back exactly.
+	FlagsBefore Flags
 }
 
 // errFnPanic stands in for a panic in a caller's callback while the
@@ -62,7 +65,7 @@ func reviewNanos(at time.Time) (int64, error) {
 
 // Rate records a rating in one write transaction, synced to disk before it
 // returns: the card's FSRS state becomes r.After, r is appended to the log,
-// and when r.Leech is set the card is suspended and flagged. It returns r
+// and when r.Leech is set the card's flags become Flags.Leeched. It returns r
 // with Seq set. It returns an error wrapping ErrNotFound for an unknown card
 // and ErrRetired for a retired one; then nothing is written. It blocks while
 // another write transaction runs.
@@ -86,19 +89,21 @@ func (s *Store) Rate(r Review) (Review, error) {
 }
 
 // applyRating is the one place a rating changes the database, for Rate and
-// for bulk appends: the card's state becomes r.After (suspended and
-// flagged when r.Leech), with its due index entries; r is appended to the
-// log under at (r.At in unix nanoseconds) and the next sequence number,
-// which it sets in r.Seq; the day counts grow. Values are allocated from
+// for bulk appends: the card's state becomes r.After (its flags
+// Flags.Leeched when r.Leech; the flags before are kept in r.FlagsBefore),
+// with its due index entries; r is appended to the log under at (r.At in
+// unix nanoseconds) and the next sequence number, which it sets in r.Seq;
+// the day counts grow. Values are allocated from
 // sl, which must outlive the transaction.
 func applyRating(tx *bolt.Tx, r *Review, at int64, sl *slab) error {
 	num, err := modifyState(tx, r.Deck, r.Card, func(cs *CardState) error {
 		if cs.Retired {
 			return &dbError{msg: fmt.Sprintf("card %s/%s is retired", r.Deck, r.Card), kind: ErrRetired}
 		}
+		r.FlagsBefore = cs.Flags
 		cs.FSRS = r.After
 		if r.Leech {
-			cs.Suspended, cs.Flagged = true, true
+			cs.Flags = cs.Flags.Leeched()
 		}
 		return nil
 	})
@@ -163,7 +168,7 @@ func (s *Store) Undo(r Review) error {
 		num, err := modifyState(tx, r.Deck, r.Card, func(cs *CardState) error {
 			cs.FSRS = r.Before
 			if r.Leech {
-				cs.Suspended, cs.Flagged = false, false
+				cs.Flags = r.FlagsBefore
 			}
 			return nil
 		})

@@ -73,6 +73,21 @@ unless --force.`,
 			setup: cmdExport,
 		},
 		{
+			name:    "optimize",
+			summary: "fit FSRS's weights to your own reviews",
+			details: `Fits FSRS-5's 19 weights to the review log of --deck (or of all decks), the
+way the reference FSRS optimizer does, prints how well the default and the fitted
+weights predict your recall (log-loss and RMSE(bins), in-sample and on held-out
+later reviews), and stores the weights with the deck: review, the previews and
+stats use them from then on, and the cards' memory states are recomputed.
+Fewer than 8 reviews on a later day than the card's previous one keep the
+weights in use. --dry-run stores nothing; --reset goes back to the defaults.
+--revlog FILE.csv fits to a log in the FSRS optimizer's CSV convention (as
+'flash export --revlog' writes it) and stores nothing.`,
+			db:    true,
+			setup: cmdOptimize,
+		},
+		{
 			name:    "unsuspend",
 			args:    "CARD-ID...",
 			summary: "study suspended cards (leeches) again; they stay flagged",

@@ -45,7 +45,7 @@ func review(e *env, deckID string, plain bool) error {
 	// Building the queue allocates a few MB that all stay live: collecting
 	// garbage meanwhile only delays the first card.
 	gc := debug.SetGCPercent(-1)
-	s, err := session.New(st, decks, deckID, e.now)
+	s, err := session.New(reviewStore{st}, decks, deckID, e.now)
 	debug.SetGCPercent(gc)
 	if err != nil {
 		return err

@@ -41,11 +41,10 @@ func newDeriveView(ui *reviewUI) *deriveView {
 	dv.front = tview.NewTextView().SetDynamicColors(true).SetWordWrap(true).SetScrollable(true)
 	dv.front.SetBorderPadding(0, 0, 1, 1)
 	dv.answer = tview.NewTextArea().
-		SetPlaceholder("Work it out, then type your answer here (a number where the card asks for one).").
+		SetPlaceholder("Work it out, then press Enter and type your answer here (a number where the card asks for one).").
 		SetSelectedStyle(styleText.Reverse(true)).
 		SetPlaceholderStyle(styleDim)
-	dv.answer.SetBorder(true).SetTitle(" Your answer · Ctrl-R runs the simulation · Esc leaves the box ").
-		SetTitleAlign(tview.AlignLeft)
+	dv.answer.SetBorder(true).SetTitleAlign(tview.AlignLeft)
 	pane := func(title string) *tview.TextView {
 		tv := tview.NewTextView().SetDynamicColors(true).SetWordWrap(true).SetScrollable(true)
 		tv.SetBorder(true).SetTitle(title).SetTitleAlign(tview.AlignLeft)
@@ -87,6 +86,11 @@ func (dv *deriveView) active() bool { return dv.shown }
 func (dv *deriveView) layout(w, h int) {
 	if dv.ui.cur == nil || !isDerive(dv.ui.cur.Card) {
 		return
+	}
+	if dv.answer.HasFocus() {
+		dv.answer.SetTitle(" Your answer · Ctrl-R runs the simulation · Esc leaves the box ")
+	} else {
+		dv.answer.SetTitle(" Your answer · Enter to type ")
 	}
 	lines := len(wrapText(strings.TrimSpace(dv.ui.cur.Card.Front), w-2))
 	fh := min(lines+1, max(2, h/3))

@@ -52,6 +52,7 @@ type reviewUI struct {
 	final  *session.Summary // set when the session ends
 	err    error            // a storage error the learner saw; returned on exit
 	focus  tview.Primitive
+	drafts map[string]string // derive answers typed on cards that left unrated, by card key
 
 	main    *tview.Flex
 	header  *header
@@ -284,14 +285,20 @@ func keyTable() []binding {
 		{keys: []keyOf{specialKey(tcell.KeyCtrlR)}, label: "Ctrl-R", help: "run simulation",
 			long: "run the simulation, shown next to your answer and the back",
 			when: wAnswer | wDerive, line: true, run: func(ui *reviewUI, _ *tcell.EventKey) { ui.runSim() }},
-		{keys: enterKeys, label: "Space", all: "Space Enter", help: "run simulation", long: "outside the answer box: run the simulation too",
+		{keys: []keyOf{runeKey(' ')}, label: "Space", help: "run simulation", long: "outside the answer box: run the simulation too",
 			when: wDerive, run: func(ui *reviewUI, _ *tcell.EventKey) { ui.runSim() }},
 		{keys: []keyOf{specialKey(tcell.KeyEscape)}, label: "Esc", help: "leave the box",
 			long: "leave the answer box: letters are commands again",
 			when: wAnswer, line: true, run: func(ui *reviewUI, _ *tcell.EventKey) { ui.leaveAnswer() }},
-		{keys: []keyOf{specialKey(tcell.KeyTab)}, label: "Tab", help: "type answer",
-			long: "back into the answer box (or click it)",
+		{keys: []keyOf{specialKey(tcell.KeyEnter), specialKey(tcell.KeyTab)}, label: "Enter", all: "Enter Tab", help: "type answer",
+			long: "into the answer box (or click it); a card starts outside it, so that no key meant for the last card types into this one",
 			when: wDerive, line: true, run: func(ui *reviewUI, _ *tcell.EventKey) { ui.editAnswer() }},
+		{keys: []keyOf{specialKey(tcell.KeyCtrlZ)}, label: "Ctrl-Z", help: "undo",
+			long: "in the answer box: undo the last rating or card action (what you typed is kept with its card)",
+			when: wAnswer, line: true, run: func(ui *reviewUI, _ *tcell.EventKey) { ui.undo() }},
+		{keys: []keyOf{specialKey(tcell.KeyCtrlQ)}, label: "Ctrl-Q", help: "quit",
+			long: "in the answer box: finish the session",
+			when: wAnswer, line: true, run: func(ui *reviewUI, _ *tcell.EventKey) { ui.quit() }},
 		{keys: []keyOf{runeKey('1'), runeKey('2'), runeKey('3'), runeKey('4')}, label: "1–4", help: "rate",
 			long: "rate Again, Hard, Good, Easy (or click a button)",
 			when: wBack | wResult, run: func(ui *reviewUI, ev *tcell.EventKey) { ui.rate(fsrs.Rating(ev.Rune() - '0')) }},
@@ -437,13 +444,20 @@ func (ui *reviewUI) advance() {
 // show puts cur on screen, its back hidden. answer prefills a derive card's
 // answer box (after an undo).
 func (ui *reviewUI) show(cur *session.Card, answer string) {
+	ui.keepDraft()
 	ui.gen++
 	ui.cur = cur
 	if isDerive(cur.Card) {
+		if answer == "" {
+			answer = ui.drafts[cur.Item.Key]
+		}
+		delete(ui.drafts, cur.Item.Key)
 		ui.mode = modeDerive
 		ui.dv.reset(cur, answer)
 		ui.body.SwitchToPage("derive")
-		ui.setFocus(ui.dv.answer)
+		// The card starts outside its answer box: a key meant for the
+		// last card (a second rating, an undo) must not type into it.
+		ui.setFocus(ui.dv.front)
 	} else {
 		ui.mode = modeFront
 		ui.dv.clear()
@@ -457,9 +471,31 @@ func (ui *reviewUI) show(cur *session.Card, answer string) {
 
 func isDerive(c deck.Card) bool { return c.Kind == deck.KindDerive && c.Sim != nil }
 
+// keepDraft keeps what the learner typed on the derive card on screen when
+// the card leaves it without a rating (an undo, a suspend or bury, a due
+// card coming back), so that it is in the box when the card returns.
+func (ui *reviewUI) keepDraft() {
+	if ui.cur == nil || !isDerive(ui.cur.Card) || ui.mode == modeSummary {
+		return
+	}
+	text := ui.dv.answer.GetText()
+	if ui.dv.shown || ui.mode == modeRunning {
+		text = ui.dv.typed
+	}
+	if strings.TrimSpace(text) == "" {
+		delete(ui.drafts, ui.cur.Item.Key)
+		return
+	}
+	if ui.drafts == nil {
+		ui.drafts = map[string]string{}
+	}
+	ui.drafts[ui.cur.Item.Key] = text
+}
+
 // showEmpty says that nothing is due and when the next card is.
 func (ui *reviewUI) showEmpty() {
 	ui.gen++
+	ui.keepDraft()
 	ui.cur = nil
 	ui.mode = modeEmpty
 	ui.dv.clear()
@@ -516,6 +552,7 @@ func (ui *reviewUI) rate(r fsrs.Rating) {
 		ui.fail(err)
 		return
 	}
+	ui.cur = nil // rated: no draft to keep
 	switch {
 	case ui.s.Backups.Failures() > failed:
 		// The terminal is the screen's: the details are printed on exit.

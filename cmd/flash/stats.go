@@ -117,7 +117,16 @@ func loadStats(e *env, deckID string, now, at time.Time, allFronts bool) (*stats
 	defer st.Close()
 	// The read-only open holds a shared lock: no writer can change the file
 	// until Close, so the separate read transactions of Load see one state.
-	return stats.Load(st, decks, deckID, now, at, allFronts)
+	s, err := stats.Load(st, decks, deckID, now, at, allFronts)
+	if err != nil {
+		return nil, err
+	}
+	inUse, err := weightsInUse(st, decks)
+	if err != nil {
+		return nil, err
+	}
+	s.SetWeights(inUse)
+	return s, nil
 }
 
 // openStatsStore returns the store opened read-only (MAP_POPULATE: the whole

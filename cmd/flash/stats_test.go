@@ -59,7 +59,7 @@ func TestStats_Scripted(t *testing.T) {
 	now := statsNow
 	tomorrow := time.Date(2024, 3, 11, 4, 0, 0, 0, time.UTC)
 
-	if want := []stats.DeckStats{{ID: "exam", Title: "Exam deck", DesiredRetention: 0.85, Cards: 7}}; !slices.Equal(s.Decks, want) {
+	if want := []stats.DeckStats{{ID: "exam", Title: "Exam deck", DesiredRetention: 0.85, Cards: 7, Weights: "default"}}; !slices.Equal(s.Decks, want) {
 		t.Errorf("decks %+v, want %+v", s.Decks, want)
 	}
 	// Cards: q1-d and q2-gone new, q1-c and q2-b learning, q1-a q1-b q2-a
@@ -296,7 +296,7 @@ func TestStats_JSONFields(t *testing.T) {
 		want string
 	}{
 		{"top", m, "calibration cards deck decks flagged forecast generated_at history memory readiness retention suspended time"},
-		{"decks[]", first(m["decks"]), "cards desired_retention id title"},
+		{"decks[]", first(m["decks"]), "cards desired_retention id title weights"},
 		{"readiness", m["readiness"], "at cards mean new papers"},
 		{"papers[]", first(m["readiness"].(map[string]any)["papers"]), "cards deck mean new paper questions"},
 		{"questions[]", first(first(m["readiness"].(map[string]any)["papers"]).(map[string]any)["questions"]), "cards id mean new text weakest"},

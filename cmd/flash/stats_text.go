@@ -338,10 +338,38 @@ func (o *textOut) memoryAndTime(s *stats.Stats) {
 			m.Cards, strconv.FormatFloat(m.MeanStability, 'f', 1, 64), m.MeanDifficulty)
 	}
 	o.line("%s  %s", o.paint(ansiBold, "Memory"), truncate(mem, statsWidth-8))
+	o.line("%s %s", o.paint(ansiBold, "Weights"), truncate(weightsLine(s.Decks), statsWidth-8))
 	t := s.Time
 	tm := fmt.Sprintf("today %s · 7 days %s · 30 days %s · all %s (%d reviews)",
 		spent(t.TodaySeconds), spent(t.Last7DaysSeconds), spent(t.Last30DaysSeconds), spent(t.AllTimeSeconds), t.Reviews)
 	o.line("%s    %s", o.paint(ansiBold, "Time"), truncate(tm, statsWidth-8))
+}
+
+// weightsLine says which FSRS weights the decks use: "go-fsrs defaults",
+// "fitted 2026-11-30 (flash optimize)", or per deck when they differ.
+func weightsLine(decks []stats.DeckStats) string {
+	one := func(d stats.DeckStats) string {
+		if d.WeightsFittedAt == nil {
+			return "go-fsrs defaults"
+		}
+		return "fitted " + d.WeightsFittedAt.Format(time.DateOnly) + " (flash optimize)"
+	}
+	if len(decks) == 0 {
+		return "go-fsrs defaults"
+	}
+	first := one(decks[0])
+	same := true
+	for _, d := range decks[1:] {
+		same = same && one(d) == first
+	}
+	if same {
+		return first
+	}
+	parts := make([]string, len(decks))
+	for i, d := range decks {
+		parts[i] = d.ID + ": " + one(d)
+	}
+	return strings.Join(parts, " · ")
 }
 
 // spent formats seconds of study: "45s", "12m", "3h05m".

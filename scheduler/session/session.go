@@ -99,7 +99,10 @@ type Card struct {
 }
 
 // New builds the queue for deckID ("" means every deck) from the store as
-// it is now. An unknown deckID is an error wrapping storage.ErrNoDeck.
+// it is now. Each deck is scheduled with its weights in use: when st also
+// reads settings (scheduler.SettingReader), the fitted weights stored with
+// the deck (scheduler.LoadWeights), else go-fsrs's defaults. An unknown
+// deckID is an error wrapping storage.ErrNoDeck.
 //
 // It reads what the study day needs (Store.DueStates: the new, learning and
 // due cards and today's counts), not the whole collection; a deck that
@@ -121,6 +124,15 @@ func New(st Store, decks []storage.DeckInfo, deckID string, now func() time.Time
 			NewPerDay:        d.Options.NewPerDay,
 			ReviewsPerDay:    d.Options.ReviewsPerDay,
 			NewOrder:         newOrder(d.Options.NewOrder),
+		}
+		if sr, ok := st.(scheduler.SettingReader); ok {
+			u, err := scheduler.LoadWeights(sr, d.ID)
+			if err != nil {
+				return nil, err
+			}
+			p := s.policies[d.ID]
+			p.Weights = u.Weights
+			s.policies[d.ID] = p
 		}
 	}
 	if len(s.ids) == 0 {
@@ -299,7 +311,7 @@ func (s *Session) Rate(cur *Card, r fsrs.Rating, answer string) (storage.Review,
 	c := s.cards[key]
 	c.FSRS = out.Card
 	if rev.Leech {
-		c.Suspended, c.Flagged = true, true
+		c.Flags = c.Flags.Leeched()
 		s.q.Remove(key)
 	}
 	s.undo = append(s.undo, Action{Kind: Rating, Key: key, Review: rev})
@@ -321,7 +333,7 @@ func (s *Session) Mark(kind ActionKind, cur *Card) error {
 	case Suspend:
 		f.Suspended = true
 	case Bury:
-		f.BuriedUntil = scheduler.StudyDay(s.now()).AddDate(0, 0, 1)
+		f.BuriedUntil = scheduler.NextStudyDay(s.now())
 	case Flag:
 		f.Flagged = !f.Flagged
 	default:
@@ -364,8 +376,10 @@ func (s *Session) Undo() (*Card, error) {
 			return nil, fmt.Errorf("undo rating of %s: %w", a.Key, err)
 		}
 		if a.Review.Leech {
-			c.Suspended, c.Flagged = false, false
-			s.q.Add(itemOf(c))
+			c.Flags = a.Review.FlagsBefore
+			if studyable(c, s.now()) {
+				s.q.Add(itemOf(c))
+			}
 		}
 		s.q.Unrated(a.Key, a.Review.Before, a.Review.After)
 		c.FSRS = a.Review.Before

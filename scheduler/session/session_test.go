@@ -432,3 +432,70 @@ func TestSession_DueIndexSameAsFullRead(t *testing.T) {
 		}
 	}
 }
+
+// lapseToLeech rates the one card of st Easy then Again, each at its due
+// time, until the last rating makes it a leech. Before that last rating,
+// mark (when set) is applied to the card on screen. It returns the session
+// of the last rating and that rating.
+func lapseToLeech(t *testing.T, st *storage.Store, decks []storage.DeckInfo, clk *clock, mark func(*session.Session, *session.Card)) (*session.Session, storage.Review) {
+	t.Helper()
+	var s *session.Session
+	var rev storage.Review
+	for lapse := 1; lapse <= scheduler.LeechLapses; lapse++ {
+		for _, r := range []fsrs.Rating{fsrs.Easy, fsrs.Again} {
+			s = start(t, st, decks, clk)
+			cur := next(t, s)
+			if lapse == scheduler.LeechLapses && r == fsrs.Again && mark != nil {
+				mark(s, cur)
+			}
+			var err error
+			if rev, err = s.Rate(cur, r, ""); err != nil {
+				t.Fatal(err)
+			}
+			clk.t = rev.After.Due.Add(time.Minute)
+		}
+	}
+	if !rev.Leech {
+		t.Fatal("the last lapse did not make a leech")
+	}
+	return s, rev
+}
+
+// TestLeech_UndoKeepsFlags: undoing the rating that made a card a leech
+// puts the card's flags back exactly as they were: a flag the learner had
+// set before stays (issue 11, item 9: undo used to clear it), the
+// suspension goes, and the card is studied again.
+func TestLeech_UndoKeepsFlags(t *testing.T) {
+	st, decks, clk := open(t, 1)
+	s, rev := lapseToLeech(t, st, decks, clk, func(s *session.Session, cur *session.Card) {
+		if err := s.Mark(session.Flag, cur); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if !rev.FlagsBefore.Flagged || rev.FlagsBefore.Suspended {
+		t.Errorf("FlagsBefore %+v, want flagged only", rev.FlagsBefore)
+	}
+	if got := stored(t, st, "d/c0").Flags; !got.Suspended || !got.Flagged {
+		t.Fatalf("leech stored as %+v", got)
+	}
+	cur, err := s.Undo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := stored(t, st, "d/c0").Flags; got.Suspended || !got.Flagged {
+		t.Errorf("after undo stored %+v, want flagged as before the rating, not suspended", got)
+	}
+	if cur.State.Suspended || !cur.State.Flagged {
+		t.Errorf("after undo the session has %+v", cur.State.Flags)
+	}
+	if again, ok, _ := s.Next(); !ok || again.Item.Key != "d/c0" {
+		t.Error("after undo the card is not studied again")
+	}
+	// The flag was the learner's: undoing it clears it.
+	if _, err := s.Undo(); err != nil {
+		t.Fatal(err)
+	}
+	if got := stored(t, st, "d/c0").Flags; got.Flagged || got.Suspended {
+		t.Errorf("after undoing the flag %+v", got)
+	}
+}

@@ -8,7 +8,6 @@
 package stats
 
 import (
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -49,6 +48,26 @@ type DeckStats struct {
 	Title            string  `json:"title"`
 	DesiredRetention float64 `json:"desired_retention"`
 	Cards            int     `json:"cards"` // not retired
+	// Weights says which FSRS weights the deck is scheduled and predicted
+	// with: "default" (go-fsrs's) or "fitted" (flash optimize); see
+	// SetWeights.
+	Weights string `json:"weights"`
+	// WeightsFittedAt is when the fitted weights were fitted; absent for
+	// the defaults.
+	WeightsFittedAt *time.Time `json:"weights_fitted_at,omitempty"`
+}
+
+// SetWeights records in s which weights each deck uses: inUse by deck id;
+// a deck missing from it uses the defaults.
+func (s *Stats) SetWeights(inUse map[string]scheduler.InUse) {
+	for i := range s.Decks {
+		d := &s.Decks[i]
+		d.Weights, d.WeightsFittedAt = "default", nil
+		if u, ok := inUse[d.ID]; ok && u.Fitted != nil {
+			at := u.Fitted.FittedAt
+			d.Weights, d.WeightsFittedAt = "fitted", &at
+		}
+	}
 }
 
 // Readiness is the mean predicted recall of the exam's cards at a time.
@@ -162,47 +181,6 @@ type TimeSpent struct {
 // near the desired retention, so the bins are finer there.
 var calEdges = [...]float64{0, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1}
 
-// FSRS-5's forgetting curve R(t, S) = (1 + factor·t/S)^decay with go-fsrs's
-// default parameters, the ones package scheduler uses.
-var (
-	fsrsDecay  = fsrs.DefaultParam().Decay
-	fsrsFactor = fsrs.DefaultParam().Factor
-)
-
-// forgettingCurve returns the probability of recall elapsed days after the
-// last review of a card with the given stability, as go-fsrs's
-// GetRetrievability computes it, clamped into 0..1. It is 1 for elapsed <= 0
-// and 0 for a stability that is not positive. With FSRS-5's decay of -0.5
-// it takes a square root instead of math.Pow: the calibration computes it
-// once per review in the log.
-func forgettingCurve(elapsed, stability float64) float64 {
-	if !(stability > 0) {
-		return 0
-	}
-	if !(elapsed > 0) {
-		return 1
-	}
-	x := 1 + fsrsFactor*elapsed/stability
-	var r float64
-	if fsrsDecay == -0.5 {
-		r = 1 / math.Sqrt(x)
-	} else {
-		r = math.Pow(x, fsrsDecay)
-	}
-	if !(r >= 0) { // NaN
-		return 0
-	}
-	return min(r, 1)
-}
-
-// recallAt returns the predicted recall of c at t: 0 for a new card.
-func recallAt(c fsrs.Card, t time.Time) float64 {
-	if c.State == fsrs.New {
-		return 0
-	}
-	return forgettingCurve(t.Sub(c.LastReview).Hours()/24, c.Stability)
-}
-
 // stateName is the lower-case name of an FSRS state, as in the JSON.
 func stateName(s fsrs.State) string {
 	switch s {
@@ -226,10 +204,10 @@ func ratio(a, b float64) float64 {
 	return a / b
 }
 
-// desiredRetention returns a deck's desired retention as the scheduler
-// uses it (clamped, defaulted).
-func desiredRetention(d storage.DeckInfo) float64 {
-	return scheduler.New(scheduler.Policy{DesiredRetention: d.Options.DesiredRetention}).Policy().DesiredRetention
+// deckScheduler returns the scheduler of a deck, as far as stats needs
+// it: its desired retention (clamped, defaulted) and its retrievability.
+func deckScheduler(d storage.DeckInfo) *scheduler.Scheduler {
+	return scheduler.New(scheduler.Policy{DesiredRetention: d.Options.DesiredRetention})
 }
 
 // computeReadiness returns the mean predicted recall at t of every
@@ -238,12 +216,17 @@ func desiredRetention(d storage.DeckInfo) float64 {
 func computeReadiness(decks []storage.DeckInfo, cards []storage.CardState, at time.Time) Readiness {
 	type qkey struct{ deck, q string }
 	byQ := map[qkey][]CardRecall{}
+	scheds := make(map[string]*scheduler.Scheduler, len(decks))
+	for _, d := range decks {
+		scheds[d.ID] = deckScheduler(d)
+	}
 	for _, c := range cards {
-		if c.Retired {
+		sc := scheds[c.Deck]
+		if c.Retired || sc == nil {
 			continue
 		}
 		k := qkey{c.Deck, c.Question}
-		byQ[k] = append(byQ[k], CardRecall{ID: c.Key(), State: stateName(c.FSRS.State), Recall: recallAt(c.FSRS, at)})
+		byQ[k] = append(byQ[k], CardRecall{ID: c.Key(), State: stateName(c.FSRS.State), Recall: sc.Retrievability(c.FSRS, at)})
 	}
 	rd := Readiness{At: at, Papers: []PaperReadiness{}}
 	var sum float64
@@ -349,10 +332,9 @@ func dueAt(c storage.CardState) time.Time {
 // being offset days from the study day holding now (offset may be
 // negative); the last is the end of the n-th day.
 func studyDays(now time.Time, offset, n int) []time.Time {
-	day := scheduler.StudyDay(now)
 	b := make([]time.Time, n+1)
 	for i := range b {
-		b[i] = day.AddDate(0, 0, offset+i)
+		b[i] = scheduler.AddStudyDays(now, offset+i)
 	}
 	return b
 }
@@ -533,7 +515,7 @@ func (a *logStats) addStat(r *storage.LogStat) {
 		}
 	}
 	// The recall FSRS predicted for this review.
-	p := forgettingCurve(float64(at-r.LastReview)/float64(24*time.Hour), r.Stability)
+	p := scheduler.ForgettingCurve(float64(at-r.LastReview)/float64(24*time.Hour), r.Stability)
 	i := 0
 	for i+1 < len(a.cal) && p >= calEdges[i+1] {
 		i++
@@ -635,9 +617,9 @@ func Compute(decks []storage.DeckInfo, cards []storage.CardState, deckID string,
 	}
 	var dr float64
 	for _, d := range decks {
-		r := desiredRetention(d)
+		r := deckScheduler(d).Policy().DesiredRetention
 		dr += r
-		s.Decks = append(s.Decks, DeckStats{ID: d.ID, Title: d.Title, DesiredRetention: r, Cards: perDeck[d.ID]})
+		s.Decks = append(s.Decks, DeckStats{ID: d.ID, Title: d.Title, DesiredRetention: r, Cards: perDeck[d.ID], Weights: "default"})
 	}
 	// Decks nearly always share one desired retention; when they do not,
 	// the mean over decks is shown.

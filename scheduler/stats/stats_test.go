@@ -19,35 +19,6 @@ func near(a, b float64) bool {
 	return d <= 1e-12 || d <= 1e-12*max(math.Abs(a), math.Abs(b))
 }
 
-func TestForgettingCurve_MatchesGoFSRS(t *testing.T) {
-	f := fsrs.NewFSRS(fsrs.DefaultParam())
-	last := time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC)
-	for _, s := range []float64{0.1, 0.4, 2.3, 15.7, 100, 3000} {
-		for _, d := range []time.Duration{time.Minute, 6 * time.Hour, 24 * time.Hour, 10 * 24 * time.Hour, 400 * 24 * time.Hour} {
-			c := fsrs.Card{State: fsrs.Review, Stability: s, LastReview: last}
-			want := f.GetRetrievability(c, last.Add(d))
-			if got := recallAt(c, last.Add(d)); !near(got, want) {
-				t.Errorf("S=%v t=%v: got %v, go-fsrs %v", s, d, got, want)
-			}
-		}
-	}
-	// The edges: new cards, no stability, a clock before the last review.
-	for _, tt := range []struct {
-		name string
-		c    fsrs.Card
-		at   time.Time
-		want float64
-	}{
-		{"new", fsrs.Card{State: fsrs.New}, last, 0},
-		{"no stability", fsrs.Card{State: fsrs.Review, LastReview: last}, last.Add(time.Hour), 0},
-		{"before last review", fsrs.Card{State: fsrs.Review, Stability: 3, LastReview: last}, last.Add(-time.Hour), 1},
-	} {
-		if got := recallAt(tt.c, tt.at); got != tt.want {
-			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
-		}
-	}
-}
-
 // TestLogStats_Add checks the one-pass accumulator on hand-made reviews:
 // windows, day buckets at the 04:00 boundary, deck filter, and that adding
 // a review allocates nothing.

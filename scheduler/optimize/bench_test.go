@@ -1,0 +1,65 @@
+package optimize
+
+import (
+	"flag"
+	"fmt"
+	"testing"
+)
+
+var quality = flag.Bool("optimize.quality", false, "run the fit-quality check on synthetic logs of 10k, 100k and 1M reviews (slow)")
+
+var benchLogs = map[int][]Review{}
+
+func benchLog(n int) []Review {
+	if l, ok := benchLogs[n]; ok {
+		return l
+	}
+	l := Synthesize(uint64(n), n)
+	benchLogs[n] = l
+	return l
+}
+
+// BenchmarkFit times the whole fit of a synthetic log, from its reviews to
+// the fitted weights: building the items, outlier filter, pretraining and
+// training.
+func BenchmarkFit(b *testing.B) {
+	for _, n := range []int{10_000, 100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("reviews=%d", n), func(b *testing.B) {
+			revs := benchLog(n)
+			b.ResetTimer()
+			for b.Loop() {
+				d, err := NewDataset(revs, Clock{DayStart: 4})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := Fit(d, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestQuality measures, on synthetic logs of 10k, 100k and 1M reviews,
+// how close the fit gets to the true weights (go test -optimize.quality).
+func TestQuality(t *testing.T) {
+	if !*quality {
+		t.Skip("run with -optimize.quality")
+	}
+	for _, n := range []int{10_000, 100_000, 1_000_000} {
+		revs := benchLog(n)
+		d, err := NewDataset(revs, Clock{DayStart: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Fit(d, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		truth := TrueWeights(uint64(n))
+		lt, lf, ld := Evaluate(d, truth, 0), Evaluate(d, r.Weights, 0), Evaluate(d, DefaultWeights(), 0)
+		gap := meanAbsDiff(Predict(d, r.Weights, 0), Predict(d, truth, 0))
+		t.Logf("%d reviews, %d items: log-loss true %.5f fitted %.5f (%+.3f%%) default %.5f (%+.3f%%); RMSE(bins) true %.4f fitted %.4f default %.4f; mean |R_fit − R_true| %.4f",
+			n, d.Items(), lt.LogLoss, lf.LogLoss, 100*(lf.LogLoss/lt.LogLoss-1), ld.LogLoss, 100*(ld.LogLoss/lt.LogLoss-1), lt.RMSEBins, lf.RMSEBins, ld.RMSEBins, gap)
+	}
+}
