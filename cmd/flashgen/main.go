@@ -5,6 +5,7 @@
 //
 //	flashgen -cards 10000 -reviews 200000 -o /tmp/flash/10k.db
 //	flashgen -cards 10000 -toml /tmp/flash/10k.toml   # just the deck file
+//	flashgen -scan /tmp/flash/1m.db                   # the bare log scan stats is measured against
 //
 // .ci/bench builds its databases with it and times flash on them.
 package main
@@ -39,11 +40,19 @@ func run(args []string) error {
 	out := fl.String("o", "", "database file to create (must not exist)")
 	toml := fl.String("toml", "", "also write the deck as a deck file here")
 	evict := fl.String("evict", "", "only drop this file from the page cache (a cold start for benchmarks), then exit")
+	scan := fl.String("scan", "", "only walk this database's review log with a bare bbolt cursor (read-only, whole file mapped in, nothing decoded): the floor `flash stats` is measured against")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
 	if *evict != "" {
 		return gen.Evict(*evict)
+	}
+	if *scan != "" {
+		n, err := gen.Scan(*scan)
+		if err == nil {
+			fmt.Println(n)
+		}
+		return err
 	}
 	switch *end {
 	case "":
