@@ -27,6 +27,19 @@ const LearnAhead = 20 * time.Minute
 // (Anki's default leech threshold).
 const LeechLapses = 8
 
+// MaxAnswerTime is the most one answer counts for, in the time spent
+// studying and in the review log's answer durations: Anki's "maximum
+// answer seconds" default. A card left on screen while the learner is away
+// does not count as ten minutes of study.
+const MaxAnswerTime = 60 * time.Second
+
+// AnswerTime returns the time an answer that took d counts for: d within
+// 0..MaxAnswerTime. Apply it when a review is saved, and again when
+// durations are read (a log written before the cap may hold longer ones).
+func AnswerTime(d time.Duration) time.Duration {
+	return min(max(d, 0), MaxAnswerTime)
+}
+
 // Policy is a deck's study settings.
 type Policy struct {
 	// DesiredRetention is the recall probability FSRS aims for when it
@@ -44,6 +57,17 @@ type Policy struct {
 	// weights in use (see LoadWeights). The zero value means go-fsrs's
 	// default weights.
 	Weights fsrs.Weights
+	// Limit, when set, may move a rated card's due date earlier (an exam
+	// ahead: see package scheduler/exam). Rate and Preview apply it.
+	Limit Limiter
+}
+
+// A Limiter moves the due date FSRS gives a card, for example so that an
+// interval does not jump over an exam.
+type Limiter interface {
+	// Limit returns the due date to give c, rated at now: c.Due or an
+	// earlier time not before now.
+	Limit(c fsrs.Card, now time.Time) time.Time
 }
 
 // NewOrder is the order in which a deck's new cards are introduced.
@@ -138,7 +162,16 @@ func reviewTime(c fsrs.Card, now time.Time) time.Time {
 	return now
 }
 
-func outcome(r fsrs.Rating, si fsrs.SchedulingInfo, now time.Time) Outcome {
+func (s *Scheduler) outcome(r fsrs.Rating, si fsrs.SchedulingInfo, now time.Time) Outcome {
+	if s.p.Limit != nil {
+		if due := s.p.Limit.Limit(si.Card, now); due.Before(si.Card.Due) {
+			if due.Before(now) {
+				due = now
+			}
+			si.Card.Due = due
+			si.Card.ScheduledDays = uint64(max(due.Sub(si.Card.LastReview), 0) / (24 * time.Hour))
+		}
+	}
 	return Outcome{Rating: r, Card: si.Card, Log: si.ReviewLog, Interval: interval(si.Card.Due, now)}
 }
 
@@ -170,7 +203,7 @@ func (s *Scheduler) Preview(key string, c fsrs.Card, now time.Time) [4]Outcome {
 			si.Card.ScheduledDays = uint64(d)
 			si.Card.Due = at.Add(time.Duration(d) * day)
 		}
-		out[r-1] = outcome(r, si, now)
+		out[r-1] = s.outcome(r, si, now)
 	}
 	return out
 }

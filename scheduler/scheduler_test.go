@@ -510,3 +510,20 @@ func TestScheduler_FuzzDependsOnCard(t *testing.T) {
 		t.Errorf("50 review counts gave %d distinct Good intervals", len(seen))
 	}
 }
+
+func TestAnswerTime(t *testing.T) {
+	tests := []struct{ took, want time.Duration }{
+		{0, 0},
+		{-5 * time.Second, 0}, // the clock went backwards
+		{7 * time.Second, 7 * time.Second},
+		{time.Minute, time.Minute},
+		{time.Minute + time.Millisecond, time.Minute},
+		{10 * time.Minute, time.Minute},
+		{1<<63 - 1, time.Minute},
+	}
+	for _, tt := range tests {
+		if got := scheduler.AnswerTime(tt.took); got != tt.want {
+			t.Errorf("AnswerTime(%v) = %v, want %v", tt.took, got, tt.want)
+		}
+	}
+}

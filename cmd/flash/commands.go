@@ -64,6 +64,21 @@ and time. Opens the database read-only.`,
 			setup: cmdStats,
 		},
 		{
+			name:    "exam",
+			args:    "[DATE]",
+			summary: "plan every study day toward an exam on DATE; show the plan",
+			details: `With DATE (YYYY-MM-DD) sets the deck's exam: review then plans each day so
+that on the exam day every card's recall, as FSRS predicts it, is at least
+--target, within --minutes a day (new cards early and interleaved across
+questions, no interval jumping over the exam, a final pass over weak cards).
+Without DATE shows the plan: readiness on the exam day per question if you
+follow it and if you stop now, and the plan per day. --clear removes the exam;
+after the exam day scheduling is plain FSRS again. A date in the past, a target
+outside 0.70–0.99 or a budget of 0 is refused, and nothing is written.`,
+			db:    true,
+			setup: cmdExam,
+		},
+		{
 			name:    "export",
 			summary: "the review log for the FSRS optimizer; a copy of the database",
 			details: `--revlog writes the review log as the FSRS optimizer's revlog.csv;

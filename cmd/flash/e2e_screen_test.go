@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -28,6 +29,10 @@ type ptyRun struct {
 	term   *vt
 	read   chan struct{} // closed when the pty reads EOF
 	exited chan error    // cmd.Wait's result
+
+	// hangUpOnDraw, when set, makes the reader close the pty as soon as
+	// flash next draws: the terminal goes away in the middle of a redraw.
+	hangUpOnDraw atomic.Bool
 }
 
 // startReview starts `flash --db DB review` on an 80×24 xterm-256color
@@ -43,6 +48,10 @@ func startReview(t *testing.T) *ptyRun {
 	if err != nil {
 		t.Fatal(err)
 	}
+	f, err = pollable(f)
+	if err != nil {
+		t.Fatal(err)
+	}
 	r.f = f
 	go func() {
 		defer close(r.read)
@@ -53,6 +62,9 @@ func startReview(t *testing.T) *ptyRun {
 			if err != nil {
 				return
 			}
+			if n > 0 && r.hangUpOnDraw.Load() {
+				f.Close()
+			}
 		}
 	}()
 	go func() { r.exited <- r.cmd.Wait() }()
@@ -61,6 +73,24 @@ func startReview(t *testing.T) *ptyRun {
 		f.Close()
 	})
 	return r
+}
+
+// pollable returns a copy of the pty master f that Go's poller drives, and
+// closes f. pty.Start leaves f in blocking mode (it takes f.Fd()), where a
+// Close waits for a Read in progress to return: the terminal would hang up
+// only when flash next wrote something. Closing the copy closes the master
+// at once.
+func pollable(f *os.File) (*os.File, error) {
+	defer f.Close()
+	fd, err := syscall.Dup(int(f.Fd()))
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.SetNonblock(fd, true); err != nil {
+		syscall.Close(fd)
+		return nil, err
+	}
+	return os.NewFile(uintptr(fd), f.Name()), nil
 }
 
 func (r *ptyRun) send(s string) {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/flash-srs/flash/scheduler"
 	"github.com/flash-srs/flash/storage"
 	"github.com/flash-srs/flash/storage/safefile"
 	"github.com/spf13/pflag"
@@ -137,7 +138,7 @@ func writeRevlog(w *bufio.Writer, st *storage.Store) (int, error) {
 		buf = append(buf, ',')
 		buf = strconv.AppendInt(buf, int64(r.Before.State), 10)
 		buf = append(buf, ',')
-		buf = strconv.AppendInt(buf, max(r.Duration.Milliseconds(), 0), 10)
+		buf = strconv.AppendInt(buf, scheduler.AnswerTime(r.Duration).Milliseconds(), 10)
 		buf = append(buf, '\n')
 		n++
 		_, err := w.Write(buf)

@@ -73,6 +73,9 @@ func run(args []string, e *env) error {
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v", err)
 	}
+	if err := e.setClock(); err != nil {
+		return err
+	}
 	args = fs.Args()
 	switch {
 	case *help:
@@ -105,6 +108,33 @@ func buildVersion() string {
 		v += " (" + goVersion + ")"
 	}
 	return v
+}
+
+// setClock makes $FLASH_NOW, when set, the current time of every command:
+// the clock starts at that time when flash starts and runs on from there,
+// in the local time zone. It is for tests and scripted runs that follow
+// a plan day by day. Every command takes its time from e.now, so this is
+// the one place where the clock is set.
+func (e *env) setClock() error {
+	if e.getenv == nil {
+		return nil
+	}
+	v := e.getenv("FLASH_NOW")
+	if v == "" {
+		return nil
+	}
+	at, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return usagef("FLASH_NOW=%q is not an RFC 3339 time (like 2026-01-05T09:00:00+01:00)", v)
+	}
+	at = at.In(time.Local)
+	real := e.now
+	if real == nil {
+		real = time.Now
+	}
+	start := real()
+	e.now = func() time.Time { return at.Add(real().Sub(start)) }
+	return nil
 }
 
 // dbPath resolves the database path: --db, else $FLASH_DB, else the XDG

@@ -20,16 +20,19 @@ import (
 
 func cmdReview(fs *pflag.FlagSet, e *env) func([]string) error {
 	deckID := fs.String("deck", "", "study only the deck `ID`")
+	questions := fs.StringArray("question", nil, "study only the cards of exam question `ID` (repeat for several)")
+	tag := fs.String("tag", "", "study only the cards with tag `TAG`")
+	ahead := fs.Bool("ahead", false, "study cards that are not due yet, lowest predicted recall (on the exam day) first")
 	plain := fs.Bool("plain", false, "line mode for scripts, tests and screen readers")
 	return func(pos []string) error {
 		if len(pos) > 0 {
 			return usagef("review: unexpected argument %q", pos[0])
 		}
-		return review(e, *deckID, *plain)
+		return review(e, session.Options{Deck: *deckID, Questions: *questions, Tag: *tag, Ahead: *ahead}, *plain)
 	}
 }
 
-func review(e *env, deckID string, plain bool) error {
+func review(e *env, o session.Options, plain bool) error {
 	if !plain && !(isTerminal(e.stdin) && isTerminal(e.stdout)) {
 		return fmt.Errorf("review needs a terminal on stdin and stdout; use 'flash review --plain' for line mode")
 	}
@@ -45,7 +48,7 @@ func review(e *env, deckID string, plain bool) error {
 	// Building the queue allocates a few MB that all stay live: collecting
 	// garbage meanwhile only delays the first card.
 	gc := debug.SetGCPercent(-1)
-	s, err := session.New(reviewStore{st}, decks, deckID, e.now)
+	s, err := session.Open(reviewStore{st}, decks, o, e.now)
 	debug.SetGCPercent(gc)
 	if err != nil {
 		return err
@@ -140,8 +143,14 @@ func (p *plain) loop() error {
 // session ends. It returns the card to show next (nil: ask the queue).
 func (p *plain) card(cur *session.Card) (next *session.Card, quit bool, err error) {
 	c := p.s.Counts()
-	fmt.Fprintf(p.out, "\n== %s · %s  [new %d · learning %d · review %d]\n",
-		shown(cur.Deck.Title), cur.Card.ID, c.New, c.Learning, c.Review)
+	note := ""
+	if pl, ok := p.s.Exam(cur.State.Deck); ok {
+		if h := examHeader(pl, p.s.Now()); h != "" {
+			note = " · " + h
+		}
+	}
+	fmt.Fprintf(p.out, "\n== %s · %s  [new %d · learning %d · review %d]%s\n",
+		shown(cur.Deck.Title), cur.Card.ID, c.New, c.Learning, c.Review, note)
 	if cur.Question.Text != "" {
 		fmt.Fprintf(p.out, "Question %s (%s): %s\n", cur.Question.ID, shown(cur.Question.Paper), shown(cur.Question.Text))
 	}

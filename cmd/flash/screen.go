@@ -45,18 +45,19 @@ func reviewScreen(s *session.Session, e *env) error {
 	app.EnableMouse(true)
 	app.EnablePaste(true)
 	app.SetTitle("flash review")
-	ui := newReviewScreen(app, s, screenOptions{})
+	ui := newReviewScreen(app, scr, s, screenOptions{})
 	app.SetRoot(ui, true)
 
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); ui.runTicker(stop) }()
-	go func() { defer wg.Done(); stopOnSignal(app, ui, stop) }()
+	go func() { defer wg.Done(); stopOnSignal(ui, stop) }()
 
 	runErr := app.Run()
+	ui.calls.end()
 	close(stop)
-	wg.Wait()
+	wg.Wait() // neither goroutine waits for the loop, which has ended
 
 	sum := ui.finalSummary()
 	fmt.Fprintln(e.stdout, summaryText(sum, s.Now()))
@@ -68,15 +69,21 @@ func reviewScreen(s *session.Session, e *env) error {
 
 // stopOnSignal ends the session cleanly on SIGINT, SIGTERM or SIGHUP (the
 // terminal's own Ctrl-C arrives as a key, not a signal): the screen is
-// restored and the summary printed. Ratings are already on disk.
-func stopOnSignal(app *tview.Application, ui *reviewUI, stop <-chan struct{}) {
+// restored and the summary printed. Ratings are already on disk. It never
+// waits for the event loop, which may have ended already (a terminal that
+// closes ends the loop and sends SIGHUP at once), and returns when stop is
+// closed.
+func stopOnSignal(ui *reviewUI, stop <-chan struct{}) {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sig)
-	select {
-	case <-sig:
-		app.QueueUpdate(ui.finish)
-	case <-stop:
+	for {
+		select {
+		case <-sig:
+			ui.calls.post(ui.finish)
+		case <-stop:
+			return
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/flash-srs/flash/deck"
@@ -32,14 +33,16 @@ const (
 
 // reviewUI is the review screen: a tview primitive that drives a session.
 // All its methods run on the tview event loop; goroutines (the ticker, a
-// running simulation) reach it only through app.QueueUpdateDraw.
+// running simulation, a signal) reach it only through calls.post, which
+// never waits for the loop.
 type reviewUI struct {
 	*tview.Pages // the root: "main", "summary", and "help" on top
 
-	app  *tview.Application
-	s    *session.Session
-	opts screenOptions
-	keys []binding
+	app   *tview.Application
+	calls *loopCalls
+	s     *session.Session
+	opts  screenOptions
+	keys  []binding
 
 	mode   mode
 	cur    *session.Card
@@ -57,35 +60,36 @@ type reviewUI struct {
 	main    *tview.Flex
 	header  *header
 	body    *tview.Pages // "card", "derive", "empty"
-	card    *tview.TextView
+	card    *pane
 	empty   *tview.TextView
 	dv      *deriveView
 	status  *statusLine
 	bar     *buttonBar
 	keyline *keyLine
-	sumView *tview.TextView
+	sumView *pane
 	sumBox  *centered
 	helpBox *centered
-	helpTV  *tview.TextView
+	helpTV  *pane
 
 	cardWidth int // text width the card view was last rendered for
 	helpWidth int // text width the help was last rendered for
 }
 
-// newReviewScreen builds the review screen for s on app and shows the first
-// due card. It installs its key table as app's input capture (so Ctrl-C
-// ends the session through the summary instead of killing tview); the
-// caller sets the returned primitive as app's root and runs app.
-func newReviewScreen(app *tview.Application, s *session.Session, opts screenOptions) *reviewUI {
+// newReviewScreen builds the review screen for s on app, whose screen is
+// screen, and shows the first due card. It installs its key table as app's
+// input capture (so Ctrl-C ends the session through the summary instead of
+// killing tview); the caller sets the returned primitive as app's root,
+// runs app, and calls ui.calls.end when Run returns.
+func newReviewScreen(app *tview.Application, screen tcell.Screen, s *session.Session, opts screenOptions) *reviewUI {
 	applyTheme()
 	if opts.tick <= 0 {
 		opts.tick = tickEvery
 	}
-	ui := &reviewUI{app: app, s: s, opts: opts, Pages: tview.NewPages()}
+	ui := &reviewUI{app: app, calls: &loopCalls{screen: screen}, s: s, opts: opts, Pages: tview.NewPages()}
 	ui.keys = keyTable()
 
 	ui.header = newHeader(s)
-	ui.card = tview.NewTextView().SetDynamicColors(true).SetWordWrap(true).SetScrollable(true)
+	ui.card = newPane()
 	ui.empty = tview.NewTextView().SetDynamicColors(true).SetWordWrap(true).SetTextAlign(tview.AlignCenter)
 	ui.dv = newDeriveView(ui)
 	ui.body = tview.NewPages().
@@ -102,18 +106,18 @@ func newReviewScreen(app *tview.Application, s *session.Session, opts screenOpti
 		AddItem(ui.bar, 2, 0, false).
 		AddItem(ui.keyline, 1, 0, false)
 
-	ui.sumView = tview.NewTextView().SetDynamicColors(true).SetWordWrap(true)
-	ui.sumView.SetBorder(true).SetTitle(" Session finished ").SetBorderPadding(1, 1, 2, 2)
+	ui.sumView = newBorderedPane(" Session finished ")
+	ui.sumView.SetTitleAlign(tview.AlignCenter).SetBorderPadding(1, 1, 2, 2)
 	ui.sumBox = &centered{Box: tview.NewBox(), item: ui.sumView}
-	ui.helpTV = tview.NewTextView().SetDynamicColors(true).SetScrollable(true)
-	ui.helpTV.SetBorder(true).SetTitle(" Keys ").SetBorderPadding(0, 0, 1, 1)
+	ui.helpTV = newBorderedPane(" Keys ")
+	ui.helpTV.SetTitleAlign(tview.AlignCenter).SetBorderPadding(0, 0, 1, 1)
 	ui.helpBox = &centered{Box: tview.NewBox(), item: ui.helpTV}
 
 	ui.AddPage("main", ui.main, true, true)
 	ui.AddPage("summary", ui.sumBox, true, false)
 	ui.AddPage("help", ui.helpBox, true, false)
 
-	app.SetInputCapture(ui.capture)
+	app.SetInputCapture(ui.calls.capture(ui.capture))
 	ui.advance()
 	return ui
 }
@@ -192,7 +196,8 @@ func (ui *reviewUI) layout(w, h int) {
 		ui.renderCard()
 	}
 	ui.dv.layout(w, bodyH)
-	ui.sumBox.size(min(w-4, 60), min(h-2, strings.Count(ui.sumView.GetText(false), "\n")+5))
+	sw := min(w-4, 60)
+	ui.sumBox.size(sw, min(h-2, len(wrapTagged(ui.sumView.src, sw-6))+4))
 	if ui.helpOn {
 		hw := min(w-4, 76)
 		if hw-4 != ui.helpWidth {
@@ -200,7 +205,7 @@ func (ui *reviewUI) layout(w, h int) {
 			ui.helpTV.SetText(ui.helpText(ui.helpWidth))
 			ui.helpTV.ScrollToBeginning()
 		}
-		ui.helpBox.size(hw, min(h-2, strings.Count(ui.helpTV.GetText(false), "\n")+3))
+		ui.helpBox.size(hw, min(h-2, len(wrapTagged(ui.helpTV.src, hw-4))+2))
 	}
 }
 
@@ -681,16 +686,20 @@ func (ui *reviewUI) tick() {
 	ui.refresh()
 }
 
-// runTicker calls tick on the event loop until stop is closed.
+// runTicker calls tick on the event loop until stop is closed, one tick
+// at a time: it never waits for the loop.
 func (ui *reviewUI) runTicker(stop <-chan struct{}) {
 	t := time.NewTicker(ui.opts.tick)
 	defer t.Stop()
+	var pending atomic.Bool
 	for {
 		select {
 		case <-stop:
 			return
 		case <-t.C:
-			ui.app.QueueUpdateDraw(ui.tick)
+			if pending.CompareAndSwap(false, true) {
+				ui.calls.post(func() { pending.Store(false); ui.tick() })
+			}
 		}
 	}
 }

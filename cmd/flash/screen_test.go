@@ -124,7 +124,7 @@ func scrStart(t *testing.T, st *storage.Store, clk *scrClock, w, h int) *scrHarn
 	app.SetScreen(sim) // initialises sim
 	sim.SetSize(w, h)
 	app.EnableMouse(true)
-	ui := newReviewScreen(app, s, screenOptions{tick: 10 * time.Millisecond})
+	ui := newReviewScreen(app, sim, s, screenOptions{tick: 10 * time.Millisecond})
 	app.SetRoot(ui, true)
 	hs := &scrHarness{t: t, app: app, sim: sim, ui: ui, st: st, clock: clk,
 		ran: make(chan struct{}), stop: make(chan struct{})}
@@ -136,6 +136,7 @@ func scrStart(t *testing.T, st *storage.Store, clk *scrClock, w, h int) *scrHarn
 		case <-time.After(5 * time.Second):
 			t.Error("app.Run did not return after Stop")
 		}
+		ui.calls.end()
 		hs.stopTicker()
 	})
 	return hs

@@ -143,14 +143,26 @@ type header struct {
 	deckTitle string // when no card is on screen
 	cur       *session.Card
 	counts    scheduler.Counts
+	// exam returns the exam note of a deck ("exam in 12 days"), "" when
+	// it has no exam ahead.
+	exam func(deckID string) string
 }
 
 func newHeader(s *session.Session) *header {
 	title := "All decks"
+	deckID := ""
 	if ds := s.Decks(); len(ds) == 1 {
-		title = ds[0].Title
+		title, deckID = ds[0].Title, ds[0].ID
 	}
-	return &header{Box: tview.NewBox(), deckTitle: title}
+	h := &header{Box: tview.NewBox(), deckTitle: title}
+	h.exam = func(id string) string {
+		if id == "" {
+			id = deckID
+		}
+		p, _ := s.Exam(id)
+		return examHeader(p, s.Now())
+	}
+	return h
 }
 
 func (h *header) set(cur *session.Card, c scheduler.Counts) { h.cur, h.counts = cur, c }
@@ -194,10 +206,20 @@ func (h *header) Draw(screen tcell.Screen) {
 	cw := segWidth(segs)
 	drawSegments(screen, x+w-cw, y, cw, segs)
 	title := h.deckTitle
+	deckID := ""
 	if h.cur != nil {
-		title = h.cur.Deck.Title
+		title, deckID = h.cur.Deck.Title, h.cur.Deck.ID
 	}
-	put(screen, x, y, w-cw-2, fit(title, w-cw-2), styleBold)
+	tw := w - cw - 2
+	if note := h.exam(deckID); note != "" && tw > textWidth(note)+12 {
+		// The exam note right after the title, which gives way.
+		nw := textWidth(note) + 3
+		t := fit(title, tw-nw)
+		n := put(screen, x, y, tw, t, styleBold)
+		put(screen, x+n, y, tw-n, " · "+note, styleText.Foreground(colorAccent).Bold(true))
+	} else {
+		put(screen, x, y, tw, fit(title, tw), styleBold)
+	}
 
 	// Row 1: paper; the card id (and its flag) on the right.
 	if h.cur != nil {

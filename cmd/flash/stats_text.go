@@ -54,6 +54,10 @@ func (o *textOut) line(format string, args ...any) {
 // renderStats renders s as text for a terminal of statsWidth columns.
 func renderStats(s *stats.Stats, color bool) []byte {
 	o := &textOut{color: color}
+	if len(s.Exams) > 0 {
+		o.exams(s)
+		o.b.WriteByte('\n')
+	}
 	o.readiness(s)
 	o.b.WriteByte('\n')
 	o.cards(s)
@@ -125,6 +129,30 @@ func (o *textOut) readiness(s *stats.Stats) {
 			}
 			o.line("%s", truncate("    weakest: "+strings.Join(parts, " · "), statsWidth))
 		}
+	}
+}
+
+// exams shows each exam ahead and both readiness figures on its day.
+func (o *textOut) exams(s *stats.Stats) {
+	for _, x := range s.Exams {
+		when := fmt.Sprintf("in %d days", x.DaysLeft)
+		switch x.DaysLeft {
+		case 0:
+			when = "today"
+		case 1:
+			when = "tomorrow"
+		}
+		o.line("%s", o.paint(ansiBold, fmt.Sprintf("Exam of %s on %s, %s (target %.2f, %d min a day)", x.Deck, x.At.Format("Mon 2 Jan 2006"), when, x.Target, x.Minutes)))
+		o.line("  readiness on the exam day if you follow the plan: %3.0f%% (%.0f–%.0f%%)", 100*x.Followed, 100*x.Low, 100*x.High)
+		o.line("  readiness on the exam day if you stop now:        %3.0f%%", 100*x.Stopped)
+		if x.Below > 0 {
+			msg := fmt.Sprintf("  %d cards stay below the target", x.Below)
+			if x.MinutesNeeded > 0 {
+				msg += fmt.Sprintf("; %.0f min a day would reach it", x.MinutesNeeded)
+			}
+			o.line("%s", msg)
+		}
+		o.line("  the plan per day: flash exam --deck %s", x.Deck)
 	}
 }
 

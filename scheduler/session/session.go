@@ -18,6 +18,7 @@ import (
 
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler"
+	"github.com/flash-srs/flash/scheduler/exam"
 	"github.com/flash-srs/flash/storage"
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
 )
@@ -41,6 +42,28 @@ type Store interface {
 	Undo(r storage.Review) error
 	// SetFlags sets the learner's marks on a card.
 	SetFlags(deckID, cardID string, f storage.Flags) error
+	// Contents returns the text of several cards (for --tag).
+	Contents(cards []storage.CardState) ([]deck.Card, error)
+	// ScanStatsParts reads a deck's review log (for an exam plan: the
+	// learner's answer times). Settings (an exam, fitted weights) are
+	// read when the store is also a scheduler.SettingReader.
+	ScanStatsParts(deckID string, parts, workers int, fn func(part int, batch []storage.LogStat) error) error
+}
+
+// Options choose what a session studies.
+type Options struct {
+	// Deck is the deck to study; "" means every deck.
+	Deck string
+	// Questions, when not empty, limits the session to the cards of
+	// these exam questions.
+	Questions []string
+	// Tag, when set, limits the session to the cards with this tag.
+	Tag string
+	// Ahead studies the cards that are not due yet instead of the due
+	// ones, the lowest predicted recall (on the exam day while an exam
+	// is set, else now) first. FSRS sees the real time elapsed, so the
+	// ratings count as any other.
+	Ahead bool
 }
 
 // Session is one sitting of review: the queue, the store behind it and the
@@ -66,6 +89,20 @@ type Session struct {
 	started  time.Time
 	reviewed int
 	again    int
+
+	// exams holds the plan of each deck with an exam ahead; the queue
+	// studies those decks with it (package scheduler/exam).
+	exams map[string]*exam.Plan
+	opts  Options
+	// shown is, for a card whose queue item differs from its stored
+	// state (its due day moved by a plan or --ahead, its new-card order
+	// by a plan), the item's due date and order.
+	shown map[string]shownAs
+}
+
+type shownAs struct {
+	due   time.Time
+	order int
 }
 
 // ActionKind tells what an undo entry reverts.
@@ -111,7 +148,18 @@ type Card struct {
 // were introduced. When the clock passes into the next study day the
 // session reads that day's cards again.
 func New(st Store, decks []storage.DeckInfo, deckID string, now func() time.Time) (*Session, error) {
-	s := &Session{st: st, now: now, decks: map[string]storage.DeckInfo{}, cards: map[string]*storage.CardState{}}
+	return Open(st, decks, Options{Deck: deckID}, now)
+}
+
+// Open builds the queue of what o chooses from the store as it is now. A
+// deck with an exam ahead is studied with its exam plan (package
+// scheduler/exam): the plan's new cards and reviews of the day, intervals
+// kept from jumping over the exam. An unknown o.Deck is an error wrapping
+// storage.ErrNoDeck; a question or tag that no card of the decks has is an
+// error too.
+func Open(st Store, decks []storage.DeckInfo, o Options, now func() time.Time) (*Session, error) {
+	deckID := o.Deck
+	s := &Session{st: st, now: now, decks: map[string]storage.DeckInfo{}, cards: map[string]*storage.CardState{}, opts: o}
 	s.policies = map[string]scheduler.Policy{}
 	for _, d := range decks {
 		if deckID != "" && d.ID != deckID {
@@ -151,6 +199,10 @@ func (s *Session) build(t time.Time) error {
 	day, end := scheduler.StudyDay(t), scheduler.NextStudyDay(t)
 	done := map[string]scheduler.Done{}
 	var states []storage.CardState
+	exams, err := s.examsAhead(t)
+	if err != nil {
+		return err
+	}
 	for _, id := range s.ids {
 		n, r, err := s.st.DoneSince(id, day)
 		if err != nil {
@@ -158,7 +210,8 @@ func (s *Session) build(t time.Time) error {
 		}
 		done[id] = scheduler.Done{New: n, Reviews: r}
 		var cs []storage.CardState
-		if s.policies[id].NewOrder == scheduler.NewInterleaved {
+		// A plan and --ahead need every card of the deck.
+		if _, exam := exams[id]; exam || s.opts.Ahead || s.policies[id].NewOrder == scheduler.NewInterleaved {
 			cs, err = s.st.States(id)
 		} else {
 			cs, err = s.st.DueStates(id, end)
@@ -181,7 +234,20 @@ func (s *Session) build(t time.Time) error {
 			items = append(items, itemOf(c))
 		}
 	}
-	s.q = scheduler.NewQueue(s.policies, items, done, t)
+	// The day's policies start from the decks' own: a plan changes them
+	// for its day only.
+	pols := make(map[string]scheduler.Policy, len(s.policies))
+	for id, p := range s.policies {
+		pols[id] = p
+	}
+	if err := s.planExams(exams, states, items, pols, done, t); err != nil {
+		return err
+	}
+	items, err = s.choose(s.opts, items, pols, done, t)
+	if err != nil {
+		return err
+	}
+	s.q = scheduler.NewQueue(pols, items, done, t)
 	s.dayEnd = end
 	return nil
 }
@@ -211,6 +277,213 @@ func studyable(c *storage.CardState, t time.Time) bool {
 
 func itemOf(c *storage.CardState) scheduler.Item {
 	return scheduler.Item{Key: c.Key(), Deck: c.Deck, Order: c.Order, Question: c.Question, Card: c.FSRS}
+}
+
+// item is c's queue item as this session shows it: with the due date and
+// order a plan or --ahead gave it.
+func (s *Session) item(c *storage.CardState) scheduler.Item {
+	it := itemOf(c)
+	if sh, ok := s.shown[it.Key]; ok {
+		it.Order = sh.order
+		if it.Card.State == fsrs.Review {
+			it.Card.Due = sh.due
+		}
+	}
+	return it
+}
+
+// examsAhead returns the exam of each deck of the session whose exam day
+// has not come at t.
+func (s *Session) examsAhead(t time.Time) (map[string]exam.Settings, error) {
+	es, ok := s.st.(exam.Store)
+	if !ok {
+		return nil, nil
+	}
+	var out map[string]exam.Settings
+	for _, id := range s.ids {
+		set, ok, err := exam.Get(es, id)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		at, err := set.At(t.Location())
+		if err != nil || exam.DaysLeft(at, t) <= 0 {
+			continue // the exam day has come: plain FSRS
+		}
+		if out == nil {
+			out = map[string]exam.Settings{}
+		}
+		out[id] = set
+	}
+	return out, nil
+}
+
+// planExams makes the plan of every deck with an exam ahead and applies
+// it to the deck's items and policy.
+func (s *Session) planExams(exams map[string]exam.Settings, states []storage.CardState, items []scheduler.Item, policies map[string]scheduler.Policy, done map[string]scheduler.Done, t time.Time) error {
+	s.exams, s.shown = nil, nil
+	for _, id := range s.ids {
+		set, ok := exams[id]
+		if !ok {
+			continue
+		}
+		p, err := exam.ForDeck(s.st.(exam.Store), s.decks[id], set, states, t)
+		if err != nil {
+			return err
+		}
+		if p.DaysLeft == 0 {
+			continue
+		}
+		if s.exams == nil {
+			s.exams = map[string]*exam.Plan{}
+		}
+		s.exams[id] = p
+		before := make(map[string]shownAs)
+		for _, it := range items {
+			if it.Deck == id {
+				before[it.Key] = shownAs{it.Card.Due, it.Order}
+			}
+		}
+		policies[id] = p.Apply(items, policies[id], done[id])
+		s.remember(items, before)
+	}
+	return nil
+}
+
+// remember records the items whose due date or order differ from before.
+func (s *Session) remember(items []scheduler.Item, before map[string]shownAs) {
+	for _, it := range items {
+		b, ok := before[it.Key]
+		if ok && (!b.due.Equal(it.Card.Due) || b.order != it.Order) {
+			if s.shown == nil {
+				s.shown = map[string]shownAs{}
+			}
+			s.shown[it.Key] = shownAs{it.Card.Due, it.Order}
+		}
+	}
+}
+
+// choose applies o's --question, --tag and --ahead to items.
+func (s *Session) choose(o Options, items []scheduler.Item, policies map[string]scheduler.Policy, done map[string]scheduler.Done, t time.Time) ([]scheduler.Item, error) {
+	if len(o.Questions) > 0 {
+		want := map[string]bool{}
+		known := map[string]bool{}
+		for _, d := range s.decks {
+			for _, q := range d.Questions {
+				known[q.ID] = true
+			}
+		}
+		for _, q := range o.Questions {
+			if !known[q] {
+				return nil, fmt.Errorf("no question %q in %s", q, s.deckNames())
+			}
+			want[q] = true
+		}
+		items = slices.DeleteFunc(items, func(it scheduler.Item) bool { return !want[it.Question] })
+	}
+	if o.Tag != "" {
+		states := make([]storage.CardState, len(items))
+		for i, it := range items {
+			states[i] = *s.cards[it.Key]
+		}
+		contents, err := s.st.Contents(states)
+		if err != nil {
+			return nil, err
+		}
+		kept := items[:0]
+		for i, it := range items {
+			if slices.Contains(contents[i].Tags, o.Tag) {
+				kept = append(kept, it)
+			}
+		}
+		if len(kept) == 0 {
+			return nil, fmt.Errorf("no card of %s has the tag %q", s.deckNames(), o.Tag)
+		}
+		items = kept
+	}
+	if o.Ahead {
+		items = s.ahead(items, policies, done, t)
+	}
+	return items, nil
+}
+
+// deckNames names the session's decks for a message.
+func (s *Session) deckNames() string {
+	var names []string
+	for id := range s.decks {
+		names = append(names, id)
+	}
+	slices.Sort(names)
+	if len(names) == 1 {
+		return "deck " + names[0]
+	}
+	return "decks " + strings.Join(names, ", ")
+}
+
+// ahead keeps the review cards of items that are not due today and makes
+// them due now, the lowest predicted recall first: on the exam day while
+// the deck has an exam ahead, else now. No new cards are introduced; the
+// daily review limits do not hold them back.
+func (s *Session) ahead(items []scheduler.Item, policies map[string]scheduler.Policy, done map[string]scheduler.Done, t time.Time) []scheduler.Item {
+	end := scheduler.NextStudyDay(t)
+	start := scheduler.StudyDay(t)
+	type cand struct {
+		i int
+		r float64
+	}
+	var cs []cand
+	for i, it := range items {
+		c := it.Card
+		if c.State != fsrs.Review || c.Due.Before(end) || !c.LastReview.Before(start) {
+			continue
+		}
+		at := t
+		if p := s.exams[it.Deck]; p != nil {
+			at = p.Exam
+		}
+		cs = append(cs, cand{i, s.q0(it.Deck).Retrievability(c, at)})
+	}
+	slices.SortStableFunc(cs, func(a, b cand) int { return cmpFloat(a.r, b.r) })
+	out := make([]scheduler.Item, 0, len(cs))
+	before := map[string]shownAs{}
+	for rank, c := range cs {
+		it := items[c.i]
+		before[it.Key] = shownAs{it.Card.Due, it.Order}
+		it.Card.Due = start.Add(time.Duration(rank) * time.Millisecond)
+		out = append(out, it)
+	}
+	s.remember(out, before)
+	for id, p := range policies {
+		p.NewPerDay = 0
+		p.ReviewsPerDay = done[id].Reviews + len(out)
+		policies[id] = p
+	}
+	return out
+}
+
+// q0 returns a scheduler for deck's policy (its weights in use) before
+// the queue exists.
+func (s *Session) q0(deckID string) *scheduler.Scheduler {
+	return scheduler.New(s.policies[deckID])
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Exam returns the plan of deckID's exam, and false when the deck has no
+// exam ahead.
+func (s *Session) Exam(deckID string) (*exam.Plan, bool) {
+	p, ok := s.exams[deckID]
+	return p, ok
 }
 
 // Now returns the session's clock.
@@ -272,12 +545,11 @@ func (s *Session) Rate(cur *Card, r fsrs.Rating, answer string) (storage.Review,
 	if s.Backups != nil {
 		s.Backups.Before(t)
 	}
-	before := cur.Item.Card
+	// The stored state, not the queue item's, whose due date a plan or
+	// --ahead may have moved: that is what the log and undo keep.
+	before := s.cards[cur.Item.Key].FSRS
 	out := s.q.Scheduler(cur.State.Deck).Rate(cur.Item.Key, before, cur.Shown, t, r)
-	dur := t.Sub(cur.Shown)
-	if dur < 0 {
-		dur = 0
-	}
+	dur := scheduler.AnswerTime(t.Sub(cur.Shown))
 	rev, err := s.st.Rate(storage.Review{
 		Deck:          cur.State.Deck,
 		Card:          cur.State.ID,
@@ -375,16 +647,16 @@ func (s *Session) Undo() (*Card, error) {
 		if err := s.st.Undo(a.Review); err != nil {
 			return nil, fmt.Errorf("undo rating of %s: %w", a.Key, err)
 		}
+		c.FSRS = a.Review.Before
 		if a.Review.Leech {
 			c.Flags = a.Review.FlagsBefore
 			if studyable(c, s.now()) {
-				s.q.Add(itemOf(c))
+				s.q.Add(s.item(c))
 			}
 		}
-		s.q.Unrated(a.Key, a.Review.Before, a.Review.After)
-		c.FSRS = a.Review.Before
+		s.q.Unrated(a.Key, s.item(c).Card, a.Review.After)
 		if _, ok := s.q.Get(a.Key); !ok && studyable(c, s.now()) {
-			s.q.Add(itemOf(c)) // a queue built since did not read it
+			s.q.Add(s.item(c)) // a queue built since did not read it
 		}
 		s.reviewed--
 		if a.Review.Rating == fsrs.Again {
@@ -397,11 +669,11 @@ func (s *Session) Undo() (*Card, error) {
 		wasOut := !studyable(c, s.now())
 		c.Flags = a.Before
 		if wasOut && studyable(c, s.now()) {
-			s.q.Add(itemOf(c))
+			s.q.Add(s.item(c))
 		}
 	}
 	s.undo = s.undo[:len(s.undo)-1]
-	cur, _, err := s.load(itemOf(c), s.now())
+	cur, _, err := s.load(s.item(c), s.now())
 	return cur, err
 }
 

@@ -40,6 +40,30 @@ type Stats struct {
 	Calibration []CalBin    `json:"calibration"`
 	Memory      Memory      `json:"memory"`
 	Time        TimeSpent   `json:"time"`
+	// Exams holds the readiness of each deck whose exam is ahead
+	// (package scheduler/exam); empty when none is.
+	Exams []ExamReadiness `json:"exams"`
+}
+
+// ExamReadiness is a deck's predicted readiness on its exam day: if the
+// learner follows the exam plan (with the range the prediction may be off
+// by) and if the learner stops studying now.
+type ExamReadiness struct {
+	Deck     string    `json:"deck"`
+	Date     string    `json:"date"` // YYYY-MM-DD
+	At       time.Time `json:"at"`
+	DaysLeft int       `json:"days_left"`
+	Target   float64   `json:"target"`
+	Minutes  int       `json:"minutes"`
+	Followed float64   `json:"followed"`
+	Low      float64   `json:"low"`
+	High     float64   `json:"high"`
+	Stopped  float64   `json:"stopped"`
+	// Below is how many cards the plan leaves below the target;
+	// MinutesNeeded the daily minutes that would reach it (0 when Below
+	// is 0, or when no budget would).
+	Below         int     `json:"below"`
+	MinutesNeeded float64 `json:"minutes_needed"`
 }
 
 // DeckStats names a deck the figures cover.
@@ -492,15 +516,17 @@ func (a *logStats) addStat(r *storage.LogStat) {
 	at := r.At
 	day := a.bucket(at)
 	a.reviews++
-	a.spent[3] += r.Duration
+	// Capped here too: a log written before the cap may hold longer times.
+	d := scheduler.AnswerTime(r.Duration)
+	a.spent[3] += d
 	if day >= 0 {
 		a.days[day]++
-		a.spent[2] += r.Duration
+		a.spent[2] += d
 		if day >= Days-7 {
-			a.spent[1] += r.Duration
+			a.spent[1] += d
 		}
 		if day == Days-1 {
-			a.spent[0] += r.Duration
+			a.spent[0] += d
 		}
 	}
 	if r.State != fsrs.Review {

@@ -1,0 +1,270 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/scheduler/exam"
+	"github.com/flash-srs/flash/storage"
+)
+
+// runFlashVars runs flash in-process like runFlash, with extra environment
+// variables.
+func runFlashVars(t *testing.T, vars map[string]string, stdin string, now func() time.Time, args ...string) result {
+	t.Helper()
+	e, out, errb := testEnv(t, stdin, now)
+	base := e.getenv
+	e.getenv = func(k string) string {
+		if v, ok := vars[k]; ok {
+			return v
+		}
+		return base(k)
+	}
+	return finish(run(args, e), out, errb)
+}
+
+// examNow is 09:00 on a Monday; the exams of these tests are after it.
+var examNow = time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+
+func storedExam(t *testing.T, db, deckID string) (exam.Settings, bool) {
+	t.Helper()
+	st, err := storage.Open(db, storage.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s, ok, err := exam.Get(exam.FromStorage(st), deckID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, ok
+}
+
+func TestExam_BadInputWritesNothing(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string // in the one line of error
+	}{
+		{"past date", []string{"2026-05-31"}, "exam date 2026-05-31 is in the past"},
+		{"not a date", []string{"2026-13-01"}, `exam date "2026-13-01" is not a date`},
+		{"words", []string{"next-friday"}, "is not a date"},
+		{"target too low", []string{"2026-06-20", "--target", "0.5"}, "target 0.5 is outside 0.70–0.99"},
+		{"target too high", []string{"2026-06-20", "--target", "1"}, "target 1 is outside 0.70–0.99"},
+		{"no minutes", []string{"2026-06-20", "--minutes", "0"}, "study time of 0 minutes a day is outside 1–1440"},
+		{"negative minutes", []string{"2026-06-20", "--minutes", "-5"}, "outside 1–1440"},
+		{"target alone, bad", []string{"--target", "0.2"}, "target 0.2 is outside"},
+		{"clear with a date", []string{"2026-06-20", "--clear"}, "--clear takes no date"},
+		{"two dates", []string{"2026-06-20", "2026-06-21"}, `unexpected argument "2026-06-21"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// A fresh database: refused before anything is created.
+			db := filepath.Join(t.TempDir(), "f.db")
+			r := runFlash(t, "", clock(examNow), append([]string{"--db", db, "exam"}, tt.args...)...)
+			if r.code != 2 || !strings.Contains(r.stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want 2 and %q", r.code, r.stderr, tt.want)
+			}
+			if lines := strings.Split(strings.TrimSpace(r.stderr), "\n"); !strings.HasPrefix(lines[0], "flash: exam: ") && !strings.HasPrefix(lines[0], "flash: exam") {
+				t.Errorf("first line %q", lines[0])
+			}
+			if _, err := os.Stat(db); !os.IsNotExist(err) {
+				t.Errorf("the database was created: %v", err)
+			}
+			// A database with an exam: it is left as it was.
+			db2 := filepath.Join(t.TempDir(), "g.db")
+			if r := runFlash(t, "", clock(examNow), "--db", db2, "exam", "2026-06-15", "--minutes", "25", "--target", "0.85"); r.code != 0 {
+				t.Fatalf("setting an exam: %d %s", r.code, r.stderr)
+			}
+			before, _ := os.ReadFile(db2)
+			r = runFlash(t, "", clock(examNow), append([]string{"--db", db2, "exam"}, tt.args...)...)
+			if r.code != 2 {
+				t.Errorf("exit %d on a database with an exam", r.code)
+			}
+			after, _ := os.ReadFile(db2)
+			if string(before) != string(after) {
+				t.Errorf("the database changed")
+			}
+			want := exam.Settings{Date: "2026-06-15", Target: 0.85, Minutes: 25}
+			if got, ok := storedExam(t, db2, "ml-papers"); !ok || got != want {
+				t.Errorf("stored exam %+v %v, want %+v", got, ok, want)
+			}
+		})
+	}
+}
+
+func TestExam_SetShowClear(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "f.db")
+	r := runFlash(t, "", clock(examNow), "--db", db, "exam", "2026-06-15")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{
+		"Exam of ml-papers on Mon 2026-06-15, in 14 days",
+		"every card at 0.90 recall on the exam day; 30 min a day",
+		"if you follow the plan   if you stop now",
+		fmt.Sprintf("all %d cards", len(deck.Builtin().Cards)),
+		"hop-3 (",
+		"The plan reaches the target",
+		"Plan per day",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	for i, line := range strings.Split(r.stdout, "\n") {
+		if n := len([]rune(line)); n > 80 {
+			t.Errorf("line %d is %d columns: %q", i+1, n, line)
+		}
+	}
+	if got, ok := storedExam(t, db, "ml-papers"); !ok || got != (exam.Settings{Date: "2026-06-15", Target: 0.9, Minutes: 30}) {
+		t.Errorf("stored %+v %v", got, ok)
+	}
+	// --minutes alone changes the budget of the exam set.
+	if r := runFlash(t, "", clock(examNow), "--db", db, "exam", "--minutes", "45"); r.code != 0 || !strings.Contains(r.stdout, "45 min a day") {
+		t.Errorf("--minutes 45: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	// A new date keeps the budget.
+	runFlash(t, "", clock(examNow), "--db", db, "exam", "2026-06-20")
+	if got, _ := storedExam(t, db, "ml-papers"); got.Minutes != 45 || got.Date != "2026-06-20" {
+		t.Errorf("after a new date: %+v", got)
+	}
+	// JSON.
+	r = runFlash(t, "", clock(examNow), "--db", db, "exam", "--json")
+	var j examJSON
+	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
+		t.Fatalf("%v: %s", err, r.stdout)
+	}
+	if j.Deck != "ml-papers" || j.DaysLeft != 19 || len(j.Days) != 19 || len(j.Questions) != 13 || j.Readiness.Cards != len(deck.Builtin().Cards) {
+		t.Errorf("json: %+v", j)
+	}
+	if !(j.Readiness.Followed >= 0.9 && j.Readiness.Stopped == 0 && j.Readiness.Low <= j.Readiness.Followed && j.Readiness.Followed <= j.Readiness.High) || !j.Reachable {
+		t.Errorf("readiness %+v reachable %v", j.Readiness, j.Reachable)
+	}
+	// Stats shows both figures.
+	r = runFlash(t, "", clock(examNow), "--db", db, "stats")
+	for _, want := range []string{"Exam of ml-papers on Sat 20 Jun 2026, in 19 days", "if you follow the plan:", "if you stop now:"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stats lacks %q", want)
+		}
+	}
+	// Clear.
+	r = runFlash(t, "", clock(examNow), "--db", db, "exam", "--clear")
+	if r.code != 0 || !strings.Contains(r.stdout, "Cleared the exam of ml-papers") {
+		t.Errorf("clear: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	if _, ok := storedExam(t, db, "ml-papers"); ok {
+		t.Error("the exam is still stored")
+	}
+	if r := runFlash(t, "", clock(examNow), "--db", db, "exam"); !strings.Contains(r.stdout, "No exam is set for ml-papers") {
+		t.Errorf("show after clear: %s", r.stdout)
+	}
+	if r := runFlash(t, "", clock(examNow), "--db", db, "stats"); strings.Contains(r.stdout, "Exam of") {
+		t.Errorf("stats still shows an exam")
+	}
+}
+
+func TestExam_InfeasibleBudget(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "f.db")
+	// The built-in deck's new cards, 3 days, 5 minutes a day: out of reach.
+	r := runFlash(t, "", clock(examNow), "--db", db, "exam", "2026-06-04", "--minutes", "5", "--json")
+	if r.code != 0 {
+		t.Fatalf("%d %s", r.code, r.stderr)
+	}
+	var j examJSON
+	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
+		t.Fatal(err)
+	}
+	if j.Reachable || j.Readiness.Below == 0 || j.MinutesNeeded <= 5 {
+		t.Fatalf("reachable %v, below %d, needed %v", j.Reachable, j.Readiness.Below, j.MinutesNeeded)
+	}
+	if j.Readiness.Followed >= 0.9 {
+		t.Errorf("followed %.3f while %d cards are below the target", j.Readiness.Followed, j.Readiness.Below)
+	}
+	r = runFlash(t, "", clock(examNow), "--db", db, "exam")
+	want := "5 min a day do not reach the target"
+	if !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, strconv.Itoa(int(j.MinutesNeeded))+" min a day would reach the target") {
+		t.Errorf("text lacks the budget that would do:\n%s", r.stdout)
+	}
+	// The budget it names reaches the target.
+	r = runFlash(t, "", clock(examNow), "--db", db, "exam", "--minutes", strconv.Itoa(int(j.MinutesNeeded)), "--json")
+	var k examJSON
+	if err := json.Unmarshal([]byte(r.stdout), &k); err != nil {
+		t.Fatal(err)
+	}
+	if !k.Reachable {
+		t.Errorf("with %v min a day: %d below", j.MinutesNeeded, k.Readiness.Below)
+	}
+}
+
+// TestFlashNow_EveryCommand checks that every command that reads the clock
+// takes FLASH_NOW's time, not the process's clock.
+func TestFlashNow_EveryCommand(t *testing.T) {
+	real := clock(time.Date(2024, 1, 2, 9, 0, 0, 0, time.UTC))
+	flashNow := "2030-03-04T09:00:00Z"
+	at, _ := time.Parse(time.RFC3339, flashNow)
+	vars := map[string]string{"FLASH_NOW": flashNow}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "f.db")
+	// import: the deck's import time.
+	deckFile := writeFile(t, "d.toml", smallDeck)
+	if r := runFlashVars(t, vars, "", real, "--db", db, "import", deckFile); r.code != 0 {
+		t.Fatalf("import: %s", r.stderr)
+	}
+	st, err := storage.Open(db, storage.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	decks, _ := st.Decks()
+	st.Close()
+	if len(decks) != 1 || !decks[0].ImportedAt.Equal(at) {
+		t.Errorf("import time %v, want %v", decks[0].ImportedAt, at)
+	}
+	// exam: a date before FLASH_NOW's is in the past, after it is fine.
+	if r := runFlashVars(t, vars, "", real, "--db", db, "exam", "2030-03-01"); r.code != 2 || !strings.Contains(r.stderr, "today is 2030-03-04") {
+		t.Errorf("exam before FLASH_NOW: %d %s", r.code, r.stderr)
+	}
+	if r := runFlashVars(t, vars, "", real, "--db", db, "exam", "2030-03-10"); r.code != 0 || !strings.Contains(r.stdout, "in 6 days") {
+		t.Errorf("exam: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	// review: the rating's time.
+	if r := runFlashVars(t, vars, "\n3\nq\n", real, "--db", db, "review", "--plain"); r.code != 0 || !strings.Contains(r.stdout, "exam in 6 days") {
+		t.Errorf("review: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	// export: the review log holds it.
+	out := filepath.Join(dir, "revlog.csv")
+	if r := runFlashVars(t, vars, "", real, "--db", db, "export", "--revlog", out); r.code != 0 {
+		t.Fatalf("export: %s", r.stderr)
+	}
+	f, _ := os.Open(out)
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("revlog: %v %v", rows, err)
+	}
+	ms, _ := strconv.ParseInt(rows[1][1], 10, 64)
+	if got := time.UnixMilli(ms); got.Before(at) || got.After(at.Add(time.Minute)) {
+		t.Errorf("review at %v, want FLASH_NOW %v", got, at)
+	}
+	// stats: generated at FLASH_NOW.
+	r := runFlashVars(t, vars, "", real, "--db", db, "stats", "--json")
+	var s struct {
+		GeneratedAt time.Time `json:"generated_at"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &s); err != nil || s.GeneratedAt.Sub(at).Abs() > time.Minute {
+		t.Errorf("stats generated at %v (%v), want %v", s.GeneratedAt, err, at)
+	}
+	// A bad FLASH_NOW is a usage error naming it.
+	r = runFlashVars(t, map[string]string{"FLASH_NOW": "tomorrow"}, "", real, "--db", db, "stats")
+	if r.code != 2 || !strings.Contains(r.stderr, `FLASH_NOW="tomorrow" is not an RFC 3339 time`) {
+		t.Errorf("bad FLASH_NOW: %d %s", r.code, r.stderr)
+	}
+}

@@ -1,0 +1,96 @@
+package examsim
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+var full = flag.Bool("full", false, "run the whole exam-mode benchmark (20 learners a row) and print its table")
+
+// row is the mean over learners of one configuration.
+type row struct {
+	cfg  Config
+	mean Result
+	n    int
+	// worst prediction error over learners of the first day's prediction
+	predErr float64
+	inBand  int
+}
+
+func runRow(cfg Config, learners int) row {
+	r := row{cfg: cfg, n: learners}
+	var sumPred float64
+	for k := range learners {
+		cfg.Seed = uint64(1000 + k)
+		res := Run(cfg)
+		r.mean.Mean += res.Mean
+		r.mean.AtTarget += res.AtTarget
+		r.mean.Lowest += res.Lowest
+		r.mean.Ratings += res.Ratings
+		r.mean.Minutes += res.Minutes
+		r.mean.Shown += res.Shown
+		r.mean.Predicted += res.Predicted
+		r.mean.PredictedLast += res.PredictedLast
+		r.mean.Low += res.Low
+		r.mean.High += res.High
+		if res.Mean >= res.Low-1e-9 && res.Mean <= res.High+1e-9 {
+			r.inBand++
+		}
+		r.mean.Needed += res.Needed
+		r.mean.MaxDayMinutes = max(r.mean.MaxDayMinutes, res.MaxDayMinutes)
+		if !res.Reachable {
+			r.mean.Reachable = false
+		}
+		sumPred += res.Predicted
+	}
+	f := float64(learners)
+	r.mean.Mean /= f
+	r.mean.AtTarget /= f
+	r.mean.Lowest /= f
+	r.mean.Ratings /= learners
+	r.mean.Minutes /= f
+	r.mean.Shown /= learners
+	r.mean.Predicted /= f
+	r.mean.PredictedLast /= f
+	r.mean.Low /= f
+	r.mean.High /= f
+	r.mean.Needed /= f
+	return r
+}
+
+func TestTable(t *testing.T) {
+	learners := 2
+	decks := []Deck{SyntheticDeck(13, 20)}
+	days := []int{14}
+	budgets := []float64{20}
+	if *full {
+		learners = 20
+		decks = []Deck{BuiltinDeck(), SyntheticDeck(13, 20)}
+		days = []int{7, 14, 30}
+		budgets = []float64{20, 40}
+	}
+	var b strings.Builder
+	fmt.Fprintln(&b, "| deck | exam in | min/day | mode | true mean | ≥ target | lowest question | ratings | minutes | predicted |")
+	fmt.Fprintln(&b, "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+	for _, d := range decks {
+		for _, dd := range days {
+			for _, bm := range budgets {
+				for _, m := range []Mode{Plain, Exam, Cram} {
+					r := runRow(Config{Deck: d, Days: dd, Minutes: bm, Target: 0.9, Mode: m}, learners)
+					pred := ""
+					if m == Exam {
+						pred = fmt.Sprintf("%.3f [%.3f, %.3f] in %d/%d (last day %.3f)", r.mean.Predicted, r.mean.Low, r.mean.High, r.inBand, r.n, r.mean.PredictedLast)
+						if r.mean.Needed > 0 {
+							pred += fmt.Sprintf("; needs %.0f min", r.mean.Needed)
+						}
+					}
+					fmt.Fprintf(&b, "| %s | %d d | %.0f | %s | %.3f | %.0f%% | %.3f | %d | %.0f (max %.0f/day) | %s |\n",
+						d.Name, dd, bm, m, r.mean.Mean, 100*r.mean.AtTarget, r.mean.Lowest, r.mean.Ratings, r.mean.Minutes, r.mean.MaxDayMinutes, pred)
+				}
+			}
+		}
+	}
+	t.Log("\n" + b.String())
+}

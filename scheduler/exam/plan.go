@@ -1,0 +1,863 @@
+// Package exam plans every study day toward an exam on a date: how many
+// new cards to introduce, which cards to review on which day and a final
+// pass over the weak ones, so that on the exam day every card's recall, as
+// FSRS predicts it, is at least a target, within the minutes the learner
+// has each day.
+//
+// The package is pure: it reads no clock and no storage; now is passed in.
+package exam
+
+import (
+	"cmp"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
+
+	"github.com/flash-srs/flash/scheduler"
+)
+
+// Card is one card of the deck the exam is for.
+type Card struct {
+	Key      string // unique, "deck/card"
+	Question string // the exam question it belongs to
+	Order    int    // position in the deck file
+	FSRS     fsrs.Card
+}
+
+// Costs are the learner's answer times: for a new card, all the ratings of
+// its first day (its learning steps); for a review, one rating, relearning
+// steps included.
+type Costs struct {
+	New    time.Duration `json:"new"`
+	Review time.Duration `json:"review"`
+}
+
+// DefaultCosts are the answer times assumed until the log has enough
+// history (see Costs.From).
+var DefaultCosts = Costs{New: 30 * time.Second, Review: 10 * time.Second}
+
+// Input is what a plan is made from.
+type Input struct {
+	Exam    time.Time // the exam's time; its study day is the exam day
+	Target  float64   // recall every card should have on the exam day
+	Minutes float64   // study minutes per day
+	// Spent is the time already spent studying today; it comes off
+	// today's minutes.
+	Spent time.Duration
+	// Weights are FSRS's weights in use for the deck.
+	Weights fsrs.Weights
+	// Retention is the deck's desired retention: before the exam, cards
+	// are spaced with FSRS's intervals for it, pulled in when they would
+	// jump over the exam.
+	Retention float64
+	Costs     Costs
+	// Questions are the deck's question ids in deck order: new cards
+	// are introduced one question after another, in this order.
+	Questions []string
+	// Cards are the cards to plan: not retired, not suspended.
+	Cards []Card
+}
+
+// Margin is how far above the target the planner aims for a card's recall
+// on the exam day when it decides that a card needs no more review. FSRS's
+// weights are not the learner's own (before they are fitted, and never
+// exactly), so a card planned to end exactly at the target ends below it
+// about half the time.
+const Margin = 0.5 // of the gap between the target and 1
+
+// Day is one study day of a plan.
+type Day struct {
+	Date    time.Time // the study day's start (04:00)
+	New     int       // new cards to introduce
+	Reviews int       // reviews, the final pass's included
+	Final   int       // reviews that belong to the final pass
+	Seconds float64   // expected study time
+}
+
+// Question is the predicted readiness of one exam question.
+type Question struct {
+	ID    string
+	Cards int
+	// Followed is the mean predicted recall of the question's cards on
+	// the exam day if the plan is followed; Stopped if the learner
+	// studies no more from now on (new cards count 0).
+	Followed, Stopped float64
+	// Below is how many of its cards are predicted below the target on
+	// the exam day if the plan is followed.
+	Below int
+}
+
+// Plan is the study plan toward an exam, made at Now.
+type Plan struct {
+	Now, Exam time.Time
+	Target    float64
+	Minutes   float64
+	Costs     Costs
+	// DaysLeft is the number of study days before the exam day; Days
+	// has one entry for each.
+	DaysLeft int
+	Days     []Day
+	// Followed and Stopped are the mean predicted recall of all cards
+	// on the exam day if the plan is followed and if the learner stops
+	// now. Low and High bound Followed for learners whose memory and
+	// answer times differ from the model's as people's typically do:
+	// how uncertain the prediction is.
+	Followed, Stopped float64
+	Low, High         float64
+	Questions         []Question
+	// Below is how many cards are predicted below the target if the
+	// plan is followed; the target is reached when it is 0.
+	Below int
+	// Needed is, when the target is not reached, the daily minutes that
+	// would reach it; 0 when no budget can (the exam is today).
+	Needed float64
+
+	in    *Input
+	model *Model
+	aim   float64
+	day0  time.Time
+	first []int32 // per card: the day of its first planned study, -1 none
+	// finalRank is, per card first studied in the final pass, its place
+	// in it (from 1), 0 for others.
+	finalRank []int32
+	rank      []int32 // per card: its place among new cards, -1 when not new
+	keys      map[string]int
+	newDay    []int32 // per day: new cards planned
+}
+
+// Make plans the study days from now to in.Exam. It is cheap enough to run
+// at the start of every review session: on 10k cards it takes a few
+// milliseconds, more when the target is out of reach (it then searches for
+// the budget that would reach it).
+func Make(in Input, now time.Time) *Plan {
+	p := &Plan{Now: now, Exam: in.Exam, Target: in.Target, Minutes: in.Minutes, Costs: in.Costs, in: &in}
+	p.model = NewModel(in.Weights)
+	p.aim = in.Target + Margin*(1-in.Target)
+	p.day0 = scheduler.StudyDay(now)
+	examDay := scheduler.StudyDay(in.Exam.In(now.Location()))
+	p.DaysLeft = max(daysBetween(p.day0, examDay), 0)
+	if p.Costs.New <= 0 {
+		p.Costs.New = DefaultCosts.New
+	}
+	if p.Costs.Review <= 0 {
+		p.Costs.Review = DefaultCosts.Review
+	}
+	p.keys = make(map[string]int, len(in.Cards))
+	for i, c := range in.Cards {
+		p.keys[c.Key] = i
+	}
+	s := p.newSim()
+	res := s.run(s.cfg(in.Minutes))
+	p.fill(s, res)
+	if p.Below > 0 && p.DaysLeft > 0 {
+		p.Needed = s.needed(in.Minutes, res.window)
+	}
+	return p
+}
+
+// daysBetween returns the number of calendar days from a's date to b's.
+func daysBetween(a, b time.Time) int {
+	ya, ma, da := a.Date()
+	yb, mb, db := b.Date()
+	ta := time.Date(ya, ma, da, 0, 0, 0, 0, time.UTC)
+	tb := time.Date(yb, mb, db, 0, 0, 0, 0, time.UTC)
+	return int(tb.Sub(ta).Hours()/24 + 0.5*sign(tb.Sub(ta).Hours()))
+}
+
+func sign(x float64) float64 {
+	if x < 0 {
+		return -1
+	}
+	return 1
+}
+
+// DayStart returns the start of study day d of the plan (0 is today).
+func (p *Plan) DayStart(d int) time.Time { return p.day0.AddDate(0, 0, d) }
+
+// Next returns the start of the study day on which the plan next studies
+// the card with key (introduces it, reviews it or shows it in the final
+// pass), and false when the plan does not study it before the exam.
+func (p *Plan) Next(key string) (time.Time, bool) {
+	i, ok := p.keys[key]
+	if !ok || p.first[i] < 0 {
+		return time.Time{}, false
+	}
+	return p.DayStart(int(p.first[i])), true
+}
+
+// NewRank returns the card's place among the new cards in the order the
+// plan introduces them (interleaved across questions), or false when the
+// card is not new.
+func (p *Plan) NewRank(key string) (int, bool) {
+	i, ok := p.keys[key]
+	if !ok || p.rank[i] < 0 {
+		return 0, false
+	}
+	return int(p.rank[i]), true
+}
+
+// NewToday returns how many new cards the plan introduces today.
+func (p *Plan) NewToday() int {
+	if len(p.Days) == 0 {
+		return 0
+	}
+	return p.Days[0].New
+}
+
+// ReviewsToday returns how many reviews the plan has today.
+func (p *Plan) ReviewsToday() int {
+	if len(p.Days) == 0 {
+		return 0
+	}
+	return p.Days[0].Reviews
+}
+
+// Limit returns the due date to give card c, just rated at now, while the
+// exam is ahead: c.Due, unless that jumps over the exam day while the card
+// would then be below the target on the exam (with the planner's margin).
+// Then the review is pulled in to the last study day before the exam
+// (never today: a second review the same day does not strengthen memory);
+// the next plan spreads such cards over the final days, weakest first.
+// After the exam, and for cards in learning steps, it returns c.Due.
+func (p *Plan) Limit(c fsrs.Card, now time.Time) time.Time {
+	return limit(p.model, p.Exam, p.aim, c, now)
+}
+
+// Limit is Plan.Limit without a plan: the rule for the exam at exam with
+// the given target and weights.
+func Limit(w fsrs.Weights, exam time.Time, target float64, c fsrs.Card, now time.Time) time.Time {
+	return limit(NewModel(w), exam, target+Margin*(1-target), c, now)
+}
+
+func limit(m *Model, exam time.Time, aim float64, c fsrs.Card, now time.Time) time.Time {
+	examDay := scheduler.StudyDay(exam.In(now.Location()))
+	if c.State != fsrs.Review || !now.Before(examDay) || scheduler.StudyDay(c.Due.In(now.Location())).Before(examDay) {
+		return c.Due
+	}
+	if m.Recall(exam.Sub(c.LastReview).Hours()/24, c.Stability) >= aim {
+		return c.Due
+	}
+	last := examDay.AddDate(0, 0, -1)
+	if tomorrow := scheduler.NextStudyDay(now); last.Before(tomorrow) {
+		return c.Due // no day left between now and the exam
+	}
+	return last
+}
+
+// fill copies the outcome of the plan's run into p.
+func (p *Plan) fill(s *sim, r *result) {
+	p.Days = make([]Day, p.DaysLeft)
+	for d := range p.Days {
+		p.Days[d] = r.days[d]
+		p.Days[d].Date = p.DayStart(d)
+	}
+	p.first = r.first
+	p.finalRank = r.finalRank
+	p.rank = s.rank
+	p.Below = r.below
+	p.Followed, p.Stopped = r.followed, r.stopped
+	exp, mean, lo, hi := s.forecast(p.Minutes, r.window)
+	p.Followed, p.Low, p.High = mean, lo, hi
+	qs := map[string]int{}
+	for _, id := range p.in.Questions {
+		if _, ok := qs[id]; !ok {
+			qs[id] = len(p.Questions)
+			p.Questions = append(p.Questions, Question{ID: id})
+		}
+	}
+	for i, c := range p.in.Cards {
+		qi, ok := qs[c.Question]
+		if !ok {
+			qi = len(p.Questions)
+			qs[c.Question] = qi
+			p.Questions = append(p.Questions, Question{ID: c.Question})
+		}
+		q := &p.Questions[qi]
+		q.Cards++
+		q.Followed += exp[i]
+		q.Stopped += s.stopped[i]
+		if r.good[i] < p.Target {
+			q.Below++
+		}
+	}
+	kept := p.Questions[:0]
+	for _, q := range p.Questions {
+		if q.Cards == 0 {
+			continue
+		}
+		q.Followed /= float64(q.Cards)
+		q.Stopped /= float64(q.Cards)
+		kept = append(kept, q)
+	}
+	p.Questions = kept
+}
+
+// Weakest returns the question with the lowest Followed, and false when
+// the plan has no cards.
+func (p *Plan) Weakest() (Question, bool) {
+	if len(p.Questions) == 0 {
+		return Question{}, false
+	}
+	return slices.MinFunc(p.Questions, func(a, b Question) int { return cmp.Compare(a.Followed, b.Followed) }), true
+}
+
+// sim runs the plan day by day under FSRS's predictions, every rating
+// taken as Good. It holds what does not change between runs.
+type sim struct {
+	p       *Plan
+	m       *Model
+	n       int     // days before the exam
+	phase   float64 // time of day of the reviews, as a fraction of a day
+	exam    float64 // the exam's time in days since day 0's start
+	start   []Memory
+	kind    []uint8 // cardNew, cardReview, cardLearning
+	due     []int32 // review cards: the day FSRS has them due (may be >= n)
+	newList []int32 // new cards in the order they are introduced
+	rank    []int32
+	stopped []float64
+	costNew float64 // seconds
+	costRev float64
+}
+
+const (
+	cardNew uint8 = iota
+	cardReview
+	cardLearning
+	cardOther // a state the planner does not know: left alone
+)
+
+func (p *Plan) newSim() *sim {
+	in := p.in
+	s := &sim{p: p, m: p.model, n: p.DaysLeft}
+	s.phase = min(max(p.Now.Sub(p.day0).Hours()/24, 0), 0.99)
+	s.exam = p.Exam.Sub(p.day0).Hours() / 24
+	s.costNew = p.Costs.New.Seconds()
+	s.costRev = p.Costs.Review.Seconds()
+	n := len(in.Cards)
+	s.start = make([]Memory, n)
+	s.kind = make([]uint8, n)
+	s.due = make([]int32, n)
+	s.rank = make([]int32, n)
+	s.stopped = make([]float64, n)
+	for i := range in.Cards {
+		c := &in.Cards[i].FSRS
+		s.rank[i] = -1
+		last := c.LastReview.Sub(p.day0).Hours() / 24
+		s.start[i] = Memory{S: c.Stability, D: c.Difficulty, Last: last}
+		switch c.State {
+		case fsrs.New:
+			s.kind[i] = cardNew
+		case fsrs.Review:
+			s.kind[i] = cardReview
+			dd := daysBetween(p.day0, scheduler.StudyDay(c.Due.In(p.Now.Location())))
+			s.due[i] = int32(min(max(dd, 0), s.n+1))
+		case fsrs.Learning, fsrs.Relearning:
+			s.kind[i] = cardLearning
+		default:
+			s.kind[i] = cardOther
+		}
+		if c.State != fsrs.New && c.Stability > 0 {
+			s.stopped[i] = s.m.Recall(s.exam-last, c.Stability)
+		}
+	}
+	s.newList = interleave(in.Questions, in.Cards)
+	for r, i := range s.newList {
+		s.rank[i] = int32(r)
+	}
+	return s
+}
+
+// interleave returns the indices of the new cards in the order they are
+// introduced: the first card (by Order) of each question in question
+// order, then the second of each, and so on, so that every question is
+// started on the first day.
+func interleave(questions []string, cards []Card) []int32 {
+	qi := map[string]int{}
+	for _, q := range questions {
+		if _, ok := qi[q]; !ok {
+			qi[q] = len(qi)
+		}
+	}
+	var byQ [][]int32
+	for i := range cards {
+		if cards[i].FSRS.State != fsrs.New {
+			continue
+		}
+		q, ok := qi[cards[i].Question]
+		if !ok {
+			q = len(qi)
+			qi[cards[i].Question] = q
+		}
+		for len(byQ) <= q {
+			byQ = append(byQ, nil)
+		}
+		byQ[q] = append(byQ[q], int32(i))
+	}
+	var out []int32
+	for _, l := range byQ {
+		slices.SortStableFunc(l, func(a, b int32) int {
+			return cmp.Or(cmp.Compare(cards[a].Order, cards[b].Order), cmp.Compare(cards[a].Key, cards[b].Key))
+		})
+	}
+	for k := 0; ; k++ {
+		added := false
+		for _, l := range byQ {
+			if k < len(l) {
+				out = append(out, l[k])
+				added = true
+			}
+		}
+		if !added {
+			return out
+		}
+	}
+}
+
+// result is the outcome of one run.
+type result struct {
+	days     []Day
+	first    []int32
+	good     []float64 // recall on the exam day, every rating Good
+	exp      []float64 // expected recall on the exam day
+	below    int
+	unserved int // final-pass reviews that did not fit
+	finals   int // final-pass reviews done
+	// finalRank is, for a card first studied in the final pass, its
+	// place in it (from 1): the weakest first.
+	finalRank []int32
+	followed  float64
+	stopped   float64
+	mem       []Memory
+	lastR     []float64 // recall at the last planned review, 0 when none
+	prev      []Memory  // memory before the last planned review
+	window    int       // the final pass's days
+}
+
+// cfg is what one run of the plan takes.
+type cfg struct {
+	minutes          float64
+	costNew, costRev float64 // seconds
+	// tm is the memory measured on the exam day: the planner's model,
+	// or another learner's.
+	tm *Model
+	// rng, when set, draws each review's outcome from tm's recall: a
+	// failed review lapses and is relearnt the same day. Without it
+	// every rating is Good.
+	rng *rand.Rand
+	// window is the final pass's length in days to start from.
+	window int
+}
+
+// cfg returns the plan's own configuration for minutes a day.
+func (s *sim) cfg(minutes float64) cfg {
+	return cfg{minutes: minutes, costNew: s.costNew, costRev: s.costRev, tm: s.m, window: 1}
+}
+
+// run plans with c, picking the shortest final pass (at least c.window
+// days) that fits the budget.
+func (s *sim) run(c cfg) *result {
+	window := max(min(c.window, s.n), 1)
+	for k := 0; ; k++ {
+		r := s.pass(c, window)
+		r.window = window
+		if r.unserved == 0 || window >= s.n {
+			return r
+		}
+		next := window * 2
+		if k == 0 && c.minutes > 0 {
+			// Enough days for the whole final pass at two thirds of
+			// the budget, the rest going to the reviews that are due.
+			need := float64(r.finals+r.unserved) * c.costRev / (c.minutes * 60 * 2 / 3)
+			next = max(next, int(math.Ceil(need)))
+		}
+		window = min(next, s.n)
+	}
+}
+
+// needed returns the smallest whole number of daily minutes, above
+// minutes, with which every card reaches the target (to within 2%), or 0
+// when none does (up to a full day). window is where the final pass's
+// search starts.
+func (s *sim) needed(minutes float64, window int) float64 {
+	try := func(m float64) bool {
+		c := s.cfg(m)
+		c.window = window
+		return s.run(c).below == 0
+	}
+	lo, hi := math.Floor(minutes), math.Max(math.Ceil(minutes), 1)
+	for {
+		hi *= 2
+		if hi >= 24*60 {
+			hi = 24 * 60
+			if !try(hi) {
+				return 0
+			}
+			break
+		}
+		if try(hi) {
+			break
+		}
+		lo = hi
+	}
+	for hi-lo > max(1, math.Floor(hi/50)) {
+		mid := math.Floor((lo + hi) / 2)
+		if try(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
+}
+
+// pending is a card waiting for the final pass.
+type pending struct {
+	card int32
+	weak float64 // its recall on the exam day without another review
+}
+
+// pendingHeap is a min-heap of pending cards, weakest on top (ties by
+// card, so the order is deterministic).
+type pendingHeap []pending
+
+func (h pendingHeap) len() int { return len(h) }
+
+func (h pendingHeap) less(i, j int) bool {
+	if h[i].weak != h[j].weak {
+		return h[i].weak < h[j].weak
+	}
+	return h[i].card < h[j].card
+}
+
+func (h *pendingHeap) push(p pending) {
+	*h = append(*h, p)
+	a := *h
+	for i := len(a) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if !a.less(i, parent) {
+			break
+		}
+		a[i], a[parent] = a[parent], a[i]
+		i = parent
+	}
+}
+
+func (h *pendingHeap) pop() pending {
+	a := *h
+	top := a[0]
+	last := len(a) - 1
+	a[0] = a[last]
+	a = a[:last]
+	for i := 0; ; {
+		l, m := 2*i+1, i
+		if l < len(a) && a.less(l, m) {
+			m = l
+		}
+		if l+1 < len(a) && a.less(l+1, m) {
+			m = l + 1
+		}
+		if m == i {
+			break
+		}
+		a[i], a[m] = a[m], a[i]
+		i = m
+	}
+	*h = a
+	return top
+}
+
+// pass runs the plan once, with a final pass over the last window days.
+// The schedule follows the planner's model s.m; the memory it measures on
+// the exam day follows tm, which is s.m itself, or another learner's
+// memory when spread asks how far off the prediction may be.
+func (s *sim) pass(c cfg, window int) *result {
+	tm, minutes, costNew, costRev, rng := c.tm, c.minutes, c.costNew, c.costRev, c.rng
+	n := len(s.start)
+	r := &result{
+		days:  make([]Day, s.n),
+		first: make([]int32, n),
+		good:  make([]float64, n),
+		exp:   make([]float64, n),
+		mem:   make([]Memory, n),
+		lastR: make([]float64, n),
+		prev:  make([]Memory, n),
+
+		finalRank: make([]int32, n),
+	}
+	mem := r.mem
+	copy(mem, s.start)
+	tmem := mem // the measured memory
+	if tm != s.m {
+		tmem = slices.Clone(s.start)
+	}
+	buckets := make([][]int32, s.n+1)
+	var final pendingHeap
+	for i := range n {
+		r.first[i] = -1
+		if s.n == 0 {
+			continue
+		}
+		switch s.kind[i] {
+		case cardLearning:
+			buckets[0] = append(buckets[0], int32(i))
+		case cardReview:
+			if d := int(s.due[i]); d < s.n {
+				buckets[d] = append(buckets[d], int32(i))
+			} else if w := s.m.Recall(s.exam-mem[i].Last, mem[i].S); w < s.p.aim {
+				final.push(pending{int32(i), w})
+			}
+		}
+	}
+	// schedule decides what comes after a study of card i on day d.
+	schedule := func(i int32, d int) {
+		c := mem[i]
+		next := d + int(s.m.Interval(c.S, s.p.in.Retention))
+		if next < s.n {
+			buckets[next] = append(buckets[next], i)
+			return
+		}
+		if w := s.m.Recall(s.exam-c.Last, c.S); w < s.p.aim && d+1 < s.n {
+			final.push(pending{i, w})
+		}
+	}
+	study := func(i int32, d int) {
+		if r.first[i] < 0 {
+			r.first[i] = int32(d)
+		}
+	}
+	// step applies a study at t, rated Good, to a card's memory in model m.
+	step := func(m *Model, c Memory, learning bool, t float64) Memory {
+		if learning {
+			return Memory{S: m.ShortTerm(c.S, fsrs.Good), D: m.NextDifficulty(c.D, fsrs.Good), Last: t}
+		}
+		return m.Review(c, t, fsrs.Good)
+	}
+	next := 0 // next new card in s.newList
+	for d := range s.n {
+		budget := minutes * 60
+		if d == 0 {
+			budget -= s.p.in.Spent.Seconds()
+		}
+		day := &r.days[d]
+		t := float64(d) + s.phase
+		if d > 0 {
+			t = float64(d) + min(s.phase, 0.5)
+		}
+		review := func(i int32) {
+			study(i, d)
+			// A learning card finishes today's steps with Good.
+			learning := s.kind[i] == cardLearning && r.lastR[i] == 0
+			if learning {
+				r.lastR[i] = 1
+			} else {
+				r.lastR[i] = tm.Recall(math.Floor(t-tmem[i].Last), tmem[i].S)
+				r.prev[i] = tmem[i]
+			}
+			if rng != nil && !learning && rng.Float64() >= r.lastR[i] {
+				// Forgotten: the card lapses and is relearnt today.
+				if tm != s.m {
+					tmem[i] = relearn(tm, tmem[i], t)
+				}
+				mem[i] = relearn(s.m, mem[i], t)
+			} else {
+				if tm != s.m {
+					tmem[i] = step(tm, tmem[i], learning, t)
+				}
+				mem[i] = step(s.m, mem[i], learning, t)
+			}
+			day.Reviews++
+			day.Seconds += costRev
+			budget -= costRev
+			schedule(i, d)
+		}
+		// Reviews that are due; what does not fit waits a day.
+		due := buckets[d]
+		for k, i := range due {
+			if budget < costRev {
+				if d+1 < s.n {
+					buckets[d+1] = append(buckets[d+1], due[k:]...)
+				}
+				break
+			}
+			review(i)
+		}
+		buckets[d] = nil
+		// The final pass: weakest first, spread over the window's days.
+		if d >= s.n-window && final.len() > 0 {
+			quota := (final.len() + s.n - d - 1) / (s.n - d)
+			for k := 0; k < quota && final.len() > 0 && budget >= costRev; k++ {
+				day.Final++
+				r.finals++
+				i := final.pop().card
+				if r.first[i] < 0 {
+					r.finalRank[i] = int32(r.finals)
+				}
+				review(i) // may push again
+			}
+		}
+		// New cards, as many as the rest of the budget allows.
+		for next < len(s.newList) && budget >= costNew {
+			i := s.newList[next]
+			next++
+			study(i, d)
+			mem[i] = s.m.Learn(t)
+			if tm != s.m {
+				tmem[i] = tm.Learn(t)
+			}
+			r.lastR[i] = 1
+			day.New++
+			day.Seconds += costNew
+			budget -= costNew
+			schedule(i, d)
+		}
+	}
+	r.unserved = final.len()
+	// Recall on the exam day.
+	var sumExp, sumStop float64
+	for i := range n {
+		switch {
+		case s.kind[i] == cardOther:
+			r.good[i], r.exp[i] = s.stopped[i], s.stopped[i]
+		case s.kind[i] == cardNew && r.lastR[i] == 0:
+			r.good[i], r.exp[i] = 0, 0
+		default:
+			c := tmem[i]
+			g := tm.Recall(s.exam-c.Last, c.S)
+			r.good[i], r.exp[i] = g, g
+			if lr := r.lastR[i]; rng == nil && lr > 0 && lr < 1 {
+				// The last review may fail: the card lapses and is
+				// relearnt the same day.
+				prev := r.prev[i]
+				fs := tm.ShortTerm(tm.Lapse(prev.D, prev.S, lr), fsrs.Good)
+				r.exp[i] = lr*g + (1-lr)*tm.Recall(s.exam-c.Last, fs)
+			}
+		}
+		if r.good[i] < s.p.Target {
+			r.below++
+		}
+		sumExp += r.exp[i]
+		sumStop += s.stopped[i]
+	}
+	if n > 0 {
+		r.followed = sumExp / float64(n)
+		r.stopped = sumStop / float64(n)
+	}
+	return r
+}
+
+// relearn is a card's memory after a review at t rated Again and a
+// relearning step rated Good the same day.
+func relearn(m *Model, c Memory, t float64) Memory {
+	rr := m.Recall(math.Floor(t-c.Last), c.S)
+	s := m.ShortTerm(m.Lapse(c.D, c.S, rr), fsrs.Good)
+	return Memory{S: s, D: m.NextDifficulty(m.NextDifficulty(c.D, fsrs.Again), fsrs.Good), Last: t}
+}
+
+// Runs is how many runs with drawn outcomes make the prediction, and
+// Draws how many other learners bound it (see forecast).
+const (
+	Runs  = 2
+	Draws = 6
+)
+
+// forecast predicts recall on the exam day if the plan is followed. The
+// plan itself takes every rating as Good; the learner forgets some cards,
+// which then lapse, are relearnt and come back sooner. So the prediction
+// is the mean of Runs runs whose outcomes are drawn from FSRS's recall
+// (per card, in exp). Then it runs the plan for Draws learners whose
+// memory differs from the weights in use the way people differ from
+// FSRS's defaults (each weight times e^(0.2·z)) and, while the answer
+// times are still the defaults, whose answers take longer or shorter
+// (times e^(0.25·z)): the lowest and highest of their readiness, and the
+// prediction, bound how uncertain it is. Everything is seeded, so a plan
+// is deterministic; the runs share the two cores.
+func (s *sim) forecast(minutes float64, window int) (exp []float64, mean, lo, hi float64) {
+	cfgs := make([]cfg, Runs+Draws)
+	rng := rand.New(rand.NewPCG(1, 2))
+	defaults := s.p.Costs == DefaultCosts
+	for k := range cfgs {
+		c := s.cfg(minutes)
+		c.window = window
+		c.rng = rand.New(rand.NewPCG(uint64(k), 3))
+		if k >= Runs {
+			w := s.m.W
+			for i := range w {
+				w[i] *= math.Exp(0.2 * rng.NormFloat64())
+			}
+			c.tm = NewModel(w)
+			if defaults {
+				f := math.Exp(0.25 * rng.NormFloat64())
+				c.costNew *= f
+				c.costRev *= f
+			}
+		}
+		cfgs[k] = c
+	}
+	results := make([]*result, len(cfgs))
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(cfgs)) {
+		wg.Go(func() {
+			for k := range work {
+				results[k] = s.run(cfgs[k])
+			}
+		})
+	}
+	for k := range cfgs {
+		work <- k
+	}
+	close(work)
+	wg.Wait()
+	exp = make([]float64, len(s.start))
+	for _, r := range results[:Runs] {
+		for i, e := range r.exp {
+			exp[i] += e / Runs
+		}
+		mean += r.followed / Runs
+	}
+	lo, hi = mean, mean
+	for _, r := range results[Runs:] {
+		lo, hi = min(lo, r.followed), max(hi, r.followed)
+	}
+	return exp, mean, lo, hi
+}
+
+// Apply prepares a study session's queue for the plan and returns the
+// policy to study it with. Each item's due date becomes the day the plan
+// next studies it (items the plan does not study before the exam keep
+// theirs), new cards take the plan's order (interleaved across questions)
+// as their Order, introduced in that order,
+// and the policy introduces today's planned new cards and shows today's
+// planned reviews (done is what the deck has done today), with Limit set
+// to the plan. Once the exam day has come (DaysLeft is 0) Apply changes
+// nothing: scheduling is plain FSRS again.
+func (p *Plan) Apply(items []scheduler.Item, pol scheduler.Policy, done scheduler.Done) scheduler.Policy {
+	if p.DaysLeft == 0 {
+		return pol
+	}
+	for k := range items {
+		it := &items[k]
+		i, ok := p.keys[it.Key]
+		if !ok {
+			continue
+		}
+		if r := p.rank[i]; r >= 0 {
+			it.Order = int(r)
+		}
+		if d := p.first[i]; d >= 0 && it.Card.State == fsrs.Review {
+			// The final pass shows the weakest first: its cards are
+			// due a moment apart in that order.
+			it.Card.Due = p.DayStart(int(d)).Add(time.Duration(p.finalRank[i]) * time.Millisecond)
+		}
+	}
+	pol.NewPerDay = done.New + p.NewToday()
+	pol.ReviewsPerDay = done.Reviews + p.ReviewsToday()
+	pol.NewOrder = scheduler.NewInDeckOrder // Order is the plan's rank
+	pol.Limit = p
+	return pol
+}
