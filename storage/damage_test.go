@@ -73,7 +73,10 @@ func TestPanic_DamagedPageIsDamage(t *testing.T) {
 	}
 	var pageSize int
 	var high int
-	s.db.View(func(tx *bolt.Tx) error { pageSize, high = tx.DB().Info().PageSize, int(tx.Size())/tx.DB().Info().PageSize; return nil })
+	s.db.View(func(tx *bolt.Tx) error {
+		pageSize, high = tx.DB().Info().PageSize, int(tx.Size())/tx.DB().Info().PageSize
+		return nil
+	})
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
