@@ -86,3 +86,17 @@ func TestQuality(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkNewDataset times building the items of a log of a million
+// reviews (part of BenchmarkFit).
+func BenchmarkNewDataset(b *testing.B) {
+	revs := benchLog(1_000_000)
+	b.ResetTimer()
+	c0 := cpuTime()
+	for b.Loop() {
+		if _, err := NewDataset(revs, Clock{DayStart: 4}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(cpuTime()-c0)/1e6/float64(b.N), "cpu-ms/op")
+}
