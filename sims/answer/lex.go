@@ -166,6 +166,26 @@ func lex(s string) []token {
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(rune(s[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// groupSep returns where the digits after a thousands separator at s[i:]
+// start, or i when there is none.
+func groupSep(s string, i int) int {
+	for _, sep := range []string{" ", "\u00a0", "\u202f", "\u2009"} {
+		if strings.HasPrefix(s[i:], sep) {
+			return i + len(sep)
+		}
+	}
+	return i
+}
+
 // isLetter reports whether r goes into a word: letters, subscripts,
 // modifier letters (ᵀ) and combining marks (the hat of ŷ).
 func isLetter(r rune) bool {
@@ -226,6 +246,18 @@ func lexNumber(s string, i, depth int) (end int, v float64, ok bool) {
 	digits()
 	var b strings.Builder
 	b.WriteString(s[i:j])
+	// Groups of three digits after a space: 128 000, 4 160 (a space, a
+	// no-break space or a thin space, as Russian writes thousands).
+	if j-i <= 3 {
+		for {
+			k := groupSep(s, j)
+			if k == j || k+3 > len(s) || !allDigits(s[k:k+3]) || k+3 < len(s) && isDigit(rune(s[k+3])) {
+				break
+			}
+			b.WriteString(s[k : k+3])
+			j = k + 3
+		}
+	}
 	switch {
 	case j+1 < len(s) && s[j] == '.' && isDigit(rune(s[j+1])):
 		j++
