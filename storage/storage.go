@@ -301,6 +301,9 @@ func openGuarded(path string, bo *bolt.Options) (db *bolt.DB, err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if p := recover(); p != nil {
+			if !isDamage(p) {
+				panic(p)
+			}
 			err = fmt.Errorf("%w: %v", errPanic, p)
 		}
 	}()
@@ -472,8 +475,14 @@ func (s *Store) update(fn func(*bolt.Tx) error) (err error) {
 	return s.db.Update(fn)
 }
 
+// recoverDamage, deferred by a transaction, turns a panic that means a
+// damaged file (isDamage) into an error; any other panic is a bug in flash
+// and goes on.
 func (s *Store) recoverDamage(err *error) {
 	if p := recover(); p != nil {
+		if !isDamage(p) {
+			panic(p)
+		}
 		*err = errNotFlash(s.path, "reading it failed", fmt.Errorf("%w: %v", errPanic, p))
 	}
 }
@@ -652,7 +661,19 @@ func checkRecords(tx *bolt.Tx) []error {
 	if c := reviewCount(tx); c != n {
 		errs = append(errs, fmt.Errorf("review count says %d, log holds %d", c, n))
 	}
-	err = tx.Bucket(bucketDays).ForEach(func(k, v []byte) error {
+	dayb := tx.Bucket(bucketDays)
+	for k := range days { // only the counts kept
+		d, h := binary.BigEndian.Uint32([]byte(k)), int64(binary.BigEndian.Uint64([]byte(k[4:]))^1<<63)
+		if from, err := countsFrom(dayb, d); err != nil {
+			errs = append(errs, err)
+		} else if h < from {
+			delete(days, k)
+		}
+	}
+	err = dayb.ForEach(func(k, v []byte) error {
+		if len(k) == 12 && binary.BigEndian.Uint64(k[4:]) == 0 {
+			return nil // where the deck's counts start
+		}
 		nn, p := uv(v, 0)
 		rr, p := uv(v, p)
 		if want := days[string(k)]; p != len(v) || want != [2]uint64{nn, rr} {
