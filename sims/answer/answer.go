@@ -3,11 +3,13 @@
 // Unicode formulas.
 //
 // An answer is cut into statements (at line breaks, ';', full stops, and
-// commas that begin a new "name = …"). A statement is a chain of steps
+// commas outside brackets, so that "4160, 4160, 128000" lists three
+// results). A statement is a chain of steps
 // joined by "=", "≈", "→" (and their kin: ~ ⇒ ≃ ->). Its result is the
 // last number of its last step that has one, where a number may be a
 // fraction (11/12), an expression of numbers with √, π and e (√2/e, 2π,
-// 1.5·10⁻³, 8.5%), a vector ((0, √2)) or a matrix ([[5,4],[10,2]]). A comma
+// 1.5·10⁻³, 8.5%), a vector ((0, √2)) or a matrix ([[5,4],[10,2]]);
+// thousands may be grouped by spaces (128 000). A comma
 // between digits is a decimal comma (2,5) only where it cannot separate
 // list items: outside brackets and not in a run like 1,2,3. Text in
 // brackets that holds words is a remark and gives no result ("≈ 0.085
@@ -64,8 +66,9 @@ func Parse(answer string) []Part {
 	return parts
 }
 
-// statements splits tokens at separators and at commas that start a new
-// "name = …".
+// statements splits tokens at separators and at commas outside brackets:
+// "4160, 4160, 128000" is a list of three results, "λ = 1, 3" of two, and
+// "η = 0.25, λ = 1" of two named ones.
 func statements(toks []token) [][]token {
 	var out [][]token
 	start := 0
@@ -79,20 +82,13 @@ func statements(toks []token) [][]token {
 		case t.kind == tSep:
 			flush(i)
 			start = i + 1
-		case t.kind == tComma && t.depth == 0 && startsNamedStep(toks[i+1:]):
+		case t.kind == tComma && t.depth == 0:
 			flush(i)
 			start = i + 1
 		}
 	}
 	flush(len(toks))
 	return out
-}
-
-// startsNamedStep reports whether toks begin with a name and a relation:
-// "τ_fast = …".
-func startsNamedStep(toks []token) bool {
-	n := nameLen(toks)
-	return n > 0 && n < len(toks) && toks[n].kind == tRel
 }
 
 // nameLen returns how many tokens at the start of toks make a name: tokens

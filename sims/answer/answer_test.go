@@ -71,6 +71,14 @@ var learnerAnswers = []struct {
 	{"√(2)/2", []float64{math.Sqrt2 / 2}, 0, 0, "√(2)/2"},
 	{"(√2)²", []float64{2}, 0, 0, "(√2)²"},
 	{".5", []float64{0.5}, 0, 0, ".5"},
+	// Thousands in groups of three, as Russian text writes them (a space,
+	// a no-break or a thin space between the groups).
+	{"кэш: 1000·128 = 128 000 чисел", []float64{128000}, 0, 0, "= 128 000"},
+	{"≈ 1 000 000", []float64{1e6}, 0, 0, "≈ 1 000 000"},
+	{"4\u00a0160", []float64{4160}, 0, 0, "4\u00a0160"},
+	{"12\u2009345,5", []float64{12345.5}, 0, 0, "12\u2009345,5"},
+	{"2 3", []float64{3}, 0, 0, "3"},
+	{"1024 1000", []float64{1000}, 0, 0, "1000"},
 
 	// Lists: a comma between digits is no decimal comma where it can
 	// separate items.
@@ -193,6 +201,14 @@ func TestRead(t *testing.T) {
 			[]want{{3, "= 3", ""}, {nan, "", ""}}},
 		{"the issue's S₂(1,1)", "S₂(1,1) → 5", []string{"S_11"},
 			[]want{{5, "→ 5", ""}}},
+		{"a list of results, one per output", "4160, 4160, 128000", []string{"state_floats_min", "state_floats_max", "kv_cache_floats"},
+			[]want{{4160, "4160", ""}, {4160, "4160", ""}, {128000, "128000", ""}}},
+		{"a list of results with working", "64·64 + 64 = 4160, 4160, 1000·128 = 128 000", []string{"state_floats_min", "state_floats_max", "kv_cache_floats"},
+			[]want{{4160, "= 4160", ""}, {4160, "4160", ""}, {128000, "= 128 000", ""}}},
+		{"a named list", "λ = 1, 3", []string{"lambda_min", "lambda_max"},
+			[]want{{1, "= 1", ""}, {3, "3", ""}}},
+		{"a list for one output gives its last", "4160, 4160, 128000", []string{"kv_cache_floats"},
+			[]want{{128000, "128000", ""}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

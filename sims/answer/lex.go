@@ -226,6 +226,18 @@ func lexNumber(s string, i, depth int) (end int, v float64, ok bool) {
 	digits()
 	var b strings.Builder
 	b.WriteString(s[i:j])
+	// Thousands in groups of three after a space, as Russian text writes
+	// them: 128 000, 1 000 000 (also with a no-break or thin space).
+	if j-i <= 3 {
+		for {
+			k, ok := thousandsGroup(s, j)
+			if !ok {
+				break
+			}
+			b.WriteString(s[k-3 : k])
+			j = k
+		}
+	}
 	switch {
 	case j+1 < len(s) && s[j] == '.' && isDigit(rune(s[j+1])):
 		j++
@@ -278,4 +290,29 @@ func lexNumber(s string, i, depth int) (end int, v float64, ok bool) {
 func isWordByte(s string, i int) bool {
 	r, _ := utf8.DecodeRuneInString(s[i:])
 	return isLetter(r) && r != 'π'
+}
+
+// groupSpaces may separate groups of thousands.
+const groupSpaces = " \u00a0\u2009\u202f"
+
+// thousandsGroup reports whether s[j:] is a space and a group of exactly
+// three digits (no digit follows), and where the group ends.
+func thousandsGroup(s string, j int) (end int, ok bool) {
+	if j >= len(s) {
+		return 0, false
+	}
+	r, size := utf8.DecodeRuneInString(s[j:])
+	if !strings.ContainsRune(groupSpaces, r) {
+		return 0, false
+	}
+	k := j + size
+	for m := k; m < k+3; m++ {
+		if m >= len(s) || !isDigit(rune(s[m])) {
+			return 0, false
+		}
+	}
+	if k+3 < len(s) && isDigit(rune(s[k+3])) {
+		return 0, false
+	}
+	return k + 3, true
 }
