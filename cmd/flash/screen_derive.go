@@ -19,14 +19,14 @@ import (
 type deriveView struct {
 	ui     *reviewUI
 	root   *tview.Flex // rows: front, then the answer box or the results
-	front  *tview.TextView
+	front  *pane
 	answer *tview.TextArea
 
 	results *tview.Flex // columns, built by layout for the width
 	right   *tview.Flex // sim over chart
-	mine    *tview.TextView
-	sim     *tview.TextView
-	back    *tview.TextView
+	mine    *pane
+	sim     *pane
+	back    *pane
 	chart   *seriesChart
 	cols    int // column count results was last built with; 0: not built
 
@@ -38,21 +38,16 @@ type deriveView struct {
 
 func newDeriveView(ui *reviewUI) *deriveView {
 	dv := &deriveView{ui: ui}
-	dv.front = tview.NewTextView().SetDynamicColors(true).SetWordWrap(true).SetScrollable(true)
+	dv.front = newPane()
 	dv.front.SetBorderPadding(0, 0, 1, 1)
 	dv.answer = tview.NewTextArea().
 		SetPlaceholder("Work it out, then press Enter and type your answer here (a number where the card asks for one).").
 		SetSelectedStyle(styleText.Reverse(true)).
 		SetPlaceholderStyle(styleDim)
 	dv.answer.SetBorder(true).SetTitleAlign(tview.AlignLeft)
-	pane := func(title string) *tview.TextView {
-		tv := tview.NewTextView().SetDynamicColors(true).SetWordWrap(true).SetScrollable(true)
-		tv.SetBorder(true).SetTitle(title).SetTitleAlign(tview.AlignLeft)
-		return tv
-	}
-	dv.mine = pane(" Your answer ")
-	dv.sim = pane(" Simulation ")
-	dv.back = pane(" Card's answer ")
+	dv.mine = newBorderedPane(" Your answer ")
+	dv.sim = newBorderedPane(" Simulation ")
+	dv.back = newBorderedPane(" Card's answer ")
 	dv.chart = &seriesChart{Box: tview.NewBox()}
 	dv.chart.SetBorder(true).SetTitle(" Chart ").SetTitleAlign(tview.AlignLeft)
 	dv.right = tview.NewFlex().SetDirection(tview.FlexRow).
@@ -92,7 +87,7 @@ func (dv *deriveView) layout(w, h int) {
 	} else {
 		dv.answer.SetTitle(" Your answer · Enter to type ")
 	}
-	lines := len(wrapText(strings.TrimSpace(dv.ui.cur.Card.Front), w-2))
+	lines := len(wrapTagged(tview.Escape(strings.TrimSpace(dv.ui.cur.Card.Front)), w-2))
 	fh := min(lines+1, max(2, h/3))
 	dv.root.ResizeItem(dv.front, fh, 0)
 	if !dv.shown {

@@ -60,16 +60,16 @@ type reviewUI struct {
 	main    *tview.Flex
 	header  *header
 	body    *tview.Pages // "card", "derive", "empty"
-	card    *tview.TextView
+	card    *pane
 	empty   *tview.TextView
 	dv      *deriveView
 	status  *statusLine
 	bar     *buttonBar
 	keyline *keyLine
-	sumView *tview.TextView
+	sumView *pane
 	sumBox  *centered
 	helpBox *centered
-	helpTV  *tview.TextView
+	helpTV  *pane
 
 	cardWidth int // text width the card view was last rendered for
 	helpWidth int // text width the help was last rendered for
@@ -89,7 +89,7 @@ func newReviewScreen(app *tview.Application, screen tcell.Screen, s *session.Ses
 	ui.keys = keyTable()
 
 	ui.header = newHeader(s)
-	ui.card = tview.NewTextView().SetDynamicColors(true).SetWordWrap(true).SetScrollable(true)
+	ui.card = newPane()
 	ui.empty = tview.NewTextView().SetDynamicColors(true).SetWordWrap(true).SetTextAlign(tview.AlignCenter)
 	ui.dv = newDeriveView(ui)
 	ui.body = tview.NewPages().
@@ -106,11 +106,11 @@ func newReviewScreen(app *tview.Application, screen tcell.Screen, s *session.Ses
 		AddItem(ui.bar, 2, 0, false).
 		AddItem(ui.keyline, 1, 0, false)
 
-	ui.sumView = tview.NewTextView().SetDynamicColors(true).SetWordWrap(true)
-	ui.sumView.SetBorder(true).SetTitle(" Session finished ").SetBorderPadding(1, 1, 2, 2)
+	ui.sumView = newBorderedPane(" Session finished ")
+	ui.sumView.SetTitleAlign(tview.AlignCenter).SetBorderPadding(1, 1, 2, 2)
 	ui.sumBox = &centered{Box: tview.NewBox(), item: ui.sumView}
-	ui.helpTV = tview.NewTextView().SetDynamicColors(true).SetScrollable(true)
-	ui.helpTV.SetBorder(true).SetTitle(" Keys ").SetBorderPadding(0, 0, 1, 1)
+	ui.helpTV = newBorderedPane(" Keys ")
+	ui.helpTV.SetTitleAlign(tview.AlignCenter).SetBorderPadding(0, 0, 1, 1)
 	ui.helpBox = &centered{Box: tview.NewBox(), item: ui.helpTV}
 
 	ui.AddPage("main", ui.main, true, true)
@@ -196,7 +196,8 @@ func (ui *reviewUI) layout(w, h int) {
 		ui.renderCard()
 	}
 	ui.dv.layout(w, bodyH)
-	ui.sumBox.size(min(w-4, 60), min(h-2, strings.Count(ui.sumView.GetText(false), "\n")+5))
+	sw := min(w-4, 60)
+	ui.sumBox.size(sw, min(h-2, len(wrapTagged(ui.sumView.src, sw-6))+4))
 	if ui.helpOn {
 		hw := min(w-4, 76)
 		if hw-4 != ui.helpWidth {
@@ -204,7 +205,7 @@ func (ui *reviewUI) layout(w, h int) {
 			ui.helpTV.SetText(ui.helpText(ui.helpWidth))
 			ui.helpTV.ScrollToBeginning()
 		}
-		ui.helpBox.size(hw, min(h-2, strings.Count(ui.helpTV.GetText(false), "\n")+3))
+		ui.helpBox.size(hw, min(h-2, len(wrapTagged(ui.helpTV.src, hw-4))+2))
 	}
 }
 
