@@ -42,6 +42,38 @@ func BenchmarkNewQueue(b *testing.B) {
 	}
 }
 
+// BenchmarkNewQueue_Interleaved is NewQueue for a deck whose new cards
+// are dealt out by question (100 questions of 100 cards): the turns are
+// computed when the queue is made.
+func BenchmarkNewQueue_Interleaved(b *testing.B) {
+	items := bigDeck(10000)
+	for i := range items {
+		items[i].Question = fmt.Sprintf("q%02d", i/100)
+	}
+	p := benchPolicies["ml-papers"]
+	p.NewOrder = scheduler.NewInterleaved
+	policies := map[string]scheduler.Policy{"ml-papers": p}
+	b.ReportAllocs()
+	for b.Loop() {
+		q := scheduler.NewQueue(policies, items, nil, t0)
+		q.Counts(t0)
+	}
+}
+
+// BenchmarkNewQueue_DeckOrder is BenchmarkNewQueue_Interleaved's twin in
+// deck order, for comparison.
+func BenchmarkNewQueue_DeckOrder(b *testing.B) {
+	items := bigDeck(10000)
+	for i := range items {
+		items[i].Question = fmt.Sprintf("q%02d", i/100)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		q := scheduler.NewQueue(benchPolicies, items, nil, t0)
+		q.Counts(t0)
+	}
+}
+
 // BenchmarkNewQueue_FirstRating adds what the first rating costs on top of
 // NewQueue: the key index, built on first use.
 func BenchmarkNewQueue_FirstRating(b *testing.B) {

@@ -55,7 +55,8 @@ func checkRandomSession(seed uint64, ops int) error {
 
 	policies := map[string]scheduler.Policy{
 		"a": {DesiredRetention: 0.7 + 0.29*rng.Float64(), NewPerDay: rng.IntN(6), ReviewsPerDay: rng.IntN(30)},
-		"b": {DesiredRetention: 0.9, NewPerDay: rng.IntN(6), ReviewsPerDay: rng.IntN(30)},
+		// b deals its new cards out by question.
+		"b": {DesiredRetention: 0.9, NewPerDay: rng.IntN(6), ReviewsPerDay: rng.IntN(30), NewOrder: scheduler.NewInterleaved},
 	}
 	done := map[string]scheduler.Done{"a": {New: rng.IntN(3), Reviews: rng.IntN(5)}}
 	var items []scheduler.Item
@@ -74,7 +75,8 @@ func checkRandomSession(seed uint64, ops int) error {
 		if rng.IntN(10) == 0 {
 			c.LastReview = now.Add(time.Duration(rng.Int64N(int64(400 * day)))) // from a clock that was ahead
 		}
-		items = append(items, scheduler.Item{Key: fmt.Sprintf("k%d", i), Deck: string(rune('a' + rng.IntN(2))), Order: rng.IntN(20), Card: c})
+		items = append(items, scheduler.Item{Key: fmt.Sprintf("k%d", i), Deck: string(rune('a' + rng.IntN(2))), Order: rng.IntN(20),
+			Question: fmt.Sprintf("q%d", rng.IntN(4)), Card: c})
 	}
 	q := scheduler.NewQueue(policies, items, done, now)
 

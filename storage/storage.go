@@ -37,6 +37,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -44,6 +45,7 @@ import (
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
 
 	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/storage/safefile"
 )
 
 // SchemaVersion is the version of the bucket layout and record encodings
@@ -365,7 +367,7 @@ func initSchema(tx *bolt.Tx) error {
 // another process created path meanwhile, its file wins and is opened.
 func create(path string) error {
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := mkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create database %s: %w", path, unwrapPathErr(err))
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".new-*")
@@ -410,6 +412,34 @@ func create(path string) error {
 		d.Close()
 	}
 	return nil
+}
+
+// mkdirAll makes dir and the folders above it that are missing, with mode
+// perm, like os.MkdirAll, and syncs the parent of each folder it makes: a
+// new folder's name survives a power cut only once its parent is synced.
+func mkdirAll(dir string, perm fs.FileMode) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case err == nil && fi.IsDir():
+		return nil
+	case err == nil:
+		return &fs.PathError{Op: "mkdir", Path: dir, Err: syscall.ENOTDIR}
+	case !errors.Is(err, fs.ErrNotExist):
+		return err
+	}
+	parent := filepath.Dir(dir)
+	if parent != dir {
+		if err := mkdirAll(parent, perm); err != nil {
+			return err
+		}
+	}
+	if err := os.Mkdir(dir, perm); err != nil {
+		if fi, serr := os.Stat(dir); serr == nil && fi.IsDir() {
+			return nil // made meanwhile by another process
+		}
+		return err
+	}
+	return safefile.SyncDir(parent)
 }
 
 // Close releases the file and its lock. It waits for running transactions.
