@@ -93,8 +93,8 @@ func traceFlash(t *testing.T, stdin string, args ...string) (string, int, []sysC
 	}
 
 	var calls []sysCall
-	inCall := map[int]bool{}       // thread → stopped at a syscall's entry
-	entry := map[int]sysCall{}     // thread → the call it entered (when one of interest)
+	inCall := map[int]bool{}   // thread → stopped at a syscall's entry
+	entry := map[int]sysCall{} // thread → the call it entered (when one of interest)
 	entryRegs := map[int]syscall.PtraceRegs{}
 	status := -1
 	for {

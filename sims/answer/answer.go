@@ -8,8 +8,7 @@
 // joined by "=", "≈", "→" (and their kin: ~ ⇒ ≃ ->). Its result is the
 // last number of its last step that has one, where a number may be a
 // fraction (11/12), an expression of numbers with √, π and e (√2/e, 2π,
-// 1.5·10⁻³, 8.5%), a vector ((0, √2)) or a matrix ([[5,4],[10,2]]);
-// thousands may be grouped by spaces (128 000). A comma
+// 1.5·10⁻³, 8.5%, 128 000), a vector ((0, √2)) or a matrix ([[5,4],[10,2]]). A comma
 // between digits is a decimal comma (2,5) only where it cannot separate
 // list items: outside brackets and not in a run like 1,2,3. Text in
 // brackets that holds words is a remark and gives no result ("≈ 0.085
@@ -17,8 +16,10 @@
 //
 // Read matches results to the names of the outputs a card checks: a
 // statement "name = value" goes to the output of that name (τ_slow,
-// tau_slow and τslow all name tau_slow; λ₁ names lambda_1), the rest go to
-// the remaining outputs in order, the last results first.
+// tau_slow and τslow all name tau_slow; λ₁ names lambda_1; S₂(1,1) names
+// S_11), the rest go to the remaining outputs in order, the last results
+// first, and numbers stated as results (after = ≈ →, "ответ", "x:")
+// before numbers mentioned in passing ("падает в 3.2 раза").
 package answer
 
 import (
@@ -36,6 +37,10 @@ type Part struct {
 	// From is the text the value was read from, with the relation before
 	// it: "≈ 0.085". It is a substring of the answer.
 	From string
+	// Stated is true when the value is stated as a result: it follows a
+	// relation (= ≈ →), a "word:" or an answer word ("ответ 4"), unlike a
+	// number mentioned in passing ("в 3 раза", "(7)").
+	Stated bool
 }
 
 // maxRun is the longest run of expression tokens read as a whole; an
@@ -58,56 +63,57 @@ func Parse(answer string) []Part {
 	}
 	toks := lex(answer)
 	var parts []Part
+	prevStated := false // the item before a comma gave a stated result
 	for _, st := range statements(toks) {
-		if p, ok := readStatement(answer, st); ok {
+		p, ok := readStatement(answer, st.toks)
+		// "λ = 1, 3" and "= 4160, 4160": a bare number after a stated
+		// one in the same list is stated too.
+		if ok && st.afterComma && prevStated && exprOnly(st.toks) {
+			p.Stated = true
+		}
+		prevStated = ok && p.Stated
+		if ok {
 			parts = append(parts, p)
 		}
 	}
 	return parts
 }
 
+// statement is the tokens of one statement; afterComma is true when a
+// comma, not a line break or ';', ends the statement before it.
+type statement struct {
+	toks       []token
+	afterComma bool
+}
+
 // statements splits tokens at separators and at commas outside brackets:
 // "4160, 4160, 128000" is a list of three results, "λ = 1, 3" of two, and
 // "η = 0.25, λ = 1" of two named ones.
-func statements(toks []token) [][]token {
-	var out [][]token
-	start := 0
+func statements(toks []token) []statement {
+	var out []statement
+	start, afterComma := 0, false
 	flush := func(end int) {
 		if end > start {
-			out = append(out, toks[start:end])
+			out = append(out, statement{toks[start:end], afterComma})
 		}
 	}
 	for i, t := range toks {
 		switch {
 		case t.kind == tSep:
 			flush(i)
-			start = i + 1
+			start, afterComma = i+1, false
 		case t.kind == tComma && t.depth == 0:
 			flush(i)
-			start = i + 1
+			start, afterComma = i+1, true
 		}
 	}
 	flush(len(toks))
 	return out
 }
 
-// nameLen returns how many tokens at the start of toks make a name: tokens
-// written without spaces between them, starting with a word, holding no
-// relation or separator, up to the first relation; 0 when there is none.
-func nameLen(toks []token) int {
-	if len(toks) == 0 || toks[0].kind != tWord {
-		return 0
-	}
-	for i := 1; i < len(toks); i++ {
-		t := toks[i]
-		if t.kind == tRel && t.depth == toks[0].depth {
-			return i
-		}
-		if t.start != toks[i-1].end || t.kind == tSep || i >= 16 {
-			return 0
-		}
-	}
-	return 0
+// startsWithWord reports whether toks begin with a word: "разброс 0.083".
+func startsWithWord(toks []token) bool {
+	return len(toks) > 0 && toks[0].kind == tWord
 }
 
 // readStatement returns the part a statement gives: its name and the
@@ -115,14 +121,13 @@ func nameLen(toks []token) int {
 func readStatement(src string, st []token) (Part, bool) {
 	var p Part
 	// "Ответ: τ = 4" and "tau_slow: 4": a word and a colon name what
-	// follows unless it names itself.
+	// follows unless it names itself, and state a result.
+	var colonName string
 	if len(st) > 2 && st[0].kind == tWord && src[st[1].start:st[1].end] == ":" {
-		p.Name = src[st[0].start:st[0].end]
+		colonName = src[st[0].start:st[0].end]
 		st = st[2:]
 	}
-	if n := nameLen(st); n > 0 {
-		p.Name = src[st[0].start:st[n-1].end]
-	}
+	answerWord := len(st) > 0 && st[0].kind == tWord && answerWords[strings.ToLower(src[st[0].start:st[0].end])]
 	// The steps, split at relations outside brackets.
 	var rels []int // indexes of the relations that end steps
 	depth := 0
@@ -138,7 +143,7 @@ func readStatement(src string, st []token) (Part, bool) {
 			}
 		}
 	}
-	for k := len(rels); k >= 0; k-- {
+	step := func(k int) []token {
 		from, to := 0, len(st)
 		if k > 0 {
 			from = rels[k-1] + 1
@@ -146,7 +151,10 @@ func readStatement(src string, st []token) (Part, bool) {
 		if k < len(rels) {
 			to = rels[k]
 		}
-		res := results(st[from:to])
+		return st[from:to]
+	}
+	for k := len(rels); k >= 0; k-- {
+		res := results(step(k))
 		if len(res) == 0 {
 			continue
 		}
@@ -157,9 +165,55 @@ func readStatement(src string, st []token) (Part, bool) {
 		}
 		p.Value = last.v
 		p.From = src[start:last.toks[len(last.toks)-1].end]
+		// "Ответ: 4" states a result; "Симуляция: разброс 0.083, изменение
+		// 0.025" mentions numbers.
+		p.Stated = k > 0 || answerWord || colonName != "" && len(res) == 1 && !startsWithWord(step(0))
+		// The name: what the step before the value ends in ("S₂[1,1] = 5",
+		// "пары: λ_max = 3"), else what the first step ends in
+		// ("τ_slow = 1/(ηλ) = 4").
+		if k > 0 {
+			p.Name = trailingName(src, step(k-1))
+			if p.Name == "" && k > 1 {
+				p.Name = trailingName(src, step(0))
+			}
+		}
+		if p.Name == "" {
+			p.Name = colonName
+		}
 		return p, true
 	}
 	return Part{}, false
+}
+
+// answerWords begin a statement of the result: "ответ 4".
+var answerWords = map[string]bool{"ответ": true, "итог": true, "итого": true, "answer": true, "result": true, "результат": true}
+
+// trailingName returns the name a step ends in: the tokens written without
+// spaces at its end, starting with a word ("λ_max", "S₂[1,1]"); "" when the
+// step ends in no name.
+func trailingName(src string, toks []token) string {
+	if len(toks) == 0 {
+		return ""
+	}
+	i := len(toks) - 1
+	for i > 0 && toks[i].start == toks[i-1].end && len(toks)-i < 16 {
+		i--
+	}
+	for ; i < len(toks) && toks[i].kind != tWord; i++ {
+		// Skip what precedes the word in the run: "2·λ" names λ, not 2·λ.
+		if toks[i].kind != tOp && toks[i].kind != tOther {
+			return ""
+		}
+	}
+	if i == len(toks) {
+		return ""
+	}
+	for _, t := range toks[i:] {
+		if t.kind == tRel || t.kind == tSep {
+			return ""
+		}
+	}
+	return src[toks[i].start:toks[len(toks)-1].end]
 }
 
 // result is a value read from a run of tokens.
@@ -194,13 +248,14 @@ func results(step []token) []result {
 		run = append(run, ts...)
 		symbolic = false
 	}
+	match := matches(step)
 	for i := 0; i < len(step); i++ {
 		t := step[i]
 		switch t.kind {
 		case tNum, tConst, tOp, tSqrt, tSup, tPct:
 			add(t)
 		case tOpen:
-			j := matching(step, i)
+			j := match[i]
 			if j < 0 {
 				flush(true)
 				symbolic = true
@@ -225,24 +280,27 @@ func results(step []token) []result {
 	return out
 }
 
-// matching returns the index of the bracket that closes step[i], or -1.
-func matching(step []token, i int) int {
-	depth := 0
-	for j := i; j < len(step); j++ {
-		switch step[j].kind {
+// matches returns, for each opening bracket of step, the index of the
+// bracket of its kind that closes it, or -1.
+func matches(step []token) []int {
+	m := make([]int, len(step))
+	var open []int
+	for i, t := range step {
+		m[i] = -1
+		switch t.kind {
 		case tOpen:
-			depth++
+			open = append(open, i)
 		case tClose:
-			depth--
-			if depth == 0 {
-				if !closes(step[i].op, step[j].op) {
-					return -1
+			if n := len(open); n > 0 {
+				o := open[n-1]
+				open = open[:n-1]
+				if closes(step[o].op, t.op) {
+					m[o] = i
 				}
-				return j
 			}
 		}
 	}
-	return -1
+	return m
 }
 
 // exprOnly reports whether toks hold only what an expression is made of.
@@ -342,11 +400,18 @@ func Read(answer string, outputs []string) []Reading {
 			left = append(left, i)
 		}
 	}
-	var rest []Part // parts not taken, in order
+	var rest, stated []Part // parts not taken, in order; those of them stated as results
 	for j, p := range parts {
 		if !used[j] {
 			rest = append(rest, p)
+			if p.Stated {
+				stated = append(stated, p)
+			}
 		}
+	}
+	// Numbers stated as results come before numbers mentioned in passing.
+	if len(stated) >= len(left) {
+		rest = stated
 	}
 	if len(left) == 0 || len(rest) == 0 {
 		return out
@@ -394,7 +459,7 @@ func names(partName, output string, v Value) (el string, ok bool) {
 	if pn == "" {
 		return "", false
 	}
-	if pn == normalize(output) {
+	if pn == normalize(output) || normalize(dropStep(partName)) == normalize(output) {
 		return "", true
 	}
 	// "S = [[5,4],[10,2]]" names S_11 through element (1,1).
@@ -402,7 +467,7 @@ func names(partName, output string, v Value) (el string, ok bool) {
 		return "", false
 	}
 	stem, _, found := cutIndex(output)
-	if !found || normalize(stem) != pn {
+	if !found || normalize(stem) != pn && normalize(stem) != normalize(dropStep(partName)) {
 		return "", false
 	}
 	return indexOf(output, v)
@@ -470,6 +535,30 @@ var subscripts = map[rune]string{
 	'₀': "0", '₁': "1", '₂': "2", '₃': "3", '₄': "4", '₅': "5", '₆': "6", '₇': "7", '₈': "8", '₉': "9",
 	'ₐ': "a", 'ₑ': "e", 'ₒ': "o", 'ₓ': "x", 'ₕ': "h", 'ₖ': "k", 'ₗ': "l", 'ₘ': "m", 'ₙ': "n", 'ₚ': "p",
 	'ₛ': "s", 'ₜ': "t", 'ᵢ': "i", 'ⱼ': "j", 'ᵣ': "r", 'ᵤ': "u", 'ᵥ': "v",
+}
+
+// dropStep drops the subscript digits of a name where they count steps
+// rather than index: S₂(1,1) and s₃[1,1] are element (1,1) of S, as S_11
+// names it, and a one-letter name with a subscript (S₂) is the letter.
+// Read tries it after the name as written, so λ₁ names lambda_1 first.
+func dropStep(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		if r >= '₀' && r <= '₉' {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if out == name || strings.ContainsAny(name, "([") {
+		return out
+	}
+	// Without brackets, only a one-letter name followed by a subscript
+	// (S₂, s₃) is a step count.
+	if utf8.RuneCountInString(out) == 1 {
+		return out
+	}
+	return name
 }
 
 // normalize spells a name the way output names are spelt, then drops what

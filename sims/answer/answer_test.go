@@ -79,6 +79,8 @@ var learnerAnswers = []struct {
 	{"12\u2009345,5", []float64{12345.5}, 0, 0, "12\u2009345,5"},
 	{"2 3", []float64{3}, 0, 0, "3"},
 	{"1024 1000", []float64{1000}, 0, 0, "1000"},
+	{"N·(d + dᵥ) = 1000·128 = 128 000 чисел", []float64{128000}, 0, 0, "= 128 000"},
+	{"64·64 + 64 = 4\u202f160", []float64{4160}, 0, 0, "= 4\u202f160"},
 
 	// Lists: a comma between digits is no decimal comma where it can
 	// separate items.
@@ -209,6 +211,16 @@ func TestRead(t *testing.T) {
 			[]want{{1, "= 1", ""}, {3, "3", ""}}},
 		{"a list for one output gives its last", "4160, 4160, 128000", []string{"kv_cache_floats"},
 			[]want{{128000, "128000", ""}}},
+		{"a stated list with working and a mention", "= 4160, 4160, 128 000\nв 31 раз больше", []string{"state_floats_min", "state_floats_max", "kv_cache_floats"},
+			[]want{{4160, "= 4160", ""}, {4160, "4160", ""}, {128000, "128 000", ""}}},
+		{"a step's subscript names the matrix", "s₁ = [[1,0],[1,0]]\ns₃ = [[3,4],[5,5]] → s₃[1,1] = 3\nz₃[1] = 4",
+			[]string{"z_1", "S_11"}, []want{{4, "= 4", ""}, {3, "= 3", ""}}},
+		{"S₂ is S", "S₂ = [[5, 4], [10, 2]]\nпотом 7", []string{"S_21"},
+			[]want{{10, "= [[5, 4], [10, 2]]", "(2,1)"}}},
+		{"results before mentions", "разброс ≈ 0.339/4 ≈ 0.085, изменение ≈ 0.078/4 ≈ 0.019\nСимуляция: разброс 0.083, падает в 3.2 раза (см. 6.1)",
+			[]string{"spread_wide", "change_wide"}, []want{{0.085, "≈ 0.085", ""}, {0.019, "≈ 0.019", ""}}},
+		{"an answer word states the result", "λ = 3\nответ 4", []string{"tau_slow"},
+			[]want{{4, "4", ""}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -272,4 +284,22 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkRead reads a typical multi-line answer for three outputs.
+func BenchmarkRead(b *testing.B) {
+	ans := "K диагональна: λ_max = 4, λ_min = 1\nτ_fast = 1/(ηλ_max) = 1/(0.2·4) = 1.25\nτ_slow = 1/(ηλ_min) = 1/(0.2·1) = 5"
+	outputs := []string{"lambda_max", "tau_fast", "tau_slow"}
+	for b.Loop() {
+		Read(ans, outputs)
+	}
+}
+
+// BenchmarkParse_Worst reads MaxLen bytes of unmatched brackets, the
+// slowest input known.
+func BenchmarkParse_Worst(b *testing.B) {
+	s := strings.Repeat("(1", MaxLen/2)
+	for b.Loop() {
+		Parse(s)
+	}
 }

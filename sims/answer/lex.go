@@ -166,6 +166,26 @@ func lex(s string) []token {
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(rune(s[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// groupSep returns where the digits after a thousands separator at s[i:]
+// start, or i when there is none.
+func groupSep(s string, i int) int {
+	for _, sep := range []string{" ", "\u00a0", "\u202f", "\u2009"} {
+		if strings.HasPrefix(s[i:], sep) {
+			return i + len(sep)
+		}
+	}
+	return i
+}
+
 // isLetter reports whether r goes into a word: letters, subscripts,
 // modifier letters (ᵀ) and combining marks (the hat of ŷ).
 func isLetter(r rune) bool {
@@ -226,16 +246,16 @@ func lexNumber(s string, i, depth int) (end int, v float64, ok bool) {
 	digits()
 	var b strings.Builder
 	b.WriteString(s[i:j])
-	// Thousands in groups of three after a space, as Russian text writes
-	// them: 128 000, 1 000 000 (also with a no-break or thin space).
+	// Groups of three digits after a space: 128 000, 4 160 (a space, a
+	// no-break space or a thin space, as Russian writes thousands).
 	if j-i <= 3 {
 		for {
-			k, ok := thousandsGroup(s, j)
-			if !ok {
+			k := groupSep(s, j)
+			if k == j || k+3 > len(s) || !allDigits(s[k:k+3]) || k+3 < len(s) && isDigit(rune(s[k+3])) {
 				break
 			}
-			b.WriteString(s[k-3 : k])
-			j = k
+			b.WriteString(s[k : k+3])
+			j = k + 3
 		}
 	}
 	switch {
@@ -290,29 +310,4 @@ func lexNumber(s string, i, depth int) (end int, v float64, ok bool) {
 func isWordByte(s string, i int) bool {
 	r, _ := utf8.DecodeRuneInString(s[i:])
 	return isLetter(r) && r != 'π'
-}
-
-// groupSpaces may separate groups of thousands.
-const groupSpaces = " \u00a0\u2009\u202f"
-
-// thousandsGroup reports whether s[j:] is a space and a group of exactly
-// three digits (no digit follows), and where the group ends.
-func thousandsGroup(s string, j int) (end int, ok bool) {
-	if j >= len(s) {
-		return 0, false
-	}
-	r, size := utf8.DecodeRuneInString(s[j:])
-	if !strings.ContainsRune(groupSpaces, r) {
-		return 0, false
-	}
-	k := j + size
-	for m := k; m < k+3; m++ {
-		if m >= len(s) || !isDigit(rune(s[m])) {
-			return 0, false
-		}
-	}
-	if k+3 < len(s) && isDigit(rune(s[k+3])) {
-		return 0, false
-	}
-	return k + 3, true
 }
