@@ -9,7 +9,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/flash-srs/flash/sims"
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 )
@@ -406,8 +405,13 @@ func (p *parser) validateSim(c *Card, rs *rawSim, at tableRef, where string) {
 		p.add(at.sim("kind"), 0, "%s: sim: missing kind", where)
 		return
 	}
-	if _, ok := sims.Lookup(s.Kind); !ok {
-		p.add(at.sim("kind"), 0, "%s: sim: unknown kind %q (known: %s)", where, s.Kind, strings.Join(simKinds(), ", "))
+	sims := simCheckerInUse()
+	if sims == nil {
+		p.add(at.sim("kind"), 0, "%s: sim: cannot check the simulation: this program gave deck no simulation checker (deck.UseSims)", where)
+		return
+	}
+	if !sims.Known(s.Kind) {
+		p.add(at.sim("kind"), 0, "%s: sim: unknown kind %q (known: %s)", where, s.Kind, strings.Join(sims.Kinds(), ", "))
 		return
 	}
 	if err := sims.Validate(s.Kind, s.Params); err != nil {
@@ -462,14 +466,6 @@ func (p *parser) checkEntries(v any, at tableRef, where string) []string {
 		seen[name] = true
 	}
 	return entries
-}
-
-func simKinds() []string {
-	var out []string
-	for _, s := range sims.Specs() {
-		out = append(out, s.Kind)
-	}
-	return out
 }
 
 // invalidUTF8 returns the 1-based line and column of the first byte that is

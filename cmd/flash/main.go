@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/sims"
 	"github.com/flash-srs/flash/storage"
 	"github.com/spf13/pflag"
 )
@@ -19,6 +21,10 @@ import (
 // version is set at link time with -ldflags "-X main.version=v1.2.3";
 // otherwise the module version from the build info is used.
 var version = ""
+
+// Package deck checks derive cards' simulations with the checker it is
+// handed: deck, and storage below it, do not link sims.
+func init() { deck.UseSims(sims.Checker{}) }
 
 func main() {
 	err := run(os.Args[1:], &env{

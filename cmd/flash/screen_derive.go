@@ -20,7 +20,7 @@ type deriveView struct {
 	ui     *reviewUI
 	root   *tview.Flex // rows: front, then the answer box or the results
 	front  *pane
-	answer *tview.TextArea
+	answer *answerBox
 
 	results *tview.Flex // columns, built by layout for the width
 	right   *tview.Flex // sim over chart
@@ -40,10 +40,10 @@ func newDeriveView(ui *reviewUI) *deriveView {
 	dv := &deriveView{ui: ui}
 	dv.front = newPane()
 	dv.front.SetBorderPadding(0, 0, 1, 1)
-	dv.answer = tview.NewTextArea().
+	dv.answer = &answerBox{TextArea: tview.NewTextArea().
 		SetPlaceholder("Work it out, then press Enter and type your answer here (a number where the card asks for one).").
 		SetSelectedStyle(styleText.Reverse(true)).
-		SetPlaceholderStyle(styleDim)
+		SetPlaceholderStyle(styleDim)}
 	dv.answer.SetBorder(true).SetTitleAlign(tview.AlignLeft)
 	dv.mine = newBorderedPane(" Your answer ")
 	dv.sim = newBorderedPane(" Simulation ")
@@ -83,7 +83,7 @@ func (dv *deriveView) layout(w, h int) {
 		return
 	}
 	if dv.answer.HasFocus() {
-		dv.answer.SetTitle(" Your answer · Ctrl-R runs the simulation · Esc leaves the box ")
+		dv.answer.SetTitle(" Your answer · Ctrl-R runs the simulation ")
 	} else {
 		dv.answer.SetTitle(" Your answer · Enter to type ")
 	}

@@ -85,7 +85,38 @@ func (p *pane) Draw(screen tcell.Screen) {
 	} else if !bordered {
 		fill(screen, x, y+h-1, w, styleText)
 	}
-	if row > 0 && bordered {
+	if row > 0 && bordered && w-textWidth(" ↑ more ")-2 > textWidth(p.GetTitle())+1 {
+		const above = " ↑ more "
+		put(screen, x+max(1, w-textWidth(above)-2), y, w-2, above, st)
+	}
+}
+
+// answerBox is the derive card's answer box: a text area that, like a
+// pane, says when the answer goes on below (or above) what it shows.
+type answerBox struct {
+	*tview.TextArea
+}
+
+func (a *answerBox) Draw(screen tcell.Screen) {
+	a.TextArea.Draw(screen)
+	x, y, w, h := a.GetRect()
+	_, _, iw, ih := a.GetInnerRect()
+	text := a.GetText()
+	if text == "" || iw <= 0 || ih <= 0 {
+		return
+	}
+	// The text area wraps at word boundaries as tview.WordWrap does.
+	lines := 0
+	for _, para := range strings.Split(text, "\n") {
+		lines += max(1, len(tview.WordWrap(tview.Escape(para), iw)))
+	}
+	row, _ := a.GetOffset()
+	st := styleBold.Foreground(colorAccent)
+	if row+ih < lines {
+		const more = " ↓ more "
+		put(screen, x+max(1, w-textWidth(more)-2), y+h-1, w-2, more, st)
+	}
+	if row > 0 && w-textWidth(" ↑ more ")-2 > textWidth(a.GetTitle())+1 {
 		const above = " ↑ more "
 		put(screen, x+max(1, w-textWidth(above)-2), y, w-2, above, st)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -169,7 +170,18 @@ func TestReviewScreen_OverflowMarkers(t *testing.T) {
 	h.key('3')
 	h.waitText("Посчитайте τ")
 	h.special(tcell.KeyEnter)
+	// A long answer: the box scrolls with the cursor and says what is
+	// above; back at the top, what is below.
+	for i := range 14 {
+		h.typeText(fmt.Sprintf("строка %d", i))
+		h.special(tcell.KeyEnter)
+	}
 	h.typeText("τ = 1")
+	h.waitText("τ = 1", "↑ more")
+	for range 15 { // up to the start of the answer
+		h.special(tcell.KeyUp)
+	}
+	h.waitText("строка 0", "↓ more")
 	h.special(tcell.KeyCtrlR)
 	s = h.waitText("Simulation · ntk-decay", "Card's answer", "↓ more")
 	if strings.Contains(s, "Итог: τ = 1.") {

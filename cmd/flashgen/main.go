@@ -5,19 +5,31 @@
 //
 //	flashgen -cards 10000 -reviews 200000 -o /tmp/flash/10k.db
 //	flashgen -cards 10000 -toml /tmp/flash/10k.toml   # just the deck file
+//	flashgen -fsrs-revlog /tmp/flash/100k.csv -reviews 100000 -seed 7
+//
+// -fsrs-revlog writes instead a revlog CSV (the FSRS optimizer's
+// convention, days starting at 04:00 UTC) by a synthetic learner whose
+// memory follows FSRS-5 with each default weight times e^(0.2·z), z
+// standard normal drawn from -seed (optimize.Synthesize), and prints
+// those true weights as JSON: a file on which any FSRS optimizer can be
+// checked against the truth.
 //
 // .ci/bench builds its databases with it and times flash on them.
 package main
 
 import (
+	"bufio"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/flash-srs/flash/cmd/flashgen/gen"
+	"github.com/flash-srs/flash/scheduler/optimize"
 )
 
 func main() {
@@ -39,8 +51,12 @@ func run(args []string) error {
 	out := fl.String("o", "", "database file to create (must not exist)")
 	toml := fl.String("toml", "", "also write the deck as a deck file here")
 	evict := fl.String("evict", "", "only drop this file from the page cache (a cold start for benchmarks), then exit")
+	fsrsLog := fl.String("fsrs-revlog", "", "write a synthetic FSRS-5 learner's revlog CSV of -reviews reviews here instead (true weights from -seed)")
 	if err := fl.Parse(args); err != nil {
 		return err
+	}
+	if *fsrsLog != "" {
+		return writeSynthetic(*fsrsLog, c.Reviews, c.Seed)
 	}
 	if *evict != "" {
 		return gen.Evict(*evict)
@@ -86,5 +102,42 @@ func run(args []string) error {
 	fmt.Printf("%s: %d cards (%d begun, %d suspended leeches), %d reviews over %d study days %s … %s, %.1f MB, built in %v\n",
 		*out, info.Cards, info.Introduced, info.Suspended, info.Reviews, info.Days,
 		info.First.Format(time.DateOnly), info.Last.Format(time.DateOnly), float64(fi.Size())/1e6, time.Since(t).Round(time.Millisecond))
+	return nil
+}
+
+// writeSynthetic writes optimize.Synthesize(seed, n) as a revlog CSV to
+// name (which must not exist) and prints the learner's true weights.
+func writeSynthetic(name string, n int, seed uint64) error {
+	if n < 1 {
+		return errors.New("-reviews must be positive")
+	}
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	w.WriteString("card_id,review_time,review_rating,review_state,review_duration\n")
+	var buf []byte
+	for _, r := range optimize.Synthesize(seed, n) {
+		buf = strconv.AppendUint(buf[:0], r.Card, 10)
+		buf = append(buf, ',')
+		buf = strconv.AppendInt(buf, r.Time, 10)
+		buf = append(buf, ',')
+		buf = strconv.AppendInt(buf, int64(r.Rating), 10)
+		buf = append(buf, ',')
+		buf = strconv.AppendInt(buf, int64(r.State), 10)
+		buf = append(buf, ",8000\n"...)
+		w.Write(buf)
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	tw := optimize.TrueWeights(seed)
+	b, _ := json.Marshal(map[string]any{"file": name, "reviews": n, "seed": seed, "true_weights": tw[:], "timezone": "UTC", "next_day_starts_at": 4})
+	fmt.Println(string(b))
 	return nil
 }

@@ -22,10 +22,14 @@ func Predict(d *Dataset, w Weights, workers int) []float64 {
 			st = p.initState(int(steps[0].rating))
 			for k := 1; k < len(steps); k++ {
 				s := &steps[k]
-				if s.item >= 0 {
-					out[s.item] = Recall(s.dt, st.S)
+				rr := 1.0
+				if s.dt > 0 {
+					rr = Recall(s.dt, st.S)
+					if s.item >= 0 {
+						out[s.item] = rr
+					}
 				}
-				st = p.step(st, s.dt, int(s.rating))
+				st = p.stepR(st, s.dt, int(s.rating), rr)
 			}
 		}
 	})

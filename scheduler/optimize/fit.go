@@ -152,6 +152,7 @@ func Fit(d *Dataset, o Options) (Result, error) {
 type trainer struct {
 	d       *Dataset
 	batch   int       // items per batch
+	nItems  []int     // by card: its training items
 	cards   []int32   // the cards that train
 	weight  []float64 // by item: recency weight, 0 when the item does not train
 	total   int       // items that train
@@ -196,6 +197,15 @@ func newTrainer(d *Dataset, keep []bool, nTrain int, o Options) *trainer {
 			}
 		}
 	}
+	t.nItems = make([]int, len(d.cards))
+	for _, ci := range t.cards {
+		c := &d.cards[ci]
+		for s := c.start; s < c.lastTrain; s++ {
+			if it := d.steps[s].item; it >= 0 && t.weight[it] > 0 {
+				t.nItems[ci]++
+			}
+		}
+	}
 	t.batch = batchSize
 	if o.BatchSize > 0 {
 		t.batch = o.BatchSize
@@ -222,19 +232,9 @@ func (t *trainer) batches(cards []int32) []batch {
 	var out []batch
 	startAt := 0
 	n := 0
-	items := func(ci int32) int {
-		c := &t.d.cards[ci]
-		k := 0
-		for s := c.start; s < c.lastTrain; s++ {
-			if it := t.d.steps[s].item; it >= 0 && t.weight[it] > 0 {
-				k++
-			}
-		}
-		return k
-	}
 	counts := make([]int, len(cards))
 	for i, ci := range cards {
-		counts[i] = items(ci)
+		counts[i] = t.nItems[ci]
 		n += counts[i]
 		if n >= t.batch || i == len(cards)-1 {
 			b := batch{cards: cards[startAt : i+1], nItems: n}
@@ -290,7 +290,7 @@ func (t *trainer) gradCards(p *params, cards []int32, g *[NumWeights]float64) {
 	}
 }
 
-// lossCards is gradCards without the gradient.
+// lossCards is gradCards without the gradient: the weighted log-loss.
 func (t *trainer) lossCards(p *params, cards []int32) float64 {
 	d := t.d
 	var loss float64
@@ -300,13 +300,18 @@ func (t *trainer) lossCards(p *params, cards []int32) float64 {
 		st := p.initState(int(steps[0].rating))
 		for k := 1; k < len(steps); k++ {
 			s := &steps[k]
-			if s.item >= 0 {
-				if wt := t.weight[s.item]; wt > 0 {
-					l, _ := itemLoss(s.dt, st.S, d.items[s.item].recalled)
-					loss += wt * l
+			rr := 1.0
+			if s.dt > 0 {
+				rr = Recall(s.dt, st.S)
+				if s.item >= 0 {
+					if wt := t.weight[s.item]; wt > 0 {
+						loss += wt * logLoss(rr, d.items[s.item].recalled)
+					}
 				}
 			}
-			st = p.step(st, s.dt, int(s.rating))
+			if k < len(steps)-1 {
+				st = p.stepR(st, s.dt, int(s.rating), rr)
+			}
 		}
 	}
 	return loss
@@ -337,7 +342,8 @@ func parallel(workers, n int, fn func(i int)) {
 	wg.Wait()
 }
 
-// train runs Adam from init and returns the weights of the best epoch.
+// train runs Adam from init and returns the weights of the best of the
+// last epochs.
 func (t *trainer) train(init Weights) Weights {
 	rng := rand.New(rand.NewPCG(trainSeed, 0))
 	w := init
@@ -351,7 +357,7 @@ func (t *trainer) train(init Weights) Weights {
 	best, bestLoss := w, math.Inf(1)
 	order := make([]int32, len(t.cards))
 	var grads [chunks][NumWeights]float64
-	for range t.epochs {
+	for ep := range t.epochs {
 		copy(order, t.cards)
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, b := range t.batches(order) {
@@ -383,8 +389,15 @@ func (t *trainer) train(init Weights) Weights {
 			}
 			w = Clip(w)
 		}
-		if l := t.loss(fixed, w, init); l < bestLoss {
-			best, bestLoss = w, l
+		// The reference compares the loss after every epoch. With the step
+		// annealed to zero the best is one of the last: on synthetic logs
+		// of 10k and 100k reviews it was the last or within 1e-6 of it.
+		// Comparing the last quarter (at least two epochs) saves most of
+		// those passes.
+		if ep >= min(t.epochs*3/4, t.epochs-2) {
+			if l := t.loss(fixed, w, init); l < bestLoss {
+				best, bestLoss = w, l
+			}
 		}
 	}
 	return best

@@ -17,7 +17,7 @@ func (p *params) initGrad(r int, st *State, tg *tangent) {
 	if v := p.w[r-1]; v > sMin && v < sMax {
 		tg.s[r-1] = 1
 	}
-	e := math.Exp(p.w[5] * float64(r-1))
+	e := p.ew5r[r-1]
 	if d := p.w[4] - e + 1; d > 1 && d < 10 {
 		tg.d[0] = 1
 		tg.d[1] = -float64(r-1) * e
@@ -47,7 +47,7 @@ func (p *params) stepGrad(st *State, tg *tangent, dt float64, r int, R, dRdS flo
 	var v1, v2, v3, v4 float64
 	switch {
 	case dt == 0:
-		g := math.Exp(w[17] * (float64(r-3) + w[18]))
+		g := p.short[r-1]
 		s = S * g
 		pS = g
 		i1, v1 = 17, s*(float64(r-3)+w[18])
@@ -175,4 +175,13 @@ func itemLoss(dt, s float64, recalled bool) (loss, dLdS float64) {
 		return loss, 0
 	}
 	return loss, dLdp * 0.5 * R / q * factor * dt / (s * s)
+}
+
+// logLoss is the log-loss of predicting recall R (clamped, see pClamp).
+func logLoss(R float64, recalled bool) float64 {
+	p := min(max(R, pClamp), 1-pClamp)
+	if recalled {
+		return -math.Log(p)
+	}
+	return -math.Log(1 - p)
 }

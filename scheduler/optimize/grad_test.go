@@ -1,9 +1,13 @@
 package optimize
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
+
+	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
 )
 
 // randomWeights returns weights drawn uniformly within the bounds, kept a
@@ -133,5 +137,51 @@ func TestStep_LongTermFormulas(t *testing.T) {
 	want = 5 * math.Exp(w[17]*(4-3+w[18]))
 	if got := p.step(st, 0, 4).S; math.Abs(got-want) > 1e-12 {
 		t.Errorf("easy the same day: S = %v, want %v", got, want)
+	}
+}
+
+// TestStep_MatchesGoFSRS checks the model against go-fsrs v3 itself, with
+// random weights: the first review, a review days later (every rating) and
+// a same-day review in learning give the same stability and difficulty.
+func TestStep_MatchesGoFSRS(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	t0 := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	for trial := range 200 {
+		w := randomWeights(rng)
+		prm := fsrs.DefaultParam()
+		prm.W = w
+		f := fsrs.NewFSRS(prm)
+		p := newParams(w)
+		close := func(what string, got, want float64) {
+			t.Helper()
+			if math.Abs(got-want) > 1e-9*max(1, math.Abs(want)) {
+				t.Errorf("trial %d %s: model %v, go-fsrs %v (w %v)", trial, what, got, want, w)
+			}
+		}
+		for r := fsrs.Again; r <= fsrs.Easy; r++ {
+			c := f.Next(fsrs.NewCard(), t0, r).Card
+			st := p.initState(int(r))
+			close("first S", st.S, c.Stability)
+			close("first D", st.D, c.Difficulty)
+		}
+		// A card in review, rated days later.
+		rev := fsrs.NewCard()
+		rev.State, rev.Stability, rev.Difficulty, rev.LastReview = fsrs.Review, 0.5+30*rng.Float64(), 1+9*rng.Float64(), t0
+		days := 1 + rng.IntN(60)
+		for r := fsrs.Again; r <= fsrs.Easy; r++ {
+			c := f.Next(rev, t0.Add(time.Duration(days)*24*time.Hour), r).Card
+			st := p.step(State{rev.Stability, rev.Difficulty}, float64(days), int(r))
+			close(fmt.Sprintf("review S (rating %d, %d days)", r, days), st.S, c.Stability)
+			close("review D", st.D, c.Difficulty)
+		}
+		// A card in learning, rated the same day.
+		lrn := rev
+		lrn.State = fsrs.Learning
+		for r := fsrs.Again; r <= fsrs.Easy; r++ {
+			c := f.Next(lrn, t0.Add(10*time.Minute), r).Card
+			st := p.step(State{lrn.Stability, lrn.Difficulty}, 0, int(r))
+			close("same-day S", st.S, c.Stability)
+			close("same-day D", st.D, c.Difficulty)
+		}
 	}
 }

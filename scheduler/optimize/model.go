@@ -100,6 +100,10 @@ type params struct {
 	d0Easy   float64 // D0(Easy), clamped as go-fsrs clamps it
 	d0Active bool    // d0Easy is not at a clamp bound: it depends on w4, w5
 	e3w5     float64 // e^(3·w5)
+	// By rating−1: e^(w5·(r−1)) (the initial difficulty) and
+	// e^(w17·(r−3+w18)) (the same-day stability factor).
+	ew5r  [4]float64
+	short [4]float64
 }
 
 func newParams(w Weights) params {
@@ -107,12 +111,16 @@ func newParams(w Weights) params {
 	d0 := w[4] - p.e3w5 + 1
 	p.d0Easy = min(max(d0, 1), 10)
 	p.d0Active = d0 > 1 && d0 < 10
+	for r := range 4 {
+		p.ew5r[r] = math.Exp(w[5] * float64(r))
+		p.short[r] = math.Exp(w[17] * (float64(r+1-3) + w[18]))
+	}
 	return p
 }
 
 // initState is the state after a card's first review with rating r (1..4).
 func (p *params) initState(r int) State {
-	d := p.w[4] - math.Exp(p.w[5]*float64(r-1)) + 1
+	d := p.w[4] - p.ew5r[r-1] + 1
 	return State{S: min(max(p.w[r-1], sMin), sMax), D: min(max(d, 1), 10)}
 }
 
@@ -126,17 +134,23 @@ func (p *params) nextD(d float64, r int) float64 {
 // step is the state after rating r, dt whole days after the review that
 // left st (dt = 0: the same study day, FSRS-5's short-term formula).
 func (p *params) step(st State, dt float64, r int) State {
+	if dt == 0 {
+		return p.stepR(st, 0, r, 1)
+	}
+	return p.stepR(st, dt, r, Recall(dt, st.S))
+}
+
+// stepR is step given the recall rr at the review (dt > 0).
+func (p *params) stepR(st State, dt float64, r int, rr float64) State {
 	w := &p.w
 	var s float64
 	switch {
 	case dt == 0:
-		s = st.S * math.Exp(w[17]*(float64(r-3)+w[18]))
+		s = st.S * p.short[r-1]
 	case r == 1:
-		rr := Recall(dt, st.S)
 		f := w[11] * math.Exp(-w[12]*math.Log(st.D)) * (math.Exp(w[13]*math.Log(st.S+1)) - 1) * math.Exp(w[14]*(1-rr))
 		s = min(f, st.S*p.forgetK)
 	default:
-		rr := Recall(dt, st.S)
 		h := 1.0
 		if r == 2 {
 			h = w[15]
