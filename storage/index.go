@@ -240,7 +240,11 @@ func (c *cardNames) name(tx *bolt.Tx, n cardNum) (deckID, cardID string, err err
 // Today's counts (bucket days): for each deck and hour (unix time / 3600 s)
 // with ratings, how many rated cards were new and how many in review, for
 // the daily limits. Key: deck number (big-endian uint32) ‖ sortable hour
-// (big-endian uint64); value: uvarint new, uvarint reviews.
+// (big-endian uint64); value: uvarint new, uvarint reviews. Only the last
+// keepHours before a deck's latest rating are kept: the key with hour
+// math.MinInt64 holds, as a sortable uvarint, the first hour from which
+// the deck's counts are complete; DoneSince reads the log before it.
+const keepHours = 48
 const hour = 3600e9 // nanoseconds
 
 func hourOf(at int64) int64 {
@@ -283,10 +287,50 @@ func countRating(tx *bolt.Tx, deck uint32, at int64, before fsrs.State, d int) e
 	case *c > 0:
 		*c--
 	}
+	var err error
 	if n == 0 && r == 0 {
-		return b.Delete(k)
+		err = b.Delete(k)
+	} else {
+		err = b.Put(k, binary.AppendUvarint(binary.AppendUvarint(nil, n), r))
 	}
-	return b.Put(k, binary.AppendUvarint(binary.AppendUvarint(nil, n), r))
+	if err != nil || d < 0 {
+		return err
+	}
+	return pruneCounts(b, deck, hourOf(at)-keepHours)
+}
+
+// countsFrom returns the first hour from which deck's counts are complete.
+func countsFrom(b *bolt.Bucket, deck uint32) (int64, error) {
+	v := b.Get(dayKey(deck, math.MinInt64))
+	if v == nil {
+		return math.MinInt64, nil
+	}
+	u, p := uv(v, 0)
+	if p != len(v) {
+		return 0, fmt.Errorf("day count start of deck %d: %w", deck, errCorrupt)
+	}
+	return int64(u ^ 1<<63), nil
+}
+
+// pruneCounts deletes deck's counts of hours before cut and records that
+// the counts are complete from cut on.
+func pruneCounts(b *bolt.Bucket, deck uint32, cut int64) error {
+	from, err := countsFrom(b, deck)
+	if err != nil || cut <= from {
+		return err
+	}
+	var old [][]byte
+	c := b.Cursor()
+	start, end := dayKey(deck, math.MinInt64+1), dayKey(deck, cut)
+	for k, _ := c.Seek(start); k != nil && bytes.Compare(k, end) < 0; k, _ = c.Next() {
+		old = append(old, bytes.Clone(k))
+	}
+	for _, k := range old {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return b.Put(dayKey(deck, math.MinInt64), binary.AppendUvarint(nil, sortable(cut)))
 }
 
 // DueStates returns the states a study day ending at end needs, of deckID

@@ -502,10 +502,11 @@ func (s *Store) logSpan(tx *bolt.Tx) (first, last uint64, err error) {
 // since, for daily limits: newCards is how many ratings were of new cards
 // (Before.State == New; a rating takes a card out of New, so each is
 // another card), reviews how many were of cards in the review state
-// (Before.State == Review). It reads the day counts, kept per hour, and
-// the log only for the part of an hour after since when since does not
-// begin one (a study day begins at 04:00 local time, a whole hour but in
-// time zones such as India's).
+// (Before.State == Review). It reads the day counts, kept per hour for the
+// last two days of ratings, and the log only for the part of an hour after
+// since when since does not begin one (a study day begins at 04:00 local
+// time, a whole hour but in time zones such as India's) and for what is
+// older than the counts kept.
 func (s *Store) DoneSince(deckID string, since time.Time) (newCards, reviews int, err error) {
 	err = s.view(func(tx *bolt.Tx) error {
 		var decks []uint32
@@ -519,14 +520,11 @@ func (s *Store) DoneSince(deckID string, since time.Time) (newCards, reviews int
 				decks = append(decks, binary.BigEndian.Uint32(k[1:]))
 			}
 		}
-		from := timeKey(since)
-		at := int64(binary.BigEndian.Uint64(from))
-		q := hourOf(at)
-		if at%hour != 0 {
-			// The rest of since's hour, from the log.
-			end := (q + 1) * hour
+		days := tx.Bucket(bucketDays)
+		// fromLog counts the log's entries of decks in [from, to).
+		fromLog := func(from, to int64, decks []uint32) error {
 			cur := tx.Bucket(bucketLog).Cursor()
-			for k, v := cur.Seek(from); k != nil && int64(binary.BigEndian.Uint64(k)) < end; k, v = cur.Next() {
+			for k, v := cur.Seek(binary.BigEndian.AppendUint64(nil, uint64(max(from, 0)))); k != nil && int64(binary.BigEndian.Uint64(k)) < to; k, v = cur.Next() {
 				n, st, err := peekReview(v)
 				if err != nil {
 					return fmt.Errorf("log entry %x: %w", k, err)
@@ -541,12 +539,31 @@ func (s *Store) DoneSince(deckID string, since time.Time) (newCards, reviews int
 					reviews++
 				}
 			}
-			q++
+			return nil
 		}
-		days := tx.Bucket(bucketDays).Cursor()
+		at := int64(binary.BigEndian.Uint64(timeKey(since)))
 		for _, d := range decks {
+			complete, err := countsFrom(days, d)
+			if err != nil {
+				return err
+			}
+			// Whole hours from the counts; the rest of since's hour,
+			// or the hours before the counts are complete, from the log.
+			q := hourOf(at)
+			if at%hour != 0 {
+				q++
+			}
+			if q < complete {
+				q = complete
+			}
+			if end := q * hour; at < end {
+				if err := fromLog(at, end, []uint32{d}); err != nil {
+					return err
+				}
+			}
 			prefix := binary.BigEndian.AppendUint32(nil, d)
-			for k, v := days.Seek(dayKey(d, q)); k != nil && bytes.HasPrefix(k, prefix); k, v = days.Next() {
+			c := days.Cursor()
+			for k, v := c.Seek(dayKey(d, q)); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 				n, p := uv(v, 0)
 				r, p := uv(v, p)
 				if p != len(v) {

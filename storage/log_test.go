@@ -12,6 +12,7 @@ import (
 	"time"
 
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
+	bolt "go.etcd.io/bbolt"
 )
 
 func reviewsEqual(a, b Review) bool {
@@ -554,4 +555,66 @@ func TestStore_ScanStatsParts(t *testing.T) {
 		return nil
 	})
 	t.Error("fn's panic did not reach the caller")
+}
+
+// TestStore_DoneSince_Pruned rates over five days, so that the counts of
+// all but the last two days are dropped, undoes some ratings, and checks
+// DoneSince against a count of the log for since at and between hours,
+// before and after the counts kept.
+func TestStore_DoneSince_Pruned(t *testing.T) {
+	s := openTest(t)
+	ids := []string{"a", "b", "c", "d", "e", "f"}
+	importTest(t, s, testDeck(ids...))
+	rs := synthReviews(ids, 400) // one to 300 s apart: about a day and a half
+	for i := range rs {
+		rs[i].At = rs[i].At.Add(time.Duration(i) * 17 * time.Minute) // spread over five days
+	}
+	var kept []Review
+	for i, r := range rs {
+		got, err := s.Rate(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i%9 == 0 {
+			if err := s.Undo(got); err != nil {
+				t.Fatal(err)
+			}
+			// Rate again, so that later states still follow.
+			if got, err = s.Rate(r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		kept = append(kept, got)
+	}
+	first, last := kept[0].At, kept[len(kept)-1].At
+	if span := last.Sub(first); span < 4*24*time.Hour {
+		t.Fatalf("ratings span only %v", span)
+	}
+	err := s.view(func(tx *bolt.Tx) error {
+		if n := tx.Bucket(bucketDays).Stats().KeyN; n > keepHours+2 {
+			t.Errorf("day counts hold %d keys; want at most %d", n, keepHours+2)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for since := first.Add(-time.Hour); since.Before(last.Add(time.Hour)); since = since.Add(97 * time.Minute) {
+		var wantN, wantR int
+		for _, r := range kept {
+			if r.At.Before(since) {
+				continue
+			}
+			switch r.Before.State {
+			case fsrs.New:
+				wantN++
+			case fsrs.Review:
+				wantR++
+			}
+		}
+		n, r, err := s.DoneSince("ml", since)
+		if err != nil || n != wantN || r != wantR {
+			t.Fatalf("DoneSince(%v) = %d, %d, %v; the log says %d, %d", since, n, r, err, wantN, wantR)
+		}
+	}
 }

@@ -191,7 +191,9 @@ type slab struct{ buf []byte }
 
 func (s *slab) alloc(n int) []byte {
 	if cap(s.buf)-len(s.buf) < n {
-		s.buf = make([]byte, 0, max(n, 1<<20))
+		// One rating needs one small value; a migration or a bulk
+		// append millions: grow the chunks up to 1 MiB.
+		s.buf = make([]byte, 0, max(n, min(2*cap(s.buf), 1<<20), 256))
 	}
 	b := s.buf[len(s.buf) : len(s.buf)+n : len(s.buf)+n]
 	s.buf = s.buf[:len(s.buf)+n]
@@ -342,14 +344,34 @@ func migrateTx(otx, ntx *bolt.Tx) error {
 	if err := nlog.SetSequence(olog.Sequence()); err != nil {
 		return err
 	}
+	// The counts of each deck's last keepHours of ratings.
+	from := map[uint32]int64{}
+	for k := range days {
+		d, h := binary.BigEndian.Uint32([]byte(k)), int64(binary.BigEndian.Uint64([]byte(k[4:]))^1<<63)
+		from[d] = max(from[d], h-keepHours)
+	}
 	dkeys := make([]string, 0, len(days))
 	for k := range days {
+		d, h := binary.BigEndian.Uint32([]byte(k)), int64(binary.BigEndian.Uint64([]byte(k[4:]))^1<<63)
+		if h >= from[d] {
+			dkeys = append(dkeys, k)
+		}
+	}
+	for d, h := range from {
+		k := string(dayKey(d, math.MinInt64))
 		dkeys = append(dkeys, k)
+		days[k] = &counts{n: math.MaxUint64, r: uint64(h)}
 	}
 	slices.Sort(dkeys)
 	db := ntx.Bucket(bucketDays)
 	db.FillPercent = 1
 	for _, k := range dkeys {
+		if c := days[k]; c.n == math.MaxUint64 {
+			if err := db.Put([]byte(k), binary.AppendUvarint(nil, sortable(int64(c.r)))); err != nil {
+				return err
+			}
+			continue
+		}
 		c := days[k]
 		if err := db.Put([]byte(k), binary.AppendUvarint(binary.AppendUvarint(nil, c.n), c.r)); err != nil {
 			return err

@@ -652,7 +652,19 @@ func checkRecords(tx *bolt.Tx) []error {
 	if c := reviewCount(tx); c != n {
 		errs = append(errs, fmt.Errorf("review count says %d, log holds %d", c, n))
 	}
-	err = tx.Bucket(bucketDays).ForEach(func(k, v []byte) error {
+	dayb := tx.Bucket(bucketDays)
+	for k := range days { // only the counts kept
+		d, h := binary.BigEndian.Uint32([]byte(k)), int64(binary.BigEndian.Uint64([]byte(k[4:]))^1<<63)
+		if from, err := countsFrom(dayb, d); err != nil {
+			errs = append(errs, err)
+		} else if h < from {
+			delete(days, k)
+		}
+	}
+	err = dayb.ForEach(func(k, v []byte) error {
+		if len(k) == 12 && binary.BigEndian.Uint64(k[4:]) == 0 {
+			return nil // where the deck's counts start
+		}
 		nn, p := uv(v, 0)
 		rr, p := uv(v, p)
 		if want := days[string(k)]; p != len(v) || want != [2]uint64{nn, rr} {

@@ -5,6 +5,7 @@
 //
 //	flashgen -cards 10000 -reviews 200000 -o /tmp/flash/10k.db
 //	flashgen -cards 10000 -toml /tmp/flash/10k.toml   # just the deck file
+//	flashgen -scan /tmp/flash/1m.db                   # the bare log scan stats is measured against
 //	flashgen -fsrs-revlog /tmp/flash/100k.csv -reviews 100000 -seed 7
 //
 // -fsrs-revlog writes instead a revlog CSV (the FSRS optimizer's
@@ -51,6 +52,7 @@ func run(args []string) error {
 	out := fl.String("o", "", "database file to create (must not exist)")
 	toml := fl.String("toml", "", "also write the deck as a deck file here")
 	evict := fl.String("evict", "", "only drop this file from the page cache (a cold start for benchmarks), then exit")
+	scan := fl.String("scan", "", "only walk this database's review log with a bare bbolt cursor (read-only, whole file mapped in, nothing decoded): the floor `flash stats` is measured against")
 	fsrsLog := fl.String("fsrs-revlog", "", "write a synthetic FSRS-5 learner's revlog CSV of -reviews reviews here instead (true weights from -seed)")
 	if err := fl.Parse(args); err != nil {
 		return err
@@ -60,6 +62,13 @@ func run(args []string) error {
 	}
 	if *evict != "" {
 		return gen.Evict(*evict)
+	}
+	if *scan != "" {
+		n, err := gen.Scan(*scan)
+		if err == nil {
+			fmt.Println(n)
+		}
+		return err
 	}
 	switch *end {
 	case "":

@@ -335,6 +335,104 @@ func TestDailyBackup(t *testing.T) {
 	}
 }
 
+// fullStore reads every card state where the session asks for the due
+// ones: the way sessions started before the due index.
+type fullStore struct{ *storage.Store }
+
+func (f fullStore) DueStates(deckID string, _ time.Time) ([]storage.CardState, error) {
+	return f.States(deckID)
+}
+
+// TestSession_DueIndexSameAsFullRead studies the same deck over twelve
+// study days twice, once reading the due index (storage.DueStates) and once
+// every card state, with the same ratings, suspends and buries, and a
+// session that runs across 04:00 into the next study day: both must show
+// the same cards in the same order and say the same next due time.
+func TestSession_DueIndexSameAsFullRead(t *testing.T) {
+	run := func(full bool) []string {
+		st, decks, clk := open(t, 60)
+		var store session.Store = st
+		if full {
+			store = fullStore{st}
+		}
+		var log []string
+		n := 0
+		drain := func(s *session.Session, limit int) {
+			for range limit {
+				cur, ok, err := s.Next()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !ok {
+					return
+				}
+				n++
+				clk.t = clk.t.Add(20 * time.Second)
+				switch {
+				case n%23 == 0:
+					if err := s.Mark(session.Suspend, cur); err != nil {
+						t.Fatal(err)
+					}
+					log = append(log, cur.Item.Key+" suspended")
+					continue
+				case n%17 == 0:
+					if err := s.Mark(session.Bury, cur); err != nil {
+						t.Fatal(err)
+					}
+					log = append(log, cur.Item.Key+" buried")
+					continue
+				}
+				r := fsrs.Good
+				switch {
+				case n%7 == 0:
+					r = fsrs.Again
+				case n%5 == 0:
+					r = fsrs.Hard
+				case n%11 == 0:
+					r = fsrs.Easy
+				}
+				if _, err := s.Rate(cur, r, ""); err != nil {
+					t.Fatal(err)
+				}
+				log = append(log, fmt.Sprintf("%s %v %v", cur.Item.Key, r, s.Counts()))
+			}
+		}
+		for day := range 12 {
+			clk.t = day0.AddDate(0, 0, day)
+			if day == 11 {
+				clk.t = day0.AddDate(0, 0, day).Add(-5*time.Hour - 15*time.Minute) // 03:45
+			}
+			s, err := session.New(store, decks, "", clk.now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			drain(s, 25+day)
+			if day == 11 {
+				clk.t = day0.AddDate(0, 0, day).Add(-4*time.Hour - 45*time.Minute) // 04:15: a new study day
+				drain(s, 200)
+			}
+			log = append(log, "next due "+s.Summary().NextDue.UTC().Format(time.RFC3339))
+		}
+		return log
+	}
+	indexed, full := run(false), run(true)
+	if len(indexed) < 100 {
+		t.Fatalf("only %d steps", len(indexed))
+	}
+	for i := range max(len(indexed), len(full)) {
+		var a, b string
+		if i < len(indexed) {
+			a = indexed[i]
+		}
+		if i < len(full) {
+			b = full[i]
+		}
+		if a != b {
+			t.Fatalf("step %d: indexed %q, full read %q", i, a, b)
+		}
+	}
+}
+
 // lapseToLeech rates the one card of st Easy then Again, each at its due
 // time, until the last rating makes it a leech. Before that last rating,
 // mark (when set) is applied to the card on screen. It returns the session

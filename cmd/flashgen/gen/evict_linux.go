@@ -20,3 +20,6 @@ func Evict(path string) error {
 	}
 	return unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_DONTNEED)
 }
+
+// populate asks the kernel to read a whole mapping in at mmap time.
+const populate = unix.MAP_POPULATE

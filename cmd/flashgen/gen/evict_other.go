@@ -8,3 +8,5 @@ import "errors"
 func Evict(string) error {
 	return errors.New("evicting a file from the page cache works on Linux only")
 }
+
+const populate = 0
