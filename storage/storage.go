@@ -301,6 +301,9 @@ func openGuarded(path string, bo *bolt.Options) (db *bolt.DB, err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if p := recover(); p != nil {
+			if !isDamage(p) {
+				panic(p)
+			}
 			err = fmt.Errorf("%w: %v", errPanic, p)
 		}
 	}()
@@ -472,8 +475,14 @@ func (s *Store) update(fn func(*bolt.Tx) error) (err error) {
 	return s.db.Update(fn)
 }
 
+// recoverDamage, deferred by a transaction, turns a panic that means a
+// damaged file (isDamage) into an error; any other panic is a bug in flash
+// and goes on.
 func (s *Store) recoverDamage(err *error) {
 	if p := recover(); p != nil {
+		if !isDamage(p) {
+			panic(p)
+		}
 		*err = errNotFlash(s.path, "reading it failed", fmt.Errorf("%w: %v", errPanic, p))
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // usageError marks a mistake in how flash was called; it exits with code 2.
@@ -29,4 +30,25 @@ func exitCode(err error) int {
 	default:
 		return 1
 	}
+}
+
+// bugError is a panic of flash's own code, caught by protect. storage
+// reports a damaged file as an error, never as a panic; so a panic is a
+// bug, and says so rather than blaming the database, which it leaves as it
+// was (bbolt rolls back a write transaction that panics).
+type bugError struct{ p any }
+
+func (e *bugError) Error() string {
+	msg := strings.Join(strings.Fields(fmt.Sprint(e.p)), " ")
+	return "internal error (a bug in flash, please report it; the database is unchanged): " + msg
+}
+
+// protect runs fn, turning a panic in it into a one-line *bugError.
+func protect(fn func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &bugError{p: p}
+		}
+	}()
+	return fn()
 }

@@ -27,12 +27,14 @@ var version = ""
 func init() { deck.UseSims(sims.Checker{}) }
 
 func main() {
-	err := run(os.Args[1:], &env{
-		stdin:  os.Stdin,
-		stdout: os.Stdout,
-		stderr: os.Stderr,
-		getenv: os.Getenv,
-		now:    time.Now,
+	err := protect(func() error {
+		return run(os.Args[1:], &env{
+			stdin:  os.Stdin,
+			stdout: os.Stdout,
+			stderr: os.Stderr,
+			getenv: os.Getenv,
+			now:    time.Now,
+		})
 	})
 	if err != nil {
 		printError(os.Stderr, err)
