@@ -137,7 +137,11 @@ func deriveReport(c deck.Card, answer string) string {
 		if cmp.Note != "" {
 			fmt.Fprintf(&b, "Check %s: %s\n", cmp.Name, cmp.Note)
 		}
-		fmt.Fprintf(&b, "%s\n", cmp)
+		if cmp.HasSim && cmp.Mine.OK {
+			fmt.Fprintf(&b, "%s (%s)\n", cmp, cmp.verdict())
+		} else {
+			fmt.Fprintf(&b, "%s\n", cmp)
+		}
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

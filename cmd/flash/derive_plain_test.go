@@ -43,10 +43,10 @@ func TestReviewPlain_DeriveChecksEveryOutput(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	for _, want := range []string{
-		`lambda_max: simulation 4 · you: 4, from "= 4" · 0.0% apart`,
+		`lambda_max: simulation 4 · you: 4, from "= 4" · 0.0% apart (close)`,
 		"Check tau_fast: the fastest component",
-		`tau_fast: simulation 1 · you: 2, from "= 2" · 100.0% apart`,
-		`tau_slow: simulation 4 · you: 4, from "= 4" · 0.0% apart`,
+		`tau_fast: simulation 1 · you: 2, from "= 2" · 100.0% apart (far off)`,
+		`tau_slow: simulation 4 · you: 4, from "= 4" · 0.0% apart (close)`,
 		"saved: pd/d Good",
 	} {
 		if !strings.Contains(r.stdout, want) {

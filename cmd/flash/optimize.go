@@ -346,7 +346,7 @@ func printOptimize(w io.Writer, o optimizeFlags, rep optimize.Report, secs float
 		src = "deck " + o.deck
 	}
 	fmt.Fprintf(&b, "Fitted FSRS-5 weights to %d reviews of %s in %.2f s.\n", rep.Reviews, src, secs)
-	fmt.Fprintf(&b, "%d items (reviews on a later day than the card's previous one); %d trained the weights.\n", rep.Items, rep.Trained)
+	fmt.Fprintf(&b, "%d items (reviews on a later day than the card's previous one),\n%d of them trained the weights.\n", rep.Items, rep.Trained)
 	if rep.Pretrained {
 		b.WriteString("Too few for a full fit: only the four initial stabilities were fitted.\n")
 	}
@@ -359,7 +359,7 @@ func printOptimize(w io.Writer, o optimizeFlags, rep optimize.Report, secs float
 	if h := rep.HeldOut; h != nil {
 		row("default, held out", h.Default)
 		row("fitted, held out", h.Fitted)
-		fmt.Fprintf(&b, "  (held out: the last %d items, %d time-ordered splits, each predicted by weights fitted to the reviews before it)\n", h.Fitted.Items, optimize.Splits)
+		fmt.Fprintf(&b, "  (held out: the last %d items in %d time-ordered splits, each predicted\n   by weights fitted to the reviews before it)\n", h.Fitted.Items, optimize.Splits)
 	} else {
 		b.WriteString("  (too few items for held-out splits)\n")
 	}

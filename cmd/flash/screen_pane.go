@@ -122,17 +122,6 @@ func (a *answerBox) Draw(screen tcell.Screen) {
 	}
 }
 
-// overflows reports whether the pane's text goes on below what it shows
-// (as of its last draw).
-func (p *pane) overflows() bool {
-	_, _, _, ih := p.GetInnerRect()
-	if !p.border {
-		ih--
-	}
-	row, _ := p.GetScrollOffset()
-	return p.wrapped > 0 && row+ih < p.lines
-}
-
 // maxGroup is the widest bracket group that wrapTagged keeps on one line: a
 // formula like 𝒩(0, 1) or (4, 4), not a remark in parentheses.
 const maxGroup = 24

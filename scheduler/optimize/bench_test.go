@@ -21,12 +21,15 @@ func benchLog(n int) []Review {
 
 // BenchmarkFit times the whole fit of a synthetic log, from its reviews to
 // the fitted weights: building the items, outlier filter, pretraining and
-// training.
+// training. cpu-ms/op is the process's CPU time (all threads) per fit: on
+// a shared machine the wall time depends on the load, the CPU time much
+// less; on two idle cores the wall time is about half of it.
 func BenchmarkFit(b *testing.B) {
 	for _, n := range []int{10_000, 100_000, 1_000_000} {
 		b.Run(fmt.Sprintf("reviews=%d", n), func(b *testing.B) {
 			revs := benchLog(n)
 			b.ResetTimer()
+			c0 := cpuTime()
 			for b.Loop() {
 				d, err := NewDataset(revs, Clock{DayStart: 4})
 				if err != nil {
@@ -36,6 +39,7 @@ func BenchmarkFit(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric(float64(cpuTime()-c0)/1e6/float64(b.N), "cpu-ms/op")
 		})
 	}
 }
@@ -81,4 +85,18 @@ func TestQuality(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkNewDataset times building the items of a log of a million
+// reviews (part of BenchmarkFit).
+func BenchmarkNewDataset(b *testing.B) {
+	revs := benchLog(1_000_000)
+	b.ResetTimer()
+	c0 := cpuTime()
+	for b.Loop() {
+		if _, err := NewDataset(revs, Clock{DayStart: 4}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(cpuTime()-c0)/1e6/float64(b.N), "cpu-ms/op")
 }

@@ -142,19 +142,27 @@ func NewDataset(revs []Review, c Clock) (*Dataset, error) {
 		return nil, fmt.Errorf("day start %d: want an hour 0..23", c.DayStart)
 	}
 	// Time order (stable), then group by card keeping it: dense card
-	// numbers in order of first appearance, then a counting sort.
-	order := make([]int32, len(revs))
-	for i := range order {
-		order[i] = int32(i)
-	}
+	// numbers in order of first appearance, then a counting sort into a
+	// compact copy that the rest reads in order.
+	var order []int32 // nil: revs is in time order
 	if !slices.IsSortedFunc(revs, func(a, b Review) int { return cmp.Compare(a.Time, b.Time) }) {
+		order = make([]int32, len(revs))
+		for i := range order {
+			order[i] = int32(i)
+		}
 		slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(revs[a].Time, revs[b].Time) })
+	}
+	at := func(pos int) *Review {
+		if order == nil {
+			return &revs[pos]
+		}
+		return &revs[order[pos]]
 	}
 	idx := make(map[uint64]int32, len(revs)/8+16)
 	cardOf := make([]int32, len(revs)) // by position in time order
 	var counts []int32
-	for pos, i := range order {
-		r := &revs[i]
+	for pos := range revs {
+		r := at(pos)
 		if r.Rating < 1 || r.Rating > 4 {
 			return nil, fmt.Errorf("card %d at %d: rating %d is not 1..4", r.Card, r.Time, r.Rating)
 		}
@@ -171,16 +179,22 @@ func NewDataset(revs []Review, c Clock) (*Dataset, error) {
 	for n, k := range counts {
 		starts[n+1] = starts[n] + k
 	}
-	byCard := make([]int32, len(revs)) // positions in time order, grouped by card
+	type rev struct {
+		time          int64
+		pos           int32 // position in time order
+		rating, state int8
+	}
+	byCard := make([]rev, len(revs)) // grouped by card, each in time order
 	fill := slices.Clone(starts[:len(counts)])
-	for pos := range order {
+	for pos := range revs {
 		n := cardOf[pos]
-		byCard[fill[n]] = int32(pos)
+		r := at(pos)
+		byCard[fill[n]] = rev{time: r.Time, pos: int32(pos), rating: r.Rating, state: r.State}
 		fill[n]++
 	}
 
 	dy := newDayer(c)
-	d := &Dataset{steps: make([]step, 0, len(revs)), cards: make([]card, 0, len(counts))}
+	d := &Dataset{steps: make([]step, 0, len(revs)), cards: make([]card, 0, len(counts)), items: make([]item, 0, len(revs))}
 	itemPos := make([]int32, 0, len(revs)) // time-order position of each item, by item
 	for n := range counts {
 		ps := byCard[starts[n]:starts[n+1]]
@@ -188,7 +202,7 @@ func NewDataset(revs []Review, c Clock) (*Dataset, error) {
 		// reviews (the reference's remove_revlog_before_last_first_learn).
 		first := -1
 		for k := len(ps) - 1; k >= 0; k-- {
-			if isLearning(revs[order[ps[k]]].State) {
+			if isLearning(ps[k].state) {
 				first = k
 			} else if first >= 0 {
 				break
@@ -198,13 +212,13 @@ func NewDataset(revs []Review, c Clock) (*Dataset, error) {
 			continue
 		}
 		ps = ps[first:]
-		cd := card{start: int32(len(d.steps)), first: revs[order[ps[0]]].Rating}
+		cd := card{start: int32(len(d.steps)), first: ps[0].rating}
 		var prevDay int64
 		var length, lapses int32
-		for k, pos := range ps {
-			r := &revs[order[pos]]
-			day := dy.day(r.Time)
-			st := step{rating: r.Rating, item: -1}
+		for k := range ps {
+			r := &ps[k]
+			day := dy.day(r.time)
+			st := step{rating: r.rating, item: -1}
 			if k > 0 {
 				st.dt = float64(max(day-prevDay, 0))
 			}
@@ -214,9 +228,9 @@ func NewDataset(revs []Review, c Clock) (*Dataset, error) {
 					cd.firstLT = int32(st.dt)
 				}
 				st.item = int32(len(d.items))
-				d.items = append(d.items, item{recalled: r.Rating > 1, dt: st.dt, length: length, lapses: lapses, pos: pos})
-				itemPos = append(itemPos, pos)
-				if r.Rating == 1 {
+				d.items = append(d.items, item{recalled: r.rating > 1, dt: st.dt, length: length, lapses: lapses, pos: r.pos})
+				itemPos = append(itemPos, r.pos)
+				if r.rating == 1 {
 					lapses++
 				}
 			}

@@ -57,7 +57,7 @@ type Options struct {
 // minSteps is the fewest Adam steps a fit takes when Options.Epochs is 0,
 // within 5 to maxEpochs epochs.
 const (
-	minSteps  = 600
+	minSteps  = 400
 	maxEpochs = 60
 )
 
