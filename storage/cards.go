@@ -413,7 +413,7 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now tim
 	if err := nums.save(tx); err != nil {
 		return err
 	}
-	var idx [][]byte
+	var idx [][2][]byte // new cards' index entries: key, state value
 	// bbolt inserts into a sorted slice per page until commit splits it:
 	// keys in order append instead of shifting thousands of entries.
 	slices.SortFunc(changes, func(a, b cardChange) int { return bytes.Compare(a.key, b.key) })
@@ -439,14 +439,16 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now tim
 			return fmt.Errorf("card %s: %w", ch.state.ID, err)
 		}
 		if ch.old == nil {
-			idx = dueKeys(idx, &ch.state) // put below, in key order
-		} else if err := reindex(due, ch.old, &ch.state); err != nil {
+			for _, k := range dueKeys(nil, &ch.state) {
+				idx = append(idx, [2][]byte{k, v}) // put below, in key order
+			}
+		} else if err := reindex(due, ch.old, &ch.state, v); err != nil {
 			return fmt.Errorf("card %s: %w", ch.state.ID, err)
 		}
 	}
-	slices.SortFunc(idx, bytes.Compare)
-	for _, k := range idx {
-		if err := due.Put(k, nil); err != nil {
+	slices.SortFunc(idx, func(a, b [2][]byte) int { return bytes.Compare(a[0], b[0]) })
+	for _, e := range idx {
+		if err := due.Put(e[0], e[1]); err != nil {
 			return err
 		}
 	}

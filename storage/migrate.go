@@ -225,7 +225,7 @@ func migrateTx(otx, ntx *bolt.Tx) error {
 
 	// Card states, numbered in key order within each deck.
 	nums := map[string]cardNum{} // by card key
-	var idx [][]byte
+	var idx [][2][]byte          // due index entries: key, state value
 	states := ntx.Bucket(bucketState)
 	states.FillPercent = 1
 	var dn *deckNumbers
@@ -260,7 +260,9 @@ func migrateTx(otx, ntx *bolt.Tx) error {
 		if err != nil {
 			return fmt.Errorf("card %s/%s: %w", dk, ck, err)
 		}
-		idx = dueKeys(idx, &cs)
+		for _, ik := range dueKeys(nil, &cs) {
+			idx = append(idx, [2][]byte{ik, nv})
+		}
 		return states.Put(k, nv)
 	})
 	if err != nil {
@@ -282,11 +284,11 @@ func migrateTx(otx, ntx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	slices.SortFunc(idx, bytes.Compare)
+	slices.SortFunc(idx, func(a, b [2][]byte) int { return bytes.Compare(a[0], b[0]) })
 	due := ntx.Bucket(bucketDue)
 	due.FillPercent = 1
-	for _, k := range idx {
-		if err := due.Put(k, nil); err != nil {
+	for _, e := range idx {
+		if err := due.Put(e[0], e[1]); err != nil {
 			return err
 		}
 	}

@@ -611,8 +611,10 @@ func checkRecords(tx *bolt.Tx) []error {
 		seen[n] = string(k)
 		for _, ik := range dueKeys(nil, &cs) {
 			wantIdx++
-			if due.Get(ik) == nil {
+			if iv := due.Get(ik); iv == nil {
 				errs = append(errs, fmt.Errorf("state %q: due index entry %q missing", k, ik))
+			} else if !bytes.Equal(iv, v) {
+				errs = append(errs, fmt.Errorf("state %q: due index entry %q holds another state", k, ik))
 			}
 		}
 		if c := content.Get(k); c == nil {

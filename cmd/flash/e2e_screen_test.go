@@ -35,14 +35,14 @@ type ptyRun struct {
 	hangUpOnDraw atomic.Bool
 }
 
-// startReview starts `flash --db DB review` on an 80×24 xterm-256color
-// pseudo-terminal with a fresh database.
-func startReview(t *testing.T) *ptyRun {
+// startReview starts `flash --db DB review [args]` on an 80×24
+// xterm-256color pseudo-terminal with a fresh database.
+func startReview(t *testing.T, args ...string) *ptyRun {
 	t.Helper()
 	bin := flashBinary(t)
 	r := &ptyRun{t: t, db: filepath.Join(t.TempDir(), "flash.db"), term: newVT(80, 24),
 		read: make(chan struct{}), exited: make(chan error, 1)}
-	r.cmd = exec.Command(bin, "--db", r.db, "review")
+	r.cmd = exec.Command(bin, append([]string{"--db", r.db, "review"}, args...)...)
 	r.cmd.Env = []string{"HOME=" + t.TempDir(), "TERM=xterm-256color", "LANG=C.UTF-8", "TZ=UTC", "PATH=" + os.Getenv("PATH")}
 	f, err := pty.StartWithSize(r.cmd, &pty.Winsize{Rows: 24, Cols: 80})
 	if err != nil {

@@ -8,11 +8,12 @@
 // joined by "=", "≈", "→" (and their kin: ~ ⇒ ≃ ->). Its result is the
 // last number of its last step that has one, where a number may be a
 // fraction (11/12), an expression of numbers with √, π and e (√2/e, 2π,
-// 1.5·10⁻³, 8.5%, 128 000), a vector ((0, √2)) or a matrix ([[5,4],[10,2]]). A comma
-// between digits is a decimal comma (2,5) only where it cannot separate
-// list items: outside brackets and not in a run like 1,2,3. Text in
-// brackets that holds words is a remark and gives no result ("≈ 0.085
-// (при w = 1024)" gives 0.085).
+// 1.5·10⁻³, 8.5%, 128 000), a vector ((0, √2)) or a matrix
+// ([[5,4],[10,2]]). A comma between digits is a decimal comma (2,5) only
+// where it cannot separate list items: outside brackets and not in a run
+// like 1,2,3. Text in brackets that holds words is a remark and gives no
+// result ("≈ 0.085 (при w = 1024)" gives 0.085), and a formula with
+// letters is working, not a result (1/(ηλ) gives nothing).
 //
 // Read matches results to the names of the outputs a card checks: a
 // statement "name = value" goes to the output of that name (τ_slow,
@@ -30,8 +31,10 @@ import (
 
 // Part is one statement of an answer that gives a value.
 type Part struct {
-	// Name is what the statement names before its first relation
-	// ("τ_slow" in "τ_slow = 1/(ηλ) = 4"), or "" when it names nothing.
+	// Name is what the value is named: the name the step before it ends
+	// in ("S₂[1,1]" in "S₂ = … → S₂[1,1] = 5"), else the name the first
+	// step ends in ("τ_slow" in "τ_slow = 1/(ηλ) = 4"), else the word
+	// before a colon ("Ответ: 4"); "" when it names nothing.
 	Name  string
 	Value Value
 	// From is the text the value was read from, with the relation before
@@ -368,7 +371,8 @@ type Reading struct {
 // Read reads the learner's number for each output, in the order given:
 // first the parts whose name names an output, then the other parts in
 // order, the last ones first (the result comes at the end of the
-// working): with one output and no names, the answer's last result. A
+// working), those stated as results before those mentioned in passing:
+// with one output and no names, the answer's last stated result. A
 // vector or matrix gives the element an output's index names (S_11 takes
 // element (1,1), y_last_1 element 1), or, when it is the only part left
 // and has one element per output left, one element each. A Reading whose
