@@ -132,10 +132,17 @@ func runExam(e *env, o examOpts) error {
 	if o.setMinutes {
 		set.Minutes = o.minutes
 	}
+	es := exam.FromStorage(st)
+	h, err := exam.ReadHistory(es, d.ID, now)
+	if err != nil {
+		return err
+	}
 	if write {
 		if err := set.Validate(now); err != nil {
 			return usagef("exam: %v", err)
 		}
+		// The answer times go with the exam, for review sessions.
+		set.Costs = &h.Costs
 		if err := st.SetSetting(exam.Key(d.ID), set.Encode()); err != nil {
 			return err
 		}
@@ -144,7 +151,7 @@ func runExam(e *env, o examOpts) error {
 	if err != nil {
 		return err
 	}
-	p, err := exam.ForDeck(exam.FromStorage(st), d, set, states, now)
+	p, err := exam.ForDeck(es, d, set, states, h, now, false)
 	if err != nil {
 		return err
 	}

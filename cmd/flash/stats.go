@@ -150,7 +150,11 @@ func examReadiness(st *storage.Store, decks []storage.DeckInfo, deckID string, n
 		if err != nil {
 			return nil, err
 		}
-		p, err := exam.ForDeck(exam.FromStorage(st), d, set, states, now)
+		h, err := exam.ReadHistory(exam.FromStorage(st), d.ID, now)
+		if err != nil {
+			return nil, err
+		}
+		p, err := exam.ForDeck(exam.FromStorage(st), d, set, states, h, now, false)
 		if err != nil {
 			return nil, err
 		}

@@ -52,3 +52,10 @@ func (c *CostCounter) Costs() Costs {
 	}
 	return out
 }
+
+func (c *CostCounter) merge(o *CostCounter) {
+	c.newSum += o.newSum
+	c.revSum += o.revSum
+	c.newN += o.newN
+	c.revN += o.revN
+}

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
-
 	"github.com/flash-srs/flash/scheduler"
 	"github.com/flash-srs/flash/storage"
 )
@@ -44,17 +42,6 @@ func Get(st scheduler.SettingReader, deckID string) (Settings, bool, error) {
 	return s, true, nil
 }
 
-// Weights returns the FSRS weights in use for deckID, as the scheduler
-// uses them (scheduler.LoadWeights: the fitted ones when stored, else
-// go-fsrs's defaults). It is the one place the planner gets them from.
-func Weights(st Store, deckID string) (fsrs.Weights, error) {
-	u, err := scheduler.LoadWeights(st, deckID)
-	if err != nil {
-		return fsrs.Weights{}, err
-	}
-	return u.Weights, nil
-}
-
 // History is what the planner takes from a deck's review log: the
 // learner's answer times and the time already spent today.
 type History struct {
@@ -62,17 +49,20 @@ type History struct {
 	Spent time.Duration // today (the study day holding now)
 }
 
-// ReadHistory reads deckID's review log.
+// ReadHistory reads deckID's whole review log (in parallel pieces on a
+// read-only store).
 func ReadHistory(st Store, deckID string, now time.Time) (History, error) {
-	var cc CostCounter
-	var spent time.Duration
+	const parts = 8
+	var ccs [parts]CostCounter
+	var spent [parts]time.Duration
 	today := scheduler.StudyDay(now).UnixNano()
-	err := st.ScanStatsParts(deckID, 1, 1, func(_ int, batch []storage.LogStat) error {
+	err := st.ScanStatsParts(deckID, parts, 2, func(part int, batch []storage.LogStat) error {
+		cc := &ccs[part]
 		for i := range batch {
 			e := &batch[i]
 			cc.Add(e.State, e.Duration)
 			if e.At >= today {
-				spent += min(max(e.Duration, 0), maxAnswer)
+				spent[part] += min(max(e.Duration, 0), maxAnswer)
 			}
 		}
 		return nil
@@ -80,27 +70,31 @@ func ReadHistory(st Store, deckID string, now time.Time) (History, error) {
 	if err != nil {
 		return History{}, err
 	}
-	return History{Costs: cc.Costs(), Spent: spent}, nil
+	var cc CostCounter
+	var h History
+	for i := range ccs {
+		cc.merge(&ccs[i])
+		h.Spent += spent[i]
+	}
+	h.Costs = cc.Costs()
+	return h, nil
 }
 
 // ForDeck makes the plan for deck d's exam set at now, from its cards'
-// states (other decks' cards, retired and suspended cards are left out).
-func ForDeck(st Store, d storage.DeckInfo, set Settings, states []storage.CardState, now time.Time) (*Plan, error) {
+// states (other decks' cards, retired and suspended cards are left out)
+// and its history. quick plans the days only (Input.Quick).
+func ForDeck(st scheduler.SettingReader, d storage.DeckInfo, set Settings, states []storage.CardState, h History, now time.Time, quick bool) (*Plan, error) {
 	at, err := set.At(now.Location())
 	if err != nil {
 		return nil, err
 	}
-	w, err := Weights(st, d.ID)
-	if err != nil {
-		return nil, err
-	}
-	h, err := ReadHistory(st, d.ID, now)
+	u, err := scheduler.LoadWeights(st, d.ID)
 	if err != nil {
 		return nil, err
 	}
 	in := Input{
 		Exam: at, Target: set.Target, Minutes: float64(set.Minutes), Spent: h.Spent,
-		Weights: w, Retention: d.Options.DesiredRetention, Costs: h.Costs,
+		Weights: u.Weights, Retention: d.Options.DesiredRetention, Costs: h.Costs, Quick: quick,
 	}
 	if in.Retention == 0 {
 		in.Retention = scheduler.DefaultPolicy().DesiredRetention

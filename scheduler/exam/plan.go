@@ -61,6 +61,10 @@ type Input struct {
 	Questions []string
 	// Cards are the cards to plan: not retired, not suspended.
 	Cards []Card
+	// Quick plans the days only, for a review session: Followed is then
+	// the plan's own figure (every rating Good), Low and High equal it,
+	// and Needed is not searched for.
+	Quick bool
 }
 
 // Margin is how far above the target the planner aims for a card's recall
@@ -154,7 +158,7 @@ func Make(in Input, now time.Time) *Plan {
 	s := p.newSim()
 	res := s.run(s.cfg(in.Minutes))
 	p.fill(s, res)
-	if p.Below > 0 && p.DaysLeft > 0 {
+	if p.Below > 0 && p.DaysLeft > 0 && !in.Quick {
 		p.Needed = s.needed(in.Minutes, res.window)
 	}
 	return p
@@ -261,8 +265,13 @@ func (p *Plan) fill(s *sim, r *result) {
 	p.rank = s.rank
 	p.Below = r.below
 	p.Followed, p.Stopped = r.followed, r.stopped
-	exp, mean, lo, hi := s.forecast(p.Minutes, r.window)
-	p.Followed, p.Low, p.High = mean, lo, hi
+	exp := r.exp
+	p.Low, p.High = p.Followed, p.Followed
+	if !p.in.Quick {
+		var mean, lo, hi float64
+		exp, mean, lo, hi = s.forecast(p.Minutes, r.window)
+		p.Followed, p.Low, p.High = mean, lo, hi
+	}
 	qs := map[string]int{}
 	for _, id := range p.in.Questions {
 		if _, ok := qs[id]; !ok {
@@ -759,10 +768,13 @@ func relearn(m *Model, c Memory, t float64) Memory {
 }
 
 // Runs is how many runs with drawn outcomes make the prediction, and
-// Draws how many other learners bound it (see forecast).
+// Draws how many other learners bound it (see forecast). A deck of
+// BigDeck cards or more, whose mean varies less from run to run, takes one
+// run and four learners, to stay fast.
 const (
-	Runs  = 2
-	Draws = 6
+	Runs    = 2
+	Draws   = 6
+	BigDeck = 2000
 )
 
 // forecast predicts recall on the exam day if the plan is followed. The
@@ -777,14 +789,18 @@ const (
 // prediction, bound how uncertain it is. Everything is seeded, so a plan
 // is deterministic; the runs share the two cores.
 func (s *sim) forecast(minutes float64, window int) (exp []float64, mean, lo, hi float64) {
-	cfgs := make([]cfg, Runs+Draws)
+	runs, draws := Runs, Draws
+	if len(s.start) >= BigDeck {
+		runs, draws = 1, 4
+	}
+	cfgs := make([]cfg, runs+draws)
 	rng := rand.New(rand.NewPCG(1, 2))
 	defaults := s.p.Costs == DefaultCosts
 	for k := range cfgs {
 		c := s.cfg(minutes)
 		c.window = window
 		c.rng = rand.New(rand.NewPCG(uint64(k), 3))
-		if k >= Runs {
+		if k >= runs {
 			w := s.m.W
 			for i := range w {
 				w[i] *= math.Exp(0.2 * rng.NormFloat64())
@@ -814,14 +830,14 @@ func (s *sim) forecast(minutes float64, window int) (exp []float64, mean, lo, hi
 	close(work)
 	wg.Wait()
 	exp = make([]float64, len(s.start))
-	for _, r := range results[:Runs] {
+	for _, r := range results[:runs] {
 		for i, e := range r.exp {
-			exp[i] += e / Runs
+			exp[i] += e / float64(runs)
 		}
-		mean += r.followed / Runs
+		mean += r.followed / float64(runs)
 	}
 	lo, hi = mean, mean
-	for _, r := range results[Runs:] {
+	for _, r := range results[runs:] {
 		lo, hi = min(lo, r.followed), max(hi, r.followed)
 	}
 	return exp, mean, lo, hi

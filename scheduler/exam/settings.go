@@ -19,6 +19,11 @@ type Settings struct {
 	Target float64 `json:"target"`
 	// Minutes is the study time per day.
 	Minutes int `json:"minutes"`
+	// Costs are the learner's answer times as measured from the log when
+	// the exam was last set or shown by 'flash exam' with the database
+	// writable; nil until then. A review session plans with them rather
+	// than reading the whole log at start-up.
+	Costs *Costs `json:"costs,omitempty"`
 }
 
 // Defaults and limits of Settings.

@@ -320,6 +320,34 @@ func (s *Session) examsAhead(t time.Time) (map[string]exam.Settings, error) {
 	return out, nil
 }
 
+// SmallLog is the size of review log up to which a session reads the
+// learner's answer times from the log itself; above it, it takes those
+// 'flash exam' stored with the exam (reading a large log would slow the
+// start of every session).
+const SmallLog = 20000
+
+// history returns the answer times and the time spent today that deck
+// id's plan is made with: today's ratings (done) at those answer times.
+func (s *Session) history(id string, set exam.Settings, done scheduler.Done) (exam.History, error) {
+	h := exam.History{Costs: exam.DefaultCosts}
+	if set.Costs != nil {
+		h.Costs = *set.Costs
+	}
+	if rc, ok := s.st.(interface{ ReviewCount() (int, error) }); ok && set.Costs == nil {
+		n, err := rc.ReviewCount()
+		if err != nil {
+			return h, err
+		}
+		if n <= SmallLog {
+			if h, err = exam.ReadHistory(s.st.(exam.Store), id, s.now()); err != nil {
+				return h, err
+			}
+		}
+	}
+	h.Spent = time.Duration(done.New)*h.Costs.New + time.Duration(done.Reviews)*h.Costs.Review
+	return h, nil
+}
+
 // planExams makes the plan of every deck with an exam ahead and applies
 // it to the deck's items and policy.
 func (s *Session) planExams(exams map[string]exam.Settings, states []storage.CardState, items []scheduler.Item, policies map[string]scheduler.Policy, done map[string]scheduler.Done, t time.Time) error {
@@ -329,7 +357,11 @@ func (s *Session) planExams(exams map[string]exam.Settings, states []storage.Car
 		if !ok {
 			continue
 		}
-		p, err := exam.ForDeck(s.st.(exam.Store), s.decks[id], set, states, t)
+		h, err := s.history(id, set, done[id])
+		if err != nil {
+			return err
+		}
+		p, err := exam.ForDeck(s.st.(exam.Store), s.decks[id], set, states, h, t, true)
 		if err != nil {
 			return err
 		}

@@ -6,12 +6,19 @@
 // scheduler (package scheduler, with package exam's plan applied the way
 // a review session applies it), within a daily budget of minutes, and the
 // true recall of every card is measured on the exam day.
+//
+// The learner studies with flash's own review session (package
+// scheduler/session: the queue, the scheduler and the exam plan exactly as
+// 'flash review' uses them), over an in-memory store.
 package examsim
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"time"
 
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
@@ -19,6 +26,8 @@ import (
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler"
 	"github.com/flash-srs/flash/scheduler/exam"
+	"github.com/flash-srs/flash/scheduler/session"
+	"github.com/flash-srs/flash/storage"
 )
 
 // Mode is how the learner studies.
@@ -212,7 +221,10 @@ var Start = time.Date(2026, 1, 5, 4, 0, 0, 0, time.UTC)
 // is at the same hour.
 const sessionHour = 5 // hours after the day's start: 09:00
 
-// Run simulates one learner studying for one exam.
+// Run simulates one learner studying for one exam. Each study day the
+// learner opens a review session (package scheduler/session, the code
+// 'flash review' runs) on an in-memory store, answers the cards it shows
+// until they run out or the day's minutes are spent, and closes it.
 func Run(cfg Config) Result {
 	if cfg.NewPlain == 0 {
 		cfg.NewPlain = 20
@@ -220,84 +232,82 @@ func Run(cfg Config) Result {
 	cards := cfg.Deck.Cards
 	n := len(cards)
 	l := newLearner(cfg.Seed, n)
-	states := make([]fsrs.Card, n)
-	for i := range states {
-		states[i] = fsrs.NewCard()
-	}
-	index := make(map[string]int, n)
-	for i, c := range cards {
-		index[c.Key] = i
-	}
+	st := newMemStore(cfg.Deck)
 	examAt := Start.AddDate(0, 0, cfg.Days).Add(sessionHour * time.Hour)
 	var res Result
 	res.Reachable = true
-	var costs exam.CostCounter
-	const deckID = "d"
-	base := scheduler.Policy{DesiredRetention: 0.9, NewPerDay: cfg.NewPlain, ReviewsPerDay: 200, NewOrder: scheduler.NewInterleaved}
+	if cfg.Mode == Exam {
+		set := exam.Settings{Date: examAt.Format(time.DateOnly), Target: cfg.Target, Minutes: int(cfg.Minutes)}
+		st.settings[exam.Key(deckID)] = []byte(set.Encode())
+	}
+	var now time.Time
+	clock := func() time.Time { return now }
 	for day := range cfg.Days {
-		now := Start.AddDate(0, 0, day).Add(sessionHour * time.Hour)
-		items := make([]scheduler.Item, n)
-		for i, c := range cards {
-			items[i] = scheduler.Item{Key: c.Key, Deck: deckID, Question: c.Question, Order: c.Order, Card: states[i]}
-		}
-		pol := base
+		now = Start.AddDate(0, 0, day).Add(sessionHour * time.Hour)
 		budget := time.Duration(cfg.Minutes * float64(time.Minute))
-		switch cfg.Mode {
-		case Cram:
+		opt := &st.deck.Options
+		*opt = deck.Options{DesiredRetention: 0.9, NewPerDay: cfg.NewPlain, ReviewsPerDay: 200, NewOrder: deck.NewOrderInterleaved}
+		if cfg.Mode == Cram {
 			if day < cfg.Days-2 {
 				continue
 			}
 			left := 0
-			for i := range states {
-				if states[i].State == fsrs.New {
+			for i := range st.cards {
+				if st.cards[i].FSRS.State == fsrs.New {
 					left++
 				}
 			}
-			pol.NewPerDay = (left + cfg.Days - day - 1) / (cfg.Days - day)
-			pol.ReviewsPerDay = 9999
+			opt.NewPerDay = (left + cfg.Days - day - 1) / (cfg.Days - day)
+			opt.ReviewsPerDay = 9999
 			budget = 24 * time.Hour
-		case Exam:
-			in := exam.Input{
-				Exam: examAt, Target: cfg.Target, Minutes: cfg.Minutes,
-				Weights: fsrs.DefaultWeights(), Retention: base.DesiredRetention,
-				Costs: costs.Costs(), Questions: cfg.Deck.Questions,
-				Cards: make([]exam.Card, n),
-			}
-			for i, c := range cards {
-				in.Cards[i] = c
-				in.Cards[i].FSRS = states[i]
-			}
-			plan := exam.Make(in, now)
-			if day == 0 {
-				res.Predicted, res.Low, res.High = plan.Followed, plan.Low, plan.High
-				res.Reachable, res.Needed = plan.Below == 0, plan.Needed
-			}
-			res.PredictedLast = plan.Followed
-			pol = plan.Apply(items, pol, scheduler.Done{})
 		}
-		q := scheduler.NewQueue(map[string]scheduler.Policy{deckID: pol}, items, nil, now)
-		sched := q.Scheduler(deckID)
+		s, err := session.Open(st, []storage.DeckInfo{st.deck}, session.Options{}, clock)
+		if err != nil {
+			panic(fmt.Sprintf("examsim: day %d: %v", day, err))
+		}
+		if _, ok := s.Exam(deckID); ok && (day == 0 || day == cfg.Days-1) {
+			// What 'flash exam' shows that day: the whole plan, with
+			// its forecast.
+			set, _, err := exam.Get(st, deckID)
+			if err != nil {
+				panic(err)
+			}
+			h, err := exam.ReadHistory(st, deckID, now)
+			if err != nil {
+				panic(err)
+			}
+			p, err := exam.ForDeck(st, st.deck, set, st.cards, h, now, false)
+			if err != nil {
+				panic(err)
+			}
+			if day == 0 {
+				res.Predicted, res.Low, res.High = p.Followed, p.Low, p.High
+				res.Reachable, res.Needed = p.Below == 0, p.Needed
+			}
+			res.PredictedLast = p.Followed
+		}
 		var spent time.Duration
 		end := scheduler.NextStudyDay(now)
 		for spent < budget {
-			it, ok := q.Next(now)
+			cur, ok, err := s.Next()
+			if err != nil {
+				panic(err)
+			}
 			if !ok {
 				// Wait for a learning step, if it comes today.
-				t, ok := q.NextAvailable(now)
+				t, ok := s.NextAvailable(now)
 				if !ok || !t.Before(end) || t.Sub(now) > time.Hour {
 					break
 				}
 				now = t
 				continue
 			}
-			i := index[it.Key]
-			shown := now
+			i := st.index[cur.Item.Key]
 			r, dur := l.answer(i, now)
 			now = now.Add(dur)
-			out := sched.Rate(it.Key, states[i], shown, now, r)
-			costs.Add(states[i].State, dur)
-			q.Rated(it.Key, it.Card, out.Card)
-			states[i] = out.Card
+			if _, err := s.Rate(cur, r, ""); err != nil {
+				panic(err)
+			}
 			spent += dur
 			res.Ratings++
 		}
@@ -315,14 +325,104 @@ func Run(cfg Config) Result {
 		if l.mem[i].seen {
 			res.Shown++
 		}
-		s := byQ[c.Question]
-		byQ[c.Question] = [2]float64{s[0] + r, s[1] + 1}
+		q := byQ[c.Question]
+		byQ[c.Question] = [2]float64{q[0] + r, q[1] + 1}
 	}
 	res.Mean /= float64(n)
 	res.AtTarget /= float64(n)
 	res.Lowest = 1
-	for _, s := range byQ {
-		res.Lowest = min(res.Lowest, s[0]/s[1])
+	for _, q := range byQ {
+		res.Lowest = min(res.Lowest, q[0]/q[1])
 	}
 	return res
 }
+
+const deckID = "d"
+
+// memStore is a review session's store in memory: the simulation's
+// learners rate hundreds of thousands of cards, which a database on disk
+// (an fsync a rating) would take minutes over.
+type memStore struct {
+	deck     storage.DeckInfo
+	cards    []storage.CardState
+	index    map[string]int
+	log      []storage.LogStat
+	settings map[string][]byte
+	seq      uint64
+}
+
+func newMemStore(d Deck) *memStore {
+	st := &memStore{index: map[string]int{}, settings: map[string][]byte{}}
+	st.deck = storage.DeckInfo{ID: deckID, Title: d.Name}
+	for _, q := range d.Questions {
+		st.deck.Questions = append(st.deck.Questions, deck.Question{ID: q, Paper: "P", Text: q})
+	}
+	for i, c := range d.Cards {
+		_, id, _ := strings.Cut(c.Key, "/")
+		st.cards = append(st.cards, storage.CardState{Deck: deckID, ID: id, Question: c.Question, Order: i, FSRS: fsrs.NewCard()})
+		st.index[deckID+"/"+id] = i
+	}
+	return st
+}
+
+func (m *memStore) DoneSince(_ string, since time.Time) (newCards, reviews int, err error) {
+	t := since.UnixNano()
+	for i := len(m.log) - 1; i >= 0 && m.log[i].At >= t; i-- {
+		switch m.log[i].State {
+		case fsrs.New:
+			newCards++
+		case fsrs.Review:
+			reviews++
+		}
+	}
+	return newCards, reviews, nil
+}
+
+func (m *memStore) States(string) ([]storage.CardState, error) {
+	return slices.Clone(m.cards), nil
+}
+
+func (m *memStore) DueStates(id string, _ time.Time) ([]storage.CardState, error) {
+	return m.States(id)
+}
+
+func (m *memStore) Content(_, cardID string) (deck.Card, error) {
+	c := m.cards[m.index[deckID+"/"+cardID]]
+	return deck.Card{ID: c.ID, Question: c.Question, Kind: deck.KindBasic, Front: "F", Back: "B"}, nil
+}
+
+func (m *memStore) Contents(cs []storage.CardState) ([]deck.Card, error) {
+	out := make([]deck.Card, len(cs))
+	for i, c := range cs {
+		out[i], _ = m.Content(c.Deck, c.ID)
+	}
+	return out, nil
+}
+
+func (m *memStore) Rate(r storage.Review) (storage.Review, error) {
+	c := &m.cards[m.index[r.Deck+"/"+r.Card]]
+	r.FlagsBefore = c.Flags
+	c.FSRS = r.After
+	if r.Leech {
+		c.Suspended, c.Flagged = true, true
+	}
+	m.seq++
+	r.Seq = m.seq
+	m.log = append(m.log, storage.LogStat{At: r.At.UnixNano(), Duration: r.Duration, Stability: r.Before.Stability, Rating: r.Rating, State: r.Before.State})
+	return r, nil
+}
+
+func (m *memStore) Undo(storage.Review) error { return errors.New("examsim: no undo") }
+
+func (m *memStore) SetFlags(_, cardID string, f storage.Flags) error {
+	m.cards[m.index[deckID+"/"+cardID]].Flags = f
+	return nil
+}
+
+func (m *memStore) ScanStatsParts(_ string, _, _ int, fn func(int, []storage.LogStat) error) error {
+	return fn(0, m.log)
+}
+
+func (m *memStore) Setting(key string) ([]byte, error) { return m.settings[key], nil }
+
+func (m *memStore) ReviewCount() (int, error) { return len(m.log), nil }
