@@ -111,4 +111,3 @@ func BenchmarkReviewStart10k(b *testing.B) {
 		})
 	}
 }
-

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -45,11 +44,11 @@ func review(e *env, o session.Options, plain bool) error {
 	if err != nil {
 		return err
 	}
-	// Building the queue allocates a few MB that all stay live: collecting
-	// garbage meanwhile only delays the first card.
-	gc := debug.SetGCPercent(-1)
-	s, err := session.Open(reviewStore{st}, decks, o, e.now)
-	debug.SetGCPercent(gc)
+	var s *session.Session
+	err = withGC(queueGC, func() (err error) {
+		s, err = session.Open(reviewStore{st}, decks, o, e.now)
+		return err
+	})
 	if err != nil {
 		return err
 	}

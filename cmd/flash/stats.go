@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
-	"runtime/debug"
 	"time"
 
 	"github.com/flash-srs/flash/deck"
@@ -33,10 +32,10 @@ func cmdStats(fs *pflag.FlagSet, e *env) func([]string) error {
 }
 
 func runStats(e *env, deckID, atFlag string, asJSON bool, plotFile string, force bool) error {
-	// The figures need the card states and a little more (tens of MB
-	// for a large database), allocated once: collecting garbage while
-	// they grow would only slow the command down.
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	return withGC(statsGC, func() error { return statsTuned(e, deckID, atFlag, asJSON, plotFile, force) })
+}
+
+func statsTuned(e *env, deckID, atFlag string, asJSON bool, plotFile string, force bool) error {
 	now := e.now()
 	at, err := parseAt(atFlag, now)
 	if err != nil {

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"slices"
 	"strings"
 
+	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/storage"
 	"github.com/spf13/pflag"
 )
@@ -35,33 +35,14 @@ func unsuspend(e *env, pos []string) error {
 		return err
 	}
 	defer st.Close()
-	cards, err := st.States("")
+	targets, err := session.Unsuspend(st, pos)
 	if err != nil {
 		return err
-	}
-	// Resolve every id before changing anything.
-	var targets []storage.CardState
-	var errs []error
-	for _, id := range pos {
-		c, err := resolveCard(cards, id)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		targets = append(targets, c)
-	}
-	if len(errs) > 0 {
-		return errors.Join(errs...)
 	}
 	for _, c := range targets {
 		if !c.Suspended {
 			fmt.Fprintf(e.stdout, "%s is not suspended\n", c.Key())
 			continue
-		}
-		f := c.Flags
-		f.Suspended = false
-		if err := st.SetFlags(c.Deck, c.ID, f); err != nil {
-			return err
 		}
 		msg := "unsuspended " + c.Key()
 		var notes []string
@@ -77,40 +58,4 @@ func unsuspend(e *env, pos []string) error {
 		fmt.Fprintln(e.stdout, msg)
 	}
 	return nil
-}
-
-// resolveCard finds a card by "deck/card", or by "card" when exactly one
-// deck has a card with that id.
-func resolveCard(cards []storage.CardState, id string) (storage.CardState, error) {
-	deckID, cardID, qualified := strings.Cut(id, "/")
-	if !qualified {
-		deckID, cardID = "", id
-	}
-	if cardID == "" || (qualified && deckID == "") {
-		return storage.CardState{}, fmt.Errorf("bad card id %q: want DECK/CARD or CARD", id)
-	}
-	var found []storage.CardState
-	deckKnown := false
-	for _, c := range cards {
-		if qualified && c.Deck == deckID {
-			deckKnown = true
-		}
-		if c.ID == cardID && (!qualified || c.Deck == deckID) {
-			found = append(found, c)
-		}
-	}
-	switch {
-	case len(found) == 1:
-		return found[0], nil
-	case len(found) > 1:
-		keys := make([]string, len(found))
-		for i, c := range found {
-			keys[i] = c.Key()
-		}
-		slices.Sort(keys)
-		return storage.CardState{}, fmt.Errorf("card id %q is in several decks (%s); write it as DECK/CARD", id, strings.Join(keys, ", "))
-	case qualified && !deckKnown:
-		return storage.CardState{}, fmt.Errorf("unknown card %q: no deck %q in the database", id, deckID)
-	}
-	return storage.CardState{}, fmt.Errorf("unknown card %q", id)
 }

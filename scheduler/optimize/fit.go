@@ -264,6 +264,7 @@ func (t *trainer) gradCards(p *params, cards []int32, g *[NumWeights]float64) {
 	d := t.d
 	var st State
 	var tg tangent
+	var acc [NumWeights]float64 // kept local: the compiler keeps no pointer target in registers
 	for _, ci := range cards {
 		c := &d.cards[ci]
 		steps := d.steps[c.start:c.lastTrain]
@@ -276,8 +277,8 @@ func (t *trainer) gradCards(p *params, cards []int32, g *[NumWeights]float64) {
 				if s.item >= 0 {
 					if wt := t.weight[s.item]; wt > 0 {
 						if dl := wt * lossGrad(R, d.items[s.item].recalled) * dRdS; dl != 0 {
-							for j := range g {
-								g[j] += dl * tg.s[j]
+							for j := range acc {
+								acc[j] += dl * tg.s[j]
 							}
 						}
 					}
@@ -287,6 +288,9 @@ func (t *trainer) gradCards(p *params, cards []int32, g *[NumWeights]float64) {
 				p.stepGrad(&st, &tg, s.dt, int(s.rating), R, dRdS)
 			}
 		}
+	}
+	for j := range acc {
+		g[j] += acc[j]
 	}
 }
 

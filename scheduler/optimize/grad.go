@@ -158,25 +158,6 @@ func lossGrad(R float64, recalled bool) float64 {
 // is infinite.
 const pClamp = 1e-9
 
-// itemLoss returns the log-loss of predicting recall of an item dt days
-// after a review that left stability s, the item recalled or not, and the
-// derivative of that loss in s.
-func itemLoss(dt, s float64, recalled bool) (loss, dLdS float64) {
-	q := 1 + factor*dt/s
-	R := 1 / math.Sqrt(q)
-	p := min(max(R, pClamp), 1-pClamp)
-	var dLdp float64
-	if recalled {
-		loss, dLdp = -math.Log(p), -1/p
-	} else {
-		loss, dLdp = -math.Log(1-p), 1/(1-p)
-	}
-	if p != R {
-		return loss, 0
-	}
-	return loss, dLdp * 0.5 * R / q * factor * dt / (s * s)
-}
-
 // logLoss is the log-loss of predicting recall R (clamped, see pClamp).
 func logLoss(R float64, recalled bool) float64 {
 	p := min(max(R, pClamp), 1-pClamp)

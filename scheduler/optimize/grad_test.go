@@ -37,8 +37,7 @@ func chainLoss(w Weights, dts []float64, ratings []int) (float64, [NumWeights]fl
 		var R, dRdS float64
 		if dts[k] > 0 {
 			R, dRdS = recallGrad(dts[k], st.S)
-			l, _ := itemLoss(dts[k], st.S, ratings[k] > 1)
-			loss += l
+			loss += logLoss(R, ratings[k] > 1)
 			dl := lossGrad(R, ratings[k] > 1) * dRdS
 			for j := range g {
 				g[j] += dl * tg.s[j]
@@ -57,8 +56,7 @@ func chainValue(w Weights, dts []float64, ratings []int) (float64, State) {
 	var loss float64
 	for k := 1; k < len(ratings); k++ {
 		if dts[k] > 0 {
-			l, _ := itemLoss(dts[k], st.S, ratings[k] > 1)
-			loss += l
+			loss += logLoss(Recall(dts[k], st.S), ratings[k] > 1)
 		}
 		st = p.step(st, dts[k], ratings[k])
 	}

@@ -1,6 +1,8 @@
 package optimize
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -78,4 +80,55 @@ func TestRun_Deterministic(t *testing.T) {
 	if a.HeldOut.Fitted.LogLoss >= a.HeldOut.Default.LogLoss {
 		t.Errorf("held-out log-loss fitted %.4f not below default %.4f", a.HeldOut.Fitted.LogLoss, a.HeldOut.Default.LogLoss)
 	}
+}
+
+// FuzzReadRevlog: any input gives reviews or a clear error, never a
+// panic; every review read has a rating 1..4 and a state 0..5, and every
+// error line names the file.
+func FuzzReadRevlog(f *testing.F) {
+	const header = "card_id,review_time,review_rating,review_state,review_duration\n"
+	f.Add(header + "1,1000,3,0,5\n1,90000000,1,2,5\n")
+	f.Add("review_state,card_id,review_rating,review_time\r\n0,1,3,5\r\n")
+	f.Add(header + "1,1000,3,\xff,0\n")
+	f.Add(header + "1,-5,3,0,0\n,,,,\n")
+	f.Add("")
+	var b strings.Builder
+	b.WriteString(header)
+	for _, r := range Synthesize(9, 120) {
+		fmt.Fprintf(&b, "%d,%d,%d,%d,0\n", r.Card, r.Time, r.Rating, r.State)
+	}
+	f.Add(b.String())
+	f.Fuzz(func(t *testing.T, in string) {
+		revs, err := ReadRevlog(strings.NewReader(in), "f.csv")
+		if err != nil {
+			for _, line := range strings.Split(err.Error(), "\n") {
+				if !strings.HasPrefix(line, "f.csv") {
+					t.Fatalf("error line %q does not name the file", line)
+				}
+			}
+			return
+		}
+		if len(revs) == 0 {
+			t.Fatal("no error and no reviews")
+		}
+		for _, r := range revs {
+			if r.Rating < 1 || r.Rating > 4 || r.State < 0 || r.State > 5 || r.Time < 0 {
+				t.Fatalf("review %+v out of range", r)
+			}
+		}
+		// A log that reads also builds a dataset, and a fit of it either
+		// works or says there is not enough data.
+		if _, err := NewDataset(revs, Clock{DayStart: 4}); err != nil {
+			t.Fatalf("NewDataset: %v", err)
+		}
+		if len(revs) <= 300 {
+			rep, err := Run(revs, Clock{DayStart: 4}, Options{Workers: 1})
+			if err != nil && !errors.Is(err, ErrNotEnoughData) {
+				t.Fatalf("Run: %v", err)
+			}
+			if err == nil && !Valid(rep.Weights) {
+				t.Fatalf("weights out of bounds: %v", rep.Weights)
+			}
+		}
+	})
 }

@@ -499,3 +499,42 @@ func TestLeech_UndoKeepsFlags(t *testing.T) {
 		t.Errorf("after undoing the flag %+v", got)
 	}
 }
+
+// TestUnsuspend: every id is resolved before anything is written (one bad
+// id: nothing changes); a suspended card loses only its suspension, a flag
+// stays; a card that is not suspended is left alone.
+func TestUnsuspend(t *testing.T) {
+	st, decks, clk := open(t, 3)
+	s := start(t, st, decks, clk)
+	cur := next(t, s)
+	if err := s.Mark(session.Flag, cur); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Mark(session.Suspend, cur); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := session.Unsuspend(st, []string{"c0", "nope"}); err == nil || !strings.Contains(err.Error(), `unknown card "nope"`) {
+		t.Fatalf("err = %v", err)
+	}
+	if got := stored(t, st, "d/c0").Flags; !got.Suspended {
+		t.Fatal("a refused unsuspend changed a card")
+	}
+	got, err := session.Unsuspend(st, []string{"d/c0", "c1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Key() != "d/c0" || !got[0].Suspended || got[1].Key() != "d/c1" || got[1].Suspended {
+		t.Errorf("result %+v", got)
+	}
+	if f := stored(t, st, "d/c0").Flags; f.Suspended || !f.Flagged {
+		t.Errorf("d/c0 now %+v, want flagged, not suspended", f)
+	}
+	for _, tt := range []struct{ id, err string }{
+		{"d/", "bad card id"},
+		{"x/c0", `no deck "x"`},
+	} {
+		if _, err := session.Unsuspend(st, []string{tt.id}); err == nil || !strings.Contains(err.Error(), tt.err) {
+			t.Errorf("%s: err = %v, want %q", tt.id, err, tt.err)
+		}
+	}
+}
