@@ -3,7 +3,8 @@
 // Unicode formulas.
 //
 // An answer is cut into statements (at line breaks, ';', full stops, and
-// commas that begin a new "name = …"). A statement is a chain of steps
+// commas outside brackets, so that "4160, 4160, 128000" lists three
+// results). A statement is a chain of steps
 // joined by "=", "≈", "→" (and their kin: ~ ⇒ ≃ ->). Its result is the
 // last number of its last step that has one, where a number may be a
 // fraction (11/12), an expression of numbers with √, π and e (√2/e, 2π,
@@ -65,62 +66,57 @@ func Parse(answer string) []Part {
 	}
 	toks := lex(answer)
 	var parts []Part
+	prevStated := false // the item before a comma gave a stated result
 	for _, st := range statements(toks) {
-		if p, ok := readStatement(answer, st); ok {
+		p, ok := readStatement(answer, st.toks)
+		// "λ = 1, 3" and "= 4160, 4160": a bare number after a stated
+		// one in the same list is stated too.
+		if ok && st.afterComma && prevStated && exprOnly(st.toks) {
+			p.Stated = true
+		}
+		prevStated = ok && p.Stated
+		if ok {
 			parts = append(parts, p)
 		}
 	}
 	return parts
 }
 
-// statements splits tokens at separators and at commas that start a new
-// "name = …".
-func statements(toks []token) [][]token {
-	var out [][]token
-	start := 0
+// statement is the tokens of one statement; afterComma is true when a
+// comma, not a line break or ';', ends the statement before it.
+type statement struct {
+	toks       []token
+	afterComma bool
+}
+
+// statements splits tokens at separators and at commas outside brackets:
+// "4160, 4160, 128000" is a list of three results, "λ = 1, 3" of two, and
+// "η = 0.25, λ = 1" of two named ones.
+func statements(toks []token) []statement {
+	var out []statement
+	start, afterComma := 0, false
 	flush := func(end int) {
 		if end > start {
-			out = append(out, toks[start:end])
+			out = append(out, statement{toks[start:end], afterComma})
 		}
 	}
 	for i, t := range toks {
 		switch {
 		case t.kind == tSep:
 			flush(i)
-			start = i + 1
-		case t.kind == tComma && t.depth == 0 && startsNamedStep(toks[i+1:]):
+			start, afterComma = i+1, false
+		case t.kind == tComma && t.depth == 0:
 			flush(i)
-			start = i + 1
+			start, afterComma = i+1, true
 		}
 	}
 	flush(len(toks))
 	return out
 }
 
-// startsNamedStep reports whether toks begin with a name and a relation:
-// "τ_fast = …".
-func startsNamedStep(toks []token) bool {
-	n := nameLen(toks)
-	return n > 0 && n < len(toks) && toks[n].kind == tRel
-}
-
-// nameLen returns how many tokens at the start of toks make a name: tokens
-// written without spaces between them, starting with a word, holding no
-// relation or separator, up to the first relation; 0 when there is none.
-func nameLen(toks []token) int {
-	if len(toks) == 0 || toks[0].kind != tWord {
-		return 0
-	}
-	for i := 1; i < len(toks); i++ {
-		t := toks[i]
-		if t.kind == tRel && t.depth == toks[0].depth {
-			return i
-		}
-		if t.start != toks[i-1].end || t.kind == tSep || i >= 16 {
-			return 0
-		}
-	}
-	return 0
+// startsWithWord reports whether toks begin with a word: "разброс 0.083".
+func startsWithWord(toks []token) bool {
+	return len(toks) > 0 && toks[0].kind == tWord
 }
 
 // readStatement returns the part a statement gives: its name and the
@@ -174,7 +170,7 @@ func readStatement(src string, st []token) (Part, bool) {
 		p.From = src[start:last.toks[len(last.toks)-1].end]
 		// "Ответ: 4" states a result; "Симуляция: разброс 0.083, изменение
 		// 0.025" mentions numbers.
-		p.Stated = k > 0 || answerWord || colonName != "" && len(res) == 1
+		p.Stated = k > 0 || answerWord || colonName != "" && len(res) == 1 && !startsWithWord(step(0))
 		// The name: what the step before the value ends in ("S₂[1,1] = 5",
 		// "пары: λ_max = 3"), else what the first step ends in
 		// ("τ_slow = 1/(ηλ) = 4").

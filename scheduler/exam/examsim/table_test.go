@@ -5,7 +5,13 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/sims"
 )
+
+// The built-in deck is checked against the simulations, as flash does.
+func init() { deck.UseSims(sims.Checker{}) }
 
 var (
 	full     = flag.Bool("full", false, "run the whole exam-mode benchmark (20 learners a row) and print its table")
