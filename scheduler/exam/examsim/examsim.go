@@ -55,7 +55,8 @@ type Deck struct {
 	Cards     []exam.Card // Key, Question and Order; FSRS is ignored
 }
 
-// BuiltinDeck returns flash's built-in deck.
+// BuiltinDeck returns flash's built-in deck. The program must have given
+// package deck its simulation checker (deck.UseSims) first.
 func BuiltinDeck() Deck {
 	d := deck.Builtin()
 	out := Deck{Name: fmt.Sprintf("built-in (%d cards)", len(d.Cards))}

@@ -5,7 +5,13 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/sims"
 )
+
+// The built-in deck is checked against the simulations, as flash does.
+func init() { deck.UseSims(sims.Checker{}) }
 
 var (
 	full     = flag.Bool("full", false, "run the whole exam-mode benchmark (20 learners a row) and print its table")
@@ -14,11 +20,9 @@ var (
 
 // row is the mean over learners of one configuration.
 type row struct {
-	cfg  Config
-	mean Result
-	n    int
-	// worst prediction error over learners of the first day's prediction
-	predErr      float64
+	cfg          Config
+	mean         Result
+	n            int
 	inBand       int
 	allReachable bool
 }
