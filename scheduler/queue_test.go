@@ -505,7 +505,7 @@ func TestQueue_Scheduler(t *testing.T) {
 	if got := q.Scheduler("a").Policy(); got != p {
 		t.Errorf("Scheduler(a).Policy() = %+v, want %+v", got, p)
 	}
-	if q.Scheduler("a") != q.Scheduler("a") {
+	if s1, s2 := q.Scheduler("a"), q.Scheduler("a"); s1 != s2 {
 		t.Error("Scheduler returns a new Scheduler each time")
 	}
 }

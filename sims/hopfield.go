@@ -209,7 +209,7 @@ func (h *hopfield) iterate(beta float64, xi []float64, maxIter int) (pt, p, ener
 	energies = []float64{h.energy(beta, xi)}
 	for iters < maxIter {
 		var next []float64
-		p, next = h.update(beta, pt)
+		_, next = h.update(beta, pt)
 		iters++
 		var dd float64
 		for a := range next {

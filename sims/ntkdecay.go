@@ -97,6 +97,7 @@ func init() {
 			t := newTridiag(c.n, append([]float64(nil), c.k...))
 			vals, ok := t.values()
 			if !ok {
+				//lint:ignore ST1005 K is the name of the param at fault
 				return errors.New("K: eigenvalue iteration did not converge")
 			}
 			return checkPSD(vals)
@@ -184,6 +185,7 @@ func symmetric(k [][]float64) error {
 		for j := 0; j < i; j++ {
 			a, b := k[i][j], k[j][i]
 			if math.Abs(a-b) > 1e-12*math.Max(math.Abs(a), math.Abs(b)) {
+				//lint:ignore ST1005 K is the name of the param at fault
 				return fmt.Errorf("K: not symmetric: K[%d][%d] = %g but K[%d][%d] = %g", i+1, j+1, a, j+1, i+1, b)
 			}
 		}
@@ -205,6 +207,7 @@ func checkPSD(vals []float64) error {
 		return nil
 	}
 	if vals[0] < -zeroTol(vals) {
+		//lint:ignore ST1005 K is the name of the param at fault
 		return fmt.Errorf("K: not positive semidefinite: smallest eigenvalue %g", vals[0])
 	}
 	return nil
@@ -281,6 +284,7 @@ func analyseDecay(n int, k, r0 []float64, eta float64, times []float64, steps []
 		// alone cost O(n²) once T is known.
 		vals, ok := t.values()
 		if !ok {
+			//lint:ignore ST1005 K is the name of the param at fault
 			return nil, errors.New("K: eigenvalue iteration did not converge")
 		}
 		if err := pickEta(vals); err != nil {
@@ -314,6 +318,7 @@ func analyseDecay(n int, k, r0 []float64, eta float64, times []float64, steps []
 	}
 	vals, coords, ok := t.project(vs)
 	if !ok {
+		//lint:ignore ST1005 K is the name of the param at fault
 		return nil, errors.New("K: eigenvalue iteration did not converge")
 	}
 	if len(uniq) == 0 {

@@ -198,13 +198,13 @@ func FuzzDecodeReview(f *testing.F) {
 	f.Fuzz(func(t *testing.T, k, v []byte) {
 		var r Review
 		var e LogStat
-		ok, serr := decodeStat(&e, 0, v, 0) // never panics
+		decodeStat(&e, 0, v, 0) // never panics
 		n, err := decodeReview(&r, k, v)
 		if err != nil {
 			return
 		}
 		// What decodes whole decodes for statistics, to the same values.
-		ok, serr = decodeStat(&e, r.At.UnixNano(), v, 0)
+		ok, serr := decodeStat(&e, r.At.UnixNano(), v, 0)
 		if serr != nil || !ok {
 			t.Fatalf("decodeStat: %v %v", ok, serr)
 		}

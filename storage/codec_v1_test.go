@@ -73,37 +73,6 @@ func appendCardV1(b []byte, c *fsrs.Card, base int64) ([]byte, error) {
 	return b, nil
 }
 
-func encodeStateV1(cs *CardState) ([]byte, error) {
-	b := make([]byte, 0, 48+len(cs.Question))
-	b = append(b, stateVersion1)
-	var fl byte
-	if cs.Retired {
-		fl |= stRetired
-	}
-	if cs.Suspended {
-		fl |= stSuspended
-	}
-	if cs.Flagged {
-		fl |= stFlagged
-	}
-	var buried int64
-	if !cs.BuriedUntil.IsZero() {
-		fl |= stBuried
-		var err error
-		if buried, err = nanos(cs.BuriedUntil, "buried until"); err != nil {
-			return nil, err
-		}
-	}
-	b = append(b, fl)
-	b = binary.AppendUvarint(b, uint64(cs.Order))
-	b = binary.AppendUvarint(b, uint64(len(cs.Question)))
-	b = append(b, cs.Question...)
-	if fl&stBuried != 0 {
-		b = binary.AppendUvarint(b, zigzag(buried))
-	}
-	return appendCardV1(b, &cs.FSRS, 0)
-}
-
 func reviewKeyV1(at int64, seq uint64) []byte {
 	k := make([]byte, 16)
 	binary.BigEndian.PutUint64(k, uint64(at))

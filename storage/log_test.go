@@ -195,10 +195,8 @@ func TestStore_Reviews_Order(t *testing.T) {
 	importTest(t, s, testDeck())
 	// Rated out of time order (a clock that went back): the log is by time.
 	offsets := []time.Duration{5, 1, 3, 3, 0, 4}
-	var rs []Review
 	for i, off := range offsets {
-		r := rateTest(t, s, string(rune('a'+i%3)), t0.Add(off*time.Minute), fsrs.Good)
-		rs = append(rs, r)
+		rateTest(t, s, string(rune('a'+i%3)), t0.Add(off*time.Minute), fsrs.Good)
 	}
 	got := reviewsOf(t, s)
 	if len(got) != len(offsets) {

@@ -14,6 +14,7 @@ import (
 
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // Migration from schema 1 (flash before the due index) to schema 2.
@@ -67,7 +68,7 @@ func hook(step string) {
 func migrate(path string, timeout time.Duration) error {
 	old, err := openGuarded(path, &bolt.Options{Timeout: timeout})
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, berrors.ErrTimeout) {
 			return errInUse(path, err)
 		}
 		return fmt.Errorf("migrate database %s: %w", path, unwrapPathErr(err))

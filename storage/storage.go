@@ -41,6 +41,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
 
@@ -258,10 +259,10 @@ func openBolt(path string, o Options, timeout time.Duration, readOnly bool, dept
 	db, err := openGuarded(path, bo)
 	if err != nil {
 		switch {
-		case errors.Is(err, bolt.ErrTimeout):
+		case errors.Is(err, berrors.ErrTimeout):
 			return nil, errInUse(path, err)
-		case errors.Is(err, bolt.ErrInvalid), errors.Is(err, bolt.ErrVersionMismatch),
-			errors.Is(err, bolt.ErrChecksum), errors.Is(err, bolt.ErrInvalidMapping):
+		case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch),
+			errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrInvalidMapping):
 			return nil, errNotFlash(path, "bbolt refused it", err)
 		case errors.Is(err, errPanic):
 			return nil, errNotFlash(path, "reading it failed", err)

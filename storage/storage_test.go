@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/flash-srs/flash/deck"
@@ -568,12 +567,6 @@ func TestStore_Settings(t *testing.T) {
 	if err := s.DeleteSetting("k"); err != nil {
 		t.Errorf("DeleteSetting of an absent key: %v", err)
 	}
-}
-
-// newCard returns go-fsrs's rating of a card at now.
-func rate(f *fsrs.FSRS, c fsrs.Card, now time.Time, r fsrs.Rating) (fsrs.Card, fsrs.ReviewLog) {
-	info := f.Next(c, now, r)
-	return info.Card, info.ReviewLog
 }
 
 // TestOpen_CorruptPage overwrites one page (not a meta or freelist page)

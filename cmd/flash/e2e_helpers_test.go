@@ -39,7 +39,11 @@ func flashBinary(t testing.TB) string {
 			name += ".exe"
 		}
 		binPath = filepath.Join(binDir, name)
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		args := []string{"build", "-o", binPath}
+		if raceBuild {
+			args = append(args, "-race")
+		}
+		out, err := exec.Command("go", append(args, ".")...).CombinedOutput()
 		if err != nil {
 			binErr = &buildError{err: err, out: string(out)}
 		}

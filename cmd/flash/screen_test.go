@@ -297,7 +297,7 @@ func TestReviewScreen_RevealRateCounts(t *testing.T) {
 	}
 
 	h.key(' ')
-	s = h.waitText("Θ⁽ᴸ⁾(θ) = Σₚ ∂_{θ_p}F⁽ᴸ⁾ ⊗ ∂_{θ_p}F⁽ᴸ⁾ — ядро [0, T]", "1 Again", "2 Hard", "3 Good", "4 Easy")
+	h.waitText("Θ⁽ᴸ⁾(θ) = Σₚ ∂_{θ_p}F⁽ᴸ⁾ ⊗ ∂_{θ_p}F⁽ᴸ⁾ — ядро [0, T]", "1 Again", "2 Hard", "3 Good", "4 Easy")
 	var want []string
 	h.onLoop(func() {
 		for _, o := range h.ui.cur.Preview {

@@ -131,7 +131,6 @@ type Plan struct {
 	finalRank []int32
 	rank      []int32 // per card: its place among new cards, -1 when not new
 	keys      map[string]int
-	newDay    []int32 // per day: new cards planned
 }
 
 // Make plans the study days from now to in.Exam. It is cheap enough to run

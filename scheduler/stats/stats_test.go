@@ -1,7 +1,6 @@
 package stats
 
 import (
-	"math"
 	"testing"
 	"time"
 
@@ -12,12 +11,6 @@ import (
 // statsNow is the clock of the stats tests: a Sunday morning, UTC, so the
 // study days (04:00) are fixed.
 var statsNow = time.Date(2024, 3, 10, 9, 0, 0, 0, time.UTC)
-
-// near reports whether a and b agree to 1e-12, absolute or relative.
-func near(a, b float64) bool {
-	d := math.Abs(a - b)
-	return d <= 1e-12 || d <= 1e-12*max(math.Abs(a), math.Abs(b))
-}
 
 // TestLogStats_Add checks the one-pass accumulator on hand-made reviews:
 // windows, day buckets at the 04:00 boundary, deck filter, and that adding

@@ -20,11 +20,9 @@ var (
 
 // row is the mean over learners of one configuration.
 type row struct {
-	cfg  Config
-	mean Result
-	n    int
-	// worst prediction error over learners of the first day's prediction
-	predErr      float64
+	cfg          Config
+	mean         Result
+	n            int
 	inBand       int
 	allReachable bool
 }
