@@ -11,6 +11,7 @@ import (
 
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler"
+	"github.com/flash-srs/flash/scheduler/exam"
 	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/storage"
 	"github.com/gdamore/tcell/v2"
@@ -115,7 +116,8 @@ func scrStart(t *testing.T, st *storage.Store, clk *scrClock, w, h int) *scrHarn
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := session.New(st, decks, "", clk.now)
+	// As 'flash review' opens it: settings (fitted weights, an exam) read.
+	s, err := session.New(reviewStore{st}, decks, "", clk.now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,6 +331,25 @@ func TestReviewScreen_RevealRateCounts(t *testing.T) {
 	h.waitText("φ(x) = elu(x) + 1: зачем +1?", "1 new · 2 learning · 0 review")
 	if got := scrReviews(t, st); len(got) != 2 || got[1] != "c2 Good" {
 		t.Fatalf("log = %v, want [c1 Good c2 Good]", got)
+	}
+}
+
+func TestReviewScreen_ExamHeader(t *testing.T) {
+	st, clk := scrOpen(t, scrDeck)
+	set := exam.Settings{Date: "2024-01-14", Target: 0.9, Minutes: 30}
+	if err := st.SetSetting(exam.Key("t"), set.Encode()); err != nil {
+		t.Fatal(err)
+	}
+	h := scrStart(t, st, clk, 80, 24)
+	h.waitText("exam in 12 days", "3 new · 0 learning · 0 review")
+	if first := h.rows()[0]; !strings.Contains(first, "Test deck · exam in 12 days") {
+		t.Errorf("header row %q", first)
+	}
+	// Without an exam the header says nothing of one.
+	st2, clk2 := scrOpen(t, scrDeck)
+	h2 := scrStart(t, st2, clk2, 80, 24)
+	if s := h2.waitText("3 new · 0 learning · 0 review"); strings.Contains(s, "exam in") {
+		t.Errorf("an exam in the header without one:\n%s", s)
 	}
 }
 
