@@ -115,11 +115,11 @@ type PaperReadiness struct {
 
 // QuestionReadiness is the readiness of one exam question.
 type QuestionReadiness struct {
-	ID      string       `json:"id"`
-	Text    string       `json:"text"`
-	Mean    float64      `json:"mean"`
-	Cards   int          `json:"cards"`
-	New     int          `json:"new"`
+	ID    string  `json:"id"`
+	Text  string  `json:"text"`
+	Mean  float64 `json:"mean"`
+	Cards int     `json:"cards"`
+	New   int     `json:"new"`
 	// Suspended counts the question's suspended cards: they count in the
 	// mean but are never among the weakest, which lists cards to study.
 	Suspended int          `json:"suspended"`
@@ -137,14 +137,14 @@ type CardRecall struct {
 // cards count only in Retired; suspended ones count in their state but are
 // never due.
 type CardCounts struct {
-	Total       int `json:"total"` // not retired
-	New         int `json:"new"`
-	Learning    int `json:"learning"`
-	Review      int `json:"review"`
-	Relearning  int `json:"relearning"`
-	Retired     int `json:"retired"`
-	Suspended   int `json:"suspended"`
-	Flagged     int `json:"flagged"`
+	Total      int `json:"total"` // not retired
+	New        int `json:"new"`
+	Learning   int `json:"learning"`
+	Review     int `json:"review"`
+	Relearning int `json:"relearning"`
+	Retired    int `json:"retired"`
+	Suspended  int `json:"suspended"`
+	Flagged    int `json:"flagged"`
 	// NewAvailable counts the new cards that are not suspended: waiting to
 	// be learned. NewToday is how many of them a review today would
 	// introduce: each deck's new_per_day less the new cards it introduced
@@ -152,8 +152,8 @@ type CardCounts struct {
 	NewAvailable int `json:"new_available"`
 	NewToday     int `json:"new_today"`
 	DueNow       int `json:"due_now"`
-	DueToday    int `json:"due_today"`
-	DueTomorrow int `json:"due_tomorrow"`
+	DueToday     int `json:"due_today"`
+	DueTomorrow  int `json:"due_tomorrow"`
 }
 
 // CardRef names a card and the first line of its front.
