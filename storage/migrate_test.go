@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -370,4 +371,42 @@ func fileSchema(t *testing.T, path string) uint64 {
 		return nil
 	})
 	return n
+}
+
+// TestMigrate_MarksTheOldFile checks that the schema 1 file a migration
+// replaced (still open in any flash that opened it before the rename) is
+// marked, so that such a flash opens the path again instead of using it.
+func TestMigrate_MarksTheOldFile(t *testing.T) {
+	if _, err := os.Stat("/proc/self/fd"); err != nil {
+		t.Skip("needs /proc/self/fd to reach the replaced file")
+	}
+	path := v1Copy(t)
+	f, err := os.Open(path) // keeps the schema 1 file reachable
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	old := fmt.Sprintf("/proc/self/fd/%d", f.Fd())
+	db, err := bolt.Open(old, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.View(func(tx *bolt.Tx) error {
+		if !errors.Is(checkSchema(tx), errMoved) {
+			t.Errorf("the replaced file is not marked: checkSchema says %v", checkSchema(tx))
+		}
+		return nil
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if schema := fileSchema(t, path); schema != SchemaVersion {
+		t.Errorf("path holds schema %d", schema)
+	}
 }

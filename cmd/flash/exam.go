@@ -230,7 +230,9 @@ func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 func writeExamJSON(w io.Writer, d storage.DeckInfo, set exam.Settings, p *exam.Plan) error {
 	var j examJSON
 	j.Deck, j.Date, j.At = d.ID, set.Date, p.Exam.Format(time.RFC3339)
-	j.DaysLeft, j.Target, j.Minutes = p.DaysLeft, set.Target, set.Minutes
+	// After the exam day the plan has no days left; days_left says how
+	// long ago it was.
+	j.DaysLeft, j.Target, j.Minutes = min(p.DaysLeft, exam.DaysLeft(p.Exam, p.Now)), set.Target, set.Minutes
 	j.Costs.NewSeconds, j.Costs.ReviewSeconds = p.Costs.New.Seconds(), p.Costs.Review.Seconds()
 	r := &j.Readiness
 	r.Followed, r.Low, r.High, r.Stopped = round3(p.Followed), round3(p.Low), round3(p.High), round3(p.Stopped)
@@ -257,6 +259,17 @@ func writeExamJSON(w io.Writer, d storage.DeckInfo, set exam.Settings, p *exam.P
 // 80 columns.
 func writeExamText(w io.Writer, d storage.DeckInfo, set exam.Settings, p *exam.Plan) error {
 	var b strings.Builder
+	if ago := -exam.DaysLeft(p.Exam, p.Now); ago > 0 {
+		when := "yesterday"
+		if ago > 1 {
+			when = fmt.Sprintf("%d days ago", ago)
+		}
+		fmt.Fprintf(&b, "Exam of %s on %s, %s: it is over.\n", d.ID, p.Exam.Format("Mon 2006-01-02"), when)
+		fmt.Fprintf(&b, "Review schedules with plain FSRS again (desired retention %.2f).\n", d.Options.DesiredRetention)
+		b.WriteString("Set the next exam with 'flash exam YYYY-MM-DD', or remove this one with\n'flash exam --clear'.\n")
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
 	days := "today"
 	switch p.DaysLeft {
 	case 0:
@@ -328,16 +341,19 @@ func writeExamText(w io.Writer, d storage.DeckInfo, set exam.Settings, p *exam.P
 // secs formats an answer time in whole seconds.
 func secs(d time.Duration) string { return fmt.Sprintf("%.0f s", d.Seconds()) }
 
-// examHeader is the review header's note for deck while its exam is
-// ahead: "exam in 12 days", "exam tomorrow"; "" when none.
+// examHeader is the review header's note for deck until its exam day:
+// "exam in 12 days", "exam tomorrow", "exam today"; "" when none or after
+// the exam day.
 func examHeader(p *exam.Plan, now time.Time) string {
 	if p == nil {
 		return ""
 	}
 	n := exam.DaysLeft(p.Exam, now)
 	switch {
-	case n <= 0:
+	case n < 0:
 		return ""
+	case n == 0:
+		return "exam today"
 	case n == 1:
 		return "exam tomorrow"
 	}

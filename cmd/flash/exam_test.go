@@ -172,6 +172,62 @@ func TestExam_SetShowClear(t *testing.T) {
 	}
 }
 
+// TestExam_AfterTheExamDay checks what 'flash exam' says once the exam day
+// has passed: when it was, that it is over and review is plain FSRS again;
+// not "today" and no plan toward it.
+func TestExam_AfterTheExamDay(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "f.db")
+	if r := runFlash(t, "", clock(examNow), "--db", db, "exam", "2026-06-15"); r.code != 0 {
+		t.Fatalf("setting the exam: %d %s", r.code, r.stderr)
+	}
+	tests := []struct {
+		at         time.Time
+		want       string
+		daysLeft   int
+		wantHeader string
+	}{
+		{time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC), "Exam of ml-papers on Mon 2026-06-15, today", 0, "exam today"},
+		{time.Date(2026, 6, 16, 10, 0, 0, 0, time.UTC), "Exam of ml-papers on Mon 2026-06-15, yesterday: it is over", -1, ""},
+		{time.Date(2026, 6, 26, 10, 0, 0, 0, time.UTC), "Exam of ml-papers on Mon 2026-06-15, 11 days ago: it is over", -11, ""},
+	}
+	for _, tt := range tests {
+		r := runFlash(t, "", clock(tt.at), "--db", db, "exam")
+		if r.code != 0 || !strings.Contains(r.stdout, tt.want) {
+			t.Errorf("at %s: exit %d, output lacks %q:\n%s%s", tt.at, r.code, tt.want, r.stdout, r.stderr)
+		}
+		if tt.daysLeft < 0 {
+			for _, no := range []string{"today", "Readiness on the exam day", "Plan per day"} {
+				if strings.Contains(r.stdout, no) {
+					t.Errorf("at %s, after the exam, the output says %q:\n%s", tt.at, no, r.stdout)
+				}
+			}
+			for i, line := range strings.Split(r.stdout, "\n") {
+				if n := len([]rune(line)); n > 80 {
+					t.Errorf("line %d is %d columns: %q", i+1, n, line)
+				}
+			}
+			if !strings.Contains(r.stdout, "plain FSRS") || !strings.Contains(r.stdout, "flash exam --clear") {
+				t.Errorf("at %s: output does not say that review is plain FSRS again and how to clear:\n%s", tt.at, r.stdout)
+			}
+		}
+		r = runFlash(t, "", clock(tt.at), "--db", db, "exam", "--json")
+		var j examJSON
+		if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
+			t.Fatalf("%v: %s", err, r.stdout)
+		}
+		if j.DaysLeft != tt.daysLeft {
+			t.Errorf("at %s: days_left %d, want %d", tt.at, j.DaysLeft, tt.daysLeft)
+		}
+		examAt, err := time.Parse(time.RFC3339, j.At)
+		if err != nil {
+			t.Fatalf("at %q: %v", j.At, err)
+		}
+		if got := examHeader(&exam.Plan{Exam: examAt}, tt.at); got != tt.wantHeader {
+			t.Errorf("at %s: review header %q, want %q", tt.at, got, tt.wantHeader)
+		}
+	}
+}
+
 func TestExam_InfeasibleBudget(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "f.db")
 	// The built-in deck's new cards, 3 days, 5 minutes a day: out of reach.

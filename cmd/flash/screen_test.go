@@ -11,6 +11,7 @@ import (
 
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler"
+	"github.com/flash-srs/flash/scheduler/exam"
 	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/storage"
 	"github.com/gdamore/tcell/v2"
@@ -115,7 +116,8 @@ func scrStart(t *testing.T, st *storage.Store, clk *scrClock, w, h int) *scrHarn
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := session.New(st, decks, "", clk.now)
+	// As 'flash review' opens it: settings (fitted weights, an exam) read.
+	s, err := session.New(reviewStore{st}, decks, "", clk.now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,6 +334,25 @@ func TestReviewScreen_RevealRateCounts(t *testing.T) {
 	}
 }
 
+func TestReviewScreen_ExamHeader(t *testing.T) {
+	st, clk := scrOpen(t, scrDeck)
+	set := exam.Settings{Date: "2024-01-14", Target: 0.9, Minutes: 30}
+	if err := st.SetSetting(exam.Key("t"), set.Encode()); err != nil {
+		t.Fatal(err)
+	}
+	h := scrStart(t, st, clk, 80, 24)
+	h.waitText("exam in 12 days", "3 new · 0 learning · 0 review")
+	if first := h.rows()[0]; !strings.Contains(first, "Test deck · exam in 12 days") {
+		t.Errorf("header row %q", first)
+	}
+	// Without an exam the header says nothing of one.
+	st2, clk2 := scrOpen(t, scrDeck)
+	h2 := scrStart(t, st2, clk2, 80, 24)
+	if s := h2.waitText("3 new · 0 learning · 0 review"); strings.Contains(s, "exam in") {
+		t.Errorf("an exam in the header without one:\n%s", s)
+	}
+}
+
 func TestReviewScreen_LongAnswerScrolls(t *testing.T) {
 	st, clk := scrOpen(t, scrDeck)
 	h := scrStart(t, st, clk, 80, 24)
@@ -535,7 +556,10 @@ func TestReviewScreen_QuitSummary(t *testing.T) {
 	h.key('1')
 	h.waitText("Как меняется")
 	h.key('q')
-	s := h.waitText("Session finished", "Reviewed    1 card", "Again       1 (100%)", "Time        1m 30s", "Next due    now: 2 new · 1 learning · 0 review")
+	s := h.waitText("Session finished", "Reviewed    1 card", "Again       1 (100%)", "Time        1m 30s", "Left today  2 new · 1 learning · 0 review")
+	if strings.Contains(s, "now: ") {
+		t.Errorf("the summary calls the card due in 1m due now:\n%s", s)
+	}
 	if strings.Contains(s, "Как меняется") {
 		t.Errorf("card still on the summary screen:\n%s", s)
 	}

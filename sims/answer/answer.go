@@ -3,8 +3,8 @@
 // Unicode formulas.
 //
 // An answer is cut into statements (at line breaks, ';', full stops, and
-// commas outside brackets, so that "4160, 4160, 128000" lists three
-// results). A statement is a chain of steps
+// commas and "и" ("and") outside brackets, so that "4160, 4160, 128000"
+// lists three results and "τ₁ = 1 и τ₂ = 4" two). A statement is a chain of steps
 // joined by "=", "≈", "→" (and their kin: ~ ⇒ ≃ ->). Its result is the
 // last number of its last step that has one, where a number may be a
 // fraction (11/12), an expression of numbers with √, π and e (√2/e, 2π,
@@ -83,15 +83,17 @@ func Parse(answer string) []Part {
 }
 
 // statement is the tokens of one statement; afterComma is true when a
-// comma, not a line break or ';', ends the statement before it.
+// comma or "и" ("and"), not a line break or ';', ends the statement before
+// it.
 type statement struct {
 	toks       []token
 	afterComma bool
 }
 
-// statements splits tokens at separators and at commas outside brackets:
-// "4160, 4160, 128000" is a list of three results, "λ = 1, 3" of two, and
-// "η = 0.25, λ = 1" of two named ones.
+// statements splits tokens at separators and at commas and "и" ("and")
+// outside brackets: "4160, 4160, 128000" is a list of three results,
+// "λ = 1, 3" and "1.25 и 5" of two, and "η = 0.25, λ = 1" of two named
+// ones.
 func statements(toks []token) []statement {
 	var out []statement
 	start, afterComma := 0, false
@@ -105,7 +107,7 @@ func statements(toks []token) []statement {
 		case t.kind == tSep:
 			flush(i)
 			start, afterComma = i+1, false
-		case t.kind == tComma && t.depth == 0:
+		case (t.kind == tComma || t.kind == tAnd) && t.depth == 0:
 			flush(i)
 			start, afterComma = i+1, true
 		}

@@ -23,6 +23,7 @@ const (
 	tRel               // = ≈ → and their kin: the end of a step of working
 	tSep               // the end of a statement: a line break, ';', a full stop
 	tWord              // letters (with digits, subscripts and marks inside)
+	tAnd               // "и" or "and" between results: "τ₁ = 1 и τ₂ = 4"
 	tOther             // anything else: ‖ ∝ < > : and so on
 )
 
@@ -138,6 +139,8 @@ func lex(s string) []token {
 				add(token{kind: tConst, start: i, end: j, val: 3.141592653589793})
 			case "e":
 				add(token{kind: tConst, start: i, end: j, val: 2.718281828459045})
+			case "и", "И", "and", "And", "AND":
+				add(token{kind: tAnd, start: i, end: j})
 			default:
 				add(token{kind: tWord, start: i, end: j})
 			}
