@@ -117,7 +117,7 @@ func scrStart(t *testing.T, st *storage.Store, clk *scrClock, w, h int) *scrHarn
 		t.Fatal(err)
 	}
 	// As 'flash review' opens it: settings (fitted weights, an exam) read.
-	s, err := session.New(reviewStore{st}, decks, "", clk.now)
+	s, err := session.New(st, decks, "", clk.now)
 	if err != nil {
 		t.Fatal(err)
 	}
