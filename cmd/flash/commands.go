@@ -49,8 +49,11 @@ deck is imported first. --plain is a line mode for scripts and screen readers.`,
 			args:    "FILE.toml",
 			summary: "add or update a deck from a TOML file",
 			details: `Adds new cards, updates changed ones (their history is kept), retires the
-cards missing from the file and restores retired ones that come back. A bad file
-is refused as a whole, with every problem listed.`,
+cards missing from the file and restores retired ones that come back, and says
+which options changed. A bad file is refused as a whole, with every problem
+listed. --builtin imports this flash's built-in deck again, with no file: a deck
+imported from a file with the built-in deck's id gets none of its fixes until
+then.`,
 			db:    true,
 			setup: cmdImport,
 		},

@@ -16,19 +16,28 @@ import (
 
 func cmdImport(fs *pflag.FlagSet, e *env) func([]string) error {
 	dry := fs.Bool("dry-run", false, "print the plan and write nothing")
+	builtin := fs.Bool("builtin", false, "import this flash's built-in deck (again): it then follows the built-in deck, fixes included")
 	return func(pos []string) error {
-		if len(pos) != 1 {
+		switch {
+		case *builtin && len(pos) > 0:
+			return usagef("import: --builtin takes no file, got %q", pos[0])
+		case *builtin:
+			return importSource(e, "the built-in deck", deck.BuiltinSource(), *dry)
+		case len(pos) != 1:
 			return usagef("import: want one deck file, got %d arguments", len(pos))
 		}
-		return importFile(e, pos[0], *dry)
+		data, err := readDeckFile(pos[0])
+		if err != nil {
+			return err
+		}
+		return importSource(e, pos[0], data, *dry)
 	}
 }
 
-func importFile(e *env, name string, dry bool) error {
-	data, err := readDeckFile(name)
-	if err != nil {
-		return err
-	}
+// importSource imports the deck file name holding data and reports what
+// changed: the cards, the options, and whether the deck follows the
+// built-in deck.
+func importSource(e *env, name string, data []byte, dry bool) error {
 	d, err := deck.Parse(name, data)
 	if err != nil {
 		return err
@@ -42,12 +51,69 @@ func importFile(e *env, name string, dry bool) error {
 		return err
 	}
 	defer st.Close()
-	plan, err := st.Import(d, storage.Source{Hash: hashBytes(data)}, e.now(), dry)
+	decks, err := st.Decks()
+	if err != nil {
+		return err
+	}
+	var old *storage.DeckInfo
+	for i := range decks {
+		if decks[i].ID == d.ID {
+			old = &decks[i]
+		}
+	}
+	// A file byte for byte the same as the built-in deck is the built-in
+	// deck: it keeps following it.
+	hash := hashBytes(data)
+	src := storage.Source{Hash: hash, Builtin: hash == hashBytes(deck.BuiltinSource())}
+	plan, err := st.Import(d, src, e.now(), dry)
 	if err != nil {
 		return fmt.Errorf("import %s: %w", name, err)
 	}
 	printPlan(e.stdout, plan, dry)
+	if old != nil {
+		printDeckChanges(e.stdout, *old, d, dry)
+	}
+	if d.ID == deck.Builtin().ID {
+		printBuiltinNote(e.stdout, old, d.ID, name, src.Builtin, dry)
+	}
+	if dry {
+		fmt.Fprintln(e.stdout, "nothing was written")
+	}
 	return nil
+}
+
+// printDeckChanges reports a changed title and changed [options]:
+// "options: desired_retention 0.9 → 0.85".
+func printDeckChanges(w io.Writer, old storage.DeckInfo, d *deck.Deck, dry bool) {
+	prefix := ""
+	if dry {
+		prefix = "dry run: "
+	}
+	if old.Title != d.Title {
+		fmt.Fprintf(w, "%stitle: %q → %q\n", prefix, old.Title, d.Title)
+	}
+	if ch := deck.OptionChanges(old.Options, d.Options); len(ch) > 0 {
+		fmt.Fprintf(w, "%soptions: %s\n", prefix, strings.Join(ch, ", "))
+	}
+}
+
+// printBuiltinNote says whether the deck with the built-in deck's id
+// follows the built-in deck: a newer flash updates such a deck with its
+// fixes (keeping history), but not one imported from another file, which
+// would otherwise stop getting them without a word.
+func printBuiltinNote(w io.Writer, old *storage.DeckInfo, id, name string, builtin, dry bool) {
+	follows := "follows"
+	if dry {
+		follows = "would follow"
+	}
+	switch {
+	case builtin && (old == nil || !old.Builtin):
+		fmt.Fprintf(w, "%s: this is the built-in deck; the deck %s it again, and a newer flash's fixes to it arrive by themselves\n", id, follows)
+	case builtin:
+		// It was and stays the built-in deck: nothing to say.
+	case old == nil || old.Builtin:
+		fmt.Fprintf(w, "note: %s is the built-in deck's id; the deck %s %s from now on, and a newer flash's fixes to the built-in deck will not arrive (flash import --builtin goes back to it, history kept)\n", id, follows, name)
+	}
 }
 
 // readDeckFile reads a deck file, refusing one over deck.MaxSize without
@@ -97,7 +163,6 @@ func printPlan(w io.Writer, p storage.Plan, dry bool) {
 			fmt.Fprintf(w, "  %s: %s\n", g.name, idList(g.ids, planIDs))
 		}
 	}
-	fmt.Fprintln(w, "nothing was written")
 }
 
 // planIDs is how many ids of each kind a dry run lists before it counts the

@@ -52,7 +52,13 @@ func reviewScreen(s *session.Session, e *env) error {
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); ui.runTicker(stop) }()
-	go func() { defer wg.Done(); stopOnSignal(ui, stop) }()
+	// Catch the signals before the screen is up, so that none in between
+	// kills flash without restoring the terminal; from here until
+	// reviewScreen returns they end the session.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sig)
+	go func() { defer wg.Done(); stopOnSignal(ui, sig, stop) }()
 
 	runErr := app.Run()
 	ui.calls.end()
@@ -67,16 +73,13 @@ func reviewScreen(s *session.Session, e *env) error {
 	return ui.err
 }
 
-// stopOnSignal ends the session cleanly on SIGINT, SIGTERM or SIGHUP (the
-// terminal's own Ctrl-C arrives as a key, not a signal): the screen is
-// restored and the summary printed. Ratings are already on disk. It never
-// waits for the event loop, which may have ended already (a terminal that
-// closes ends the loop and sends SIGHUP at once), and returns when stop is
-// closed.
-func stopOnSignal(ui *reviewUI, stop <-chan struct{}) {
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(sig)
+// stopOnSignal ends the session cleanly on each signal from sig (SIGINT,
+// SIGTERM or SIGHUP; the terminal's own Ctrl-C arrives as a key, not a
+// signal): the screen is restored and the summary printed. Ratings are
+// already on disk. It never waits for the event loop, which may have ended
+// already (a terminal that closes ends the loop and sends SIGHUP at once),
+// and returns when stop is closed.
+func stopOnSignal(ui *reviewUI, sig <-chan os.Signal, stop <-chan struct{}) {
 	for {
 		select {
 		case <-sig:
