@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/flash-srs/flash/cmd/flash/internal/show"
 	"math"
 	"regexp"
 	"strconv"
@@ -63,16 +64,16 @@ func TestBuiltinDeriveCards_BackMatchesSimulation(t *testing.T) {
 			if unpinned[c.ID] {
 				errorf = t.Logf
 			}
-			res, err := runCardSim(c)
+			res, err := show.RunCardSim(c)
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, cmp := range compare(c.Sim, c.Back, res.Numbers) {
+			for _, cmp := range show.Compare(c.Sim, c.Back, res.Numbers) {
 				switch {
 				case !cmp.HasSim:
 					errorf("%s: the simulation does not compute it with the card's params", cmp.Name)
 				case !cmp.Mine.OK:
-					errorf("%s: the back states no number for it (%s); simulation %s", cmp.Name, cmp.mine(), strconv.FormatFloat(cmp.Sim, 'g', 6, 64))
+					errorf("%s: the back states no number for it (%s); simulation %s", cmp.Name, cmp.MineText(), strconv.FormatFloat(cmp.Sim, 'g', 6, 64))
 				default:
 					tol := statedTolerance(cmp.Mine.Part.From, cmp.Mine.Value)
 					if d := math.Abs(cmp.Mine.Value - cmp.Sim); d > tol {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/flash-srs/flash/cmd/flash/internal/show"
 	"math"
 	"strings"
 	"testing"
@@ -37,18 +38,18 @@ func TestCompare(t *testing.T) {
 				`tau_slow: simulation 4 · you: 4.2, from "= 4.2" · 5.0% apart`}},
 	}
 	for _, tt := range tests {
-		cs := compare(&deck.Sim{Check: tt.check}, tt.answer, nums)
+		cs := show.Compare(&deck.Sim{Check: tt.check}, tt.answer, nums)
 		var got []string
 		for _, c := range cs {
 			got = append(got, c.String())
 		}
 		if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
-			t.Errorf("compare(%q, %q):\n got %q\nwant %q", tt.check, tt.answer, got, tt.want)
+			t.Errorf("show.Compare(%q, %q):\n got %q\nwant %q", tt.check, tt.answer, got, tt.want)
 		}
 	}
-	c := compare(&deck.Sim{Check: []string{"tau_slow — время"}}, "5", nums)[0]
-	if c.Note != "время" || math.Abs(c.RelErr-0.25) > 1e-12 || c.verdict() != "roughly" {
-		t.Errorf("comparison = %+v, verdict %s", c, c.verdict())
+	c := show.Compare(&deck.Sim{Check: []string{"tau_slow — время"}}, "5", nums)[0]
+	if c.Note != "время" || math.Abs(c.RelErr-0.25) > 1e-12 || c.Verdict() != "roughly" {
+		t.Errorf("comparison = %+v, verdict %s", c, c.Verdict())
 	}
 }
 
@@ -62,7 +63,7 @@ func TestBuiltin_DeriveCards(t *testing.T) {
 			continue
 		}
 		kinds[c.Sim.Kind]++
-		res, err := runCardSim(c)
+		res, err := show.RunCardSim(c)
 		if err != nil {
 			t.Errorf("%s: %v", c.ID, err)
 			continue

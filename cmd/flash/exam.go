@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/flash-srs/flash/cmd/flash/internal/show"
 	"io"
 	"math"
 	"strconv"
@@ -298,7 +299,7 @@ func writeExamText(w io.Writer, d storage.DeckInfo, set exam.Settings, p *exam.P
 		if q.Below > 0 {
 			mark = fmt.Sprintf("  %d below", q.Below)
 		}
-		fmt.Fprintf(&b, "  %-28s %6.2f                    %6.2f%s\n", fit(q.ID+" ("+strconv.Itoa(q.Cards)+")", 28), q.Followed, q.Stopped, mark)
+		fmt.Fprintf(&b, "  %-28s %6.2f                    %6.2f%s\n", show.Fit(q.ID+" ("+strconv.Itoa(q.Cards)+")", 28), q.Followed, q.Stopped, mark)
 	}
 	b.WriteString("  (the range is how far off the prediction may be: people's memory and\n   answer times differ from FSRS's model)\n\n")
 	switch {
@@ -340,22 +341,3 @@ func writeExamText(w io.Writer, d storage.DeckInfo, set exam.Settings, p *exam.P
 
 // secs formats an answer time in whole seconds.
 func secs(d time.Duration) string { return fmt.Sprintf("%.0f s", d.Seconds()) }
-
-// examHeader is the review header's note for deck until its exam day:
-// "exam in 12 days", "exam tomorrow", "exam today"; "" when none or after
-// the exam day.
-func examHeader(p *exam.Plan, now time.Time) string {
-	if p == nil {
-		return ""
-	}
-	n := exam.DaysLeft(p.Exam, now)
-	switch {
-	case n < 0:
-		return ""
-	case n == 0:
-		return "exam today"
-	case n == 1:
-		return "exam tomorrow"
-	}
-	return fmt.Sprintf("exam in %d days", n)
-}

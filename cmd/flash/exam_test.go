@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/flash-srs/flash/cmd/flash/internal/show"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -222,7 +223,7 @@ func TestExam_AfterTheExamDay(t *testing.T) {
 		if err != nil {
 			t.Fatalf("at %q: %v", j.At, err)
 		}
-		if got := examHeader(&exam.Plan{Exam: examAt}, tt.at); got != tt.wantHeader {
+		if got := show.ExamHeader(&exam.Plan{Exam: examAt}, tt.at); got != tt.wantHeader {
 			t.Errorf("at %s: review header %q, want %q", tt.at, got, tt.wantHeader)
 		}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"github.com/flash-srs/flash/cmd/flash/internal/show"
 	"os"
 	"strconv"
 	"time"
@@ -76,7 +77,7 @@ func export(e *env, revlog, backup string, force bool) error {
 		if err != nil {
 			return fmt.Errorf("export review log: %w", err)
 		}
-		fmt.Fprintf(report, "wrote %d review%s to %s\n", n, plural(n), displayName(revlog))
+		fmt.Fprintf(report, "wrote %d review%s to %s\n", n, show.Plural(n), displayName(revlog))
 	}
 	if backup != "" {
 		size, err := st.WriteBackup(backup, safefile.Options{Force: force}, true)

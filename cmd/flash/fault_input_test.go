@@ -1,7 +1,7 @@
 package main
 
 import (
-	"fmt"
+	"github.com/flash-srs/flash/cmd/flash/internal/flashtest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,7 +13,6 @@ import (
 	"github.com/creack/pty"
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/storage"
-	"github.com/gdamore/tcell/v2"
 )
 
 // Bad input everywhere: odd text in cards through both review modes, odd
@@ -21,69 +20,10 @@ import (
 // line mode (FuzzReviewPlain). FuzzParse (package deck) and FuzzParseInput
 // (package sims, the `flash sim --in` JSON) cover the two file formats.
 
-// tomlString quotes s as a TOML basic string: control characters as \u
-// escapes, everything else as it is.
-func tomlString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, "\\u%04X", r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-// oddCard is a card whose text tends to break layouts.
-type oddCard struct{ id, front, back string }
-
-func oddCards() []oddCard {
-	zalgo := func(s string) string {
-		var b strings.Builder
-		for i, r := range s {
-			b.WriteRune(r)
-			for j := range 12 {
-				b.WriteRune(rune(0x300 + (i*7+j*5)%0x70)) // combining marks
-			}
-		}
-		return b.String()
-	}
-	var big strings.Builder // a 1 MB back in lines of some 100 bytes
-	for i := 0; big.Len() < 1<<20; i++ {
-		fmt.Fprintf(&big, "Строка %06d: Θ⁽ᴸ⁾ = Σₚ ∂F ⊗ ∂F, long answer text.\n", i)
-	}
-	return []oddCard{
-		{"long-word", "One word of 20 000 letters: " + strings.Repeat("x", 20000), "short"},
-		{"long-line", "A line of 5 000 words", strings.Repeat("слово word ", 5000)},
-		{"combining", zalgo("Zalgo text") + " e\u0301 vs é, 한글 \u1100\u1161\u11a8", zalgo("back") + "\u20dd\u0489"},
-		{"rtl", "שלום עולם — مرحبا بالعالم 123 (x+1)", "\u202Eright to left override\u202C, \u2067isolate \u05d0\u2069, \u200fRLM"},
-		{"wide", "漢字テスト 👩\u200d👩\u200d👧\u200d👦 🇩🇪 ❤\ufe0f " + strings.Repeat("全角", 200), "Ｆｕｌｌｗｉｄｔｈ\tand\ttabs\u200b\u00ad\ufeff"},
-		{"big-back", "A 1 MB back", big.String()},
-		{"blank-lines", "\n\n\n  front after blank lines  \n\n\n", "\n\n" + strings.Repeat("\n", 300) + "back after 300 blank lines"},
-	}
-}
-
-func oddDeck() string {
-	var b strings.Builder
-	b.WriteString("format = 1\nid = \"odd\"\ntitle = \"Odd ✓ שלום\"\n\n[[question]]\nid = \"q\"\npaper = " +
-		tomlString(strings.Repeat("A very long paper title ", 20)) + "\ntext = " + tomlString("Вопрос "+strings.Repeat("ω", 500)) + "\n")
-	for _, c := range oddCards() {
-		fmt.Fprintf(&b, "\n[[card]]\nid = %q\nquestion = \"q\"\nfront = %s\nback = %s\n", c.id, tomlString(c.front), tomlString(c.back))
-	}
-	return b.String()
-}
-
 // TestOddText_Plain rates every odd card in the line mode: nothing breaks,
 // every back is printed whole.
 func TestOddText_Plain(t *testing.T) {
-	src := oddDeck()
+	src := flashtest.OddDeck()
 	if _, err := deck.Parse("odd.toml", []byte(src)); err != nil {
 		t.Fatal(err)
 	}
@@ -91,17 +31,17 @@ func TestOddText_Plain(t *testing.T) {
 	if r := runFlash(t, "", clock(fixedNow), "--db", db, "import", writeFile(t, "odd.toml", src)); r.code != 0 {
 		t.Fatal(r.stderr)
 	}
-	cards := oddCards()
+	cards := flashtest.OddCards()
 	r := runFlash(t, strings.Repeat("\n4\n", len(cards)), clock(fixedNow), "--db", db, "review", "--plain")
 	if r.code != 0 || r.stderr != "" {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
 	for _, c := range cards {
-		if !strings.Contains(r.stdout, "A: "+strings.TrimSpace(c.back)+"\n") {
-			t.Errorf("the back of %s is not printed whole", c.id)
+		if !strings.Contains(r.stdout, "A: "+strings.TrimSpace(c.Back)+"\n") {
+			t.Errorf("the back of %s is not printed whole", c.ID)
 		}
-		if !strings.Contains(r.stdout, "saved: odd/"+c.id+" Easy") {
-			t.Errorf("%s not rated", c.id)
+		if !strings.Contains(r.stdout, "saved: odd/"+c.ID+" Easy") {
+			t.Errorf("%s not rated", c.ID)
 		}
 	}
 
@@ -157,38 +97,6 @@ func TestOddText_ControlCharacters(t *testing.T) {
 	}
 	if !strings.Contains(r.stdout, "A: Back A\nline 2\n") {
 		t.Errorf("the CRLF back is not printed as two lines:\n%s", r.stdout)
-	}
-}
-
-// TestOddText_Screen shows and rates every odd card on the review screen at
-// several sizes, scrolling each back to its end, and resizes to 20×5 and
-// back in the middle of a card.
-func TestOddText_Screen(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {60, 16}, {203, 61}} {
-		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
-			st, clk := scrOpen(t, oddDeck())
-			h := scrStart(t, st, clk, size[0], size[1])
-			for i := range oddCards() {
-				h.waitText("Show answer")
-				if i == 2 {
-					h.resize(20, 5)
-					h.waitText("terminal")
-					h.key(' ') // ignored while too small
-					h.resize(size[0], size[1])
-					h.waitText("Show answer")
-				}
-				h.key(' ')
-				h.waitText("1 Again")
-				h.special(tcell.KeyEnd)
-				h.special(tcell.KeyPgUp)
-				h.special(tcell.KeyDown)
-				h.key('4')
-				h.waitText("Easy saved")
-			}
-			if got := scrReviews(t, st); len(got) != len(oddCards()) {
-				t.Errorf("log = %v", got)
-			}
-		})
 	}
 }
 

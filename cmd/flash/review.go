@@ -3,10 +3,11 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"github.com/flash-srs/flash/cmd/flash/internal/screen"
+	"github.com/flash-srs/flash/cmd/flash/internal/show"
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/flash-srs/flash/scheduler"
 	"github.com/flash-srs/flash/scheduler/session"
@@ -57,7 +58,7 @@ func review(e *env, o session.Options, plain bool) error {
 		s.Backups.Warn = func(err error) { fmt.Fprintln(e.stderr, "flash: warning:", err) }
 		return reviewPlain(s, e.stdin, e.stdout)
 	}
-	err = reviewScreen(s, e)
+	err = screen.Review(s, e.stdout, e.stderr, func() error { return reviewPlain(s, e.stdin, e.stdout) })
 	for _, w := range s.Backups.Failed() {
 		fmt.Fprintln(e.stderr, "flash: warning:", w)
 	}
@@ -144,7 +145,7 @@ func (p *plain) card(cur *session.Card) (next *session.Card, quit bool, err erro
 	c := p.s.Counts()
 	note := ""
 	if pl, ok := p.s.Exam(cur.State.Deck); ok {
-		if h := examHeader(pl, p.s.Now()); h != "" {
+		if h := show.ExamHeader(pl, p.s.Now()); h != "" {
 			note = " · " + h
 		}
 	}
@@ -265,28 +266,5 @@ func ratingLine(pv [4]scheduler.Outcome) string {
 
 func (p *plain) printSummary() {
 	sum := p.s.Summary()
-	fmt.Fprintln(p.out, summaryText(sum, p.s.Now()))
-}
-
-// summaryText is the end-of-session report shared by both modes.
-func summaryText(sum session.Summary, now time.Time) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Reviewed %d card%s (%d Again) in %s.", sum.Reviewed, plural(sum.Reviewed), sum.Again, sum.Spent.Round(time.Second))
-	switch {
-	case sum.NextDue.IsZero():
-		b.WriteString(" Nothing left to study.")
-	case !sum.NextDue.After(now):
-		b.WriteString(" More cards are due now.")
-	default:
-		fmt.Fprintf(&b, " Next card due %s (in %s).", sum.NextDue.Format("Mon 2 Jan 15:04"),
-			scheduler.FormatInterval(sum.NextDue.Sub(now)))
-	}
-	return b.String()
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
+	fmt.Fprintln(p.out, show.Summary(sum, p.s.Now()))
 }

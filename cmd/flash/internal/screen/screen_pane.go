@@ -1,6 +1,7 @@
-package main
+package screen
 
 import (
+	"github.com/flash-srs/flash/cmd/flash/internal/show"
 	"regexp"
 	"strings"
 
@@ -77,17 +78,17 @@ func (p *pane) Draw(screen tcell.Screen) {
 		const more = " ↓ more "
 		switch {
 		case bordered:
-			put(screen, x+max(1, w-textWidth(more)-2), y+h-1, w-2, more, st)
+			put(screen, x+max(1, w-show.Width(more)-2), y+h-1, w-2, more, st)
 		default:
 			fill(screen, x, y+h-1, w, styleText)
-			put(screen, x+max(0, w-textWidth(more)-1), y+h-1, w, more, st)
+			put(screen, x+max(0, w-show.Width(more)-1), y+h-1, w, more, st)
 		}
 	} else if !bordered {
 		fill(screen, x, y+h-1, w, styleText)
 	}
-	if row > 0 && bordered && w-textWidth(" ↑ more ")-2 > textWidth(p.GetTitle())+1 {
+	if row > 0 && bordered && w-show.Width(" ↑ more ")-2 > show.Width(p.GetTitle())+1 {
 		const above = " ↑ more "
-		put(screen, x+max(1, w-textWidth(above)-2), y, w-2, above, st)
+		put(screen, x+max(1, w-show.Width(above)-2), y, w-2, above, st)
 	}
 }
 
@@ -114,11 +115,11 @@ func (a *answerBox) Draw(screen tcell.Screen) {
 	st := styleBold.Foreground(colorAccent)
 	if row+ih < lines {
 		const more = " ↓ more "
-		put(screen, x+max(1, w-textWidth(more)-2), y+h-1, w-2, more, st)
+		put(screen, x+max(1, w-show.Width(more)-2), y+h-1, w-2, more, st)
 	}
-	if row > 0 && w-textWidth(" ↑ more ")-2 > textWidth(a.GetTitle())+1 {
+	if row > 0 && w-show.Width(" ↑ more ")-2 > show.Width(a.GetTitle())+1 {
 		const above = " ↑ more "
-		put(screen, x+max(1, w-textWidth(above)-2), y, w-2, above, st)
+		put(screen, x+max(1, w-show.Width(above)-2), y, w-2, above, st)
 	}
 }
 
@@ -166,7 +167,7 @@ func wrapPara(para string, width int) []string {
 		}
 		lead += loc[1]
 	}
-	indent := textWidth(listRE.FindString(para[lead:]))
+	indent := show.Width(listRE.FindString(para[lead:]))
 	if indent > width/2 {
 		indent = 0
 	}

@@ -1,4 +1,4 @@
-package main
+package screen
 
 import (
 	"io"
@@ -14,7 +14,7 @@ import (
 // ended the way a hangup ends it (tcell reports the terminal's EOF), the
 // ticker and the signal handler still return as soon as they are told to:
 // neither waits for a loop that is gone (tview's QueueUpdate would, for
-// ever, and reviewScreen waits for both before it closes the database).
+// ever, and Review waits for both before it closes the database).
 func TestReviewScreen_NothingWaitsForEndedLoop(t *testing.T) {
 	st, clk := scrOpen(t, scrDeck)
 	h := scrStart(t, st, clk, 80, 24)

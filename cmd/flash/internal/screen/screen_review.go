@@ -1,7 +1,8 @@
-package main
+package screen
 
 import (
 	"fmt"
+	"github.com/flash-srs/flash/cmd/flash/internal/show"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -226,7 +227,7 @@ func drawTooSmall(screen tcell.Screen, x, y, w, h int) {
 			break
 		}
 		line = strings.TrimSpace(line)
-		lw := textWidth(line)
+		lw := show.Width(line)
 		put(screen, x+max(0, (w-lw)/2), top+i, w, line, styleBold)
 	}
 }
@@ -635,7 +636,7 @@ func (ui *reviewUI) quit() {
 	ui.setFocus(ui.sumView)
 }
 
-// finish leaves the screen; reviewScreen then prints the summary.
+// finish leaves the screen; Review then prints the summary.
 func (ui *reviewUI) finish() {
 	if ui.final == nil {
 		sum := ui.s.Summary()
@@ -742,7 +743,7 @@ func (ui *reviewUI) summaryText(sum session.Summary) string {
 		return fmt.Sprintf("%s %s\n", dim(fmt.Sprintf("%-11s", label)), value)
 	}
 	var b strings.Builder
-	b.WriteString(row("Reviewed", fmt.Sprintf("[::b]%d[::-] card%s", sum.Reviewed, plural(sum.Reviewed))))
+	b.WriteString(row("Reviewed", fmt.Sprintf("[::b]%d[::-] card%s", sum.Reviewed, show.Plural(sum.Reviewed))))
 	again := fmt.Sprintf("[::b]%d[::-]", sum.Again)
 	if sum.Reviewed > 0 {
 		again += fmt.Sprintf(" (%d%%)", (100*sum.Again+sum.Reviewed/2)/sum.Reviewed)
@@ -824,7 +825,7 @@ func (ui *reviewUI) helpText(w int) string {
 	kw := 0
 	for _, g := range groups {
 		for _, r := range g.rows {
-			kw = max(kw, textWidth(r.keys))
+			kw = max(kw, show.Width(r.keys))
 		}
 	}
 	kw = min(kw, 14)
@@ -841,7 +842,7 @@ func (ui *reviewUI) helpText(w int) string {
 				if j == 0 {
 					keys = r.keys
 				}
-				fmt.Fprintf(&b, "%s  %s\n", paint(colorAccent, "b", tview.Escape(keys+strings.Repeat(" ", max(kw-textWidth(keys), 0)))), tview.Escape(line))
+				fmt.Fprintf(&b, "%s  %s\n", paint(colorAccent, "b", tview.Escape(keys+strings.Repeat(" ", max(kw-show.Width(keys), 0)))), tview.Escape(line))
 			}
 		}
 	}

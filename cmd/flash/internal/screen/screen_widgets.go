@@ -1,7 +1,8 @@
-package main
+package screen
 
 import (
 	"fmt"
+	"github.com/flash-srs/flash/cmd/flash/internal/show"
 	"strings"
 
 	"github.com/flash-srs/flash/scheduler"
@@ -49,35 +50,6 @@ func fill(screen tcell.Screen, x, y, w int, st tcell.Style) {
 	}
 }
 
-func textWidth(s string) int { return uniseg.StringWidth(s) }
-
-// fit returns s cut to at most w cells, ending in "…" when it was cut.
-func fit(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	if textWidth(s) <= w {
-		return s
-	}
-	head, _ := cutWidth(s, w-1)
-	return strings.TrimRight(head, " ") + "…"
-}
-
-// cutWidth splits s after at most w cells of whole grapheme clusters.
-func cutWidth(s string, w int) (head, tail string) {
-	n, state, rest := 0, -1, s
-	for len(rest) > 0 {
-		cluster, r, cw, st := uniseg.FirstGraphemeClusterInString(rest, state)
-		if n+cw > w {
-			break
-		}
-		n += cw
-		rest, state = r, st
-		_ = cluster
-	}
-	return s[:len(s)-len(rest)], rest
-}
-
 // wrapText breaks text into lines of at most width cells, at the places
 // Unicode allows (UAX #14), splitting words longer than a line.
 func wrapText(text string, width int) []string {
@@ -89,14 +61,14 @@ func wrapText(text string, width int) []string {
 		for len(rest) > 0 {
 			var seg string
 			seg, rest, _, state = uniseg.FirstLineSegmentInString(rest, state)
-			sw := textWidth(strings.TrimRight(seg, " "))
+			sw := show.Width(strings.TrimRight(seg, " "))
 			if lw > 0 && lw+sw > width {
 				lines = append(lines, strings.TrimRight(line.String(), " "))
 				line.Reset()
 				lw = 0
 			}
-			for lw == 0 && textWidth(strings.TrimRight(seg, " ")) > width {
-				head, tail := cutWidth(seg, width)
+			for lw == 0 && show.Width(strings.TrimRight(seg, " ")) > width {
+				head, tail := show.CutWidth(seg, width)
 				if head == "" {
 					break
 				}
@@ -104,7 +76,7 @@ func wrapText(text string, width int) []string {
 				seg = tail
 			}
 			line.WriteString(seg)
-			lw += textWidth(seg)
+			lw += show.Width(seg)
 		}
 		lines = append(lines, strings.TrimRight(line.String(), " "))
 	}
@@ -160,7 +132,7 @@ func newHeader(s *session.Session) *header {
 			id = deckID
 		}
 		p, _ := s.Exam(id)
-		return examHeader(p, s.Now())
+		return show.ExamHeader(p, s.Now())
 	}
 	return h
 }
@@ -211,14 +183,14 @@ func (h *header) Draw(screen tcell.Screen) {
 		title, deckID = h.cur.Deck.Title, h.cur.Deck.ID
 	}
 	tw := w - cw - 2
-	if note := h.exam(deckID); note != "" && tw > textWidth(note)+12 {
+	if note := h.exam(deckID); note != "" && tw > show.Width(note)+12 {
 		// The exam note right after the title, which gives way.
-		nw := textWidth(note) + 3
-		t := fit(title, tw-nw)
+		nw := show.Width(note) + 3
+		t := show.Fit(title, tw-nw)
 		n := put(screen, x, y, tw, t, styleBold)
 		put(screen, x+n, y, tw-n, " · "+note, styleText.Foreground(colorAccent).Bold(true))
 	} else {
-		put(screen, x, y, tw, fit(title, tw), styleBold)
+		put(screen, x, y, tw, show.Fit(title, tw), styleBold)
 	}
 
 	// Row 1: paper; the card id (and its flag) on the right.
@@ -232,7 +204,7 @@ func (h *header) Draw(screen tcell.Screen) {
 		}
 		rw := min(segWidth(right), w/2)
 		drawSegments(screen, x+w-rw, y+1, rw, right)
-		put(screen, x, y+1, w-rw-2, fit(h.cur.Question.Paper, w-rw-2), styleDim.Italic(true))
+		put(screen, x, y+1, w-rw-2, show.Fit(h.cur.Question.Paper, w-rw-2), styleDim.Italic(true))
 	}
 
 	// Question lines, then a rule.
@@ -241,7 +213,7 @@ func (h *header) Draw(screen tcell.Screen) {
 		lines := wrapText(id+"  "+text, w)
 		if len(lines) > qRows {
 			lines = lines[:qRows]
-			lines[qRows-1] = fit(lines[qRows-1]+" …", w)
+			lines[qRows-1] = show.Fit(lines[qRows-1]+" …", w)
 		}
 		for i, line := range lines {
 			if i == 0 && strings.HasPrefix(line, id) {
@@ -298,7 +270,7 @@ type segment struct {
 func segWidth(segs []segment) int {
 	n := 0
 	for _, s := range segs {
-		n += textWidth(s.text)
+		n += show.Width(s.text)
 	}
 	return n
 }
@@ -327,12 +299,12 @@ func (l *statusLine) Draw(screen tcell.Screen) {
 	s := l.ui.s
 	reviewed, spent := s.Progress()
 	right := fmt.Sprintf("%d reviewed · %s", reviewed, fmtSpent(spent))
-	rw := textWidth(right)
+	rw := show.Width(right)
 	if rw+20 > w {
 		rw, right = 0, ""
 	}
 	put(screen, x+w-rw, y, rw, right, styleDim)
-	put(screen, x, y, w-rw-2, fit(l.ui.msg, w-rw-2), l.ui.msgSt)
+	put(screen, x, y, w-rw-2, show.Fit(l.ui.msg, w-rw-2), l.ui.msgSt)
 }
 
 // keyLine is the help line at the bottom: the keys of the current
@@ -409,7 +381,7 @@ func (b *buttonBar) Draw(screen tcell.Screen) {
 		bt.x, bt.w = bx, bw
 		label := bt.label
 		if h >= 2 && bt.hint != "" {
-			put(screen, bx+(bw-textWidth(bt.hint))/2, y+h-2, bw, bt.hint, styleDim)
+			put(screen, bx+(bw-show.Width(bt.hint))/2, y+h-2, bw, bt.hint, styleDim)
 		} else if bt.hint != "" {
 			label += " · " + bt.hint
 		}
@@ -418,8 +390,8 @@ func (b *buttonBar) Draw(screen tcell.Screen) {
 			st = styleDim.Reverse(true)
 		}
 		fill(screen, bx, y+h-1, bw, st)
-		label = fit(label, bw)
-		put(screen, bx+(bw-textWidth(label))/2, y+h-1, bw, label, st)
+		label = show.Fit(label, bw)
+		put(screen, bx+(bw-show.Width(label))/2, y+h-1, bw, label, st)
 		bx += bw + gap
 	}
 }

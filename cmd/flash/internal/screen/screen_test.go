@@ -1,7 +1,8 @@
-package main
+package screen
 
 import (
 	"fmt"
+	"github.com/flash-srs/flash/cmd/flash/internal/show"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/flash-srs/flash/scheduler/exam"
 	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/storage"
+	"github.com/flash-srs/flash/storage/safefile"
 	"github.com/gdamore/tcell/v2"
 	"github.com/open-spaced-repetition/go-fsrs/v3"
 	"github.com/rivo/tview"
@@ -144,7 +146,7 @@ func scrStart(t *testing.T, st *storage.Store, clk *scrClock, w, h int) *scrHarn
 	return hs
 }
 
-// startTicker runs the screen's clock ticker, as reviewScreen does.
+// startTicker runs the screen's clock ticker, as Review does.
 func (h *scrHarness) startTicker() { go h.ui.runTicker(h.stop) }
 
 func (h *scrHarness) stopTicker() {
@@ -674,7 +676,7 @@ func TestWrapText(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("wrapText = %q, want %q", got, want)
 	}
-	if got := fit("Neural Tangent Kernel", 10); got != "Neural Ta…" {
+	if got := show.Fit("Neural Tangent Kernel", 10); got != "Neural Ta…" {
 		t.Errorf("fit = %q", got)
 	}
 }
@@ -698,4 +700,13 @@ func TestReviewScreen_BackupFailureSaid(t *testing.T) {
 	if got := scrReviews(t, st); len(got) != 1 {
 		t.Errorf("log = %v, want the one rating", got)
 	}
+}
+
+// dailyBackup is the daily backup review wires in (see cmd/flash's
+// dailyBackup): session decides when, storage writes it.
+func dailyBackup(st *storage.Store) *session.DailyBackup {
+	return session.NewDailyBackup(st.Path(), func(name string) error {
+		_, err := st.WriteBackup(name, safefile.Options{}, false)
+		return err
+	})
 }

@@ -1,7 +1,8 @@
-package main
+package screen
 
 import (
 	"fmt"
+	"github.com/flash-srs/flash/cmd/flash/internal/show"
 	"math"
 	"sort"
 	"strings"
@@ -148,7 +149,7 @@ func safeRunCardSim(card deck.Card) (res *sims.Result, err error) {
 			res, err = nil, fmt.Errorf("simulation %s crashed: %v", card.Sim.Kind, p)
 		}
 	}()
-	return runCardSim(card)
+	return show.RunCardSim(card)
 }
 
 // showResult puts the simulation's result next to the learner's answer and
@@ -191,7 +192,7 @@ func simReport(sim *deck.Sim, answer string, res *sims.Result, err error) string
 		fmt.Fprintf(&b, "%s %s\n", paint(colorError, "b", "The simulation failed:"), tview.Escape(err.Error()))
 		return b.String()
 	}
-	for _, cmp := range compare(sim, answer, res.Numbers) {
+	for _, cmp := range show.Compare(sim, answer, res.Numbers) {
 		if cmp.Note != "" {
 			fmt.Fprintf(&b, "%s %s\n", dim("Check "+tview.Escape(cmp.Name)+":"), tview.Escape(cmp.Note))
 		}
@@ -200,26 +201,26 @@ func simReport(sim *deck.Sim, answer string, res *sims.Result, err error) string
 			continue
 		}
 		color := colorError
-		switch cmp.verdict() {
+		switch cmp.Verdict() {
 		case "close":
 			color = colorOK
 		case "roughly":
 			color = colorWarn
 		}
-		fmt.Fprintf(&b, "%s\n", paint(color, "b", tview.Escape(cmp.String())+" ("+cmp.verdict()+")"))
+		fmt.Fprintf(&b, "%s\n", paint(color, "b", tview.Escape(cmp.String())+" ("+cmp.Verdict()+")"))
 	}
 	if len(res.Numbers) > 0 {
 		names := make([]string, 0, len(res.Numbers))
 		nw := 0
 		for n := range res.Numbers {
 			names = append(names, n)
-			nw = max(nw, textWidth(n))
+			nw = max(nw, show.Width(n))
 		}
 		sort.Strings(names)
 		nw = min(nw, 24)
 		b.WriteString("\n")
 		for _, n := range names {
-			fmt.Fprintf(&b, "%s %s\n", paint(colorAccent, "", tview.Escape(fmt.Sprintf("%-*s", nw, n))), fmtNum(res.Numbers[n]))
+			fmt.Fprintf(&b, "%s %s\n", paint(colorAccent, "", tview.Escape(fmt.Sprintf("%-*s", nw, n))), show.FmtNum(res.Numbers[n]))
 		}
 	}
 	if text := strings.TrimRight(res.Text, "\n"); text != "" {
@@ -292,8 +293,8 @@ func (c *seriesChart) Draw(screen tcell.Screen) {
 				ranges[i] += " log"
 			}
 		}
-		nameW = max(nameW, textWidth(names[i]))
-		rangeW = max(rangeW, textWidth(ranges[i]))
+		nameW = max(nameW, show.Width(names[i]))
+		rangeW = max(rangeW, show.Width(ranges[i]))
 	}
 	sw := w - nameW - 1 - rangeW - 1
 	if sw < 8 {
@@ -312,12 +313,12 @@ func (c *seriesChart) Draw(screen tcell.Screen) {
 // shortName fits a series name into w cells, dropping what follows a
 // comma first ("|q1ᵀr(t)|, λ = 1.685" → "|q1ᵀr(t)|").
 func shortName(name string, w int) string {
-	if textWidth(name) > w {
+	if show.Width(name) > w {
 		if i := strings.Index(name, ", "); i > 0 {
 			name = name[:i]
 		}
 	}
-	return fit(name, w)
+	return show.Fit(name, w)
 }
 
 // sparkBlocks are the eight heights of a sparkline cell.

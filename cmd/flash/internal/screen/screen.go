@@ -1,7 +1,9 @@
-package main
+package screen
 
 import (
 	"fmt"
+	"github.com/flash-srs/flash/cmd/flash/internal/show"
+	"io"
 	"os"
 	"os/signal"
 	"sync"
@@ -21,20 +23,20 @@ const (
 	minHeight = 16
 )
 
-// reviewScreen runs the full-screen review of s on the terminal until the
-// learner quits, then prints the session summary on e.stdout. Every rating
+// Review runs the full-screen review of s on the terminal until the
+// learner quits, then prints the session summary on stdout. Every rating
 // is on disk before the next card is drawn (session.rate commits it).
 //
 // A terminal that cannot be driven as a screen (TERM=dumb, an unknown TERM)
-// falls back to the line mode of --plain, with a note on e.stderr.
-func reviewScreen(s *session.Session, e *env) error {
+// falls back to lineMode (the line mode of --plain), with a note on stderr.
+func Review(s *session.Session, stdout, stderr io.Writer, lineMode func() error) error {
 	scr, err := tcell.NewScreen()
 	if err == nil {
 		err = scr.Init()
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "flash: this terminal cannot show the review screen (%v); using line mode (--plain)\n", err)
-		return reviewPlain(s, e.stdin, e.stdout)
+		fmt.Fprintf(stderr, "flash: this terminal cannot show the review screen (%v); using line mode (--plain)\n", err)
+		return lineMode()
 	}
 
 	if scr.Colors() == 0 {
@@ -54,7 +56,7 @@ func reviewScreen(s *session.Session, e *env) error {
 	go func() { defer wg.Done(); ui.runTicker(stop) }()
 	// Catch the signals before the screen is up, so that none in between
 	// kills flash without restoring the terminal; from here until
-	// reviewScreen returns they end the session.
+	// Review returns they end the session.
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sig)
@@ -66,7 +68,7 @@ func reviewScreen(s *session.Session, e *env) error {
 	wg.Wait() // neither goroutine waits for the loop, which has ended
 
 	sum := ui.finalSummary()
-	fmt.Fprintln(e.stdout, summaryText(sum, s.Now()))
+	fmt.Fprintln(stdout, show.Summary(sum, s.Now()))
 	if runErr != nil {
 		return fmt.Errorf("review screen: %w", runErr)
 	}
@@ -90,7 +92,7 @@ func stopOnSignal(ui *reviewUI, sig <-chan os.Signal, stop <-chan struct{}) {
 	}
 }
 
-// initedScreen hands tview a screen that reviewScreen has already
+// initedScreen hands tview a screen that Review has already
 // initialised (to see the error of Init before anything is drawn); tview's
 // SetScreen would otherwise initialise it a second time.
 type initedScreen struct{ tcell.Screen }
