@@ -750,11 +750,12 @@ func (ui *reviewUI) summaryText(sum session.Summary) string {
 	b.WriteString(row("Again", again))
 	b.WriteString(row("Time", fmtSpent(sum.Spent)))
 	// session.nextDue looks past the cards still due now (new cards wait
-	// for "tomorrow's limit" in it), so say first what is left now.
+	// for "tomorrow's limit" in it), so say first what is left today, as
+	// the header counts it: a learning card may be due in minutes, not now.
 	c := ui.s.Counts()
 	switch {
 	case c.New+c.Learning+c.Review > 0:
-		b.WriteString(row("Next due", fmt.Sprintf("now: %s · %s · %s",
+		b.WriteString(row("Left today", fmt.Sprintf("%s · %s · %s",
 			paint(colorNew, "", fmt.Sprintf("%d new", c.New)),
 			paint(colorLearning, "", fmt.Sprintf("%d learning", c.Learning)),
 			paint(colorReview, "", fmt.Sprintf("%d review", c.Review)))))

@@ -556,7 +556,10 @@ func TestReviewScreen_QuitSummary(t *testing.T) {
 	h.key('1')
 	h.waitText("Как меняется")
 	h.key('q')
-	s := h.waitText("Session finished", "Reviewed    1 card", "Again       1 (100%)", "Time        1m 30s", "Next due    now: 2 new · 1 learning · 0 review")
+	s := h.waitText("Session finished", "Reviewed    1 card", "Again       1 (100%)", "Time        1m 30s", "Left today  2 new · 1 learning · 0 review")
+	if strings.Contains(s, "now: ") {
+		t.Errorf("the summary calls the card due in 1m due now:\n%s", s)
+	}
 	if strings.Contains(s, "Как меняется") {
 		t.Errorf("card still on the summary screen:\n%s", s)
 	}
