@@ -86,8 +86,10 @@ func TestStats_Scripted(t *testing.T) {
 	if dueNow < 2 {
 		t.Fatalf("the script should leave q1-c and q2-b due now, got %d due", dueNow)
 	}
+	// Of the two new cards q1-d is suspended: one waits, and today's new
+	// cards (20 a day) are not used up.
 	wantCards := stats.CardCounts{Total: 7, New: 2, Learning: 2, Review: 3, Relearning: 0, Retired: 1,
-		Suspended: 1, Flagged: 1, DueNow: dueNow, DueToday: dueToday, DueTomorrow: dueTomorrow}
+		Suspended: 1, Flagged: 1, NewAvailable: 1, NewToday: 1, DueNow: dueNow, DueToday: dueToday, DueTomorrow: dueTomorrow}
 	if s.Cards != wantCards {
 		t.Errorf("cards\n got %+v\nwant %+v", s.Cards, wantCards)
 	}
@@ -234,8 +236,12 @@ func TestStats_Readiness(t *testing.T) {
 				if p.Cards != q.Cards || !near(p.Mean, q.Mean) {
 					t.Errorf("paper of %s: %+v", qid, p)
 				}
-				// The weakest: the new card first, then by recall.
-				want := slices.Clone(ids)
+				// The weakest: the new card first, then by recall; the
+				// suspended q1-d is not one to study and is left out.
+				want := slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == "q1-d" })
+				if wantSusp := map[string]int{"q1": 1}[qid]; q.Suspended != wantSusp {
+					t.Errorf("%s: %d suspended, want %d", qid, q.Suspended, wantSusp)
+				}
 				slices.SortStableFunc(want, func(a, b string) int {
 					if recall[a] != recall[b] {
 						if recall[a] < recall[b] {
@@ -299,9 +305,9 @@ func TestStats_JSONFields(t *testing.T) {
 		{"decks[]", first(m["decks"]), "cards desired_retention id title weights"},
 		{"readiness", m["readiness"], "at cards mean new papers"},
 		{"papers[]", first(m["readiness"].(map[string]any)["papers"]), "cards deck mean new paper questions"},
-		{"questions[]", first(first(m["readiness"].(map[string]any)["papers"]).(map[string]any)["questions"]), "cards id mean new text weakest"},
+		{"questions[]", first(first(m["readiness"].(map[string]any)["papers"]).(map[string]any)["questions"]), "cards id mean new suspended text weakest"},
 		{"weakest[]", first(first(first(m["readiness"].(map[string]any)["papers"]).(map[string]any)["questions"]).(map[string]any)["weakest"]), "id recall state"},
-		{"cards", m["cards"], "due_now due_today due_tomorrow flagged learning new relearning retired review suspended total"},
+		{"cards", m["cards"], "due_now due_today due_tomorrow flagged learning new new_available new_today relearning retired review suspended total"},
 		{"suspended[]", first(m["suspended"]), "front id"},
 		{"forecast[]", first(m["forecast"]), "date reviews"},
 		{"history[]", first(m["history"]), "date reviews"},

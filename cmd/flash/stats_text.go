@@ -96,6 +96,9 @@ func (o *textOut) readiness(s *stats.Stats) {
 	}
 	o.line("%s", o.paint(ansiBold, "Readiness "+when))
 	o.line("mean predicted recall of each exam question's cards (new cards count as 0)")
+	if !rd.At.Equal(s.GeneratedAt) {
+		o.line("from your memory now, assuming no more reviews between now and then")
+	}
 	if rd.Cards == 0 {
 		o.line("  no cards")
 		return
@@ -126,6 +129,9 @@ func (o *textOut) readiness(s *stats.Stats) {
 			parts := make([]string, len(q.Weakest))
 			for i, c := range q.Weakest {
 				parts[i] = shortCardID(c.ID, q.ID) + " " + recallText(c)
+			}
+			if q.Suspended > 0 {
+				parts = append(parts, fmt.Sprintf("%d suspended", q.Suspended))
 			}
 			o.line("%s", truncate("    weakest: "+strings.Join(parts, " · "), statsWidth))
 		}
@@ -229,7 +235,7 @@ func (o *textOut) cards(s *stats.Stats) {
 	o.line("%s", o.paint(ansiBold, "Cards"))
 	o.line("  %d: %d new · %d learning · %d review · %d relearning; %d retired",
 		c.Total, c.New, c.Learning, c.Review, c.Relearning, c.Retired)
-	o.line("  due: %d now · %d today · %d tomorrow", c.DueNow, c.DueToday, c.DueTomorrow)
+	o.line("  due: %d now · %d today · %d tomorrow; new: %d to learn today, %d waiting", c.DueNow, c.DueToday, c.DueTomorrow, c.NewToday, c.NewAvailable)
 	o.cardList("Suspended", s.Suspended, "flash unsuspend CARD-ID")
 	o.cardList("Flagged for fixing", s.Flagged, "")
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/scheduler"
 	"github.com/flash-srs/flash/storage"
 )
 
@@ -25,6 +26,12 @@ type Source interface {
 	ScanStatsParts(deckID string, parts, workers int, fn func(part int, batch []storage.LogStat) error) error
 	// Contents returns the text of cards, in order.
 	Contents(cards []storage.CardState) ([]deck.Card, error)
+}
+
+// doneSincer is a Source that counts the new cards and reviews of a deck
+// since a time (*storage.Store does), for the new cards left today.
+type doneSincer interface {
+	DoneSince(deckID string, since time.Time) (newCards, reviews int, err error)
 }
 
 // pieces is how many pieces of equal time Load cuts the log into, scanned
@@ -60,6 +67,21 @@ func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time
 		cards, cardsErr = src.States(deckID)
 		if cardsErr == nil {
 			s = Compute(sel, cards, deckID, now, at)
+		}
+		// The new cards already introduced today, where src can say.
+		if cardsErr == nil {
+			if ds, ok := src.(doneSincer); ok {
+				introduced := map[string]int{}
+				for _, d := range sel {
+					n, _, err := ds.DoneSince(d.ID, scheduler.StudyDay(now))
+					if err != nil {
+						cardsErr = err
+						return
+					}
+					introduced[d.ID] = n
+				}
+				s.Cards.NewToday = NewToday(sel, cards, introduced, now)
+			}
 		}
 	}()
 	accs := make([]*logStats, pieces)

@@ -118,12 +118,15 @@ type PaperReadiness struct {
 
 // QuestionReadiness is the readiness of one exam question.
 type QuestionReadiness struct {
-	ID      string       `json:"id"`
-	Text    string       `json:"text"`
-	Mean    float64      `json:"mean"`
-	Cards   int          `json:"cards"`
-	New     int          `json:"new"`
-	Weakest []CardRecall `json:"weakest"`
+	ID    string  `json:"id"`
+	Text  string  `json:"text"`
+	Mean  float64 `json:"mean"`
+	Cards int     `json:"cards"`
+	New   int     `json:"new"`
+	// Suspended counts the question's suspended cards: they count in the
+	// mean but are never among the weakest, which lists cards to study.
+	Suspended int          `json:"suspended"`
+	Weakest   []CardRecall `json:"weakest"`
 }
 
 // CardRecall is one card's predicted recall.
@@ -137,17 +140,23 @@ type CardRecall struct {
 // cards count only in Retired; suspended ones count in their state but are
 // never due.
 type CardCounts struct {
-	Total       int `json:"total"` // not retired
-	New         int `json:"new"`
-	Learning    int `json:"learning"`
-	Review      int `json:"review"`
-	Relearning  int `json:"relearning"`
-	Retired     int `json:"retired"`
-	Suspended   int `json:"suspended"`
-	Flagged     int `json:"flagged"`
-	DueNow      int `json:"due_now"`
-	DueToday    int `json:"due_today"`
-	DueTomorrow int `json:"due_tomorrow"`
+	Total      int `json:"total"` // not retired
+	New        int `json:"new"`
+	Learning   int `json:"learning"`
+	Review     int `json:"review"`
+	Relearning int `json:"relearning"`
+	Retired    int `json:"retired"`
+	Suspended  int `json:"suspended"`
+	Flagged    int `json:"flagged"`
+	// NewAvailable counts the new cards that are not suspended: waiting to
+	// be learned. NewToday is how many of them a review today would
+	// introduce: each deck's new_per_day less the new cards it introduced
+	// today, among its cards not buried.
+	NewAvailable int `json:"new_available"`
+	NewToday     int `json:"new_today"`
+	DueNow       int `json:"due_now"`
+	DueToday     int `json:"due_today"`
+	DueTomorrow  int `json:"due_tomorrow"`
 }
 
 // CardRef names a card and the first line of its front.
@@ -243,6 +252,7 @@ func deckScheduler(d storage.DeckInfo) *scheduler.Scheduler {
 func computeReadiness(decks []storage.DeckInfo, cards []storage.CardState, at time.Time) Readiness {
 	type qkey struct{ deck, q string }
 	byQ := map[qkey][]CardRecall{}
+	suspended := map[qkey]map[string]bool{}
 	scheds := make(map[string]*scheduler.Scheduler, len(decks))
 	for _, d := range decks {
 		scheds[d.ID] = deckScheduler(d)
@@ -254,6 +264,12 @@ func computeReadiness(decks []storage.DeckInfo, cards []storage.CardState, at ti
 		}
 		k := qkey{c.Deck, c.Question}
 		byQ[k] = append(byQ[k], CardRecall{ID: c.Key(), State: stateName(c.FSRS.State), Recall: sc.Retrievability(c.FSRS, at)})
+		if c.Suspended {
+			if suspended[k] == nil {
+				suspended[k] = map[string]bool{}
+			}
+			suspended[k][c.Key()] = true
+		}
 	}
 	rd := Readiness{At: at, Papers: []PaperReadiness{}}
 	var sum float64
@@ -288,6 +304,12 @@ func computeReadiness(decks []storage.DeckInfo, cards []storage.CardState, at ti
 				}
 			}
 			qr.Mean = ratio(qsum, float64(len(cs)))
+			if susp := suspended[qkey{d.ID, q.ID}]; len(susp) > 0 {
+				// A suspended card is not one to study: not among the
+				// weakest (where a new one would read "new").
+				qr.Suspended = len(susp)
+				cs = slices.DeleteFunc(slices.Clone(cs), func(c CardRecall) bool { return susp[c.ID] })
+			}
 			qr.Weakest = weakest(qr.Weakest, cs, WeakestPerQuestion)
 
 			i, ok := paperIdx[q.Paper]
@@ -402,6 +424,7 @@ func computeCards(cards []storage.CardState, now time.Time) (CardCounts, []DayCo
 			continue
 		}
 		if c.FSRS.State == fsrs.New {
+			n.NewAvailable++
 			continue
 		}
 		due := dueAt(c)
@@ -664,6 +687,26 @@ func Compute(decks []storage.DeckInfo, cards []storage.CardState, deckID string,
 	}
 	s.Readiness = computeReadiness(decks, cards, at)
 	s.Cards, s.Forecast = computeCards(cards, now)
+	s.Cards.NewToday = NewToday(decks, cards, nil, now)
 	s.Memory = computeMemory(cards)
 	return s
+}
+
+// NewToday returns how many new cards a review at now would introduce
+// today: for each deck, its new cards that are not suspended, retired or
+// buried, at most its new_per_day less introduced[deck] (the new cards it
+// introduced since the study day began; nil means none).
+func NewToday(decks []storage.DeckInfo, cards []storage.CardState, introduced map[string]int, now time.Time) int {
+	avail := map[string]int{}
+	for _, c := range cards {
+		if c.FSRS.State == fsrs.New && !c.Retired && !c.Suspended && !now.Before(c.BuriedUntil) {
+			avail[c.Deck]++
+		}
+	}
+	n := 0
+	for _, d := range decks {
+		limit := max(d.Options.NewPerDay, 0)
+		n += max(min(avail[d.ID], limit-introduced[d.ID]), 0)
+	}
+	return n
 }
