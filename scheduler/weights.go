@@ -77,24 +77,24 @@ func (u InUse) String() string {
 	return s
 }
 
-// SettingReader reads a stored setting: nil and no error when absent
-// (storage.Store satisfies it).
+// SettingReader reads a stored setting: its value and whether there is
+// one (*storage.Store satisfies it).
 type SettingReader interface {
-	Setting(key string) ([]byte, error)
+	Setting(key string) (value string, ok bool, err error)
 }
 
 // LoadWeights returns the weights in use for deckID: the fitted ones
 // stored under WeightsKey(deckID), else go-fsrs's defaults. A stored value
 // that does not parse is an error naming the key.
 func LoadWeights(s SettingReader, deckID string) (InUse, error) {
-	b, err := s.Setting(WeightsKey(deckID))
+	v, ok, err := s.Setting(WeightsKey(deckID))
 	if err != nil {
 		return InUse{}, err
 	}
-	if b == nil {
+	if !ok {
 		return DefaultWeights(), nil
 	}
-	f, err := ParseFitted(b)
+	f, err := ParseFitted([]byte(v))
 	if err != nil {
 		return InUse{}, fmt.Errorf("setting %s: %w", WeightsKey(deckID), err)
 	}

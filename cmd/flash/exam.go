@@ -96,7 +96,7 @@ func runExam(e *env, o examOpts) error {
 	if err != nil {
 		return err
 	}
-	set, ok, err := exam.Get(exam.FromStorage(st), d.ID)
+	set, ok, err := exam.Get(st, d.ID)
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func runExam(e *env, o examOpts) error {
 	if o.setMinutes {
 		set.Minutes = o.minutes
 	}
-	es := exam.FromStorage(st)
+	es := st
 	h, err := exam.ReadHistory(es, d.ID, now)
 	if err != nil {
 		return err

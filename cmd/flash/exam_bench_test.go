@@ -96,7 +96,7 @@ func BenchmarkReviewStart10k(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				s, err := session.Open(reviewStore{st}, decks, session.Options{}, now)
+				s, err := session.Open(st, decks, session.Options{}, now)
 				if err != nil {
 					b.Fatal(err)
 				}

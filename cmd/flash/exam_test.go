@@ -41,7 +41,7 @@ func storedExam(t *testing.T, db, deckID string) (exam.Settings, bool) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	s, ok, err := exam.Get(exam.FromStorage(st), deckID)
+	s, ok, err := exam.Get(st, deckID)
 	if err != nil {
 		t.Fatal(err)
 	}

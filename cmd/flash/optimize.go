@@ -383,28 +383,11 @@ func printOptimize(w io.Writer, o optimizeFlags, rep optimize.Report, secs float
 	return err
 }
 
-// storeSettings reads the store's settings as scheduler.SettingReader
-// wants them.
-type storeSettings struct{ st *storage.Store }
-
-func (s storeSettings) Setting(key string) ([]byte, error) {
-	v, ok, err := s.st.Setting(key)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return []byte(v), nil
-}
-
-// reviewStore is the store as the session reads it, settings included.
-type reviewStore struct{ *storage.Store }
-
-func (s reviewStore) Setting(key string) ([]byte, error) { return storeSettings{s.Store}.Setting(key) }
-
 // weightsInUse returns the weights each deck of decks is scheduled with.
 func weightsInUse(st *storage.Store, decks []storage.DeckInfo) (map[string]scheduler.InUse, error) {
 	m := make(map[string]scheduler.InUse, len(decks))
 	for _, d := range decks {
-		u, err := scheduler.LoadWeights(storeSettings{st}, d.ID)
+		u, err := scheduler.LoadWeights(st, d.ID)
 		if err != nil {
 			return nil, err
 		}

@@ -49,7 +49,7 @@ func storedWeights(t *testing.T, db, deckID string) *scheduler.Fitted {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	u, err := scheduler.LoadWeights(storeSettings{st}, deckID)
+	u, err := scheduler.LoadWeights(st, deckID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,7 +46,7 @@ func review(e *env, o session.Options, plain bool) error {
 	}
 	var s *session.Session
 	err = withGC(queueGC, func() (err error) {
-		s, err = session.Open(reviewStore{st}, decks, o, e.now)
+		s, err = session.Open(st, decks, o, e.now)
 		return err
 	})
 	if err != nil {

@@ -117,7 +117,7 @@ func scrStart(t *testing.T, st *storage.Store, clk *scrClock, w, h int) *scrHarn
 		t.Fatal(err)
 	}
 	// As 'flash review' opens it: settings (fitted weights, an exam) read.
-	s, err := session.New(reviewStore{st}, decks, "", clk.now)
+	s, err := session.New(st, decks, "", clk.now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func (h *scrHarness) screen() string { return strings.Join(h.rows(), "\n") }
 // waitFor polls the screen until ok accepts it, failing after a deadline.
 func (h *scrHarness) waitFor(what string, ok func(screen string) bool) string {
 	h.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(raceSlow * 5 * time.Second)
 	for {
 		s := h.screen()
 		if ok(s) {
@@ -238,8 +238,8 @@ func (h *scrHarness) onLoop(f func()) {
 	case <-done:
 	case <-h.ran:
 		h.t.Fatalf("the screen has stopped (app.Run returned %v)", h.err)
-	case <-time.After(10 * time.Second):
-		h.t.Fatal("the event loop did not run an update within 10s")
+	case <-time.After(raceSlow * 10 * time.Second):
+		h.t.Fatalf("the event loop did not run an update within %v", raceSlow*10*time.Second)
 	}
 }
 

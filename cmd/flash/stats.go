@@ -141,7 +141,7 @@ func examReadiness(st *storage.Store, decks []storage.DeckInfo, deckID string, n
 		if deckID != "" && d.ID != deckID {
 			continue
 		}
-		set, ok, err := exam.Get(exam.FromStorage(st), d.ID)
+		set, ok, err := exam.Get(st, d.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -152,11 +152,11 @@ func examReadiness(st *storage.Store, decks []storage.DeckInfo, deckID string, n
 		if err != nil {
 			return nil, err
 		}
-		h, err := exam.ReadHistory(exam.FromStorage(st), d.ID, now)
+		h, err := exam.ReadHistory(st, d.ID, now)
 		if err != nil {
 			return nil, err
 		}
-		p, err := exam.ForDeck(exam.FromStorage(st), d, set, states, h, now, false)
+		p, err := exam.ForDeck(st, d, set, states, h, now, false)
 		if err != nil {
 			return nil, err
 		}

@@ -9,33 +9,20 @@ import (
 )
 
 // Store is what the exam of a deck is read from: its settings (the exam,
-// fitted weights) and its review log. FromStorage makes one of a
-// *storage.Store (a read-only one too).
+// fitted weights) and its review log. *storage.Store satisfies it (a
+// read-only one too).
 type Store interface {
 	scheduler.SettingReader
 	ScanStatsParts(deckID string, parts, workers int, fn func(part int, batch []storage.LogStat) error) error
 }
 
-// FromStorage returns st as a Store.
-func FromStorage(st *storage.Store) Store { return storageStore{st} }
-
-type storageStore struct{ *storage.Store }
-
-func (s storageStore) Setting(key string) ([]byte, error) {
-	v, ok, err := s.Store.Setting(key)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return []byte(v), nil
-}
-
 // Get returns deckID's exam, and false when none is set.
 func Get(st scheduler.SettingReader, deckID string) (Settings, bool, error) {
-	v, err := st.Setting(Key(deckID))
-	if err != nil || v == nil {
+	v, ok, err := st.Setting(Key(deckID))
+	if err != nil || !ok {
 		return Settings{}, false, err
 	}
-	s, err := Decode(string(v))
+	s, err := Decode(v)
 	if err != nil {
 		return Settings{}, false, fmt.Errorf("deck %s: %w", deckID, err)
 	}

@@ -100,7 +100,7 @@ func Fit(d *Dataset, o Options) (Result, error) {
 		}
 	}
 	if len(d.items) == 0 {
-		return Result{}, fmt.Errorf("%w: no review on a later day than the card's previous one", ErrNotEnoughData)
+		return Result{}, fmt.Errorf("%w: no review on a later day than the card's previous one, at least %d needed", ErrNotEnoughData, MinItems)
 	}
 	avgRecall := float64(recalled) / float64(len(d.items))
 	keep := d.outlierFilter()

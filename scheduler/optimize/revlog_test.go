@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestReadRevlog_Good(t *testing.T) {
@@ -61,6 +62,23 @@ func TestRun_TooSmallSaysWhatIsNeeded(t *testing.T) {
 	_, err := Run(revs, Clock{DayStart: 4}, Options{})
 	if err == nil || !strings.Contains(err.Error(), "at least 8 needed") {
 		t.Errorf("error %v, want one saying at least 8 items are needed", err)
+	}
+}
+
+// TestRun_SameDayOnlySaysWhatIsNeeded: a log whose cards were all reviewed
+// on one day only (a learner's first day) has no item at all; the error
+// still says how many are needed.
+func TestRun_SameDayOnlySaysWhatIsNeeded(t *testing.T) {
+	day := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC).UnixMilli()
+	var revs []Review
+	for c := range uint64(30) {
+		revs = append(revs,
+			Review{Card: c, Time: day + int64(c)*1000, Rating: 3, State: 0},
+			Review{Card: c, Time: day + 600_000 + int64(c)*1000, Rating: 3, State: 1})
+	}
+	_, err := Run(revs, Clock{DayStart: 4}, Options{})
+	if err == nil || !errors.Is(err, ErrNotEnoughData) || !strings.Contains(err.Error(), "at least 8 needed") {
+		t.Errorf("error %v, want ErrNotEnoughData saying at least 8 items are needed", err)
 	}
 }
 

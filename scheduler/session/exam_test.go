@@ -16,14 +16,6 @@ import (
 	"github.com/flash-srs/flash/storage"
 )
 
-// withSettings is the store as flash's review opens it: reading settings
-// (the exam, fitted weights) as scheduler.SettingReader does.
-type withSettings struct{ *storage.Store }
-
-func (s withSettings) Setting(key string) ([]byte, error) {
-	return exam.FromStorage(s.Store).Setting(key)
-}
-
 // openDeck imports questions × per cards (written question after question,
 // tags "odd" or "even" by card number) into a new database.
 func openDeck(t *testing.T, questions, per int) (*storage.Store, []storage.DeckInfo) {
@@ -116,7 +108,7 @@ func TestExam_ScriptedDays(t *testing.T) {
 	for d := range days {
 		lastDay = d == days-1
 		clk.t = day0.AddDate(0, 0, d)
-		s, err := session.Open(withSettings{st}, decks, session.Options{}, clk.now)
+		s, err := session.Open(st, decks, session.Options{}, clk.now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -181,7 +173,7 @@ func TestExam_ScriptedDays(t *testing.T) {
 	// After the exam day: plain FSRS with the deck's retention, its own
 	// new-card limit, intervals past the exam.
 	clk.t = examAt.AddDate(0, 0, 1)
-	s, err := session.Open(withSettings{st}, decks, session.Options{}, clk.now)
+	s, err := session.Open(st, decks, session.Options{}, clk.now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +195,7 @@ func TestExam_FinalPassWeakestFirst(t *testing.T) {
 	// be below the target: the last days show each once, weakest first.
 	st, decks := openDeck(t, 1, 12)
 	clk := &clock{t: day0}
-	s, err := session.Open(withSettings{st}, decks, session.Options{}, clk.now)
+	s, err := session.Open(st, decks, session.Options{}, clk.now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +203,7 @@ func TestExam_FinalPassWeakestFirst(t *testing.T) {
 	// Ten days later they are due; rate them Good, Easy alternately so
 	// their stabilities differ. Then set the exam 12 days away.
 	clk.t = day0.AddDate(0, 0, 10)
-	s, _ = session.Open(withSettings{st}, decks, session.Options{}, clk.now)
+	s, _ = session.Open(st, decks, session.Options{}, clk.now)
 	k := 0
 	studyDay(t, s, clk, func(*session.Card) fsrs.Rating { k++; return fsrs.Rating(3 + k%2) })
 	set := exam.Settings{Date: day0.AddDate(0, 0, 22).Format(time.DateOnly), Target: 0.95, Minutes: 60}
@@ -239,7 +231,7 @@ func TestExam_FinalPassWeakestFirst(t *testing.T) {
 	var lastWeak float64
 	for d := 11; d < 22; d++ {
 		clk.t = day0.AddDate(0, 0, d)
-		s, err := session.Open(withSettings{st}, decks, session.Options{}, clk.now)
+		s, err := session.Open(st, decks, session.Options{}, clk.now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -280,7 +272,7 @@ func TestOpen_QuestionTagAhead(t *testing.T) {
 	clk := &clock{t: day0}
 	keys := func(o session.Options) []string {
 		t.Helper()
-		s, err := session.Open(withSettings{st}, decks, o, clk.now)
+		s, err := session.Open(st, decks, o, clk.now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -303,23 +295,23 @@ func TestOpen_QuestionTagAhead(t *testing.T) {
 	if got := strings.Join(keys(session.Options{Tag: "odd"}), " "); got != "q00-c01 q00-c03" {
 		t.Errorf("--tag odd: %s", got)
 	}
-	if _, err := session.Open(withSettings{st}, decks, session.Options{Questions: []string{"nope"}}, clk.now); err == nil || !strings.Contains(err.Error(), `no question "nope" in deck d`) {
+	if _, err := session.Open(st, decks, session.Options{Questions: []string{"nope"}}, clk.now); err == nil || !strings.Contains(err.Error(), `no question "nope" in deck d`) {
 		t.Errorf("unknown question: %v", err)
 	}
-	if _, err := session.Open(withSettings{st}, decks, session.Options{Tag: "nope"}, clk.now); err == nil || !strings.Contains(err.Error(), `no card of deck d has the tag "nope"`) {
+	if _, err := session.Open(st, decks, session.Options{Tag: "nope"}, clk.now); err == nil || !strings.Contains(err.Error(), `no card of deck d has the tag "nope"`) {
 		t.Errorf("unknown tag: %v", err)
 	}
 	// --ahead: tomorrow nothing is due (Easy gave days); ahead studies
 	// the studied cards, lowest recall first, and the ratings count.
 	clk.t = day0.AddDate(0, 0, 1).Add(time.Hour)
-	s, err := session.Open(withSettings{st}, decks, session.Options{}, clk.now)
+	s, err := session.Open(st, decks, session.Options{}, clk.now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c := s.Counts(); c.Review != 0 {
 		t.Fatalf("%d reviews due tomorrow", c.Review)
 	}
-	s, err = session.Open(withSettings{st}, decks, session.Options{Ahead: true}, clk.now)
+	s, err = session.Open(st, decks, session.Options{Ahead: true}, clk.now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,9 +45,11 @@ type Store interface {
 	// Contents returns the text of several cards (for --tag).
 	Contents(cards []storage.CardState) ([]deck.Card, error)
 	// ScanStatsParts reads a deck's review log (for an exam plan: the
-	// learner's answer times). Settings (an exam, fitted weights) are
-	// read when the store is also a scheduler.SettingReader.
+	// learner's answer times).
 	ScanStatsParts(deckID string, parts, workers int, fn func(part int, batch []storage.LogStat) error) error
+	// Setting reads what is stored with a deck: its exam, its fitted
+	// weights.
+	scheduler.SettingReader
 }
 
 // Options choose what a session studies.
@@ -136,9 +138,9 @@ type Card struct {
 }
 
 // New builds the queue for deckID ("" means every deck) from the store as
-// it is now. Each deck is scheduled with its weights in use: when st also
-// reads settings (scheduler.SettingReader), the fitted weights stored with
-// the deck (scheduler.LoadWeights), else go-fsrs's defaults. An unknown
+// it is now. Each deck is scheduled with its weights in use: the fitted
+// weights stored with the deck (scheduler.LoadWeights), else go-fsrs's
+// defaults. An unknown
 // deckID is an error wrapping storage.ErrNoDeck.
 //
 // It reads what the study day needs (Store.DueStates: the new, learning and
@@ -173,15 +175,13 @@ func Open(st Store, decks []storage.DeckInfo, o Options, now func() time.Time) (
 			ReviewsPerDay:    d.Options.ReviewsPerDay,
 			NewOrder:         newOrder(d.Options.NewOrder),
 		}
-		if sr, ok := st.(scheduler.SettingReader); ok {
-			u, err := scheduler.LoadWeights(sr, d.ID)
-			if err != nil {
-				return nil, err
-			}
-			p := s.policies[d.ID]
-			p.Weights = u.Weights
-			s.policies[d.ID] = p
+		u, err := scheduler.LoadWeights(st, d.ID)
+		if err != nil {
+			return nil, err
 		}
+		p := s.policies[d.ID]
+		p.Weights = u.Weights
+		s.policies[d.ID] = p
 	}
 	if len(s.ids) == 0 {
 		return nil, storage.NoDeck(deckID, decks)
@@ -295,13 +295,9 @@ func (s *Session) item(c *storage.CardState) scheduler.Item {
 // examsAhead returns the exam of each deck of the session whose exam day
 // has not come at t.
 func (s *Session) examsAhead(t time.Time) (map[string]exam.Settings, error) {
-	es, ok := s.st.(exam.Store)
-	if !ok {
-		return nil, nil
-	}
 	var out map[string]exam.Settings
 	for _, id := range s.ids {
-		set, ok, err := exam.Get(es, id)
+		set, ok, err := exam.Get(s.st, id)
 		if err != nil {
 			return nil, err
 		}
@@ -339,7 +335,7 @@ func (s *Session) history(id string, set exam.Settings, done scheduler.Done) (ex
 			return h, err
 		}
 		if n <= SmallLog {
-			if h, err = exam.ReadHistory(s.st.(exam.Store), id, s.now()); err != nil {
+			if h, err = exam.ReadHistory(s.st, id, s.now()); err != nil {
 				return h, err
 			}
 		}
@@ -361,7 +357,7 @@ func (s *Session) planExams(exams map[string]exam.Settings, states []storage.Car
 		if err != nil {
 			return err
 		}
-		p, err := exam.ForDeck(s.st.(exam.Store), s.decks[id], set, states, h, t, true)
+		p, err := exam.ForDeck(s.st, s.decks[id], set, states, h, t, true)
 		if err != nil {
 			return err
 		}

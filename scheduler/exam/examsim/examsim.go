@@ -424,6 +424,9 @@ func (m *memStore) ScanStatsParts(_ string, _, _ int, fn func(int, []storage.Log
 	return fn(0, m.log)
 }
 
-func (m *memStore) Setting(key string) ([]byte, error) { return m.settings[key], nil }
+func (m *memStore) Setting(key string) (string, bool, error) {
+	v, ok := m.settings[key]
+	return string(v), ok, nil
+}
 
 func (m *memStore) ReviewCount() (int, error) { return len(m.log), nil }
