@@ -87,7 +87,6 @@ func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time
 	accs := make([]*logStats, pieces)
 	for i := range accs {
 		accs[i] = newLogStats(now, deckID)
-		accs[i].replay = i > 0
 	}
 	err := src.ScanStatsParts(deckID, len(accs), min(runtime.GOMAXPROCS(0), 4), func(part int, batch []storage.LogStat) error {
 		a := accs[part]

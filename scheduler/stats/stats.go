@@ -468,7 +468,9 @@ func computeMemory(cards []storage.CardState) Memory {
 
 // logStats accumulates the figures taken from the review log in one pass:
 // history, retention, calibration and time spent. Its add method does not
-// allocate, and it needs the log in no particular order.
+// allocate, and it needs the log in no particular order: the calibration
+// sums are exact (exactSum), so pieces of the log counted apart and merged
+// give the very figures of one pass.
 type logStats struct {
 	deck string // only this deck's reviews; "" for all
 
@@ -482,17 +484,10 @@ type logStats struct {
 	ret  [3]RecallRate // 7 days, 30 days, all time
 	cal  [len(calEdges) - 1]struct {
 		n, recalled int
-		sum         float64
+		sum         exactSum
 	}
 	spent   [4]time.Duration // today, 7, 30 days, all time
 	reviews int
-
-	// replay, when set, keeps each calibration bin's predictions in log
-	// order instead of summing them: a later piece of the log, whose
-	// sums must be added after the earlier piece's to give the very
-	// same floating-point sum as one pass (see merge).
-	replay bool
-	ps     [len(calEdges) - 1][]float64
 }
 
 func newLogStats(now time.Time, deckID string) *logStats {
@@ -579,22 +574,16 @@ func (a *logStats) addCal(p float64, ok bool) {
 	}
 	b := &a.cal[i]
 	b.n++
-	if a.replay {
-		a.ps[i] = append(a.ps[i], p)
-	} else {
-		b.sum += p
-	}
+	b.sum.add(p)
 	if ok {
 		b.recalled++
 	}
 }
 
-// merge adds the counts of b, an accumulator with replay set over the
-// part of the log that follows a's, to a: the figures are then exactly
-// those of one pass over both parts in order. Counts and durations are
-// integers; the calibration sums are floating point, where the order of
-// the additions shows in the last bits, so b's predictions are added one
-// by one in log order.
+// merge adds the counts of b, an accumulator over another part of the
+// log, to a: the figures are then exactly those of one pass over both
+// parts. Counts and durations are integers and the calibration sums
+// exact, so the order of the parts does not matter.
 func (a *logStats) merge(b *logStats) {
 	for i := range a.days {
 		a.days[i] += b.days[i]
@@ -607,13 +596,7 @@ func (a *logStats) merge(b *logStats) {
 		c := &a.cal[i]
 		c.n += b.cal[i].n
 		c.recalled += b.cal[i].recalled
-		if a.replay {
-			a.ps[i] = append(a.ps[i], b.ps[i]...)
-			continue
-		}
-		for _, p := range b.ps[i] {
-			c.sum += p
-		}
+		c.sum.merge(&b.cal[i].sum)
 	}
 	for i := range a.spent {
 		a.spent[i] += b.spent[i]
@@ -649,7 +632,7 @@ func (a *logStats) fill(s *Stats) {
 			From:      calEdges[i],
 			To:        calEdges[i+1],
 			Reviews:   b.n,
-			Predicted: ratio(b.sum, float64(b.n)),
+			Predicted: ratio(b.sum.Float64(), float64(b.n)),
 			Recalled:  ratio(float64(b.recalled), float64(b.n)),
 		}
 	}
