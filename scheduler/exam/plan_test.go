@@ -268,7 +268,7 @@ func TestLimit(t *testing.T) {
 
 func TestApply(t *testing.T) {
 	in := newDeck(3, 4)
-	in.Cards[0].FSRS = reviewCard(30, t0.Add(-40*day)) // overdue, weak
+	in.Cards[0].FSRS = reviewCard(30, t0.Add(-80*day)) // overdue (for the plan's spacing too), weak
 	in.Exam = t0.Add(5 * day)
 	p := exam.Make(in, t0)
 	items := make([]scheduler.Item, len(in.Cards))

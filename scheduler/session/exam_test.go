@@ -170,9 +170,19 @@ func TestExam_ScriptedDays(t *testing.T) {
 			t.Errorf("%s: recall %.3f on the exam day", c.ID, r)
 		}
 	}
-	// After the exam day: plain FSRS with the deck's retention, its own
-	// new-card limit, intervals past the exam.
+	// After the exam day (on the first day a card is due again: the
+	// final pass has just shown the weak ones): plain FSRS with the deck's
+	// retention, its own new-card limit, intervals past the exam.
 	clk.t = examAt.AddDate(0, 0, 1)
+	first := time.Time{}
+	for _, c := range states {
+		if first.IsZero() || c.FSRS.Due.Before(first) {
+			first = c.FSRS.Due
+		}
+	}
+	if first.After(clk.t) {
+		clk.t = first
+	}
 	s, err := session.Open(st, decks, session.Options{}, clk.now)
 	if err != nil {
 		t.Fatal(err)
