@@ -3,13 +3,12 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"hash/fnv"
-	"io"
 	"os"
 	"strconv"
 	"time"
 
 	"github.com/flash-srs/flash/scheduler"
+	"github.com/flash-srs/flash/scheduler/optimize"
 	"github.com/flash-srs/flash/storage"
 	"github.com/flash-srs/flash/storage/safefile"
 	"github.com/spf13/pflag"
@@ -96,17 +95,8 @@ func displayName(name string) string {
 	return name
 }
 
-// revlogCardID is the card_id of the revlog CSV: the 64-bit FNV-1a hash of
-// the card key "deck/card" (UTF-8) with the top 11 bits cleared, so that it
-// is a positive integer below 2^53 that survives float64 and JavaScript
-// numbers. It is stable for a card across exports and databases.
-func revlogCardID(deckID, cardID string) uint64 {
-	h := fnv.New64a()
-	io.WriteString(h, deckID)
-	io.WriteString(h, "/")
-	io.WriteString(h, cardID)
-	return h.Sum64() & (1<<53 - 1)
-}
+// revlogCardID is the card_id of the revlog CSV (optimize.CardID).
+func revlogCardID(deckID, cardID string) uint64 { return optimize.CardID(deckID, cardID) }
 
 // writeRevlog writes the whole review log in time order as the FSRS
 // optimizer's revlog CSV and returns the number of rows.

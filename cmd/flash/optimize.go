@@ -12,8 +12,8 @@ import (
 
 	"github.com/flash-srs/flash/scheduler"
 	"github.com/flash-srs/flash/scheduler/optimize"
+	"github.com/flash-srs/flash/scheduler/refit"
 	"github.com/flash-srs/flash/storage"
-	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
 	"github.com/spf13/pflag"
 )
 
@@ -110,10 +110,11 @@ func runOptimize(e *env, o optimizeFlags) error {
 	if o.reset {
 		return resetWeights(e, st, targets, o)
 	}
-	revs, hist, err := readOwnLog(st, o.deck)
+	log, err := refit.ReadLog(st, o.deck)
 	if err != nil {
 		return err
 	}
+	revs := log.Reviews
 	start := time.Now()
 	rep, err := optimize.Run(revs, optimize.Clock{Loc: time.Local, DayStart: scheduler.DayStartHour}, optimize.Options{})
 	secs := time.Since(start).Seconds()
@@ -132,7 +133,7 @@ func runOptimize(e *env, o optimizeFlags) error {
 			LogLossFitted:  rep.Fitted.LogLoss,
 			Pretrained:     rep.Pretrained,
 		}
-		if err := storeWeights(st, targets, f, decks, hist); err != nil {
+		if err := refit.Save(st, targets, f, log); err != nil {
 			return err
 		}
 		stored = targets
@@ -151,119 +152,18 @@ func optimizeError(err error, reviews int) error {
 	return fmt.Errorf("optimize: %w", err)
 }
 
-// readOwnLog reads the review log of deckID ("" for all decks) as the
-// optimizer's reviews, with each card's history for recomputing memory
-// states. Card ids are those export --revlog writes, so a fit to the
-// database and one to its export agree.
-func readOwnLog(st *storage.Store, deckID string) ([]optimize.Review, map[string][]scheduler.Rating, error) {
-	var revs []optimize.Review
-	hist := map[string][]scheduler.Rating{}
-	var lastDeck, lastCard string
-	var id uint64
-	err := st.Reviews(time.Time{}, time.Time{}, func(r storage.Review) error {
-		if deckID != "" && r.Deck != deckID {
-			return nil
-		}
-		if r.Deck != lastDeck || r.Card != lastCard || len(revs) == 0 {
-			lastDeck, lastCard = r.Deck, r.Card
-			id = revlogCardID(r.Deck, r.Card)
-		}
-		revs = append(revs, optimize.Review{Card: id, Time: r.At.UnixMilli(), Rating: int8(r.Rating), State: int8(r.Before.State)})
-		k := r.Deck + "/" + r.Card
-		hist[k] = append(hist[k], scheduler.Rating{At: r.At, Rating: r.Rating})
-		return nil
-	})
-	return revs, hist, err
-}
-
-// storeWeights stores f with each deck of targets and recomputes the
-// memory state of every studied card of those decks under the new weights,
-// as Anki does when its weights change: a card's due date stays, its
-// stability and difficulty become what the new weights make of its
-// history, so readiness and the next intervals use them.
-func storeWeights(st *storage.Store, targets []string, f scheduler.Fitted, decks []storage.DeckInfo, hist map[string][]scheduler.Rating) error {
-	b, err := json.Marshal(f)
-	if err != nil {
-		return err
-	}
-	var w fsrs.Weights
-	copy(w[:], f.Weights)
-	for _, id := range targets {
-		if err := st.SetSetting(scheduler.WeightsKey(id), string(b)); err != nil {
-			return err
-		}
-		if err := recomputeMemory(st, id, deckPolicy(decks, id, w), hist); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// deckPolicy returns the scheduling policy of deck id with weights w.
-func deckPolicy(decks []storage.DeckInfo, id string, w fsrs.Weights) scheduler.Policy {
-	p := scheduler.DefaultPolicy()
-	for _, d := range decks {
-		if d.ID == id {
-			p.DesiredRetention = d.Options.DesiredRetention
-		}
-	}
-	p.Weights = w
-	return p
-}
-
-// recomputeMemory sets the stability and difficulty of the studied cards
-// of deck id to what policy p's weights make of their histories.
-func recomputeMemory(st *storage.Store, id string, p scheduler.Policy, hist map[string][]scheduler.Rating) error {
-	states, err := st.States(id)
-	if err != nil {
-		return err
-	}
-	sch := scheduler.New(p)
-	mem := map[string]storage.Memory{}
-	for _, c := range states {
-		h := hist[c.Key()]
-		if c.FSRS.State == fsrs.New || len(h) == 0 {
-			continue
-		}
-		m := sch.Memory(c.Key(), h)
-		mem[c.ID] = storage.Memory{Stability: m.Stability, Difficulty: m.Difficulty}
-	}
-	if len(mem) == 0 {
-		return nil
-	}
-	return st.SetMemory(id, mem)
-}
-
-// resetWeights forgets the fitted weights of targets and recomputes their
-// cards' memory states with the defaults.
+// resetWeights forgets the fitted weights of targets and reports it.
 func resetWeights(e *env, st *storage.Store, targets []string, o optimizeFlags) error {
-	decks, err := st.Decks()
+	had, err := refit.Reset(st, targets, o.dryRun)
 	if err != nil {
 		return err
 	}
-	var hist map[string][]scheduler.Rating
-	for _, id := range targets {
-		_, had, err := st.Setting(scheduler.WeightsKey(id))
-		if err != nil {
-			return err
-		}
+	for i, id := range targets {
 		verb := "uses"
-		if had {
+		if had[i] {
 			verb = "goes back to"
 			if o.dryRun {
 				verb = "would go back to"
-			} else {
-				if err := st.DeleteSetting(scheduler.WeightsKey(id)); err != nil {
-					return err
-				}
-				if hist == nil {
-					if _, hist, err = readOwnLog(st, o.deck); err != nil {
-						return err
-					}
-				}
-				if err := recomputeMemory(st, id, deckPolicy(decks, id, fsrs.DefaultWeights()), hist); err != nil {
-					return err
-				}
 			}
 		}
 		fmt.Fprintf(e.stdout, "%s %s go-fsrs's default weights\n", id, verb)
@@ -381,17 +281,4 @@ func printOptimize(w io.Writer, o optimizeFlags, rep optimize.Report, secs float
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// weightsInUse returns the weights each deck of decks is scheduled with.
-func weightsInUse(st *storage.Store, decks []storage.DeckInfo) (map[string]scheduler.InUse, error) {
-	m := make(map[string]scheduler.InUse, len(decks))
-	for _, d := range decks {
-		u, err := scheduler.LoadWeights(st, d.ID)
-		if err != nil {
-			return nil, err
-		}
-		m[d.ID] = u
-	}
-	return m, nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/flash-srs/flash/cmd/flashgen/gen"
 	"github.com/flash-srs/flash/scheduler"
+	"github.com/flash-srs/flash/scheduler/refit"
 	"github.com/flash-srs/flash/storage"
 )
 
@@ -252,7 +253,7 @@ func TestOptimize_PreviewsUseNewWeights(t *testing.T) {
 	}
 	var w [19]float64
 	copy(w[:], f.Weights)
-	p := deckPolicy(decks, "gen", w)
+	p := refit.Policy(decks, "gen", w)
 	fitted := scheduler.New(p)
 	p.Weights = [19]float64{}
 	def := scheduler.New(p)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler/exam"
+	"github.com/flash-srs/flash/scheduler/refit"
 	"github.com/flash-srs/flash/scheduler/stats"
 	"github.com/flash-srs/flash/storage"
 	"github.com/flash-srs/flash/storage/safefile"
@@ -122,7 +123,7 @@ func loadStats(e *env, deckID string, now, at time.Time, allFronts bool) (*stats
 	if err != nil {
 		return nil, err
 	}
-	inUse, err := weightsInUse(st, decks)
+	inUse, err := refit.InUse(st, decks)
 	if err != nil {
 		return nil, err
 	}
