@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
@@ -11,18 +10,9 @@ import (
 	"github.com/flash-srs/flash/sims/answer"
 )
 
-// comparison is one checked output of a derive card: the simulation's
-// number next to the number read from the learner's answer.
-type comparison struct {
-	Name   string  // the output the card's check names
-	Note   string  // the check entry's note for the learner, if any
-	Sim    float64 // what the simulation computed
-	HasSim bool    // false: the simulation left the output out this run
-	// Mine is what was read from the answer for this output; Mine.OK
-	// when it gave one number.
-	Mine   answer.Reading
-	RelErr float64 // |Mine − Sim| / |Sim| (absolute when Sim is 0)
-}
+// comparison is one checked output of a derive card (answer.Comparison),
+// drawn as the review prints it.
+type comparison struct{ answer.Comparison }
 
 // String is the comparison's one line, as the review prints it: the
 // simulation's number, the learner's with the text it was read from, and
@@ -68,17 +58,7 @@ func quoteFrom(s string) string {
 	return `"` + s + `"`
 }
 
-// verdict says how close the learner's number is: "close" within 5% (as
-// printed, whatever the rounding), "roughly" within 25%, else "far off".
-func (c comparison) verdict() string {
-	switch {
-	case c.RelErr <= 0.05+1e-9:
-		return "close"
-	case c.RelErr <= 0.25+1e-9:
-		return "roughly"
-	}
-	return "far off"
-}
+func (c comparison) verdict() string { return c.Verdict() }
 
 func fmtNum(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
 
@@ -91,22 +71,16 @@ func fmtRel(r float64, abs bool) string {
 
 // compare puts the numbers read from the learner's answer next to the
 // outputs the card's check names, one comparison per output, in the
-// check's order; see answer.Read for how numbers go to outputs.
+// check's order (answer.Compare).
 func compare(s *deck.Sim, ans string, numbers map[string]float64) []comparison {
-	names := s.Names()
-	readings := answer.Read(ans, names)
-	out := make([]comparison, len(names))
+	checks := make([]answer.Check, len(s.Check))
 	for i, e := range s.Check {
-		c := comparison{Mine: readings[i]}
-		c.Name, c.Note = deck.CheckName(e)
-		c.Sim, c.HasSim = numbers[c.Name]
-		if c.HasSim && c.Mine.OK {
-			c.RelErr = math.Abs(c.Mine.Value - c.Sim)
-			if c.Sim != 0 {
-				c.RelErr /= math.Abs(c.Sim)
-			}
-		}
-		out[i] = c
+		checks[i].Name, checks[i].Note = deck.CheckName(e)
+	}
+	cs := answer.Compare(checks, ans, numbers)
+	out := make([]comparison, len(cs))
+	for i, c := range cs {
+		out[i] = comparison{c}
 	}
 	return out
 }
