@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"runtime"
 	"time"
 
 	"github.com/flash-srs/flash/deck"
@@ -126,7 +127,9 @@ func loadStats(e *env, deckID string, now, at time.Time, allFronts bool) (*stats
 	if err != nil {
 		return nil, err
 	}
-	s.SetWeights(inUse)
+	if err := s.UseWeights(st, inUse, time.Local, min(runtime.GOMAXPROCS(0), 4)); err != nil {
+		return nil, err
+	}
 	s.Exams, err = examReadiness(st, decks, deckID, now)
 	return s, err
 }

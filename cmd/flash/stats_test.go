@@ -301,7 +301,7 @@ func TestStats_JSONFields(t *testing.T) {
 		v    any
 		want string
 	}{
-		{"top", m, "calibration cards deck decks exams flagged forecast generated_at history memory readiness retention suspended time"},
+		{"top", m, "calibration calibration_weights cards deck decks exams flagged forecast generated_at history memory readiness retention suspended time"},
 		{"decks[]", first(m["decks"]), "cards desired_retention id title weights"},
 		{"readiness", m["readiness"], "at cards mean new papers"},
 		{"papers[]", first(m["readiness"].(map[string]any)["papers"]), "cards deck mean new paper questions"},

@@ -352,7 +352,11 @@ func (o *textOut) retention(s *stats.Stats) {
 }
 
 func (o *textOut) calibration(s *stats.Stats) {
-	o.line("%s", o.paint(ansiBold, "Calibration: recall FSRS predicted at each review vs. recalled"))
+	title := "Calibration: recall FSRS predicted at each review vs. recalled"
+	if s.CalibrationWeights == stats.CalibrationFitted {
+		title = "Calibration: recall the fitted weights predict (history replayed) vs. recalled"
+	}
+	o.line("%s", o.paint(ansiBold, title))
 	o.line("  %-10s %9s %11s %10s", "predicted", "reviews", "mean pred.", "recalled")
 	for _, b := range s.Calibration {
 		name := fmt.Sprintf("%.0f–%.0f%%", 100*b.From, 100*b.To)

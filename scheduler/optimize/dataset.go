@@ -123,6 +123,11 @@ func (d *Dataset) Reviews() int { return d.reviews }
 // a later study day than the card's previous review.
 func (d *Dataset) Items() int { return len(d.items) }
 
+// ItemReview returns the review item i (in Predict's order) predicts: its
+// position in time order among the reviews NewDataset was given (ties in
+// their given order), so its index in them when they were in time order.
+func (d *Dataset) ItemReview(i int) int { return int(d.items[i].pos) }
+
 // ErrNoReviews is returned by NewDataset for an empty log.
 var ErrNoReviews = errors.New("the review log is empty")
 

@@ -8,7 +8,7 @@ import (
 )
 
 // Predict returns the recall w predicts for each item of d, in d's item
-// order (see ItemOrder).
+// order (Dataset.ItemReview names each item's review).
 func Predict(d *Dataset, w Weights, workers int) []float64 {
 	p := newParams(w)
 	out := make([]float64, len(d.items))

@@ -368,11 +368,9 @@ func (s *Session) planExams(exams map[string]exam.Settings, states []storage.Car
 			s.exams = map[string]*exam.Plan{}
 		}
 		s.exams[id] = p
-		before := make(map[string]shownAs)
-		for _, it := range items {
-			if it.Deck == id {
-				before[it.Key] = shownAs{it.Card.Due, it.Order}
-			}
+		before := make([]shownAs, len(items))
+		for k, it := range items {
+			before[k] = shownAs{it.Card.Due, it.Order}
 		}
 		policies[id] = p.Apply(items, policies[id], done[id])
 		s.remember(items, before)
@@ -380,11 +378,11 @@ func (s *Session) planExams(exams map[string]exam.Settings, states []storage.Car
 	return nil
 }
 
-// remember records the items whose due date or order differ from before.
-func (s *Session) remember(items []scheduler.Item, before map[string]shownAs) {
-	for _, it := range items {
-		b, ok := before[it.Key]
-		if ok && (!b.due.Equal(it.Card.Due) || b.order != it.Order) {
+// remember records the items whose due date or order differ from before
+// (the items' due dates and orders, item by item).
+func (s *Session) remember(items []scheduler.Item, before []shownAs) {
+	for k, it := range items {
+		if b := before[k]; !b.due.Equal(it.Card.Due) || b.order != it.Order {
 			if s.shown == nil {
 				s.shown = map[string]shownAs{}
 			}
@@ -475,10 +473,10 @@ func (s *Session) ahead(items []scheduler.Item, policies map[string]scheduler.Po
 	}
 	slices.SortStableFunc(cs, func(a, b cand) int { return cmpFloat(a.r, b.r) })
 	out := make([]scheduler.Item, 0, len(cs))
-	before := map[string]shownAs{}
+	before := make([]shownAs, 0, len(cs))
 	for rank, c := range cs {
 		it := items[c.i]
-		before[it.Key] = shownAs{it.Card.Due, it.Order}
+		before = append(before, shownAs{it.Card.Due, it.Order})
 		it.Card.Due = start.Add(time.Duration(rank) * time.Millisecond)
 		out = append(out, it)
 	}

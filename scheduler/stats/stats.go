@@ -38,8 +38,11 @@ type Stats struct {
 	History     []DayCount  `json:"history"`
 	Retention   Retention   `json:"retention"`
 	Calibration []CalBin    `json:"calibration"`
-	Memory      Memory      `json:"memory"`
-	Time        TimeSpent   `json:"time"`
+	// CalibrationWeights says what Calibration's predictions are:
+	// CalibrationLogged or CalibrationFitted (see UseWeights).
+	CalibrationWeights string    `json:"calibration_weights"`
+	Memory             Memory    `json:"memory"`
+	Time               TimeSpent `json:"time"`
 	// Exams holds the readiness of each deck whose exam is ahead
 	// (package scheduler/exam); empty when none is.
 	Exams []ExamReadiness `json:"exams"`
@@ -559,7 +562,12 @@ func (a *logStats) addStat(r *storage.LogStat) {
 		}
 	}
 	// The recall FSRS predicted for this review.
-	p := scheduler.ForgettingCurve(float64(at-r.LastReview)/float64(24*time.Hour), r.Stability)
+	a.addCal(scheduler.ForgettingCurve(float64(at-r.LastReview)/float64(24*time.Hour), r.Stability), ok)
+}
+
+// addCal counts one review in the calibration: predicted recall p,
+// recalled or not.
+func (a *logStats) addCal(p float64, ok bool) {
 	i := 0
 	for i+1 < len(a.cal) && p >= calEdges[i+1] {
 		i++
@@ -618,6 +626,7 @@ func (a *logStats) fill(s *Stats) {
 	s.Retention.Last30Days = a.ret[1].done()
 	s.Retention.AllTime = a.ret[2].done()
 	s.Calibration = make([]CalBin, len(a.cal))
+	s.CalibrationWeights = CalibrationLogged
 	for i, b := range a.cal {
 		s.Calibration[i] = CalBin{
 			From:      calEdges[i],

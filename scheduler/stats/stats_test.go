@@ -1,9 +1,12 @@
 package stats
 
 import (
+	"errors"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/flash-srs/flash/scheduler"
 	"github.com/flash-srs/flash/storage"
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
 )
@@ -95,5 +98,39 @@ func BenchmarkLogStatsAdd1M(b *testing.B) {
 		for i := range benchReviews {
 			a.add(&rs[i&1023])
 		}
+	}
+}
+
+// failingLog is a review log that cannot be read.
+type failingLog struct{ reads *int }
+
+func (f failingLog) Reviews(time.Time, time.Time, func(storage.Review) error) error {
+	*f.reads++
+	return errors.New("log read")
+}
+
+// Without fitted weights UseWeights keeps the logged calibration and does
+// not read the log.
+func TestUseWeights_DefaultsKeepLoggedTable(t *testing.T) {
+	s := Stats{GeneratedAt: time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC), Decks: []DeckStats{{ID: "a"}, {ID: "b"}}}
+	a := newLogStats(s.GeneratedAt, "")
+	a.addCal(0.93, true)
+	a.addCal(0.42, false)
+	a.fill(&s)
+	want := slices.Clone(s.Calibration)
+	reads := 0
+	inUse := map[string]scheduler.InUse{"a": scheduler.DefaultWeights()}
+	if err := s.UseWeights(failingLog{&reads}, inUse, time.UTC, 2); err != nil {
+		t.Fatal(err)
+	}
+	if reads != 0 || s.CalibrationWeights != CalibrationLogged || !slices.Equal(s.Calibration, want) {
+		t.Errorf("reads %d, %q, %+v; want no read, logged, %+v", reads, s.CalibrationWeights, s.Calibration, want)
+	}
+	// A deck with fitted weights: the log is read (and its error returned).
+	dw := fsrs.DefaultWeights()
+	f := scheduler.Fitted{Weights: dw[:]}
+	inUse["b"] = scheduler.InUse{Weights: dw, Fitted: &f}
+	if err := s.UseWeights(failingLog{&reads}, inUse, time.UTC, 2); err == nil || reads != 1 {
+		t.Errorf("fitted weights: err %v after %d reads", err, reads)
 	}
 }
