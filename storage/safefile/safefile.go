@@ -36,7 +36,8 @@ type Options struct {
 }
 
 // Check refuses name as Write would, before any work is done: when it is
-// one of o.Protect, a folder, or exists and o.Force is not set. A name that
+// one of o.Protect, a folder, a device, pipe or socket (even with
+// o.Force), or exists and o.Force is not set. A name that
 // does not exist yet is fine.
 func Check(name string, o Options) error {
 	li, err := os.Lstat(name)
@@ -61,6 +62,12 @@ func Check(name string, o Options) error {
 	}
 	if fi.IsDir() {
 		return fmt.Errorf("%s is a directory, not a file", name)
+	}
+	if t := fi.Mode().Type(); t != 0 && t != fs.ModeSymlink { // a dangling link stays a name that exists
+		// A device, a pipe or a socket (/dev/null, /dev/stdout, a FIFO):
+		// Write replaces the name by a new file, which would put a plain
+		// file where the device was.
+		return fmt.Errorf("%s is not a regular file (%s); write to a file", name, fi.Mode().Type())
 	}
 	if !o.Force {
 		return fmt.Errorf("%s %w; use --force to overwrite it", name, ErrExists)

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -166,5 +167,32 @@ func TestWrite_DanglingLink(t *testing.T) {
 	}
 	if err := Write(name, Options{}, writeString("x")); !errors.Is(err, ErrExists) {
 		t.Errorf("err = %v, want ErrExists", err)
+	}
+}
+
+// TestWrite_NotRegular: a pipe (like /dev/null or /dev/stdout, a name that
+// is no plain file) is refused even with Force, and stays what it was:
+// renaming the new file over it would put a plain file in its place.
+func TestWrite_NotRegular(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no FIFOs here: %v", err)
+	}
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(fifo, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{fifo, link} {
+		err := Write(name, Options{Force: true}, writeString("x"))
+		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("Write(%s) = %v, want a refusal", name, err)
+		}
+		if fi, err := os.Stat(fifo); err != nil || fi.Mode().Type() != os.ModeNamedPipe {
+			t.Errorf("after Write(%s): %v, %v; the pipe must stay a pipe", name, fi, err)
+		}
+	}
+	if got := entries(t, dir); !slices.Equal(got, []string{"link", "pipe"}) {
+		t.Errorf("folder holds %v", got)
 	}
 }
