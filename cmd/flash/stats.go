@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/flash-srs/flash/deck"
-	"github.com/flash-srs/flash/scheduler/exam"
 	"github.com/flash-srs/flash/scheduler/refit"
 	"github.com/flash-srs/flash/scheduler/stats"
 	"github.com/flash-srs/flash/storage"
@@ -130,47 +129,8 @@ func loadStats(e *env, deckID string, now, at time.Time, allFronts bool) (*stats
 	if err := s.UseWeights(st, inUse, time.Local, min(runtime.GOMAXPROCS(0), 4)); err != nil {
 		return nil, err
 	}
-	s.Exams, err = examReadiness(st, decks, deckID, now)
+	s.Exams, err = stats.Exams(st, decks, deckID, now)
 	return s, err
-}
-
-// examReadiness returns the readiness on the exam day of each deck (of
-// deckID, "" for all) whose exam is ahead.
-func examReadiness(st *storage.Store, decks []storage.DeckInfo, deckID string, now time.Time) ([]stats.ExamReadiness, error) {
-	out := []stats.ExamReadiness{}
-	for _, d := range decks {
-		if deckID != "" && d.ID != deckID {
-			continue
-		}
-		set, ok, err := exam.Get(st, d.ID)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			continue
-		}
-		states, err := st.States(d.ID)
-		if err != nil {
-			return nil, err
-		}
-		h, err := exam.ReadHistory(st, d.ID, now)
-		if err != nil {
-			return nil, err
-		}
-		p, err := exam.ForDeck(st, d, set, states, h, now, false)
-		if err != nil {
-			return nil, err
-		}
-		if p.DaysLeft == 0 && now.After(p.Exam) {
-			continue // the exam is over
-		}
-		out = append(out, stats.ExamReadiness{
-			Deck: d.ID, Date: set.Date, At: p.Exam, DaysLeft: p.DaysLeft, Target: set.Target, Minutes: set.Minutes,
-			Followed: round3(p.Followed), Low: round3(p.Low), High: round3(p.High), Stopped: round3(p.Stopped),
-			Below: p.Below, MinutesNeeded: p.Needed,
-		})
-	}
-	return out, nil
 }
 
 // openStatsStore returns the store opened read-only (MAP_POPULATE: the whole
