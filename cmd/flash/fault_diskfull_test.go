@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -86,13 +87,15 @@ func TestE2E_DiskFull_FileSizeLimit(t *testing.T) {
 
 	t.Run("import into a new database", func(t *testing.T) {
 		// The new file is made (16 KiB) but cannot grow to its first
-		// mapping when the import commits.
-		db := filepath.Join(t.TempDir(), "flash.db")
+		// mapping when the import commits. The refused import leaves no
+		// database behind, nor the folder it made for it.
+		dir := filepath.Join(t.TempDir(), "new")
+		db := filepath.Join(dir, "flash.db")
 		r := runLimited(t, 1<<20, binOpts{}, "--db", db, "import", deckFile)
 		t.Logf("exit %d in %v: %s", r.code, r.took, r.stderr)
 		checkOneLineError(t, r, db, "file too large")
-		if s := readDB(t, db); len(s.decks) != 0 || len(s.states) != 0 {
-			t.Errorf("after the failed import: %d decks, %d cards", len(s.decks), len(s.states))
+		if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("after the failed import into a new database: %s is there (%v)", dir, err)
 		}
 	})
 

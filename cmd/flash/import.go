@@ -3,9 +3,12 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -37,7 +40,7 @@ func cmdImport(fs *pflag.FlagSet, e *env) func([]string) error {
 // importSource imports the deck file name holding data and reports what
 // changed: the cards, the options, and whether the deck follows the
 // built-in deck.
-func importSource(e *env, name string, data []byte, dry bool) error {
+func importSource(e *env, name string, data []byte, dry bool) (err error) {
 	d, err := deck.Parse(name, data)
 	if err != nil {
 		return err
@@ -46,11 +49,19 @@ func importSource(e *env, name string, data []byte, dry bool) error {
 	if err != nil {
 		return err
 	}
+	made := missingFrom(path)
 	st, err := storage.Open(path, storage.Options{})
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer func() {
+		st.Close()
+		if made != "" && (err != nil || dry) {
+			// The database did not exist: a refused import or a dry
+			// run leaves nothing behind, not even its folders.
+			removeMade(path, made)
+		}
+	}()
 	decks, err := st.Decks()
 	if err != nil {
 		return err
@@ -210,4 +221,32 @@ func ensureDeck(st *storage.Store, now time.Time, log io.Writer) ([]storage.Deck
 			d.ID, len(plan.Added), len(plan.Updated), len(plan.Retired))
 	}
 	return st.Decks()
+}
+
+// missingFrom returns the outermost of path and its folders that does not
+// exist yet ("" when path exists): what opening a new database at path
+// creates.
+func missingFrom(path string) string {
+	made := ""
+	for p := path; ; p = filepath.Dir(p) {
+		if _, err := os.Lstat(p); err == nil || !errors.Is(err, fs.ErrNotExist) {
+			return made
+		}
+		made = p
+		if filepath.Dir(p) == p {
+			return made
+		}
+	}
+}
+
+// removeMade removes path and the folders up to made that opening it
+// created; a folder that is not empty (something else was put there
+// meanwhile) stays.
+func removeMade(path, made string) {
+	os.Remove(path)
+	for p := filepath.Dir(path); p != filepath.Dir(made) && len(p) >= len(made); p = filepath.Dir(p) {
+		if os.Remove(p) != nil {
+			return
+		}
+	}
 }
