@@ -2,14 +2,12 @@ package session_test
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
 
-	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler"
 	"github.com/flash-srs/flash/scheduler/exam"
 	"github.com/flash-srs/flash/scheduler/session"
@@ -31,23 +29,7 @@ func openDeck(t *testing.T, questions, per int) (*storage.Store, []storage.DeckI
 			fmt.Fprintf(&src, "\n[[card]]\nid = \"q%02d-c%02d\"\nquestion = \"q%02d\"\nfront = \"F\"\nback = \"B\"\ntags = [%q]\n", q, c, q, tag)
 		}
 	}
-	d, err := deck.Parse("d.toml", []byte(src.String()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := storage.Open(filepath.Join(t.TempDir(), "flash.db"), storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Import(d, storage.Source{Hash: "1"}, day0.Add(-time.Hour), false); err != nil {
-		t.Fatal(err)
-	}
-	decks, err := st.Decks()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st, decks
+	return importDeck(t, src.String())
 }
 
 // studyDay studies everything the session offers at clk's time, rating

@@ -37,22 +37,7 @@ func open(t *testing.T, n int) (*storage.Store, []storage.DeckInfo, *clock) {
 	for i := range n {
 		fmt.Fprintf(&src, "\n[[card]]\nid = \"c%d\"\nquestion = \"q\"\nfront = \"F%d\"\nback = \"B%d\"\n", i, i, i)
 	}
-	d, err := deck.Parse("d.toml", []byte(src.String()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := storage.Open(filepath.Join(t.TempDir(), "flash.db"), storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Import(d, storage.Source{Hash: "1"}, day0.Add(-time.Hour), false); err != nil {
-		t.Fatal(err)
-	}
-	decks, err := st.Decks()
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, decks := importDeck(t, src.String())
 	return st, decks, &clock{t: day0}
 }
 
@@ -537,4 +522,27 @@ func TestUnsuspend(t *testing.T) {
 			t.Errorf("%s: err = %v, want %q", tt.id, err, tt.err)
 		}
 	}
+}
+
+// importDeck imports the deck file src into a new database an hour before
+// day0 and returns the store (closed when the test ends) and its decks.
+func importDeck(t *testing.T, src string) (*storage.Store, []storage.DeckInfo) {
+	t.Helper()
+	d, err := deck.Parse("d.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := storage.Open(filepath.Join(t.TempDir(), "flash.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Import(d, storage.Source{Hash: "1"}, day0.Add(-time.Hour), false); err != nil {
+		t.Fatal(err)
+	}
+	decks, err := st.Decks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, decks
 }
