@@ -102,6 +102,10 @@ func checkHopfield(r *reader) any {
 	}
 	x := r.matrix("X", MaxHopfieldDim, MaxHopfieldDim, maxHopEntry)
 	c.xi = r.floats("xi", -maxHopEntry, maxHopEntry, MaxHopfieldDim)
+	if c.xi != nil && len(c.xi) == 0 {
+		r.failf("xi", "is empty; give one entry per dimension (d ≥ 1)")
+		c.xi = nil
+	}
 	if x != nil {
 		c.explicit = true
 		if r.has("d") && c.d != len(x) {
