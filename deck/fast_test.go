@@ -48,9 +48,9 @@ func TestDecodeFast_SameAsGoTOML(t *testing.T) {
 			"check = []\nparams = { a = [], b = {}, c = [[1, 2], [3.5e-1]], d = true, e = false, f = \"x\\ty\", g = -7, h = +0.25 }\n",
 		"strings of every kind": "id = 'lit\\eral'\ntitle = \"\"\"\nmulti \\\n  line\"\"\"\nlanguage = '''\nraw\n'''\n" +
 			"[[question]]\nid = \"q\\u00e9\"\npaper = \"\"\ntext = \"\\\"\"\n",
-		"options":            "[options]\ndesired_retention = 0.85\nnew_per_day = 0\nreviews_per_day = -3\nnew_order = \"interleaved\"\n",
+		"options":             "[options]\ndesired_retention = 0.85\nnew_per_day = 0\nreviews_per_day = -3\nnew_order = \"interleaved\"\n",
 		"float with exponent": "[options]\ndesired_retention = 9E-1\n",
-		"quoted keys":        "\"format\" = 1\n['options']\n\"new_per_day\" = 5\n",
+		"quoted keys":         "\"format\" = 1\n['options']\n\"new_per_day\" = 5\n",
 		"tables in any order": "[[card]]\nid = \"a\"\n[[question]]\nid = \"q\"\n[[card]]\nid = \"b\"\n[card.sim]\nkind = \"s\"\n[options]\nnew_per_day = 1\n",
 		"only comments":       "# nothing\n\n",
 		"no document":         "",
