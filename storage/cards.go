@@ -463,6 +463,11 @@ func planImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source) (Plan, [
 }
 
 func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now time.Time, changes []cardChange) error {
+	// The index is written directly below (reindex from each card's
+	// state as planImport read it): first make it exact.
+	if err := flushIndex(tx); err != nil {
+		return err
+	}
 	states, content := tx.Bucket(bucketState), tx.Bucket(bucketContent)
 	// New cards are numbered in deck-file order.
 	nums, err := numbersOf(tx, d.ID)
