@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -380,6 +381,61 @@ func TestStore_OldDatabaseKeepsAfters(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertLog(t, s, append(slices.Clone(want), rated[:4]...))
+}
+
+// TestStore_HistoryWritesWhatRateWrites: the synthetic-data writer
+// (storagetest.History) leaves the log and the states that rating one by
+// one leaves, down to the bytes of each record.
+func TestStore_HistoryWritesWhatRateWrites(t *testing.T) {
+	ids := []string{"a", "b", "c", "d", "e"}
+	g := newSynth(ids)
+	rs := g.next(400)
+	final := map[string]fsrs.Card{}
+	for _, r := range rs {
+		final[r.Card] = r.After
+	}
+	// One card's final state is not its latest After (as after a refit).
+	f := final["c"]
+	f.Stability++
+	final["c"] = f
+
+	a := openTest(t)
+	importTest(t, a, testDeck(ids...))
+	for _, r := range rs {
+		if _, err := a.Rate(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.SetMemory("ml", map[string]Memory{"c": {Stability: f.Stability, Difficulty: f.Difficulty}}); err != nil {
+		t.Fatal(err)
+	}
+
+	b := openTest(t)
+	importTest(t, b, testDeck(ids...))
+	h, err := b.newHistory("ml", final, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.append(slices.Clone(rs[:150])); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.append(slices.Clone(rs[150:])); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.finish(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range [][]byte{bucketLog, bucketState} {
+		if ra, rb := bucketOf(t, a, name), bucketOf(t, b, name); len(ra) == 0 || !reflect.DeepEqual(ra, rb) {
+			t.Errorf("bucket %s differs", name)
+			for k, v := range ra {
+				if rb[k] != v {
+					t.Logf("%x: %x != %x", k, v, rb[k])
+				}
+			}
+		}
+	}
+	assertLog(t, b, reviewsOf(t, a))
 }
 
 // bucketOf reads every key and value of a bucket of s.
