@@ -79,13 +79,17 @@ func dueKeys(ks [][]byte, cs *CardState) [][]byte {
 }
 
 // putState writes cs (numbered num) under its key and moves its index
-// entries from where old (nil for a new card) had them.
+// entries from where old (nil for a new card) had them; the deck's cache
+// settings go (see CacheKey).
 func putState(tx *bolt.Tx, old, cs *CardState, num uint32) error {
 	v, err := encodeState(cs, num)
 	if err != nil {
 		return fmt.Errorf("card %s/%s: %w", cs.Deck, cs.ID, err)
 	}
 	if err := tx.Bucket(bucketState).Put(cardKey(cs.Deck, cs.ID), v); err != nil {
+		return err
+	}
+	if err := dropCaches(tx, cs.Deck); err != nil {
 		return err
 	}
 	return reindex(tx.Bucket(bucketDue), old, cs, v)
