@@ -19,8 +19,9 @@ const ListMax = 20
 // separate read calls: the source must not change meanwhile (a store
 // opened read-only holds a shared lock that keeps writers out).
 type Source interface {
-	// States returns the scheduling records of a deck's cards ("" for all).
-	States(deckID string) ([]storage.CardState, error)
+	// CardStats returns what statistics read of the scheduling records
+	// of a deck's cards ("" for all).
+	CardStats(deckID string) (*storage.CardStats, error)
 	// ScanStatsParts scans the review log of a deck ("" for all) in parts
 	// pieces of equal time, by up to workers goroutines at once.
 	ScanStatsParts(deckID string, parts, workers int, fn func(part int, batch []storage.LogStat) error) error
@@ -57,14 +58,14 @@ func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time
 	// The card states are read while the log is scanned, and the log in
 	// pieces at once, one accumulator each, merged in log order.
 	var (
-		cards    []storage.CardState
+		cards    *storage.CardStats
 		s        Stats
 		cardsErr error
 		done     = make(chan struct{})
 	)
 	go func() {
 		defer close(done)
-		cards, cardsErr = src.States(deckID)
+		cards, cardsErr = src.CardStats(deckID)
 		if cardsErr == nil {
 			s = Compute(sel, cards, deckID, now, at)
 		}
@@ -108,11 +109,12 @@ func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time
 	accs[0].fill(&s)
 	// Read the fronts that are shown, all in one transaction.
 	var listed []storage.CardState
-	for _, c := range cards {
+	for i := range cards.Cards {
+		c := &cards.Cards[i]
 		if c.Retired || !(c.Suspended || c.Flagged) {
 			continue
 		}
-		ref := CardRef{ID: c.Key()}
+		ref := CardRef{ID: cards.Key(i)}
 		show := allFronts
 		if c.Suspended {
 			show = show || len(s.Suspended) < ListMax
@@ -123,7 +125,7 @@ func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time
 			s.Flagged = append(s.Flagged, ref)
 		}
 		if show {
-			listed = append(listed, c)
+			listed = append(listed, storage.CardState{Deck: cards.Decks[c.Deck], ID: cards.ID(i)})
 		}
 	}
 	contents, err := src.Contents(listed)

@@ -246,71 +246,144 @@ func deckScheduler(d storage.DeckInfo) *scheduler.Scheduler {
 	return scheduler.New(scheduler.Policy{DesiredRetention: d.Options.DesiredRetention})
 }
 
+// timeOf is t (unix nanoseconds, storage.NoTime when unset) as a
+// time.Time: the zero time when unset.
+func timeOf(t int64) time.Time {
+	if t == storage.NoTime {
+		return time.Time{}
+	}
+	return time.Unix(0, t)
+}
+
+// deckSchedulers returns the scheduler of each deck of cs (by index) that
+// is among decks; nil for the others.
+func deckSchedulers(decks []storage.DeckInfo, cs *storage.CardStats) []*scheduler.Scheduler {
+	scheds := make([]*scheduler.Scheduler, len(cs.Decks))
+	for i, id := range cs.Decks {
+		for _, d := range decks {
+			if d.ID == id {
+				scheds[i] = deckScheduler(d)
+				break
+			}
+		}
+	}
+	return scheds
+}
+
 // computeReadiness returns the mean predicted recall at t of every
 // question's cards, grouped by deck and paper in deck order. New cards
 // count as 0; retired cards are left out.
-func computeReadiness(decks []storage.DeckInfo, cards []storage.CardState, at time.Time) Readiness {
-	type qkey struct{ deck, q string }
-	byQ := map[qkey][]CardRecall{}
-	suspended := map[qkey]map[string]bool{}
-	scheds := make(map[string]*scheduler.Scheduler, len(decks))
-	for _, d := range decks {
-		scheds[d.ID] = deckScheduler(d)
+func computeReadiness(decks []storage.DeckInfo, cs *storage.CardStats, at time.Time) Readiness {
+	// The cards of each question, in card order, with their recall: one
+	// slice for all, cut by question (ends[q] is where question q's
+	// cards end, and q+1's begin).
+	scheds := deckSchedulers(decks, cs)
+	nq := len(cs.Questions)
+	ends := make([]int, nq)
+	for i := range cs.Cards {
+		if c := &cs.Cards[i]; !c.Retired && scheds[c.Deck] != nil {
+			ends[c.Question]++
+		}
 	}
-	for _, c := range cards {
+	total := 0
+	for q := range ends {
+		total += ends[q]
+		ends[q] = total - ends[q] // the start, for now
+	}
+	recalls := make([]CardRecall, total)
+	susp := make([]bool, total)
+	suspended := make([]int, nq)
+	for i := range cs.Cards {
+		c := &cs.Cards[i]
 		sc := scheds[c.Deck]
 		if c.Retired || sc == nil {
 			continue
 		}
-		k := qkey{c.Deck, c.Question}
-		byQ[k] = append(byQ[k], CardRecall{ID: c.Key(), State: stateName(c.FSRS.State), Recall: sc.Retrievability(c.FSRS, at)})
+		j := ends[c.Question]
+		ends[c.Question]++
+		mem := fsrs.Card{State: c.State, Stability: c.Stability, Difficulty: c.Difficulty, LastReview: timeOf(c.LastReview)}
+		// The card's id without its deck: within a question (of one
+		// deck) it orders the cards as "deck/card" does, and only the
+		// weakest get their whole name.
+		recalls[j] = CardRecall{ID: cs.ID(i), State: stateName(c.State), Recall: sc.Retrievability(mem, at)}
 		if c.Suspended {
-			if suspended[k] == nil {
-				suspended[k] = map[string]bool{}
-			}
-			suspended[k][c.Key()] = true
+			susp[j] = true
+			suspended[c.Question]++
 		}
 	}
+	cardsOf := func(q int) (lo, hi int) {
+		if q > 0 {
+			lo = ends[q-1]
+		}
+		return lo, ends[q]
+	}
+	deckIdx := make(map[string]int, len(cs.Decks))
+	for i, id := range cs.Decks {
+		deckIdx[id] = i
+	}
+	qIdx := make(map[storage.StatQuestion]int, nq)
+	for i, q := range cs.Questions {
+		qIdx[q] = i
+	}
+	var studied []CardRecall // a question's cards less the suspended ones
 	rd := Readiness{At: at, Papers: []PaperReadiness{}}
 	var sum float64
 	for _, d := range decks {
 		qs := d.Questions
+		di, hasCards := deckIdx[d.ID]
 		// Cards whose question the deck does not list (not expected) get
 		// a question of their own at the end.
-		known := map[string]bool{}
-		for _, q := range qs {
-			known[q.ID] = true
-		}
-		var extra []string
-		for k := range byQ {
-			if k.deck == d.ID && !known[k.q] {
-				extra = append(extra, k.q)
+		if hasCards {
+			known := map[string]bool{}
+			for _, q := range qs {
+				known[q.ID] = true
 			}
-		}
-		slices.Sort(extra)
-		for _, id := range extra {
-			qs = append(slices.Clip(qs), deck.Question{ID: id})
+			var extra []string
+			for qi, q := range cs.Questions {
+				if lo, hi := cardsOf(qi); int(q.Deck) == di && hi > lo && !known[q.ID] {
+					extra = append(extra, q.ID)
+				}
+			}
+			slices.Sort(extra)
+			for _, id := range extra {
+				qs = append(slices.Clip(qs), deck.Question{ID: id})
+			}
 		}
 		paperIdx := map[string]int{}
 		first := len(rd.Papers)
 		for _, q := range qs {
-			cs := byQ[qkey{d.ID, q.ID}]
-			qr := QuestionReadiness{ID: q.ID, Text: q.Text, Cards: len(cs), Weakest: []CardRecall{}}
+			var rs []CardRecall
+			var lo, nsusp int
+			if qi, ok := qIdx[storage.StatQuestion{Deck: uint32(di), ID: q.ID}]; ok && hasCards {
+				var hi int
+				lo, hi = cardsOf(qi)
+				rs, nsusp = recalls[lo:hi], suspended[qi]
+			}
+			qr := QuestionReadiness{ID: q.ID, Text: q.Text, Cards: len(rs), Weakest: []CardRecall{}}
 			var qsum float64
-			for _, c := range cs {
+			for _, c := range rs {
 				qsum += c.Recall
 				if c.State == "new" {
 					qr.New++
 				}
 			}
-			qr.Mean = ratio(qsum, float64(len(cs)))
-			if susp := suspended[qkey{d.ID, q.ID}]; len(susp) > 0 {
+			qr.Mean = ratio(qsum, float64(len(rs)))
+			if nsusp > 0 {
 				// A suspended card is not one to study: not among the
 				// weakest (where a new one would read "new").
-				qr.Suspended = len(susp)
-				cs = slices.DeleteFunc(slices.Clone(cs), func(c CardRecall) bool { return susp[c.ID] })
+				qr.Suspended = nsusp
+				studied = studied[:0]
+				for k, c := range rs {
+					if !susp[lo+k] {
+						studied = append(studied, c)
+					}
+				}
+				rs = studied
 			}
-			qr.Weakest = weakest(qr.Weakest, cs, WeakestPerQuestion)
+			qr.Weakest = weakest(qr.Weakest, rs, WeakestPerQuestion)
+			for k := range qr.Weakest {
+				qr.Weakest[k].ID = d.ID + "/" + qr.Weakest[k].ID
+			}
 
 			i, ok := paperIdx[q.Paper]
 			if !ok {
@@ -370,11 +443,11 @@ func weakest(dst, cs []CardRecall, n int) []CardRecall {
 
 // dueAt returns when a card can next be studied: its due time, or the end
 // of its burial when that is later.
-func dueAt(c storage.CardState) time.Time {
-	if c.BuriedUntil.After(c.FSRS.Due) {
+func dueAt(c *storage.CardStat) int64 {
+	if c.BuriedUntil > c.Due {
 		return c.BuriedUntil
 	}
-	return c.FSRS.Due
+	return c.Due
 }
 
 // studyDays returns the starts of n+1 consecutive study days, the first
@@ -393,20 +466,26 @@ func studyDays(now time.Time, offset, n int) []time.Time {
 // today, each card counted once at its next due time (overdue cards count
 // today). New, retired and suspended cards are never due; a buried card is
 // due when its burial ends.
-func computeCards(cards []storage.CardState, now time.Time) (CardCounts, []DayCount) {
+func computeCards(cs *storage.CardStats, now time.Time) (CardCounts, []DayCount) {
 	var n CardCounts
-	b := studyDays(now, 0, Days)
+	days := studyDays(now, 0, Days)
 	forecast := make([]DayCount, Days)
 	for i := range forecast {
-		forecast[i].Date = b[i].Format(time.DateOnly)
+		forecast[i].Date = days[i].Format(time.DateOnly)
 	}
-	for _, c := range cards {
+	var b [Days + 1]int64
+	for i, t := range days {
+		b[i] = t.UnixNano()
+	}
+	nowNs := now.UnixNano()
+	for i := range cs.Cards {
+		c := &cs.Cards[i]
 		if c.Retired {
 			n.Retired++
 			continue
 		}
 		n.Total++
-		switch c.FSRS.State {
+		switch c.State {
 		case fsrs.New:
 			n.New++
 		case fsrs.Learning:
@@ -423,23 +502,23 @@ func computeCards(cards []storage.CardState, now time.Time) (CardCounts, []DayCo
 			n.Suspended++
 			continue
 		}
-		if c.FSRS.State == fsrs.New {
+		if c.State == fsrs.New {
 			n.NewAvailable++
 			continue
 		}
 		due := dueAt(c)
-		if !due.After(now) {
+		if due <= nowNs {
 			n.DueNow++
 		}
 		switch {
-		case due.Before(b[1]):
+		case due < b[1]:
 			n.DueToday++
-		case due.Before(b[2]):
+		case due < b[2]:
 			n.DueTomorrow++
 		}
-		if due.Before(b[Days]) {
+		if due < b[Days] {
 			i := 0
-			for i+1 < Days && !due.Before(b[i+1]) {
+			for i+1 < Days && due >= b[i+1] {
 				i++
 			}
 			forecast[i].Reviews++
@@ -450,16 +529,17 @@ func computeCards(cards []storage.CardState, now time.Time) (CardCounts, []DayCo
 
 // computeMemory averages stability and difficulty over the cards that are
 // not retired and not new.
-func computeMemory(cards []storage.CardState) Memory {
+func computeMemory(cs *storage.CardStats) Memory {
 	var m Memory
 	var s, d float64
-	for _, c := range cards {
-		if c.Retired || c.FSRS.State == fsrs.New {
+	for i := range cs.Cards {
+		c := &cs.Cards[i]
+		if c.Retired || c.State == fsrs.New {
 			continue
 		}
 		m.Cards++
-		s += c.FSRS.Stability
-		d += c.FSRS.Difficulty
+		s += c.Stability
+		d += c.Difficulty
 	}
 	m.MeanStability = ratio(s, float64(m.Cards))
 	m.MeanDifficulty = ratio(d, float64(m.Cards))
@@ -647,13 +727,14 @@ func (a *logStats) fill(s *Stats) {
 
 // Compute puts together the figures that come from the decks and the
 // card states; the log's figures are added by logStats.fill. decks are the
-// selected decks and cards their cards.
-func Compute(decks []storage.DeckInfo, cards []storage.CardState, deckID string, now, at time.Time) Stats {
+// selected decks and cards their cards (storage.CardStatsOf makes them
+// from plain card states).
+func Compute(decks []storage.DeckInfo, cards *storage.CardStats, deckID string, now, at time.Time) Stats {
 	s := Stats{GeneratedAt: now, Deck: deckID, Decks: []DeckStats{}, Suspended: []CardRef{}, Flagged: []CardRef{}}
 	perDeck := map[string]int{}
-	for _, c := range cards {
-		if !c.Retired {
-			perDeck[c.Deck]++
+	for i := range cards.Cards {
+		if c := &cards.Cards[i]; !c.Retired {
+			perDeck[cards.Decks[c.Deck]]++
 		}
 	}
 	var dr float64
@@ -679,12 +760,18 @@ func Compute(decks []storage.DeckInfo, cards []storage.CardState, deckID string,
 // today: for each deck, its new cards that are not suspended, retired or
 // buried, at most its new_per_day less introduced[deck] (the new cards it
 // introduced since the study day began; nil means none).
-func NewToday(decks []storage.DeckInfo, cards []storage.CardState, introduced map[string]int, now time.Time) int {
-	avail := map[string]int{}
-	for _, c := range cards {
-		if c.FSRS.State == fsrs.New && !c.Retired && !c.Suspended && !now.Before(c.BuriedUntil) {
-			avail[c.Deck]++
+func NewToday(decks []storage.DeckInfo, cards *storage.CardStats, introduced map[string]int, now time.Time) int {
+	perDeck := make([]int, len(cards.Decks))
+	nowNs := now.UnixNano()
+	for i := range cards.Cards {
+		c := &cards.Cards[i]
+		if c.State == fsrs.New && !c.Retired && !c.Suspended && nowNs >= c.BuriedUntil {
+			perDeck[c.Deck]++
 		}
+	}
+	avail := make(map[string]int, len(cards.Decks))
+	for i, id := range cards.Decks {
+		avail[id] = perDeck[i]
 	}
 	n := 0
 	for _, d := range decks {
