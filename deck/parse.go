@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -23,7 +22,33 @@ const (
 	MaxPerDay           = 9999
 )
 
-var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+// validID reports whether id is lowercase letters, digits and '-',
+// starting with a letter or digit.
+func validID(id string) bool {
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' && i > 0) {
+			return false
+		}
+	}
+	return id != ""
+}
+
+// tableName is how messages name the i-th [[question]] or [[card]] table:
+// by its id, or by its number when it has none. It is formatted only for
+// a message.
+type tableName struct {
+	kind string // "question" or "card"
+	i    int
+	id   string
+}
+
+func (t tableName) String() string {
+	if t.id != "" {
+		return fmt.Sprintf("%s %q", t.kind, t.id)
+	}
+	return fmt.Sprintf("%s %d", t.kind, t.i+1)
+}
 
 // Problem is one thing wrong with a deck file, with where it is.
 // Parse returns every Problem in a file joined with errors.Join.
@@ -204,6 +229,10 @@ func (p *parser) parse() *Deck {
 		return nil
 	}
 	var f file
+	if decodeFast(p.data, &f) {
+		return p.validate(&f)
+	}
+	f = file{}
 	dec := toml.NewDecoder(bytes.NewReader(p.data)).DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
 		var strict *toml.StrictMissingError
@@ -253,7 +282,7 @@ func (p *parser) validate(f *file) *Deck {
 	switch {
 	case f.ID == "":
 		p.add(topKey("id"), 0, "missing or empty deck id")
-	case !idPattern.MatchString(f.ID):
+	case !validID(f.ID):
 		p.add(topKey("id"), 0, "deck id %q: use lowercase letters, digits and '-', starting with a letter or digit", f.ID)
 	}
 	if d.Title == "" {
@@ -362,11 +391,27 @@ func (p *parser) validate(f *file) *Deck {
 // checkText refuses control characters other than newlines and tabs in text
 // that is printed to a terminal: an escape sequence in a deck could clear
 // the screen or retitle the window.
-func (p *parser) checkText(where string, at tableRef, key, v string) {
-	if i := strings.IndexFunc(v, isControl); i >= 0 {
+func (p *parser) checkText(where tableName, at tableRef, key, v string) {
+	if i := indexControl(v); i >= 0 {
 		r, _ := utf8.DecodeRuneInString(v[i:])
 		p.add(at.line(key), 0, "%s: %s holds the control character %U", where, key, r)
 	}
+}
+
+// indexControl is strings.IndexFunc(s, isControl), a byte at a time: in
+// UTF-8 the control characters are the bytes below 0x20 and 0x7f, and
+// U+0080..U+009F, which are 0xc2 followed by 0x80..0x9f.
+func indexControl(s string) int {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 0x20 && c < 0x7f:
+		case c < 0x20 && c != '\n' && c != '\t' && c != '\r', c == 0x7f:
+			return i
+		case c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f:
+			return i
+		}
+	}
+	return -1
 }
 
 func isControl(r rune) bool {
@@ -375,15 +420,12 @@ func isControl(r rune) bool {
 
 // checkID validates the id of the i-th table of a kind ("question" or
 // "card"), records it in seen, and returns how messages name the table.
-func (p *parser) checkID(kind string, i int, id string, at tableRef, seen map[string]bool) (where string) {
-	where = fmt.Sprintf("%s %d", kind, i+1)
-	if id != "" {
-		where = fmt.Sprintf("%s %q", kind, id)
-	}
+func (p *parser) checkID(kind string, i int, id string, at tableRef, seen map[string]bool) (where tableName) {
+	where = tableName{kind, i, id}
 	switch {
 	case id == "":
 		p.add(at.line(""), 0, "%s: missing or empty id", where)
-	case !idPattern.MatchString(id):
+	case !validID(id):
 		p.add(at.line("id"), 0, "%s: bad id: use lowercase letters, digits and '-'", where)
 	case seen[id]:
 		p.add(at.line("id"), 0, "%s: duplicate %s id", where, kind)
@@ -393,7 +435,7 @@ func (p *parser) checkID(kind string, i int, id string, at tableRef, seen map[st
 }
 
 // validateSim checks a derive card's [card.sim] and sets c.Sim from it.
-func (p *parser) validateSim(c *Card, rs *rawSim, at tableRef, where string) {
+func (p *parser) validateSim(c *Card, rs *rawSim, at tableRef, where tableName) {
 	if rs == nil {
 		p.add(at.line(""), 0, "%s: a derive card needs a [card.sim] table", where)
 		return
@@ -429,7 +471,7 @@ func (p *parser) validateSim(c *Card, rs *rawSim, at tableRef, where string) {
 // checkEntries turns a check as written (a string or an array of strings)
 // into its entries, reporting a missing or empty check, an entry that is
 // not an output name with an optional note, and a name given twice.
-func (p *parser) checkEntries(v any, at tableRef, where string) []string {
+func (p *parser) checkEntries(v any, at tableRef, where tableName) []string {
 	var entries []string
 	switch v := v.(type) {
 	case nil:

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
@@ -103,6 +105,21 @@ func deckPrefix(deckID string) []byte { return append([]byte(deckID), 0) }
 // kind, check and params (as JSON, the one part that is not a fixed
 // shape). Version 1 held the card as JSON; it is still read.
 func encodeContent(c *deck.Card, hash string) ([]byte, error) {
+	var arena contentArena
+	return arena.encode(c, hash)
+}
+
+// contentArena encodes content values into shared chunks of memory: one
+// allocation for many cards rather than one each. bbolt keeps the values
+// put in a transaction until it commits, so a chunk is never reused.
+type contentArena struct {
+	buf []byte
+}
+
+const contentChunk = 1 << 20
+
+// encode returns the content value of c with hash.
+func (a *contentArena) encode(c *deck.Card, hash string) ([]byte, error) {
 	if len(hash) > 255 {
 		return nil, errors.New("content hash too long")
 	}
@@ -125,7 +142,12 @@ func encodeContent(c *deck.Card, hash string) ([]byte, error) {
 		check = strings.Join(c.Sim.Check, "\n")
 		n += 1 + 3*binary.MaxVarintLen32 + len(c.Sim.Kind) + len(check) + len(params)
 	}
-	b := make([]byte, 0, n+1)
+	n++
+	if cap(a.buf)-len(a.buf) < n {
+		a.buf = make([]byte, 0, max(n, contentChunk))
+	}
+	start := len(a.buf)
+	b := a.buf
 	b = append(b, contentVersionBinary, byte(len(hash)))
 	b = append(b, hash...)
 	for _, f := range [...]string{c.ID, c.Question, c.Kind, c.Front, c.Back} {
@@ -136,13 +158,16 @@ func encodeContent(c *deck.Card, hash string) ([]byte, error) {
 		b = appendString(b, t)
 	}
 	if c.Sim == nil {
-		return append(b, 0), nil
+		b = append(b, 0)
+	} else {
+		b = append(b, 1)
+		b = appendString(b, c.Sim.Kind)
+		b = appendString(b, check)
+		b = binary.AppendUvarint(b, uint64(len(params)))
+		b = append(b, params...)
 	}
-	b = append(b, 1)
-	b = appendString(b, c.Sim.Kind)
-	b = appendString(b, check)
-	b = binary.AppendUvarint(b, uint64(len(params)))
-	return append(b, params...), nil
+	a.buf = b
+	return b[start:len(b):len(b)], nil
 }
 
 func appendString(b []byte, s string) []byte {
@@ -277,10 +302,7 @@ func (s *Store) Import(d *deck.Deck, src Source, now time.Time, dryRun bool) (Pl
 	if err := checkDeck(d); err != nil {
 		return Plan{}, fmt.Errorf("import into %s: %w", s.path, err)
 	}
-	hashes := make([]string, len(d.Cards))
-	for i := range d.Cards {
-		hashes[i] = d.Cards[i].Hash()
-	}
+	hashes := contentHashes(d.Cards)
 	var plan Plan
 	var changes []cardChange
 	var deckChanged bool
@@ -315,17 +337,63 @@ func (s *Store) Import(d *deck.Deck, src Source, now time.Time, dryRun bool) (Pl
 	return plan, nil
 }
 
+// contentHashes returns the content hash of every card, hashing on every
+// core: hashing 10k cards takes milliseconds on one.
+func contentHashes(cards []deck.Card) []string {
+	hashes := make([]string, len(cards))
+	const minPart = 512
+	parts := min(runtime.GOMAXPROCS(0), (len(cards)+minPart-1)/minPart)
+	var wg sync.WaitGroup
+	for p := 1; p < parts; p++ {
+		lo, hi := p*len(cards)/parts, (p+1)*len(cards)/parts
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				hashes[i] = cards[i].Hash()
+			}
+		})
+	}
+	for i := range len(cards) / max(parts, 1) {
+		hashes[i] = cards[i].Hash()
+	}
+	wg.Wait()
+	return hashes
+}
+
 func planImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source) (Plan, []cardChange, bool, error) {
 	plan := Plan{Deck: d.ID}
-	var changes []cardChange
 	states, content := tx.Bucket(bucketState), tx.Bucket(bucketContent)
-	inFile := make(map[string]bool, len(d.Cards))
+	prefix := deckPrefix(d.ID)
+	cur := states.Cursor()
+	first, firstV := cur.Seek(prefix)
+	// A deck with no card stored yet: every card is new, and there is
+	// nothing to look up or to retire.
+	stored := first != nil && bytes.HasPrefix(first, prefix)
+	var changes []cardChange
+	if !stored {
+		changes = make([]cardChange, 0, len(d.Cards))
+		plan.Added = make([]string, 0, len(d.Cards))
+	}
+	// The cards' keys share one buffer.
+	n := 0
+	for i := range d.Cards {
+		n += len(prefix) + len(d.Cards[i].ID)
+	}
+	keys := make([]byte, 0, n)
+	var inFile map[string]bool
+	if stored {
+		inFile = make(map[string]bool, len(d.Cards))
+	}
 	var in interner
 	for i := range d.Cards {
 		c := &d.Cards[i]
-		inFile[c.ID] = true
-		k := cardKey(d.ID, c.ID)
-		v := states.Get(k)
+		start := len(keys)
+		keys = append(append(keys, prefix...), c.ID...)
+		k := keys[start:len(keys):len(keys)]
+		var v []byte
+		if stored {
+			inFile[c.ID] = true
+			v = states.Get(k)
+		}
 		if v == nil {
 			plan.Added = append(plan.Added, c.ID)
 			changes = append(changes, cardChange{i: i, key: k, writeContent: true, state: CardState{
@@ -362,9 +430,7 @@ func planImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source) (Plan, [
 			changes = append(changes, cardChange{i: i, key: k, state: cs, old: &old, num: num, writeContent: textChanged})
 		}
 	}
-	prefix := deckPrefix(d.ID)
-	cur := states.Cursor()
-	for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+	for k, v := first, firstV; stored && k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
 		id := string(k[len(prefix):])
 		if inFile[id] {
 			continue
@@ -397,6 +463,11 @@ func planImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source) (Plan, [
 }
 
 func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now time.Time, changes []cardChange) error {
+	// The index is written directly below (reindex from each card's
+	// state as planImport read it): first make it exact.
+	if err := flushIndex(tx); err != nil {
+		return err
+	}
 	states, content := tx.Bucket(bucketState), tx.Bucket(bucketContent)
 	if err := dropCaches(tx, d.ID); err != nil {
 		return err
@@ -416,17 +487,28 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now tim
 	if err := nums.save(tx); err != nil {
 		return err
 	}
-	var idx [][2][]byte // new cards' index entries: key, state value
 	// bbolt inserts into a sorted slice per page until commit splits it:
-	// keys in order append instead of shifting thousands of entries.
-	slices.SortFunc(changes, func(a, b cardChange) int { return bytes.Compare(a.key, b.key) })
+	// keys in order append instead of shifting thousands of entries. The
+	// changes are sorted through their indexes: moving a change costs
+	// more than moving an index.
+	order := make([]int32, len(changes))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	byKey := func(a, b int32) int { return bytes.Compare(changes[a].key, changes[b].key) }
+	if !slices.IsSortedFunc(order, byKey) {
+		slices.SortFunc(order, byKey)
+	}
 	// Sorted inserts split pages at FillPercent: the default of one half
 	// would leave them half empty.
 	due := tx.Bucket(bucketDue)
 	states.FillPercent, content.FillPercent, due.FillPercent = 0.9, 0.9, 0.9
-	for _, ch := range changes {
+	var arena contentArena
+	vals := make([][]byte, len(changes)) // the state value of each change
+	for _, j := range order {
+		ch := &changes[j]
 		if ch.writeContent {
-			v, err := encodeContent(&d.Cards[ch.i], hashes[ch.i])
+			v, err := arena.encode(&d.Cards[ch.i], hashes[ch.i])
 			if err != nil {
 				return err
 			}
@@ -441,17 +523,32 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now tim
 		if err := states.Put(ch.key, v); err != nil {
 			return fmt.Errorf("card %s: %w", ch.state.ID, err)
 		}
-		if ch.old == nil {
-			for _, k := range dueKeys(nil, &ch.state) {
-				idx = append(idx, [2][]byte{k, v}) // put below, in key order
+		vals[j] = v
+		if ch.old != nil {
+			if err := reindex(due, ch.old, &ch.state, v); err != nil {
+				return fmt.Errorf("card %s: %w", ch.state.ID, err)
 			}
-		} else if err := reindex(due, ch.old, &ch.state, v); err != nil {
-			return fmt.Errorf("card %s: %w", ch.state.ID, err)
 		}
 	}
-	slices.SortFunc(idx, func(a, b [2][]byte) int { return bytes.Compare(a[0], b[0]) })
+	// New cards' index entries, put in key order. New cards are indexed
+	// by their order in the file, so in file order (the order of
+	// changes) their keys are mostly sorted already.
+	var idx []dueEntry
+	var ks [][]byte
+	for j := range changes {
+		if ch := &changes[j]; ch.old == nil {
+			ks = dueKeys(ks[:0], &ch.state)
+			for _, k := range ks {
+				idx = append(idx, dueEntry{k, vals[j]})
+			}
+		}
+	}
+	byDueKey := func(a, b dueEntry) int { return bytes.Compare(a.key, b.key) }
+	if !slices.IsSortedFunc(idx, byDueKey) {
+		slices.SortFunc(idx, byDueKey)
+	}
 	for _, e := range idx {
-		if err := due.Put(e[0], e[1]); err != nil {
+		if err := due.Put(e.key, e.v); err != nil {
 			return err
 		}
 	}
@@ -464,6 +561,12 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now tim
 		return fmt.Errorf("encode deck %s: %w", d.ID, err)
 	}
 	return tx.Bucket(bucketDecks).Put([]byte(d.ID), v)
+}
+
+// dueEntry is an entry of the due index to put: its key and the card's
+// state value.
+type dueEntry struct {
+	key, v []byte
 }
 
 // States returns the scheduling state of every card of deckID ("" = all

@@ -13,8 +13,10 @@ import (
 
 // The due index (bucket due) lists every card that can come up for study,
 // so that a study day reads the cards it needs instead of every state. It
-// is written in the same transaction as every change of a card's state
-// (putState). Keys, with an empty value:
+// changes in the same transaction as every change of a card's state:
+// directly (import), or by recording the card in bucket pend, whose
+// entries say which index entries are stale until they are moved (see
+// deferIndex). Keys:
 //
 //	deck\x00 'n' order (big-endian uint32) card   a new card
 //	deck\x00 'l' due (sortable nanos) card        a learning or relearning card
@@ -78,21 +80,125 @@ func dueKeys(ks [][]byte, cs *CardState) [][]byte {
 	return ks
 }
 
-// putState writes cs (numbered num) under its key and moves its index
-// entries from where old (nil for a new card) had them; the deck's cache
-// settings go (see CacheKey).
+// putState writes cs (numbered num) under its key and leaves its index
+// entries to move later (deferIndex); the deck's cache settings go (see
+// CacheKey).
 func putState(tx *bolt.Tx, old, cs *CardState, num uint32) error {
 	v, err := encodeState(cs, num)
 	if err != nil {
 		return fmt.Errorf("card %s/%s: %w", cs.Deck, cs.ID, err)
 	}
-	if err := tx.Bucket(bucketState).Put(cardKey(cs.Deck, cs.ID), v); err != nil {
+	key := cardKey(cs.Deck, cs.ID)
+	if err := tx.Bucket(bucketState).Put(key, v); err != nil {
 		return err
 	}
 	if err := dropCaches(tx, cs.Deck); err != nil {
 		return err
 	}
-	return reindex(tx.Bucket(bucketDue), old, cs, v)
+	return deferIndex(tx, key, old)
+}
+
+// Pending index moves (bucket pend). Moving a card's entry in the due
+// index on every rating writes two more leaf pages of the index and their
+// branch in each commit (13–14 pages a rating instead of 9), although the
+// study session keeps its cards in memory. So a change of state only
+// records, in bucket pend, the card key and the index entries the card has
+// (key: deck\x00card; value: the middle of each index key, kind byte and
+// its 4 or 8 bytes, as dueKeys made them from the state before the
+// change); the index itself is not touched. Every pendMax cards, and before
+// any code that writes the index directly (import), flushIndex moves all
+// pending cards' entries in one go. The bucket stays small enough for bbolt
+// to keep it inline in the root page, which every commit writes anyway, so
+// a rating writes no more pages than before the index existed.
+//
+// Readers of the index (DueStates, the consistency check) take a pending
+// card's entries as stale and read its state instead. All of it happens in
+// the transaction of the change, so the index and bucket pend always agree.
+var pendMax = 16 // a variable for tests
+
+// deferIndex records that the card at key (whose state was old, nil for a
+// new card) has changed: see above.
+func deferIndex(tx *bolt.Tx, key []byte, old *CardState) error {
+	pb := tx.Bucket(bucketPend)
+	if pb.Get(key) != nil {
+		return nil // pending already: the index still holds what it held then
+	}
+	var mid []byte
+	if old != nil {
+		for _, k := range dueKeys(nil, old) {
+			mid = append(mid, k[len(old.Deck)+1:len(k)-len(old.ID)]...)
+		}
+	}
+	if err := pb.Put(key, mid); err != nil {
+		return err
+	}
+	n := 0
+	c := pb.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		n++
+	}
+	if n < pendMax {
+		return nil
+	}
+	return flushIndex(tx)
+}
+
+// pendingKeys calls fn with the index keys a pending card (key k, value
+// mid in bucket pend) still has in the index.
+func pendingKeys(k, mid []byte, fn func(ik []byte) error) error {
+	dk, ck, ok := splitCardKey(k)
+	if !ok {
+		return fmt.Errorf("pending index key %q: %w", k, errCorrupt)
+	}
+	for p := 0; p < len(mid); {
+		w := 8
+		if mid[p] == idxNew {
+			w = 4
+		}
+		if p+1+w > len(mid) {
+			return fmt.Errorf("pending index entry %q: %w", k, errCorrupt)
+		}
+		ik := make([]byte, 0, len(dk)+2+w+len(ck))
+		ik = append(append(append(append(ik, dk...), 0), mid[p:p+1+w]...), ck...)
+		if err := fn(ik); err != nil {
+			return err
+		}
+		p += 1 + w
+	}
+	return nil
+}
+
+// flushIndex moves the due index entries of every pending card to where
+// its state puts them and empties bucket pend.
+func flushIndex(tx *bolt.Tx) error {
+	pb, due, states := tx.Bucket(bucketPend), tx.Bucket(bucketDue), tx.Bucket(bucketState)
+	var keys, mids [][]byte
+	c := pb.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		keys, mids = append(keys, bytes.Clone(k)), append(mids, bytes.Clone(v))
+	}
+	for i, k := range keys {
+		if err := pendingKeys(k, mids[i], due.Delete); err != nil {
+			return err
+		}
+		if sv := states.Get(k); sv != nil {
+			dk, ck, _ := splitCardKey(k)
+			cs := CardState{Deck: string(dk), ID: string(ck)}
+			if _, err := decodeState(&cs, sv, nil); err != nil {
+				return fmt.Errorf("card %s/%s: %w", dk, ck, err)
+			}
+			v := bytes.Clone(sv)
+			for _, ik := range dueKeys(nil, &cs) {
+				if err := due.Put(ik, v); err != nil {
+					return err
+				}
+			}
+		}
+		if err := pb.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // reindex replaces old's index entries (none when old is nil) by cs's,
@@ -343,9 +449,13 @@ func pruneCounts(b *bolt.Bucket, deck uint32, cut int64) error {
 // ("" = every deck), from the due index: every new, learning and
 // relearning card, the review cards due before end, the first review card
 // due at or after it (when the queue will next have a review) and every
-// buried card; no suspended or retired card. It reads only those cards'
-// states, not the whole collection, in one read transaction. Cards come
-// grouped by deck in deck id order, each once.
+// buried card; no suspended or retired card. A card whose index entries
+// are pending a move (bucket pend) is read from its state and returned
+// when it is new, learning, relearning or review, whatever its due time;
+// the first review card due at or after end is then the first one not
+// pending. It reads only those cards' states, not the whole collection, in
+// one read transaction. Cards come grouped by deck in deck id order, each
+// once.
 func (s *Store) DueStates(deckID string, end time.Time) ([]CardState, error) {
 	var out []CardState
 	err := s.view(func(tx *bolt.Tx) error {
@@ -359,26 +469,41 @@ func (s *Store) DueStates(deckID string, end time.Time) ([]CardState, error) {
 			}
 		}
 		due := tx.Bucket(bucketDue).Cursor()
-		seen := map[string]bool{}
+		pend := tx.Bucket(bucketPend).Cursor()
+		states := tx.Bucket(bucketState)
+		seen, pendingIDs := map[string]bool{}, map[string]bool{}
 		var in interner
 		endKey := binary.BigEndian.AppendUint64(nil, sortable(end.UnixNano()))
 		for _, d := range decks {
 			deck := in.str(d)
-			add := func(k, v []byte, kind byte, width int) error {
+			// Pending cards' index entries are stale: skipped here, the
+			// cards read from their states below.
+			dp := deckPrefix(deck)
+			var pending [][]byte
+			for k, _ := pend.Seek(dp); k != nil && bytes.HasPrefix(k, dp); k, _ = pend.Next() {
+				pending = append(pending, k)
+				pendingIDs[string(k[len(dp):])] = true
+			}
+			// add adds the card of index entry k (value v) unless it is
+			// pending or added already; it says whether k is pending.
+			add := func(k, v []byte, kind byte, width int) (bool, error) {
 				p := len(d) + 2 + width
 				if len(k) <= p {
-					return fmt.Errorf("due index key %q: too short", k)
+					return false, fmt.Errorf("due index key %q: too short", k)
 				}
 				id := k[p:]
+				if pendingIDs[string(id)] {
+					return true, nil
+				}
 				if seen[string(id)] {
-					return nil
+					return false, nil
 				}
 				out = append(out, CardState{Deck: deck, ID: string(id)})
 				if _, err := decodeState(&out[len(out)-1], v, &in); err != nil {
-					return fmt.Errorf("card %s/%s: %w", d, id, err)
+					return false, fmt.Errorf("card %s/%s: %w", d, id, err)
 				}
 				seen[string(id)] = true
-				return nil
+				return false, nil
 			}
 			prefix := func(kind byte) []byte { return append(append(append([]byte{}, d...), 0), kind) }
 			for _, kind := range []byte{idxBuried, idxLearning, idxNew} {
@@ -388,21 +513,36 @@ func (s *Store) DueStates(deckID string, end time.Time) ([]CardState, error) {
 				}
 				pre := prefix(kind)
 				for k, v := due.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, v = due.Next() {
-					if err := add(k, v, kind, width); err != nil {
+					if _, err := add(k, v, kind, width); err != nil {
 						return err
 					}
 				}
 			}
 			pre := prefix(idxReview)
 			for k, v := due.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, v = due.Next() {
-				if err := add(k, v, idxReview, 8); err != nil {
+				pending, err := add(k, v, idxReview, 8)
+				if err != nil {
 					return err
 				}
-				if len(k) >= len(pre)+8 && bytes.Compare(k[len(pre):len(pre)+8], endKey) >= 0 {
+				if !pending && len(k) >= len(pre)+8 && bytes.Compare(k[len(pre):len(pre)+8], endKey) >= 0 {
 					break // the first one due at or after end
 				}
 			}
+			for _, k := range pending {
+				v := states.Get(k)
+				if v == nil {
+					continue // a pending entry outlives no card; the check reports it
+				}
+				cs := CardState{Deck: deck, ID: string(k[len(dp):])}
+				if _, err := decodeState(&cs, v, &in); err != nil {
+					return fmt.Errorf("card %s/%s: %w", d, cs.ID, err)
+				}
+				if len(dueKeys(nil, &cs)) > 0 {
+					out = append(out, cs)
+				}
+			}
 			clear(seen)
+			clear(pendingIDs)
 		}
 		return nil
 	})

@@ -17,7 +17,8 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 )
 
-// Migration from schema 1 (flash before the due index) to schema 2.
+// Migration from schema 1 (flash before the due index) to schema 2, and
+// from there to schema 3 (upgradeV2; a schema 1 file becomes schema 3 at once).
 //
 // Open finds schema 1 and calls migrate, which holds the database's
 // exclusive lock throughout:
@@ -42,6 +43,8 @@ import (
 var (
 	// errOldSchema is checkSchema's answer for a schema 1 file.
 	errOldSchema = errors.New("schema 1")
+	// errSchema2 is checkSchema's answer for a schema 2 file.
+	errSchema2 = errors.New("schema 2")
 	// errMoved marks a schema 1 file that a migration has replaced.
 	errMoved = errors.New("replaced by its migration")
 
@@ -55,6 +58,10 @@ var (
 // schema 1 database at path: path with ".schema1.bak" appended.
 func BackupPath(path string) string { return path + ".schema1.bak" }
 
+// BackupPathV2 returns where the migration from schema 2 keeps its copy of
+// a schema 2 database at path: path with ".schema2.bak" appended.
+func BackupPathV2(path string) string { return path + ".schema2.bak" }
+
 // migrateHook, when set (by tests), runs at each step of the migration.
 var migrateHook func(step string)
 
@@ -64,7 +71,8 @@ func hook(step string) {
 	}
 }
 
-// migrate brings the schema 1 database at path to schema 2 (see above).
+// migrate brings the schema 1 or 2 database at path to this schema (see
+// above).
 func migrate(path string, timeout time.Duration) error {
 	old, err := openGuarded(path, &bolt.Options{Timeout: timeout})
 	if err != nil {
@@ -77,6 +85,9 @@ func migrate(path string, timeout time.Duration) error {
 	s := &Store{db: old, path: path}
 	// Another flash may have migrated it while this one waited.
 	if err := s.view(checkSchema); !errors.Is(err, errOldSchema) {
+		if errors.Is(err, errSchema2) {
+			return upgradeV2(s)
+		}
 		if err == nil || errors.Is(err, errMoved) {
 			return nil
 		}
@@ -142,6 +153,34 @@ func migrate(path string, timeout time.Duration) error {
 	hook("mark")
 	// Best effort: only a flash that waited on the old file reads it.
 	_ = old.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keyMoved, []byte{1}) })
+	return nil
+}
+
+// upgradeV2 brings the schema 2 database of s to schema 3, which only adds
+// bucket pend (index.go): after writing a copy of the file beside it,
+// BackupPathV2 (schema 3 files are refused by the flash of schema 2, so
+// the copy is what that flash can still open), one write transaction
+// creates the bucket and sets the version. Nothing else is rewritten: a
+// crash leaves the file at schema 2 or 3, and a schema 3 file is never
+// touched again.
+func upgradeV2(s *Store) error {
+	fail := func(err error) error {
+		return fmt.Errorf("migrate database %s to schema %d (it is unchanged): %w", s.path, SchemaVersion, err)
+	}
+	hook("backup")
+	if err := s.view(func(tx *bolt.Tx) error { return writeBackup(tx, BackupPathV2(s.path)) }); err != nil {
+		return fail(fmt.Errorf("back up to %s: %w", BackupPathV2(s.path), err))
+	}
+	hook("upgrade")
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		if _, err := tx.CreateBucketIfNotExists(bucketPend); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, binary.BigEndian.AppendUint64(nil, SchemaVersion))
+	})
+	if err != nil {
+		return fail(err)
+	}
 	return nil
 }
 

@@ -1,7 +1,7 @@
 // Package storage persists decks, cards with their FSRS state, the review log
 // and settings in a bbolt file.
 //
-// The file (schema 2) holds nine buckets:
+// The file (schema 3) holds ten buckets:
 //
 //	meta      schema version, a marker that the file belongs to flash, counters
 //	decks     deck id → JSON DeckInfo
@@ -9,6 +9,7 @@
 //	          (content version 2; version 1 values, JSON, are still read)
 //	state     deck\x00card → compact binary CardState (FSRS memory, flags, order, number)
 //	due       the cards a study day may show, by deck, kind and due time (index.go)
+//	pend      cards whose due index entries are still to move (index.go)
 //	days      ratings of new and review cards per deck and hour (index.go)
 //	ids       deck ids ↔ deck numbers, and each deck's next card number
 //	reviews   big-endian unix nanos ‖ big-endian seq → compact binary Review
@@ -18,7 +19,8 @@
 // index and day counts apart from both, so that starting a review session
 // reads only the cards the day needs; the log is a binary encoding that
 // names a card by number so that statistics over a million entries read
-// little. A database of schema 1 is migrated on first open (migrate.go).
+// little. A database of schema 1 or 2 is migrated on first open
+// (migrate.go).
 //
 // Times are stored as unix nanoseconds and read back in time.Local; compare
 // them with Equal. A Store is safe for use by several goroutines; bbolt
@@ -51,7 +53,7 @@ import (
 
 // SchemaVersion is the version of the bucket layout and record encodings
 // that this package writes. A database with a higher version is refused.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // Errors returned by this package. Each is wrapped in an error whose message
 // names the database path (or the card), so test with errors.Is.
@@ -119,8 +121,11 @@ var (
 	bucketDue      = []byte("due")
 	bucketDays     = []byte("days")
 	bucketIDs      = []byte("ids")
+	bucketPend     = []byte("pend")
 
-	allBuckets = [][]byte{bucketMeta, bucketDecks, bucketContent, bucketState, bucketLog, bucketSettings, bucketDue, bucketDays, bucketIDs}
+	allBuckets = [][]byte{bucketMeta, bucketDecks, bucketContent, bucketState, bucketLog, bucketSettings, bucketDue, bucketDays, bucketIDs, bucketPend}
+	// bucketsV2 are the buckets of schema 2, which had no bucket pend.
+	bucketsV2 = allBuckets[:len(allBuckets)-1]
 
 	keyFormat = []byte("format") // value: formatMark
 	keySchema = []byte("schema") // value: big-endian uint64
@@ -273,11 +278,11 @@ func openBolt(path string, o Options, timeout time.Duration, readOnly bool, dept
 	if err := s.view(checkSchema); err != nil {
 		db.Close()
 		switch {
-		case errors.Is(err, errOldSchema) || errors.Is(err, errMoved):
+		case errors.Is(err, errOldSchema) || errors.Is(err, errSchema2) || errors.Is(err, errMoved):
 			if depth >= 3 {
 				return nil, fmt.Errorf("open database %s: it keeps being replaced", path)
 			}
-			if errors.Is(err, errOldSchema) {
+			if errors.Is(err, errOldSchema) || errors.Is(err, errSchema2) {
 				if err := migrate(path, timeout); err != nil {
 					return nil, err
 				}
@@ -336,16 +341,22 @@ func checkSchema(tx *bolt.Tx) error {
 		return errMoved
 	}
 	buckets := allBuckets
-	if n == 1 {
+	switch n {
+	case 1:
 		buckets = bucketsV1
+	case 2:
+		buckets = bucketsV2
 	}
 	for _, name := range buckets {
 		if tx.Bucket(name) == nil {
 			return errNotFlash(path, fmt.Sprintf("bucket %q is missing", name), nil)
 		}
 	}
-	if n < SchemaVersion {
+	switch n {
+	case 1:
 		return errOldSchema
+	case 2:
+		return errSchema2
 	}
 	return nil
 }
@@ -602,9 +613,11 @@ func checkRecords(tx *bolt.Tx) []error {
 	}
 	// Every state decodes and has content, card numbers are unique within
 	// their deck and below the deck's next number, and the due index
-	// holds exactly the entries the states call for.
+	// holds exactly the entries the states call for, or for a card pending
+	// a move (bucket pend), the entries it had then.
 	content := tx.Bucket(bucketContent)
 	due := tx.Bucket(bucketDue)
+	pend := tx.Bucket(bucketPend)
 	decks := map[string]deckNumbers{}
 	seen := map[cardNum]string{}
 	wantIdx := 0
@@ -632,12 +645,25 @@ func checkRecords(tx *bolt.Tx) []error {
 			errs = append(errs, fmt.Errorf("state %q: card number %d taken by %q or out of range", k, num, other))
 		}
 		seen[n] = string(k)
-		for _, ik := range dueKeys(nil, &cs) {
-			wantIdx++
-			if iv := due.Get(ik); iv == nil {
-				errs = append(errs, fmt.Errorf("state %q: due index entry %q missing", k, ik))
-			} else if !bytes.Equal(iv, v) {
-				errs = append(errs, fmt.Errorf("state %q: due index entry %q holds another state", k, ik))
+		if mid := pend.Get(k); mid != nil {
+			err := pendingKeys(k, mid, func(ik []byte) error {
+				wantIdx++
+				if due.Get(ik) == nil {
+					errs = append(errs, fmt.Errorf("state %q: pending due index entry %q missing", k, ik))
+				}
+				return nil
+			})
+			if err != nil {
+				errs = append(errs, err)
+			}
+		} else {
+			for _, ik := range dueKeys(nil, &cs) {
+				wantIdx++
+				if iv := due.Get(ik); iv == nil {
+					errs = append(errs, fmt.Errorf("state %q: due index entry %q missing", k, ik))
+				} else if !bytes.Equal(iv, v) {
+					errs = append(errs, fmt.Errorf("state %q: due index entry %q holds another state", k, ik))
+				}
 			}
 		}
 		if c := content.Get(k); c == nil {
@@ -652,6 +678,15 @@ func checkRecords(tx *bolt.Tx) []error {
 	}
 	if n := due.Stats().KeyN; n != wantIdx {
 		errs = append(errs, fmt.Errorf("due index holds %d entries, the states call for %d", n, wantIdx))
+	}
+	err = pend.ForEach(func(k, _ []byte) error {
+		if tx.Bucket(bucketState).Get(k) == nil {
+			errs = append(errs, fmt.Errorf("pending due index entry %q: no such card", k))
+		}
+		return nil
+	})
+	if err != nil {
+		errs = append(errs, err)
 	}
 	// Every log entry decodes and names a card; the day counts agree.
 	var n uint64

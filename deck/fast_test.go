@@ -1,0 +1,158 @@
+package deck
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// slowDecode is what Parse did before decodeFast, and still does when
+// decodeFast declines: go-toml's strict decoder.
+func slowDecode(data []byte) (file, error) {
+	var f file
+	err := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields().Decode(&f)
+	return f, err
+}
+
+// sameAsGoTOML fails t when decodeFast takes data but decodes it otherwise
+// than go-toml, or takes a file go-toml refuses. It reports whether
+// decodeFast took data.
+func sameAsGoTOML(t *testing.T, data []byte) bool {
+	t.Helper()
+	var fast file
+	if !decodeFast(data, &fast) {
+		return false
+	}
+	slow, err := slowDecode(data)
+	if err != nil {
+		t.Fatalf("decodeFast took a file go-toml refuses (%v):\n%s", err, data)
+	}
+	if !reflect.DeepEqual(fast, slow) {
+		t.Fatalf("decodeFast and go-toml differ:\nfast %#v\nslow %#v\nfile:\n%s", fast, slow, data)
+	}
+	return true
+}
+
+func TestDecodeFast_SameAsGoTOML(t *testing.T) {
+	takes := map[string]string{
+		"valid":   validDeck,
+		"builtin": string(BuiltinSource()),
+		"empty tags and arrays": "format = 1\n[[card]]\nid = \"a\"\ntags = []\n[card.sim]\nkind = \"k\"\n" +
+			"check = []\nparams = { a = [], b = {}, c = [[1, 2], [3.5e-1]], d = true, e = false, f = \"x\\ty\", g = -7, h = +0.25 }\n",
+		"strings of every kind": "id = 'lit\\eral'\ntitle = \"\"\"\nmulti \\\n  line\"\"\"\nlanguage = '''\nraw\n'''\n" +
+			"[[question]]\nid = \"q\\u00e9\"\npaper = \"\"\ntext = \"\\\"\"\n",
+		"options":             "[options]\ndesired_retention = 0.85\nnew_per_day = 0\nreviews_per_day = -3\nnew_order = \"interleaved\"\n",
+		"float with exponent": "[options]\ndesired_retention = 9E-1\n",
+		"quoted keys":         "\"format\" = 1\n['options']\n\"new_per_day\" = 5\n",
+		"tables in any order": "[[card]]\nid = \"a\"\n[[question]]\nid = \"q\"\n[[card]]\nid = \"b\"\n[card.sim]\nkind = \"s\"\n[options]\nnew_per_day = 1\n",
+		"only comments":       "# nothing\n\n",
+		"no document":         "",
+	}
+	for name, doc := range takes {
+		t.Run(name, func(t *testing.T) {
+			if !sameAsGoTOML(t, []byte(doc)) {
+				t.Errorf("decodeFast declined a plain file:\n%s", doc)
+			}
+		})
+	}
+	// Files decodeFast leaves to go-toml: errors to report, and valid
+	// forms it does not decode itself.
+	declines := map[string]string{
+		"syntax error":          "format = \n",
+		"unknown key":           "format = 1\ncolour = \"red\"\n",
+		"key in upper case":     "ID = \"x\"\n",
+		"unknown table":         "[extra]\n",
+		"repeated key":          "id = \"a\"\nid = \"b\"\n",
+		"repeated card key":     "[[card]]\nfront = \"a\"\nfront = \"b\"\n",
+		"repeated options":      "[options]\n[options]\n",
+		"repeated sim":          "[[card]]\n[card.sim]\n[card.sim]\n",
+		"sim before any card":   "[card.sim]\n",
+		"sim after another":     "[[card]]\n[options]\n[card.sim]\n",
+		"inline sim":            "[[card]]\nsim = { kind = \"x\" }\n",
+		"sim params table":      "[[card]]\n[card.sim.params]\nn = 1\n",
+		"dotted key":            "[[card]]\nsim.kind = \"x\"\n",
+		"wrong type":            "format = \"1\"\n",
+		"float for an int":      "[options]\nnew_per_day = 1.0\n",
+		"int for a float":       "[options]\ndesired_retention = 1\n",
+		"hex integer":           "format = 0x1\n",
+		"underscore integer":    "format = 1_0\n",
+		"integer too large":     "format = 99999999999999999999\n",
+		"inf":                   "[options]\ndesired_retention = inf\n",
+		"a tag not a string":    "[[card]]\ntags = [\"a\", 1]\n",
+		"params not a table":    "[[card]]\n[card.sim]\nparams = 3\n",
+		"date in params":        "[[card]]\n[card.sim]\nparams = { d = 2024-01-02 }\n",
+		"repeated params key":   "[[card]]\n[card.sim]\nparams = { a = 1, a = 2 }\n",
+		"card as a plain table": "[card]\nid = \"x\"\n",
+	}
+	for name, doc := range declines {
+		t.Run(name, func(t *testing.T) {
+			if sameAsGoTOML(t, []byte(doc)) {
+				t.Errorf("decodeFast took a file it should leave to go-toml:\n%s", doc)
+			}
+		})
+	}
+}
+
+// The fuzz corpus of Parse, and every input FuzzParse finds, decode the same
+// both ways whenever decodeFast takes them.
+func FuzzDecodeFast(f *testing.F) {
+	f.Add([]byte(validDeck))
+	f.Add(BuiltinSource())
+	f.Add([]byte("[[card]]\ntags = []\n[card.sim]\ncheck = [\"a\", 1.5e3, -0, true]\nparams = { K = [[1, 2], [3]], s = { t = 'x' } }\n"))
+	seeds, _ := filepath.Glob(filepath.Join("testdata", "fuzz", "FuzzParse", "*"))
+	for _, path := range seeds {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		// Corpus files hold go test fuzz v1 entries: []byte("...").
+		for _, line := range strings.Split(string(raw), "\n") {
+			if v, ok := strings.CutPrefix(line, "[]byte("); ok {
+				if s, err := strconv.Unquote(strings.TrimSuffix(v, ")")); err == nil {
+					f.Add([]byte(s))
+				}
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sameAsGoTOML(t, data)
+	})
+}
+
+// indexControl finds what strings.IndexFunc(s, isControl) finds.
+func TestIndexControl(t *testing.T) {
+	for _, s := range []string{
+		"", "plain", "tab\tnew\nline\r", "bell\a", "esc\x1b[2J", "del\x7f", "c1 \u0085 next line", "\u009f",
+		"кириллица λ ∂L/∂θ", "not c1 \u00a0 \u00c2", "\xc2", "\xc2\x20", "bad \xff utf-8 \x01", "é\u0080",
+	} {
+		if got, want := indexControl(s), strings.IndexFunc(s, isControl); got != want {
+			t.Errorf("indexControl(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+// validID accepts what the pattern ids were checked with accepts.
+func TestValidID(t *testing.T) {
+	pattern := regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+	for _, id := range []string{"", "a", "0", "-", "-a", "a-", "a-b-9", "A", "a_b", "a b", "é", "q1-card-10", "a\x00"} {
+		if got, want := validID(id), pattern.MatchString(id); got != want {
+			t.Errorf("validID(%q) = %v, want %v", id, got, want)
+		}
+	}
+}
+
+func FuzzIndexControl(f *testing.F) {
+	f.Add("c1 \u0085 \x01")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := indexControl(s), strings.IndexFunc(s, isControl); got != want {
+			t.Errorf("indexControl(%q) = %d, want %d", s, got, want)
+		}
+	})
+}

@@ -1,0 +1,422 @@
+package storage
+
+import (
+	"compress/gzip"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
+	bolt "go.etcd.io/bbolt"
+)
+
+// testdata/v2-small.db.gz is a schema 2 database made with the flash of
+// schema 2 (main at 25b3205), gzipped:
+//
+//	flashgen -cards 120 -reviews 3000 -seed 7 -end 2026-11-20 -o v2.db
+//	flash --db v2.db import deck/builtin/ml-papers.toml
+//	printf '\n3\n\n1\n\n4\n\n2\n\n3\nu\n\n3\nq\n' | FLASH_NOW=2026-11-20T10:00:00Z flash --db v2.db review --plain --deck ml-papers
+//	FLASH_NOW=2026-11-20T11:00:00Z flash --db v2.db exam 2026-12-20 --deck gen
+const v2Small = "testdata/v2-small.db.gz"
+
+func gunzipTo(t testing.TB, gz, path string) {
+	t.Helper()
+	f, err := os.Open(gz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// rawBuckets reads every key and value of every bucket of the file at
+// path, without flash's decoders and without migrating it.
+func rawBuckets(t *testing.T, path string) map[string]map[string]string {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	out := map[string]map[string]string{}
+	err = db.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			m := map[string]string{}
+			out[string(name)] = m
+			return b.ForEach(func(k, v []byte) error { m[string(k)] = string(v); return nil })
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestMigrate_FromSchema2 opens the schema 2 testdata database: it becomes
+// schema 3 with every record as it was and an empty bucket pend, a copy of
+// the schema 2 file is left beside it, opening again changes nothing, and
+// the database goes on.
+func TestMigrate_FromSchema2(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "flash.db")
+	gunzipTo(t, v2Small, path)
+	if n := fileSchema(t, path); n != 2 {
+		t.Fatalf("testdata has schema %d", n)
+	}
+	want := rawBuckets(t, path)
+	if len(want["reviews"]) != 3005 || len(want["state"]) != 356 || len(want["settings"]) != 1 {
+		t.Fatalf("testdata holds %d entries, %d states, %d settings", len(want["reviews"]), len(want["state"]), len(want["settings"]))
+	}
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(); err != nil {
+		t.Error(err)
+	}
+	s.Close()
+	checkFromSchema2(t, path, want)
+	if n := fileSchema(t, BackupPathV2(path)); n != 2 {
+		t.Errorf("backup has schema %d", n)
+	}
+	if got := rawBuckets(t, BackupPathV2(path)); !reflect.DeepEqual(got, want) {
+		t.Error("the backup differs from the original")
+	}
+	sum, fi := fileSum(t, path), mustStat(t, path)
+	s, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	assertUntouched(t, path, sum, fi)
+	if names := dirNames(t, filepath.Dir(path)); names != "flash.db,flash.db.schema2.bak" {
+		t.Errorf("folder holds %s", names)
+	}
+	s = openAt(t, path)
+	all, err := s.States("ml-papers")
+	if err != nil || len(all) == 0 {
+		t.Fatalf("States: %d, %v", len(all), err)
+	}
+	st := all[0]
+	r, err := s.Rate(Review{Deck: "ml-papers", Card: st.ID, At: time.Now(), Rating: 3, Before: st.FSRS, After: st.FSRS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Undo(r); err != nil {
+		t.Fatal(err)
+	}
+	if due, err := s.DueStates("", time.Now()); err != nil || len(due) == 0 {
+		t.Fatalf("DueStates: %d, %v", len(due), err)
+	}
+}
+
+// checkFromSchema2 checks that the database at path is schema 3 and holds
+// exactly the records of want, a schema 2 file's buckets.
+func checkFromSchema2(t *testing.T, path string, want map[string]map[string]string) {
+	t.Helper()
+	if n := fileSchema(t, path); n != 3 {
+		t.Fatalf("schema %d after the migration", n)
+	}
+	got := rawBuckets(t, path)
+	if p, ok := got["pend"]; !ok || len(p) != 0 {
+		t.Errorf("bucket pend: %v, %v", ok, p)
+	}
+	delete(got, "pend")
+	if got["meta"]["schema"] != "\x00\x00\x00\x00\x00\x00\x00\x03" {
+		t.Errorf("schema record %q", got["meta"]["schema"])
+	}
+	got["meta"]["schema"] = want["meta"]["schema"]
+	if !reflect.DeepEqual(got, want) {
+		t.Error("the migration changed the records")
+	}
+}
+
+// TestMigrate_FromSchema2Kill kills processes migrating the schema 2
+// testdata database at random moments: what is left opens, as schema 2 or
+// 3, and after a migration holds exactly the original records.
+func TestMigrate_FromSchema2Kill(t *testing.T) {
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d", seed)
+	rng := rand.New(rand.NewPCG(seed, 2))
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(t.TempDir(), "flash.db")
+	gunzipTo(t, v2Small, src)
+	want := rawBuckets(t, src)
+	orig, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := time.Now()
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), migrateHelperEnv+"="+src)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("helper: %v %s", err, out)
+	}
+	span := time.Since(full)
+	left := map[string]int{}
+	for round := range *migrateKillRounds {
+		path := filepath.Join(t.TempDir(), "flash.db")
+		if err := os.WriteFile(path, orig, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(exe, "-test.run=^$")
+		cmd.Env = append(os.Environ(), migrateHelperEnv+"="+path)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// Half the kills in the last third, where the backup is written
+		// and the one transaction commits.
+		wait := rng.Int64N(int64(span))
+		if round%2 == 1 {
+			wait = int64(span)*2/3 + rng.Int64N(int64(span)/3+1)
+		}
+		time.Sleep(time.Duration(wait))
+		cmd.Process.Kill()
+		werr := cmd.Wait()
+		schema := fileSchema(t, path)
+		if schema != 2 && schema != 3 {
+			t.Fatalf("round %d: schema %d left", round, schema)
+		}
+		left[fmt.Sprint(schema, werr == nil)]++
+		s, err := Open(path, Options{})
+		if err != nil {
+			t.Fatalf("round %d (schema %d left): open: %v", round, schema, err)
+		}
+		if err := s.Check(); err != nil {
+			t.Errorf("round %d: %v", round, err)
+		}
+		s.Close()
+		checkFromSchema2(t, path, want)
+	}
+	t.Logf("left behind (schema, finished): %v", left)
+}
+
+// TestDueStates_Pending changes the cards of a deck at random (ratings with
+// a clock that moves, undo, suspend, bury, flag, re-imports that reorder
+// and retire cards), with pending index moves flushed every few cards,
+// and checks after every change that DueStates gives what the states call
+// for (the first review due after the day included) and that the
+// database passes its consistency check.
+func TestDueStates_Pending(t *testing.T) {
+	for _, every := range []int{1, 3, 16} {
+		t.Run(fmt.Sprint("flush every ", every), func(t *testing.T) {
+			defer func(n int) { pendMax = n }(pendMax)
+			pendMax = every
+			testDueStatesPending(t, uint64(every))
+		})
+	}
+}
+
+func testDueStatesPending(t *testing.T, seed uint64) {
+	s := openTest(t)
+	rng := rand.New(rand.NewPCG(seed, 9))
+	ids := make([]string, 40)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("c%02d", i)
+	}
+	d := testDeck(ids...)
+	importTest(t, s, d)
+	f := fsrs.NewFSRS(fsrs.DefaultParam())
+	now := t0
+	var undo []Review
+	for step := range 600 {
+		now = now.Add(time.Duration(rng.IntN(4*3600)) * time.Second)
+		states, err := s.States("ml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs := states[rng.IntN(len(states))]
+		what := ""
+		switch x := rng.IntN(20); {
+		case x < 11 && !cs.Retired:
+			info := f.Next(cs.FSRS, now, fsrs.Rating(1+rng.IntN(4)))
+			r, err := s.Rate(Review{Deck: "ml", Card: cs.ID, At: now, Rating: info.ReviewLog.Rating, Before: cs.FSRS, After: info.Card})
+			if err != nil {
+				t.Fatal(err)
+			}
+			undo = append(undo, r)
+			what = "rate " + cs.ID
+		case x < 13 && len(undo) > 0:
+			r := undo[len(undo)-1]
+			undo = undo[:len(undo)-1]
+			if err := s.Undo(r); err != nil {
+				t.Fatal(err)
+			}
+			what = "undo " + r.Card
+		case x < 17 && !cs.Retired:
+			fl := cs.Flags
+			switch rng.IntN(3) {
+			case 0:
+				fl.Suspended = !fl.Suspended
+			case 1:
+				fl.Flagged = !fl.Flagged
+			default:
+				fl.BuriedUntil = time.Time{}
+				if rng.IntN(2) == 0 {
+					fl.BuriedUntil = now.Add(time.Duration(rng.IntN(48)) * time.Hour)
+				}
+			}
+			if err := s.SetFlags("ml", cs.ID, fl); err != nil {
+				t.Fatal(err)
+			}
+			what = "flags " + cs.ID
+		case x < 18:
+			// Re-import: some cards leave (retired), some come back, the
+			// order changes.
+			dd := testDeck(ids...)
+			rng.Shuffle(len(dd.Cards), func(i, j int) { dd.Cards[i], dd.Cards[j] = dd.Cards[j], dd.Cards[i] })
+			dd.Cards = dd.Cards[:30+rng.IntN(11)]
+			if _, err := s.Import(dd, Source{Hash: fmt.Sprint("h", step)}, now, false); err != nil {
+				t.Fatal(err)
+			}
+			undo = nil // a retired card cannot be rated back
+			what = "import"
+		default:
+			continue
+		}
+		checkDueStates(t, s, now, fmt.Sprintf("step %d (%s)", step, what))
+		if step%50 == 0 {
+			if err := s.Check(); err != nil {
+				t.Fatalf("step %d (%s): %v", step, what, err)
+			}
+		}
+	}
+}
+
+// checkDueStates compares DueStates at the end of the study day holding
+// now with what the states of the deck call for.
+func checkDueStates(t *testing.T, s *Store, now time.Time, at string) {
+	t.Helper()
+	end := now.Truncate(24 * time.Hour).Add(28 * time.Hour)
+	states, err := s.States("ml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.DueStates("ml", end)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]CardState{}
+	for _, cs := range states {
+		byID[cs.ID] = cs
+	}
+	gotIDs := map[string]bool{}
+	for _, cs := range got {
+		if gotIDs[cs.ID] {
+			t.Fatalf("%s: %s twice", at, cs.ID)
+		}
+		gotIDs[cs.ID] = true
+		if want := byID[cs.ID]; !statesEqual(cs, want) {
+			t.Fatalf("%s: %s is %+v, its state %+v", at, cs.ID, cs, want)
+		}
+	}
+	var first *CardState // the first review card due at or after end
+	for i := range states {
+		cs := &states[i]
+		if cs.Retired || cs.Suspended {
+			if gotIDs[cs.ID] {
+				t.Fatalf("%s: %s retired or suspended but returned", at, cs.ID)
+			}
+			continue
+		}
+		need := cs.FSRS.State != fsrs.Review || !cs.BuriedUntil.IsZero() || cs.FSRS.Due.Before(end)
+		if cs.FSRS.State == fsrs.Review && !cs.FSRS.Due.Before(end) && (first == nil || cs.FSRS.Due.Before(first.FSRS.Due)) {
+			first = cs
+		}
+		if need && !gotIDs[cs.ID] {
+			t.Fatalf("%s: %s (%v due %v) missing", at, cs.ID, cs.FSRS.State, cs.FSRS.Due)
+		}
+	}
+	if first != nil {
+		// Several may share its due time: one of them must be there.
+		ok := false
+		for _, cs := range states {
+			if gotIDs[cs.ID] && !cs.Retired && !cs.Suspended && cs.FSRS.State == fsrs.Review && cs.FSRS.Due.Equal(first.FSRS.Due) {
+				ok = true
+			}
+		}
+		if !ok {
+			t.Fatalf("%s: the first review after the day (%s, %v) missing", at, first.ID, first.FSRS.Due)
+		}
+	}
+}
+
+func statesEqual(a, b CardState) bool {
+	return a.Deck == b.Deck && a.ID == b.ID && a.Question == b.Question && a.Order == b.Order &&
+		a.Retired == b.Retired && a.Flags.Suspended == b.Flags.Suspended && a.Flags.Flagged == b.Flags.Flagged &&
+		a.Flags.BuriedUntil.Equal(b.Flags.BuriedUntil) && reflect.DeepEqual(cardFields(a.FSRS), cardFields(b.FSRS))
+}
+
+func cardFields(c fsrs.Card) []any {
+	return []any{c.Due.UnixNano(), c.Stability, c.Difficulty, c.ElapsedDays, c.ScheduledDays, c.Reps, c.Lapses, c.State, c.LastReview.UnixNano()}
+}
+
+// TestRate_PagesWritten checks what deferring index moves is for: a rating
+// writes fewer pages than when each rating moves its card's index entries
+// at once (pendMax 1), by at least the two index leaves, in the median and
+// on average (flushes included).
+func TestRate_PagesWritten(t *testing.T) {
+	pages := func(every int) (median, mean float64) {
+		defer func(n int) { pendMax = n }(pendMax)
+		pendMax = every
+		s := openTest(t)
+		ids := make([]string, 3000)
+		for i := range ids {
+			ids[i] = fmt.Sprintf("card-%04d", i)
+		}
+		importTest(t, s, testDeck(ids...))
+		if err := s.bulkAppend(synthReviews(ids, 30000)); err != nil {
+			t.Fatal(err)
+		}
+		states, err := s.States("ml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := fsrs.NewFSRS(fsrs.DefaultParam())
+		now := t0.AddDate(1, 0, 0)
+		var ws []float64
+		for i := range 160 {
+			cs := states[(i*37)%len(states)]
+			info := f.Next(cs.FSRS, now, fsrs.Good)
+			st := s.db.Stats()
+			before := st.TxStats.GetWrite()
+			if _, err := s.Rate(Review{Deck: "ml", Card: cs.ID, At: now, Rating: fsrs.Good, Before: cs.FSRS, After: info.Card}); err != nil {
+				t.Fatal(err)
+			}
+			st = s.db.Stats()
+			ws = append(ws, float64(st.TxStats.GetWrite()-before))
+			now = now.Add(10 * time.Second)
+		}
+		slices.Sort(ws)
+		sum := 0.0
+		for _, w := range ws {
+			sum += w
+		}
+		return ws[len(ws)/2], sum / float64(len(ws))
+	}
+	dm, da := pages(16)
+	im, ia := pages(1)
+	t.Logf("pages a rating: deferred median %.0f mean %.1f; at once median %.0f mean %.1f", dm, da, im, ia)
+	if dm > im-2 || da >= ia {
+		t.Errorf("deferring index moves saves nothing: median %.0f vs %.0f, mean %.1f vs %.1f", dm, im, da, ia)
+	}
+}
