@@ -393,3 +393,22 @@ func TestReview_SavedExamPlan(t *testing.T) {
 		}
 	}
 }
+
+// TestSpan: a prediction's range reads as a range, or says that it is
+// narrower than what is printed; never "(0.99–0.99)".
+func TestSpan(t *testing.T) {
+	for _, c := range []struct {
+		lo, hi             float64
+		format, unit, step string
+		want               string
+	}{
+		{0.931, 0.968, "%.2f", "", "0.01", "(0.93–0.97)"},
+		{0.987, 0.9874, "%.2f", "", "0.01", "(±<0.01)"},
+		{98.2, 98.4, "%.0f", "%", "1", "(±<1%)"},
+		{97.2, 98.9, "%.0f", "%", "1", "(97–99%)"},
+	} {
+		if got := span(c.lo, c.hi, c.format, c.unit, c.step); got != c.want {
+			t.Errorf("span(%v, %v) = %q, want %q", c.lo, c.hi, got, c.want)
+		}
+	}
+}
