@@ -253,12 +253,12 @@ func (s *Session) build(t time.Time) error {
 		}
 	}
 	items := make([]scheduler.Item, 0, len(states))
+	keys := cardKeys(states)
 	for i := range states {
 		c := &states[i]
-		key := c.Key()
-		s.cards[key] = c
+		s.cards[keys[i]] = c
 		if studyable(c, t) {
-			items = append(items, itemOf(c))
+			items = append(items, scheduler.Item{Key: keys[i], Deck: c.Deck, Order: c.Order, Question: c.Question, Card: c.FSRS})
 		}
 	}
 	// The day's policies start from the decks' own: a plan changes them
@@ -300,6 +300,28 @@ func newOrder(o string) scheduler.NewOrder {
 // studyable reports whether a card may be shown at t.
 func studyable(c *storage.CardState, t time.Time) bool {
 	return !c.Retired && !c.Suspended && !t.Before(c.BuriedUntil)
+}
+
+// cardKeys returns the key of each card of states, all in one string (one
+// allocation for a whole deck).
+func cardKeys(states []storage.CardState) []string {
+	size := 0
+	for i := range states {
+		size += len(states[i].Deck) + 1 + len(states[i].ID)
+	}
+	buf := make([]byte, 0, size)
+	ends := make([]int, len(states))
+	for i := range states {
+		buf = append(append(append(buf, states[i].Deck...), '/'), states[i].ID...)
+		ends[i] = len(buf)
+	}
+	all, start := string(buf), 0
+	keys := make([]string, len(states))
+	for i, end := range ends {
+		keys[i] = all[start:end]
+		start = end
+	}
+	return keys
 }
 
 func itemOf(c *storage.CardState) scheduler.Item {
