@@ -99,6 +99,12 @@ type Session struct {
 	// fromSaved holds the decks whose plan of the day was read as saved
 	// (saved.go) rather than made when the queue was built.
 	fromSaved map[string]bool
+	// builtAt is when the queue was last built and items what it was
+	// built from (the plans applied); changed is set by the first action
+	// since that changes the store.
+	builtAt time.Time
+	items   []scheduler.Item
+	changed bool
 	// shown is, for a card whose queue item differs from its stored
 	// state (its due day moved by a plan or --ahead, its new-card order
 	// by a plan), the item's due date and order.
@@ -276,6 +282,7 @@ func (s *Session) build(t time.Time) error {
 	}
 	s.q = scheduler.NewQueue(pols, items, done, t)
 	s.dayEnd = end
+	s.builtAt, s.items, s.changed = t, items, false
 	return nil
 }
 
@@ -630,6 +637,7 @@ func (s *Session) NextAvailable(t time.Time) (time.Time, bool) {
 // a leech (then it is suspended and flagged).
 func (s *Session) Rate(cur *Card, r fsrs.Rating, answer string) (storage.Review, error) {
 	t := s.now()
+	s.changed = true
 	if s.Backups != nil {
 		s.Backups.Before(t)
 	}
@@ -689,6 +697,7 @@ func (s *Session) Mark(kind ActionKind, cur *Card) error {
 	key := cur.Item.Key
 	c := s.cards[key]
 	f := c.Flags
+	s.changed = true
 	switch kind {
 	case Suspend:
 		f.Suspended = true
@@ -730,6 +739,7 @@ func (s *Session) Undo() (*Card, error) {
 	}
 	a := s.undo[len(s.undo)-1]
 	c := s.cards[a.Key]
+	s.changed = true
 	switch a.Kind {
 	case Rating:
 		if err := s.st.Undo(a.Review); err != nil {
