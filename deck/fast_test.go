@@ -171,7 +171,7 @@ func bigDeck(n int, extra map[int]string) string {
 		fmt.Fprintf(&b, "\n[[card]]\nid = \"c%d\"\nquestion = \"q\"\nfront = \"Front %d: λᵢ \\\"quoted\\\" and a tab\\t.\"\n", i, i)
 		fmt.Fprintf(&b, "back = '''\nBack %d, over\nlines.'''\ntags = [\"t%d\", 'x']\n", i, i%7)
 		if i%50 == 0 {
-			fmt.Fprintf(&b, "kind = \"derive\"\n[card.sim]\nkind = \"ntk-decay\"\ncheck = [\"tau_fast\", \"tau_slow — n\"]\nparams = { n = %d, eta = 0.2, K = [[4.0, 0.0], [0.0, 1.0]] }\n", i)
+			fmt.Fprintf(&b, "kind = \"derive\"\n[card.sim]\nkind = \"ntk-decay\"\ncheck = [\"tau_fast\", \"tau_slow — n\"]\nparams = { n = 2, eta = 0.2, K = [[4.0, 0.0], [0.0, 1.%d]], y = [1.0, 1.0] }\n", i)
 		}
 	}
 	return b.String()
@@ -221,6 +221,36 @@ func TestDecodeFast_Parts(t *testing.T) {
 						t.Fatalf("%d parts: the parts decoded, though a cut fell inside a string", parts)
 					}
 				}
+			}
+		})
+	}
+}
+
+// Problems in the middle of a 10k-card file (decoded in parts, or by
+// go-toml for an unknown key) name the file, the line and the card.
+func TestParse_ProblemLinesInLargeFile(t *testing.T) {
+	const n = 10000
+	for _, c := range []struct {
+		name, card, marker, want string
+	}{
+		{"empty front", "\n[[card]]\nid = \"bad\"\nquestion = \"q\"\nfront = \" \"\nback = \"b\"\n", "front = \" \"", `card "bad": missing or empty front`},
+		{"unknown question", "\n[[card]]\nid = \"bad\"\nquestion = \"nope\"\nfront = \"f\"\nback = \"b\"\n", "question = \"nope\"", `card "bad": unknown question "nope"`},
+		{"unknown key", "\n[[card]]\nid = \"bad\"\nquestion = \"q\"\nfront = \"f\"\nback = \"b\"\ncolour = \"red\"\n", "colour", `unknown key "card.colour"`},
+		{"control character", "\n[[card]]\nid = \"bad\"\nquestion = \"q\"\nfront = \"f\"\nback = \"esc \\u001b\"\n", "back = \"esc", `card "bad": back holds the control character U+001B`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			doc := bigDeck(n, map[int]string{n / 2: c.card})
+			line := strings.Count(doc[:strings.Index(doc, c.marker)], "\n") + 1
+			if line < 10000 {
+				t.Fatalf("the problem is on line %d, not in the middle of the file", line)
+			}
+			_, err := Parse("big.toml", []byte(doc))
+			ps := Problems(err)
+			if len(ps) != 1 {
+				t.Fatalf("%d problems, want 1: %v", len(ps), err)
+			}
+			if p := ps[0]; p.File != "big.toml" || p.Line != line || !strings.Contains(p.Msg, c.want) {
+				t.Errorf("got %v\nwant big.toml:%d: ...%s", p, line, c.want)
 			}
 		})
 	}
