@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -42,11 +43,12 @@ type CardStats struct {
 	Cards     []CardStat
 	Decks     []string
 	Questions []StatQuestion
-	ids       string // the cards' ids, one after another
+	ids       []byte // the cards' ids, one after another
 }
 
-// ID returns the id of card i (without its deck).
-func (cs *CardStats) ID(i int) string {
+// IDBytes returns the id of card i (without its deck); it is valid as long
+// as cs.Cards is.
+func (cs *CardStats) IDBytes(i int) []byte {
 	start := uint32(0)
 	if i > 0 {
 		start = cs.Cards[i-1].idEnd
@@ -54,9 +56,12 @@ func (cs *CardStats) ID(i int) string {
 	return cs.ids[start:cs.Cards[i].idEnd]
 }
 
+// ID returns the id of card i (without its deck).
+func (cs *CardStats) ID(i int) string { return string(cs.IDBytes(i)) }
+
 // Key returns "deck/id" of card i, as CardState.Key does.
 func (cs *CardStats) Key(i int) string {
-	return cs.Decks[cs.Cards[i].Deck] + "/" + cs.ID(i)
+	return cs.Decks[cs.Cards[i].Deck] + "/" + string(cs.IDBytes(i))
 }
 
 // statNanos is t in unix nanoseconds, NoTime for the zero time.
@@ -70,7 +75,6 @@ func statNanos(t time.Time) int64 {
 // cardStatsBuilder gathers CardStats one card at a time.
 type cardStatsBuilder struct {
 	cs    CardStats
-	ids   []byte
 	decks map[string]uint32
 	qs    map[StatQuestion]uint32
 }
@@ -93,8 +97,8 @@ func (b *cardStatsBuilder) add(deckID string, id []byte, c *CardState) error {
 		b.qs[sq] = q
 		b.cs.Questions = append(b.cs.Questions, sq)
 	}
-	b.ids = append(b.ids, id...)
-	if len(b.ids) > math.MaxUint32 {
+	b.cs.ids = append(b.cs.ids, id...)
+	if len(b.cs.ids) > math.MaxUint32 {
 		return fmt.Errorf("card ids longer than 4 GB in all")
 	}
 	b.cs.Cards = append(b.cs.Cards, CardStat{
@@ -105,7 +109,7 @@ func (b *cardStatsBuilder) add(deckID string, id []byte, c *CardState) error {
 		Difficulty:  c.FSRS.Difficulty,
 		Deck:        d,
 		Question:    q,
-		idEnd:       uint32(len(b.ids)),
+		idEnd:       uint32(len(b.cs.ids)),
 		State:       c.FSRS.State,
 		Retired:     c.Retired,
 		Suspended:   c.Suspended,
@@ -114,13 +118,9 @@ func (b *cardStatsBuilder) add(deckID string, id []byte, c *CardState) error {
 	return nil
 }
 
-func (b *cardStatsBuilder) done() *CardStats {
-	b.cs.ids = string(b.ids)
-	return &b.cs
-}
-
-// CardStatsOf returns the CardStats of cards, in their order: what
-// Store.CardStats returns for a store holding them.
+// CardStatsOf returns the CardStats of cards, in their order: all of them
+// in one batch, as Store.EachCardStat would give them for a store holding
+// them.
 func CardStatsOf(cards []CardState) (*CardStats, error) {
 	var b cardStatsBuilder
 	b.cs.Cards = make([]CardStat, 0, len(cards))
@@ -129,38 +129,54 @@ func CardStatsOf(cards []CardState) (*CardStats, error) {
 			return nil, err
 		}
 	}
-	return b.done(), nil
+	return &b.cs, nil
 }
 
-// CardStats returns what statistics read of the state of every card of
-// deckID ("" = all decks), in key order (deck, then card id), including
-// retired cards: the figures of States, with no string per card. It
-// reads no card text and no review log.
-func (s *Store) CardStats(deckID string) (*CardStats, error) {
-	var b cardStatsBuilder
+// cardStatBatch is how many cards EachCardStat passes at a time.
+const cardStatBatch = 512
+
+// EachCardStat calls fn with successive batches of what statistics read
+// of the state of every card of deckID ("" = all decks), in key order
+// (deck, then card id), including retired cards: the figures of States,
+// without a string or an allocation per card. It reads no card text and
+// no review log. cs.Cards and the ids are reused from one batch to the
+// next: fn must not keep them. cs.Decks and cs.Questions grow from batch
+// to batch and keep their indexes. fn runs inside a read transaction and
+// must not call methods of s that write. An error from fn stops the scan
+// and is returned as it is.
+func (s *Store) EachCardStat(deckID string, fn func(cs *CardStats) error) error {
+	var fnErr error
+	// A panic in fn is fn's, not a sign of a damaged file: carry it past
+	// view's recovery and panic again outside.
+	var fnPanic any
 	err := s.view(func(tx *bolt.Tx) error {
 		cur := tx.Bucket(bucketState).Cursor()
 		var prefix []byte
-		first := func() ([]byte, []byte) { return cur.First() }
+		k, v := cur.First()
 		if deckID != "" {
 			prefix = deckPrefix(deckID)
-			first = func() ([]byte, []byte) { return cur.Seek(prefix) }
+			k, v = cur.Seek(prefix)
 		}
-		// Count first, to allocate once.
-		n, idBytes := 0, 0
-		for k, _ := first(); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
-			n++
-			idBytes += len(k)
-		}
-		b.cs.Cards = make([]CardStat, 0, n)
-		b.ids = make([]byte, 0, idBytes)
 		var (
+			b        cardStatsBuilder
 			in       interner
 			c        CardState
 			lastDeck []byte
 			deck     string
 		)
-		for k, v := first(); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+		b.cs.Cards = make([]CardStat, 0, cardStatBatch)
+		flush := func() error {
+			if len(b.cs.Cards) == 0 {
+				return nil
+			}
+			if err := guard(&fnPanic, fn, &b.cs); err != nil {
+				fnErr = err
+				return err
+			}
+			b.cs.Cards, b.cs.ids = b.cs.Cards[:0], b.cs.ids[:0]
+			return nil
+		}
+		for ; k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
 			dk, ck, ok := splitCardKey(k)
 			if !ok {
 				return fmt.Errorf("bad card key %q", k)
@@ -174,11 +190,22 @@ func (s *Store) CardStats(deckID string) (*CardStats, error) {
 			if err := b.add(deck, ck, &c); err != nil {
 				return err
 			}
+			if len(b.cs.Cards) == cardStatBatch {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
 		}
-		return nil
+		return flush()
 	})
-	if err != nil {
-		return nil, fmt.Errorf("read card states from %s: %w", s.path, err)
+	if fnPanic != nil {
+		panic(fnPanic)
 	}
-	return b.done(), nil
+	if fnErr != nil && errors.Is(err, fnErr) {
+		return fnErr
+	}
+	if err != nil {
+		return fmt.Errorf("read card states from %s: %w", s.path, err)
+	}
+	return nil
 }

@@ -1,6 +1,9 @@
 package storage
 
 import (
+	"errors"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -25,13 +28,17 @@ func statSays(cs *CardStats, i int, c *CardState) bool {
 		s.Retired == c.Retired && s.Suspended == c.Suspended && s.Flagged == c.Flagged
 }
 
-// TestStore_CardStats checks that CardStats and CardStatsOf say, card by
-// card and in the same order, what States says: for every deck and for
-// all, with ratings, flags, burials, a retired card and two decks sharing
-// a question id (two questions).
+// TestStore_CardStats checks that EachCardStat and CardStatsOf say, card
+// by card and in the same order, what States says: for every deck and for
+// all, with ratings, flags, burials, a retired card, two decks sharing a
+// question id (two questions), and batches that reuse their memory.
 func TestStore_CardStats(t *testing.T) {
 	s := openTest(t)
-	importTest(t, s, testDeck("a", "b", "c", "d"))
+	ids := []string{"a", "b", "c", "d"}
+	for i := range 2*cardStatBatch + 7 {
+		ids = append(ids, fmt.Sprintf("n%04d", i))
+	}
+	importTest(t, s, testDeck(ids...))
 	other := testDeck("x", "y")
 	other.ID = "ml-2"
 	other.Questions = append(other.Questions, deck.Question{ID: "q2", Paper: "P", Text: "Q2?"})
@@ -46,26 +53,43 @@ func TestStore_CardStats(t *testing.T) {
 	if err := s.SetFlags("ml-2", "y", Flags{Flagged: true}); err != nil {
 		t.Fatal(err)
 	}
-	importTest(t, s, testDeck("a", "b", "c")) // d retired
-	for deckID, n := range map[string]int{"ml": 4, "ml-2": 2, "": 6, "none": 0} {
+	m := len(ids)
+	importTest(t, s, testDeck(slices.Delete(ids, 3, 4)...)) // d retired
+	for deckID, n := range map[string]int{"ml": m, "ml-2": 2, "": m + 2, "none": 0} {
 		states, err := s.States(deckID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cs, err := s.CardStats(deckID)
+		// Each batch checked as it comes (the next reuses its memory).
+		i, batches := 0, 0
+		var cs *CardStats
+		err = s.EachCardStat(deckID, func(b *CardStats) error {
+			batches++
+			for j := range b.Cards {
+				if i >= len(states) || !statSays(b, j, &states[i]) {
+					t.Errorf("%q card %d: stats %+v", deckID, i, b.Cards[j])
+				}
+				i++
+			}
+			cs = b
+			return nil
+		})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if i != n || (n > cardStatBatch && batches < 2) {
+			t.Errorf("%q: %d cards in %d batches, want %d", deckID, i, batches, n)
 		}
 		of, err := CardStatsOf(states)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(states) != n || len(cs.Cards) != n || len(of.Cards) != n {
-			t.Fatalf("%q: %d states, %d and %d card stats; want %d", deckID, len(states), len(cs.Cards), len(of.Cards), n)
+		if len(states) != n || len(of.Cards) != n {
+			t.Fatalf("%q: %d states, %d card stats; want %d", deckID, len(states), len(of.Cards), n)
 		}
 		for i := range states {
-			if !statSays(cs, i, &states[i]) || !statSays(of, i, &states[i]) {
-				t.Errorf("%q card %d: stats %+v / %+v, state %+v", deckID, i, cs.Cards[i], of.Cards[i], states[i])
+			if !statSays(of, i, &states[i]) {
+				t.Errorf("%q card %d: stats %+v, state %+v", deckID, i, of.Cards[i], states[i])
 			}
 		}
 		if deckID == "" && len(cs.Questions) != 3 {
@@ -73,8 +97,9 @@ func TestStore_CardStats(t *testing.T) {
 		}
 	}
 	var seen [4]bool
-	all, _ := s.CardStats("")
-	for _, c := range all.Cards {
+	all, _ := s.States("")
+	cs, _ := CardStatsOf(all)
+	for _, c := range cs.Cards {
 		seen[0] = seen[0] || c.Retired
 		seen[1] = seen[1] || c.Suspended
 		seen[2] = seen[2] || c.BuriedUntil != NoTime
@@ -82,5 +107,18 @@ func TestStore_CardStats(t *testing.T) {
 	}
 	if seen != [4]bool{true, true, true, true} {
 		t.Errorf("the cards do not exercise retired, suspended, buried, review: %v", seen)
+	}
+}
+
+// TestStore_EachCardStat_Stops checks that an error from fn ends the scan
+// and comes back as it is.
+func TestStore_EachCardStat_Stops(t *testing.T) {
+	s := openTest(t)
+	importTest(t, s, testDeck())
+	stop := errors.New("stop")
+	calls := 0
+	err := s.EachCardStat("", func(*CardStats) error { calls++; return stop })
+	if err != stop || calls != 1 {
+		t.Errorf("EachCardStat = %v after %d calls, want stop after 1", err, calls)
 	}
 }

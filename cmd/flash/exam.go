@@ -14,6 +14,7 @@ import (
 
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler/exam"
+	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/storage"
 )
 
@@ -157,9 +158,17 @@ func runExam(e *env, o examOpts) error {
 		return err
 	}
 	if o.json {
-		return writeExamJSON(e.stdout, d, set, p)
+		err = writeExamJSON(e.stdout, d, set, p)
+	} else {
+		err = writeExamText(e.stdout, d, set, p)
 	}
-	return writeExamText(e.stdout, d, set, p)
+	if err == nil && write {
+		// The plan of the day, for review sessions to start from.
+		if err := session.SavePlan(st, decks, d.ID, now); err != nil {
+			fmt.Fprintln(e.stderr, "flash: warning:", err)
+		}
+	}
+	return err
 }
 
 func builtinID() string { return deck.Builtin().ID }
@@ -293,7 +302,7 @@ func writeExamText(w io.Writer, d storage.DeckInfo, set exam.Settings, p *exam.P
 	for _, q := range p.Questions {
 		cards += q.Cards
 	}
-	fmt.Fprintf(&b, "  %-28s %6.2f  (%.2f–%.2f)       %6.2f\n", fmt.Sprintf("all %d cards", cards), p.Followed, p.Low, p.High, p.Stopped)
+	fmt.Fprintf(&b, "  %-28s %6.2f  %-18s%6.2f\n", fmt.Sprintf("all %d cards", cards), p.Followed, span(p.Low, p.High, "%.2f", "", "0.01"), p.Stopped)
 	for _, q := range p.Questions {
 		mark := ""
 		if q.Below > 0 {
@@ -341,3 +350,15 @@ func writeExamText(w io.Writer, d storage.DeckInfo, set exam.Settings, p *exam.P
 
 // secs formats an answer time in whole seconds.
 func secs(d time.Duration) string { return fmt.Sprintf("%.0f s", d.Seconds()) }
+
+// span prints the range lo–hi of a prediction in format, followed by unit
+// ("(0.93–0.97)", "(93–97%)"), or, when both ends print the same, that the
+// range is narrower than the last digit printed, step ("(±<0.01)",
+// "(±<1%)"): a range of one number says nothing.
+func span(lo, hi float64, format, unit, step string) string {
+	a, b := fmt.Sprintf(format, lo), fmt.Sprintf(format, hi)
+	if a == b {
+		return "(±<" + step + unit + ")"
+	}
+	return "(" + a + "–" + b + unit + ")"
+}

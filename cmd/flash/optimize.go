@@ -125,7 +125,7 @@ func runOptimize(e *env, o optimizeFlags) error {
 	if !o.dryRun {
 		f := scheduler.Fitted{
 			Weights:        rep.Weights[:],
-			FittedAt:       e.now(),
+			FittedAt:       e.now().Truncate(time.Second), // stats --json prints it; nanoseconds say nothing
 			Scope:          o.deck,
 			Reviews:        rep.Reviews,
 			Items:          rep.Items,

@@ -149,7 +149,7 @@ func (o *textOut) exams(s *stats.Stats) {
 			when = "tomorrow"
 		}
 		o.line("%s", o.paint(ansiBold, fmt.Sprintf("Exam of %s on %s, %s (target %.2f, %d min a day)", x.Deck, x.At.Format("Mon 2 Jan 2006"), when, x.Target, x.Minutes)))
-		o.line("  readiness on the exam day if you follow the plan: %3.0f%% (%.0f–%.0f%%)", 100*x.Followed, 100*x.Low, 100*x.High)
+		o.line("  readiness on the exam day if you follow the plan: %3.0f%% %s", 100*x.Followed, span(100*x.Low, 100*x.High, "%.0f", "%", "1"))
 		o.line("  readiness on the exam day if you stop now:        %3.0f%%", 100*x.Stopped)
 		if x.Below > 0 {
 			msg := fmt.Sprintf("  %d cards stay below the target", x.Below)

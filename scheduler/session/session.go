@@ -96,6 +96,9 @@ type Session struct {
 	// studies those decks with it (package scheduler/exam).
 	exams map[string]*exam.Plan
 	opts  Options
+	// fromSaved holds the decks whose plan of the day was read as saved
+	// (saved.go) rather than made when the queue was built.
+	fromSaved map[string]bool
 	// shown is, for a card whose queue item differs from its stored
 	// state (its due day moved by a plan or --ahead, its new-card order
 	// by a plan), the item's due date and order.
@@ -160,9 +163,22 @@ func New(st Store, decks []storage.DeckInfo, deckID string, now func() time.Time
 // storage.ErrNoDeck; a question or tag that no card of the decks has is an
 // error too.
 func Open(st Store, decks []storage.DeckInfo, o Options, now func() time.Time) (*Session, error) {
-	deckID := o.Deck
-	s := &Session{st: st, now: now, decks: map[string]storage.DeckInfo{}, cards: map[string]*storage.CardState{}, opts: o}
-	s.policies = map[string]scheduler.Policy{}
+	s, err := newBare(st, decks, o.Deck, now)
+	if err != nil {
+		return nil, err
+	}
+	s.opts = o
+	t := now()
+	if err := s.build(t); err != nil {
+		return nil, err
+	}
+	s.started = t
+	return s, nil
+}
+
+// addDecks adds the decks of decks the session studies (deckID, or all
+// when it is "") with their policies and weights in use.
+func (s *Session) addDecks(decks []storage.DeckInfo, deckID string) error {
 	for _, d := range decks {
 		if deckID != "" && d.ID != deckID {
 			continue
@@ -175,23 +191,18 @@ func Open(st Store, decks []storage.DeckInfo, o Options, now func() time.Time) (
 			ReviewsPerDay:    d.Options.ReviewsPerDay,
 			NewOrder:         newOrder(d.Options.NewOrder),
 		}
-		u, err := scheduler.LoadWeights(st, d.ID)
+		u, err := scheduler.LoadWeights(s.st, d.ID)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		p := s.policies[d.ID]
 		p.Weights = u.Weights
 		s.policies[d.ID] = p
 	}
 	if len(s.ids) == 0 {
-		return nil, storage.NoDeck(deckID, decks)
+		return storage.NoDeck(deckID, decks)
 	}
-	t := now()
-	if err := s.build(t); err != nil {
-		return nil, err
-	}
-	s.started = t
-	return s, nil
+	return nil
 }
 
 // build makes the queue for the study day holding t from the store.
@@ -203,6 +214,7 @@ func (s *Session) build(t time.Time) error {
 	if err != nil {
 		return err
 	}
+	var saved map[string]*savedDay
 	for _, id := range s.ids {
 		n, r, err := s.st.DoneSince(id, day)
 		if err != nil {
@@ -210,10 +222,25 @@ func (s *Session) build(t time.Time) error {
 		}
 		done[id] = scheduler.Done{New: n, Reviews: r}
 		var cs []storage.CardState
-		// A plan and --ahead need every card of the deck.
-		if _, exam := exams[id]; exam || s.opts.Ahead || s.policies[id].NewOrder == scheduler.NewInterleaved {
+		set, exam := exams[id]
+		var sd *savedDay
+		if exam && !s.opts.Ahead {
+			if sd, err = s.savedPlan(id, set, t); err != nil {
+				return err
+			}
+		}
+		switch {
+		case sd != nil:
+			// The day's plan as saved: its cards, not the whole deck.
+			cs, err = s.savedStates(id, sd, end)
+			if saved == nil {
+				saved = map[string]*savedDay{}
+			}
+			saved[id] = sd
+		case exam || s.opts.Ahead || s.policies[id].NewOrder == scheduler.NewInterleaved:
+			// A plan and --ahead need every card of the deck.
 			cs, err = s.st.States(id)
-		} else {
+		default:
 			cs, err = s.st.DueStates(id, end)
 		}
 		if err != nil {
@@ -240,7 +267,7 @@ func (s *Session) build(t time.Time) error {
 	for id, p := range s.policies {
 		pols[id] = p
 	}
-	if err := s.planExams(exams, states, items, pols, done, t); err != nil {
+	if err := s.planExams(exams, saved, states, items, pols, done, t); err != nil {
 		return err
 	}
 	items, err = s.choose(s.opts, items, pols, done, t)
@@ -345,12 +372,25 @@ func (s *Session) history(id string, set exam.Settings, done scheduler.Done) (ex
 }
 
 // planExams makes the plan of every deck with an exam ahead and applies
-// it to the deck's items and policy.
-func (s *Session) planExams(exams map[string]exam.Settings, states []storage.CardState, items []scheduler.Item, policies map[string]scheduler.Policy, done map[string]scheduler.Done, t time.Time) error {
-	s.exams, s.shown = nil, nil
+// it to the deck's items and policy; a deck in saved takes the plan saved
+// for the day instead (savedPlan).
+func (s *Session) planExams(exams map[string]exam.Settings, saved map[string]*savedDay, states []storage.CardState, items []scheduler.Item, policies map[string]scheduler.Policy, done map[string]scheduler.Done, t time.Time) error {
+	s.exams, s.shown, s.fromSaved = nil, nil, nil
 	for _, id := range s.ids {
 		set, ok := exams[id]
 		if !ok {
+			continue
+		}
+		if sd := saved[id]; sd != nil {
+			if s.fromSaved == nil {
+				s.fromSaved = map[string]bool{}
+			}
+			s.fromSaved[id] = true
+			if s.exams == nil {
+				s.exams = map[string]*exam.Plan{}
+			}
+			s.exams[id] = sd.plan
+			policies[id] = sd.apply(items, policies[id], done[id], s)
 			continue
 		}
 		h, err := s.history(id, set, done[id])

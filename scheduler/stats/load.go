@@ -19,9 +19,9 @@ const ListMax = 20
 // separate read calls: the source must not change meanwhile (a store
 // opened read-only holds a shared lock that keeps writers out).
 type Source interface {
-	// CardStats returns what statistics read of the scheduling records
-	// of a deck's cards ("" for all).
-	CardStats(deckID string) (*storage.CardStats, error)
+	// EachCardStat calls fn with batches of what statistics read of the
+	// scheduling records of a deck's cards ("" for all), in card order.
+	EachCardStat(deckID string, fn func(*storage.CardStats) error) error
 	// ScanStatsParts scans the review log of a deck ("" for all) in parts
 	// pieces of equal time, by up to workers goroutines at once.
 	ScanStatsParts(deckID string, parts, workers int, fn func(part int, batch []storage.LogStat) error) error
@@ -58,31 +58,29 @@ func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time
 	// The card states are read while the log is scanned, and the log in
 	// pieces at once, one accumulator each, merged in log order.
 	var (
-		cards    *storage.CardStats
-		s        Stats
+		cards    = newCardStats(sel, now, at)
+		s        = newStats(sel, deckID, now)
 		cardsErr error
 		done     = make(chan struct{})
 	)
 	go func() {
 		defer close(done)
-		cards, cardsErr = src.CardStats(deckID)
-		if cardsErr == nil {
-			s = Compute(sel, cards, deckID, now, at)
+		if cardsErr = src.EachCardStat(deckID, cards.add); cardsErr != nil {
+			return
 		}
+		cards.fill(&s)
 		// The new cards already introduced today, where src can say.
-		if cardsErr == nil {
-			if ds, ok := src.(doneSincer); ok {
-				introduced := map[string]int{}
-				for _, d := range sel {
-					n, _, err := ds.DoneSince(d.ID, scheduler.StudyDay(now))
-					if err != nil {
-						cardsErr = err
-						return
-					}
-					introduced[d.ID] = n
+		if ds, ok := src.(doneSincer); ok {
+			introduced := map[string]int{}
+			for _, d := range sel {
+				n, _, err := ds.DoneSince(d.ID, scheduler.StudyDay(now))
+				if err != nil {
+					cardsErr = err
+					return
 				}
-				s.Cards.NewToday = NewToday(sel, cards, introduced, now)
+				introduced[d.ID] = n
 			}
+			s.Cards.NewToday = cards.newToday(introduced)
 		}
 	}()
 	accs := make([]*logStats, pieces)
@@ -109,23 +107,19 @@ func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time
 	accs[0].fill(&s)
 	// Read the fronts that are shown, all in one transaction.
 	var listed []storage.CardState
-	for i := range cards.Cards {
-		c := &cards.Cards[i]
-		if c.Retired || !(c.Suspended || c.Flagged) {
-			continue
-		}
-		ref := CardRef{ID: cards.Key(i)}
+	for _, c := range cards.marked {
+		ref := CardRef{ID: c.deck + "/" + c.id}
 		show := allFronts
-		if c.Suspended {
+		if c.suspended {
 			show = show || len(s.Suspended) < ListMax
 			s.Suspended = append(s.Suspended, ref)
 		}
-		if c.Flagged {
+		if c.flagged {
 			show = show || len(s.Flagged) < ListMax
 			s.Flagged = append(s.Flagged, ref)
 		}
 		if show {
-			listed = append(listed, storage.CardState{Deck: cards.Decks[c.Deck], ID: cards.ID(i)})
+			listed = append(listed, storage.CardState{Deck: c.deck, ID: c.id})
 		}
 	}
 	contents, err := src.Contents(listed)

@@ -8,11 +8,9 @@
 package stats
 
 import (
-	"slices"
 	"strings"
 	"time"
 
-	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler"
 	"github.com/flash-srs/flash/storage"
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
@@ -246,208 +244,47 @@ func deckScheduler(d storage.DeckInfo) *scheduler.Scheduler {
 	return scheduler.New(scheduler.Policy{DesiredRetention: d.Options.DesiredRetention})
 }
 
-// timeOf is t (unix nanoseconds, storage.NoTime when unset) as a
-// time.Time: the zero time when unset.
-func timeOf(t int64) time.Time {
-	if t == storage.NoTime {
-		return time.Time{}
-	}
-	return time.Unix(0, t)
-}
-
-// deckSchedulers returns the scheduler of each deck of cs (by index) that
-// is among decks; nil for the others.
-func deckSchedulers(decks []storage.DeckInfo, cs *storage.CardStats) []*scheduler.Scheduler {
-	scheds := make([]*scheduler.Scheduler, len(cs.Decks))
-	for i, id := range cs.Decks {
-		for _, d := range decks {
-			if d.ID == id {
-				scheds[i] = deckScheduler(d)
-				break
-			}
-		}
-	}
-	return scheds
-}
-
-// computeReadiness returns the mean predicted recall at t of every
-// question's cards, grouped by deck and paper in deck order. New cards
-// count as 0; retired cards are left out.
-func computeReadiness(decks []storage.DeckInfo, cs *storage.CardStats, at time.Time) Readiness {
-	// The cards of each question, in card order, with their recall: one
-	// slice for all, cut by question (ends[q] is where question q's
-	// cards end, and q+1's begin).
-	scheds := deckSchedulers(decks, cs)
-	nq := len(cs.Questions)
-	ends := make([]int, nq)
-	for i := range cs.Cards {
-		if c := &cs.Cards[i]; !c.Retired && scheds[c.Deck] != nil {
-			ends[c.Question]++
-		}
-	}
-	total := 0
-	for q := range ends {
-		total += ends[q]
-		ends[q] = total - ends[q] // the start, for now
-	}
-	recalls := make([]CardRecall, total)
-	susp := make([]bool, total)
-	suspended := make([]int, nq)
-	for i := range cs.Cards {
-		c := &cs.Cards[i]
-		sc := scheds[c.Deck]
-		if c.Retired || sc == nil {
-			continue
-		}
-		j := ends[c.Question]
-		ends[c.Question]++
-		mem := fsrs.Card{State: c.State, Stability: c.Stability, Difficulty: c.Difficulty, LastReview: timeOf(c.LastReview)}
-		// The card's id without its deck: within a question (of one
-		// deck) it orders the cards as "deck/card" does, and only the
-		// weakest get their whole name.
-		recalls[j] = CardRecall{ID: cs.ID(i), State: stateName(c.State), Recall: sc.Retrievability(mem, at)}
-		if c.Suspended {
-			susp[j] = true
-			suspended[c.Question]++
-		}
-	}
-	cardsOf := func(q int) (lo, hi int) {
-		if q > 0 {
-			lo = ends[q-1]
-		}
-		return lo, ends[q]
-	}
-	deckIdx := make(map[string]int, len(cs.Decks))
-	for i, id := range cs.Decks {
-		deckIdx[id] = i
-	}
-	qIdx := make(map[storage.StatQuestion]int, nq)
-	for i, q := range cs.Questions {
-		qIdx[q] = i
-	}
-	var studied []CardRecall // a question's cards less the suspended ones
-	rd := Readiness{At: at, Papers: []PaperReadiness{}}
-	var sum float64
-	for _, d := range decks {
-		qs := d.Questions
-		di, hasCards := deckIdx[d.ID]
-		// Cards whose question the deck does not list (not expected) get
-		// a question of their own at the end.
-		if hasCards {
-			known := map[string]bool{}
-			for _, q := range qs {
-				known[q.ID] = true
-			}
-			var extra []string
-			for qi, q := range cs.Questions {
-				if lo, hi := cardsOf(qi); int(q.Deck) == di && hi > lo && !known[q.ID] {
-					extra = append(extra, q.ID)
-				}
-			}
-			slices.Sort(extra)
-			for _, id := range extra {
-				qs = append(slices.Clip(qs), deck.Question{ID: id})
-			}
-		}
-		paperIdx := map[string]int{}
-		first := len(rd.Papers)
-		for _, q := range qs {
-			var rs []CardRecall
-			var lo, nsusp int
-			if qi, ok := qIdx[storage.StatQuestion{Deck: uint32(di), ID: q.ID}]; ok && hasCards {
-				var hi int
-				lo, hi = cardsOf(qi)
-				rs, nsusp = recalls[lo:hi], suspended[qi]
-			}
-			qr := QuestionReadiness{ID: q.ID, Text: q.Text, Cards: len(rs), Weakest: []CardRecall{}}
-			var qsum float64
-			for _, c := range rs {
-				qsum += c.Recall
-				if c.State == "new" {
-					qr.New++
-				}
-			}
-			qr.Mean = ratio(qsum, float64(len(rs)))
-			if nsusp > 0 {
-				// A suspended card is not one to study: not among the
-				// weakest (where a new one would read "new").
-				qr.Suspended = nsusp
-				studied = studied[:0]
-				for k, c := range rs {
-					if !susp[lo+k] {
-						studied = append(studied, c)
-					}
-				}
-				rs = studied
-			}
-			qr.Weakest = weakest(qr.Weakest, rs, WeakestPerQuestion)
-			for k := range qr.Weakest {
-				qr.Weakest[k].ID = d.ID + "/" + qr.Weakest[k].ID
-			}
-
-			i, ok := paperIdx[q.Paper]
-			if !ok {
-				i = len(rd.Papers)
-				paperIdx[q.Paper] = i
-				rd.Papers = append(rd.Papers, PaperReadiness{Deck: d.ID, Paper: q.Paper})
-			}
-			p := &rd.Papers[i]
-			p.Questions = append(p.Questions, qr)
-			p.Mean += qsum // a sum until the loop below
-			p.Cards += qr.Cards
-			p.New += qr.New
-			sum += qsum
-			rd.Cards += qr.Cards
-			rd.New += qr.New
-		}
-		for i := first; i < len(rd.Papers); i++ {
-			p := &rd.Papers[i]
-			p.Mean = ratio(p.Mean, float64(p.Cards))
-		}
-	}
-	rd.Mean = ratio(sum, float64(rd.Cards))
-	return rd
-}
-
 // weakerRecall orders cards by recall, then by ID.
-func weakerRecall(a, b CardRecall) int {
+func weakerRecall(a, b CardRecall) int { return cmpRecall(a.Recall, a.ID, b) }
+
+// cmpRecall orders a card of recall r and id among others as weakerRecall
+// does: it compares it with b.
+func cmpRecall(r float64, id string, b CardRecall) int {
 	switch {
-	case a.Recall < b.Recall:
+	case r < b.Recall:
 		return -1
-	case a.Recall > b.Recall:
+	case r > b.Recall:
 		return 1
 	}
-	return strings.Compare(a.ID, b.ID)
+	return strings.Compare(id, b.ID)
 }
 
 // weakest appends to dst the n cards of cs that come first in
 // weakerRecall order, in that order. It takes one pass over cs: a deck's
 // questions may have thousands of cards.
 func weakest(dst, cs []CardRecall, n int) []CardRecall {
-	start := len(dst)
+	w := dst[len(dst):]
 	for _, c := range cs {
-		if len(dst)-start == n && weakerRecall(c, dst[len(dst)-1]) >= 0 {
-			continue
-		}
-		if len(dst)-start < n {
-			dst = append(dst, c)
-		} else {
-			dst[len(dst)-1] = c
-		}
-		for i := len(dst) - 1; i > start && weakerRecall(dst[i], dst[i-1]) < 0; i-- {
-			dst[i], dst[i-1] = dst[i-1], dst[i]
-		}
+		w = offerWeakest(w, c, n)
 	}
-	return dst
+	return append(dst, w...)
 }
 
-// dueAt returns when a card can next be studied: its due time, or the end
-// of its burial when that is later.
-func dueAt(c *storage.CardStat) int64 {
-	if c.BuriedUntil > c.Due {
-		return c.BuriedUntil
+// offerWeakest returns w, the at most n cards first in weakerRecall order
+// of those offered so far, in that order, with c offered too.
+func offerWeakest(w []CardRecall, c CardRecall, n int) []CardRecall {
+	if len(w) == n && weakerRecall(c, w[len(w)-1]) >= 0 {
+		return w
 	}
-	return c.Due
+	if len(w) < n {
+		w = append(w, c)
+	} else {
+		w[len(w)-1] = c
+	}
+	for i := len(w) - 1; i > 0 && weakerRecall(w[i], w[i-1]) < 0; i-- {
+		w[i], w[i-1] = w[i-1], w[i]
+	}
+	return w
 }
 
 // studyDays returns the starts of n+1 consecutive study days, the first
@@ -459,91 +296,6 @@ func studyDays(now time.Time, offset, n int) []time.Time {
 		b[i] = scheduler.AddStudyDays(now, offset+i)
 	}
 	return b
-}
-
-// computeCards counts cards by state and due time and returns the
-// forecast: the cards that fall due on each of the Days study days from
-// today, each card counted once at its next due time (overdue cards count
-// today). New, retired and suspended cards are never due; a buried card is
-// due when its burial ends.
-func computeCards(cs *storage.CardStats, now time.Time) (CardCounts, []DayCount) {
-	var n CardCounts
-	days := studyDays(now, 0, Days)
-	forecast := make([]DayCount, Days)
-	for i := range forecast {
-		forecast[i].Date = days[i].Format(time.DateOnly)
-	}
-	var b [Days + 1]int64
-	for i, t := range days {
-		b[i] = t.UnixNano()
-	}
-	nowNs := now.UnixNano()
-	for i := range cs.Cards {
-		c := &cs.Cards[i]
-		if c.Retired {
-			n.Retired++
-			continue
-		}
-		n.Total++
-		switch c.State {
-		case fsrs.New:
-			n.New++
-		case fsrs.Learning:
-			n.Learning++
-		case fsrs.Review:
-			n.Review++
-		case fsrs.Relearning:
-			n.Relearning++
-		}
-		if c.Flagged {
-			n.Flagged++
-		}
-		if c.Suspended {
-			n.Suspended++
-			continue
-		}
-		if c.State == fsrs.New {
-			n.NewAvailable++
-			continue
-		}
-		due := dueAt(c)
-		if due <= nowNs {
-			n.DueNow++
-		}
-		switch {
-		case due < b[1]:
-			n.DueToday++
-		case due < b[2]:
-			n.DueTomorrow++
-		}
-		if due < b[Days] {
-			i := 0
-			for i+1 < Days && due >= b[i+1] {
-				i++
-			}
-			forecast[i].Reviews++
-		}
-	}
-	return n, forecast
-}
-
-// computeMemory averages stability and difficulty over the cards that are
-// not retired and not new.
-func computeMemory(cs *storage.CardStats) Memory {
-	var m Memory
-	var s, d float64
-	for i := range cs.Cards {
-		c := &cs.Cards[i]
-		if c.Retired || c.State == fsrs.New {
-			continue
-		}
-		m.Cards++
-		s += c.Stability
-		d += c.Difficulty
-	}
-	m.MeanStability = ratio(s, float64(m.Cards))
-	m.MeanDifficulty = ratio(d, float64(m.Cards))
-	return m
 }
 
 // logStats accumulates the figures taken from the review log in one pass:
@@ -723,60 +475,4 @@ func (a *logStats) fill(s *Stats) {
 		AllTimeSeconds:    a.spent[3].Seconds(),
 		Reviews:           a.reviews,
 	}
-}
-
-// Compute puts together the figures that come from the decks and the
-// card states; the log's figures are added by logStats.fill. decks are the
-// selected decks and cards their cards (storage.CardStatsOf makes them
-// from plain card states).
-func Compute(decks []storage.DeckInfo, cards *storage.CardStats, deckID string, now, at time.Time) Stats {
-	s := Stats{GeneratedAt: now, Deck: deckID, Decks: []DeckStats{}, Suspended: []CardRef{}, Flagged: []CardRef{}}
-	perDeck := map[string]int{}
-	for i := range cards.Cards {
-		if c := &cards.Cards[i]; !c.Retired {
-			perDeck[cards.Decks[c.Deck]]++
-		}
-	}
-	var dr float64
-	for _, d := range decks {
-		r := deckScheduler(d).Policy().DesiredRetention
-		dr += r
-		s.Decks = append(s.Decks, DeckStats{ID: d.ID, Title: d.Title, DesiredRetention: r, Cards: perDeck[d.ID], Weights: "default"})
-	}
-	// Decks nearly always share one desired retention; when they do not,
-	// the mean over decks is shown.
-	s.Retention.Desired = ratio(dr, float64(len(decks)))
-	if len(decks) == 0 {
-		s.Retention.Desired = scheduler.DefaultPolicy().DesiredRetention
-	}
-	s.Readiness = computeReadiness(decks, cards, at)
-	s.Cards, s.Forecast = computeCards(cards, now)
-	s.Cards.NewToday = NewToday(decks, cards, nil, now)
-	s.Memory = computeMemory(cards)
-	return s
-}
-
-// NewToday returns how many new cards a review at now would introduce
-// today: for each deck, its new cards that are not suspended, retired or
-// buried, at most its new_per_day less introduced[deck] (the new cards it
-// introduced since the study day began; nil means none).
-func NewToday(decks []storage.DeckInfo, cards *storage.CardStats, introduced map[string]int, now time.Time) int {
-	perDeck := make([]int, len(cards.Decks))
-	nowNs := now.UnixNano()
-	for i := range cards.Cards {
-		c := &cards.Cards[i]
-		if c.State == fsrs.New && !c.Retired && !c.Suspended && nowNs >= c.BuriedUntil {
-			perDeck[c.Deck]++
-		}
-	}
-	avail := make(map[string]int, len(cards.Decks))
-	for i, id := range cards.Decks {
-		avail[id] = perDeck[i]
-	}
-	n := 0
-	for _, d := range decks {
-		limit := max(d.Options.NewPerDay, 0)
-		n += max(min(avail[d.ID], limit-introduced[d.ID]), 0)
-	}
-	return n
 }

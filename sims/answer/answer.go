@@ -110,10 +110,46 @@ func statements(toks []token) []statement {
 		case (t.kind == tComma || t.kind == tAnd) && t.depth == 0:
 			flush(i)
 			start, afterComma = i+1, true
+		case newStep(toks, start, i):
+			flush(i)
+			start, afterComma = i, false
 		}
 	}
 	flush(len(toks))
 	return out
+}
+
+// newStep reports whether toks[i] starts a new "name = value" in the
+// statement that began at start although nothing separates them:
+// "λ_max=3 λ_min=1 τ=4" states three values. It does when toks[i] is a
+// name (a word, perhaps with an index in brackets: "S₂(1,1)") followed by
+// a relation, right after a number, and the statement so far has a
+// relation of its own.
+func newStep(toks []token, start, i int) bool {
+	t := toks[i]
+	if t.kind != tWord || t.depth != 0 || i == start {
+		return false
+	}
+	switch toks[i-1].kind {
+	case tNum, tConst, tClose, tSup, tPct:
+	default:
+		return false
+	}
+	j := i + 1
+	if j < len(toks) && toks[j].kind == tOpen {
+		for j++; j < len(toks) && toks[j].depth > t.depth; j++ {
+		}
+		j++ // past the closing bracket
+	}
+	if j >= len(toks) || toks[j].kind != tRel {
+		return false
+	}
+	for _, u := range toks[start:i] {
+		if u.kind == tRel {
+			return true
+		}
+	}
+	return false
 }
 
 // startsWithWord reports whether toks begin with a word: "разброс 0.083".

@@ -311,3 +311,48 @@ func BenchmarkParse_Worst(b *testing.B) {
 		Parse(s)
 	}
 }
+
+// TestParse_UnseparatedSteps: learners type several "name = value" on one
+// line with only spaces between them; each is a value of its own, read
+// with its name (before, the whole line was one statement whose result was
+// its last number).
+func TestParse_UnseparatedSteps(t *testing.T) {
+	for _, c := range []struct {
+		in    string
+		names string
+		vals  []float64
+	}{
+		{"λ_max=3 λ_min=1 τ=4", "λ_max λ_min τ", []float64{3, 1, 4}},
+		{"τ_fast = 1/(0.2·4) = 1.25 τ_slow = 5", "τ_fast τ_slow", []float64{1.25, 5}},
+		{"S₂(1,1) = 5 S₂(2,2) = 3", "S₂(1,1) S₂(2,2)", []float64{5, 3}},
+		{"x = 2π y = √2", "x y", []float64{2 * math.Pi, math.Sqrt2}},
+		// Not a new step: a word after a number with no relation after
+		// it, or a line with no relation before the name.
+		{"τ = 4 итерации", "τ", []float64{4}},
+		{"при 3 τ = 4", "τ", []float64{4}},
+	} {
+		parts := Parse(c.in)
+		var names []string
+		var vals []float64
+		for _, p := range parts {
+			names = append(names, p.Name)
+			v, _ := p.Value.Scalar()
+			vals = append(vals, v)
+		}
+		if strings.Join(names, " ") != c.names || len(vals) != len(c.vals) {
+			t.Errorf("%q: names %q values %v, want %q %v", c.in, names, vals, c.names, c.vals)
+			continue
+		}
+		for i := range vals {
+			if !scalar.EqualWithinRel(vals[i], c.vals[i], 1e-12) {
+				t.Errorf("%q: value %d = %v, want %v", c.in, i, vals[i], c.vals[i])
+			}
+		}
+	}
+	got := Read("λ_max=3 λ_min=1 τ=4", []string{"lambda_max", "lambda_min", "tau"})
+	for i, want := range []float64{3, 1, 4} {
+		if !got[i].OK || got[i].Value != want || got[i].Part.Name == "" {
+			t.Errorf("Read: output %d = %v, want %v", i, got[i], want)
+		}
+	}
+}
