@@ -398,13 +398,18 @@ func create(path string) error {
 	if err != nil {
 		return fmt.Errorf("create database %s: %w", path, unwrapPathErr(err))
 	}
-	db, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: time.Second})
+	// No one sees the file before it is linked at path, so bbolt need not
+	// sync each step: one fsync before the link makes it all durable.
+	db, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: time.Second, NoSync: true, NoGrowSync: true})
 	if err != nil {
 		return fmt.Errorf("create database %s: %w", path, err)
 	}
 	err = db.Update(initSchema)
 	if cerr := db.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		err = syncFile(tmp)
 	}
 	if err != nil {
 		return fmt.Errorf("create database %s: %w", path, err)
@@ -427,6 +432,19 @@ func create(path string) error {
 		d.Close()
 	}
 	return nil
+}
+
+// syncFile flushes the file at path to disk.
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // mkdirAll makes dir and the folders above it that are missing, with mode
