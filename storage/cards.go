@@ -474,6 +474,9 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now tim
 		return err
 	}
 	states, content := tx.Bucket(bucketState), tx.Bucket(bucketContent)
+	if err := dropCaches(tx, d.ID); err != nil {
+		return err
+	}
 	// New cards are numbered in deck-file order.
 	nums, err := numbersOf(tx, d.ID)
 	if err != nil {
@@ -613,6 +616,33 @@ func (s *Store) States(deckID string) ([]CardState, error) {
 		for i, end := range ends {
 			out[i].ID = all[start:end]
 			start = end
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read card states from %s: %w", s.path, err)
+	}
+	return out, nil
+}
+
+// StatesOf returns the scheduling state of deckID's cards ids, in that
+// order, in one read transaction: a few cards without reading the deck.
+// An unknown card is an error wrapping ErrNotFound.
+func (s *Store) StatesOf(deckID string, ids []string) ([]CardState, error) {
+	out := make([]CardState, len(ids))
+	err := s.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketState)
+		var in interner
+		deck := in.str([]byte(deckID))
+		for i, id := range ids {
+			v := b.Get(cardKey(deckID, id))
+			if v == nil {
+				return errCardNotFound(s.path, deckID, id)
+			}
+			out[i] = CardState{Deck: deck, ID: id}
+			if _, err := decodeState(&out[i], v, &in); err != nil {
+				return fmt.Errorf("card %s/%s: %w", deckID, id, err)
+			}
 		}
 		return nil
 	})

@@ -81,7 +81,8 @@ func dueKeys(ks [][]byte, cs *CardState) [][]byte {
 }
 
 // putState writes cs (numbered num) under its key and leaves its index
-// entries to move later (deferIndex).
+// entries to move later (deferIndex); the deck's cache settings go (see
+// CacheKey).
 func putState(tx *bolt.Tx, old, cs *CardState, num uint32) error {
 	v, err := encodeState(cs, num)
 	if err != nil {
@@ -89,6 +90,9 @@ func putState(tx *bolt.Tx, old, cs *CardState, num uint32) error {
 	}
 	key := cardKey(cs.Deck, cs.ID)
 	if err := tx.Bucket(bucketState).Put(key, v); err != nil {
+		return err
+	}
+	if err := dropCaches(tx, cs.Deck); err != nil {
 		return err
 	}
 	return deferIndex(tx, key, old)
