@@ -97,6 +97,9 @@ func (h *history) append(rs []Review) error {
 		if k, _ := lb.Cursor().Last(); len(rs) > 0 && k != nil && string(k[:8]) > string(timeKey(rs[order[0]].At)) {
 			return fmt.Errorf("review at %s is before the log's latest", rs[order[0]].At)
 		}
+		if err := dropCaches(tx, h.deck); err != nil {
+			return err
+		}
 		var buf [160]byte
 		for _, i := range order {
 			r := &rs[i]
