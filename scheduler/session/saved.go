@@ -196,6 +196,14 @@ func (s *Session) SavePlans() error {
 		if sd != nil {
 			continue
 		}
+		if s.exams[id] != nil && !s.fromSaved[id] && !s.changed && !s.filtered() && dayStamp(s.builtAt) == dayStamp(t) {
+			// Nothing changed since the queue was built with a plan
+			// made then: save that one.
+			if err := s.saveBuilt(id, set); err != nil {
+				return fmt.Errorf("save the exam plan of %s: %w", id, err)
+			}
+			continue
+		}
 		if err := s.savePlan(id, set, t); err != nil {
 			return fmt.Errorf("save the exam plan of %s: %w", id, err)
 		}
@@ -224,11 +232,34 @@ func newBare(st Store, decks []storage.DeckInfo, deckID string, now func() time.
 	return s, nil
 }
 
+// filtered reports whether the session studies part of its decks
+// (--question, --tag, --ahead): then its queue's items are not all the
+// decks' studyable cards.
+func (s *Session) filtered() bool {
+	return len(s.opts.Questions) > 0 || s.opts.Tag != "" || s.opts.Ahead
+}
+
+// saveBuilt saves the plan of deck id the queue was built with, at
+// s.builtAt, from the queue's items (the plan applied) and s.shown: what
+// savePlan would make at s.builtAt, as nothing changed since.
+func (s *Session) saveBuilt(id string, set exam.Settings) error {
+	p := s.exams[id]
+	items := make([]scheduler.Item, 0, len(s.items))
+	for _, it := range s.items {
+		if it.Deck == id {
+			items = append(items, it)
+		}
+	}
+	return s.saveDay(id, set, p, items, func(k int) (shownAs, bool) {
+		sh, ok := s.shown[items[k].Key]
+		return sh, ok
+	}, s.builtAt)
+}
+
 // savePlan makes deck id's plan at t afresh, as build does, and saves what
 // a session of the day needs of it.
 func (s *Session) savePlan(id string, set exam.Settings, t time.Time) error {
-	ps := s.st.(planStore)
-	day, end := scheduler.StudyDay(t), scheduler.NextStudyDay(t)
+	day := scheduler.StudyDay(t)
 	n, r, err := s.st.DoneSince(id, day)
 	if err != nil {
 		return err
@@ -257,6 +288,21 @@ func (s *Session) savePlan(id string, set exam.Settings, t time.Time) error {
 		return err
 	}
 	p.Apply(items, s.policies[id], done)
+	return s.saveDay(id, set, p, items, func(k int) (shownAs, bool) {
+		it, b := items[k], before[k]
+		if !b.due.Equal(it.Card.Due) || b.order != it.Order {
+			return shownAs{it.Card.Due, it.Order}, true
+		}
+		return shownAs{}, false
+	}, t)
+}
+
+// saveDay saves plan p of deck id made at t, given the deck's studyable
+// items with p applied and, by item, the due date and order p gave it
+// where they differ from its stored state.
+func (s *Session) saveDay(id string, set exam.Settings, p *exam.Plan, items []scheduler.Item, shownOf func(k int) (shownAs, bool), t time.Time) error {
+	ps := s.st.(planStore)
+	end := scheduler.NextStudyDay(t)
 	// The cards a session of the day reads: the due index's, the reviews
 	// the plan has today and the first one after today.
 	due, err := s.st.DueStates(id, end)
@@ -291,8 +337,11 @@ func (s *Session) savePlan(id string, set exam.Settings, t time.Time) error {
 	shown := map[string]shownAs{}
 	for k, it := range items {
 		c := it.Key[len(it.Deck)+1:]
-		if b := before[k]; read[c] && (!b.due.Equal(it.Card.Due) || b.order != it.Order) {
-			shown[c] = shownAs{it.Card.Due, it.Order}
+		if !read[c] {
+			continue
+		}
+		if sh, ok := shownOf(k); ok {
+			shown[c] = sh
 		}
 	}
 	stamp, err := s.stamp(id, set)

@@ -45,8 +45,8 @@ func TestSavedPlan_SameAsFresh(t *testing.T) {
 		change func(t *testing.T, st *storage.Store, decks []storage.DeckInfo, clk *clock)
 		// reuse says whether the saved plan holds for the next session.
 		reuse bool
-		// all studies the day to its end.
-		all bool
+		// all studies the day to its end; look rates nothing.
+		all, look bool
 	}
 	at := func(day int, hm string) time.Time {
 		d, err := time.Parse("15:04", hm)
@@ -96,6 +96,9 @@ func TestSavedPlan_SameAsFresh(t *testing.T) {
 		{name: "a rating", open: at(0, "14:00"), change: rateOne(false)},
 		{name: "an undo", open: at(0, "15:00"), change: rateOne(true)},
 		{name: "the next day", open: at(1, "09:00")},
+		// A session that rates nothing saves the plan it was built with.
+		{name: "a look after a rating elsewhere", open: at(1, "11:00"), change: rateOne(false), look: true},
+		{name: "after the look", open: at(1, "12:00"), reuse: true},
 		{name: "after 04:00 still the same day", open: at(2, "03:30"), reuse: true},
 		{name: "a suspend", open: at(2, "03:40"), change: markToday(session.Suspend)},
 		{name: "a bury", open: at(2, "03:50"), change: markToday(session.Bury)},
@@ -236,9 +239,10 @@ func TestSavedPlan_SameAsFresh(t *testing.T) {
 				}
 			}
 			log = append(log, st0.name+": "+describe(s))
-			if st0.all {
+			switch {
+			case st0.all:
 				drain(s, 1000)
-			} else {
+			case !st0.look:
 				drain(s, 12)
 			}
 			log = append(log, "next due "+s.Summary().NextDue.UTC().Format(time.RFC3339))

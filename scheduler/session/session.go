@@ -99,6 +99,12 @@ type Session struct {
 	// fromSaved holds the decks whose plan of the day was read as saved
 	// (saved.go) rather than made when the queue was built.
 	fromSaved map[string]bool
+	// builtAt is when the queue was last built and items what it was
+	// built from (the plans applied); changed is set by the first action
+	// since that changes the store.
+	builtAt time.Time
+	items   []scheduler.Item
+	changed bool
 	// shown is, for a card whose queue item differs from its stored
 	// state (its due day moved by a plan or --ahead, its new-card order
 	// by a plan), the item's due date and order.
@@ -253,12 +259,12 @@ func (s *Session) build(t time.Time) error {
 		}
 	}
 	items := make([]scheduler.Item, 0, len(states))
+	keys := cardKeys(states)
 	for i := range states {
 		c := &states[i]
-		key := c.Key()
-		s.cards[key] = c
+		s.cards[keys[i]] = c
 		if studyable(c, t) {
-			items = append(items, itemOf(c))
+			items = append(items, scheduler.Item{Key: keys[i], Deck: c.Deck, Order: c.Order, Question: c.Question, Card: c.FSRS})
 		}
 	}
 	// The day's policies start from the decks' own: a plan changes them
@@ -276,6 +282,7 @@ func (s *Session) build(t time.Time) error {
 	}
 	s.q = scheduler.NewQueue(pols, items, done, t)
 	s.dayEnd = end
+	s.builtAt, s.items, s.changed = t, items, false
 	return nil
 }
 
@@ -300,6 +307,28 @@ func newOrder(o string) scheduler.NewOrder {
 // studyable reports whether a card may be shown at t.
 func studyable(c *storage.CardState, t time.Time) bool {
 	return !c.Retired && !c.Suspended && !t.Before(c.BuriedUntil)
+}
+
+// cardKeys returns the key of each card of states, all in one string (one
+// allocation for a whole deck).
+func cardKeys(states []storage.CardState) []string {
+	size := 0
+	for i := range states {
+		size += len(states[i].Deck) + 1 + len(states[i].ID)
+	}
+	buf := make([]byte, 0, size)
+	ends := make([]int, len(states))
+	for i := range states {
+		buf = append(append(append(buf, states[i].Deck...), '/'), states[i].ID...)
+		ends[i] = len(buf)
+	}
+	all, start := string(buf), 0
+	keys := make([]string, len(states))
+	for i, end := range ends {
+		keys[i] = all[start:end]
+		start = end
+	}
+	return keys
 }
 
 func itemOf(c *storage.CardState) scheduler.Item {
@@ -608,6 +637,7 @@ func (s *Session) NextAvailable(t time.Time) (time.Time, bool) {
 // a leech (then it is suspended and flagged).
 func (s *Session) Rate(cur *Card, r fsrs.Rating, answer string) (storage.Review, error) {
 	t := s.now()
+	s.changed = true
 	if s.Backups != nil {
 		s.Backups.Before(t)
 	}
@@ -667,6 +697,7 @@ func (s *Session) Mark(kind ActionKind, cur *Card) error {
 	key := cur.Item.Key
 	c := s.cards[key]
 	f := c.Flags
+	s.changed = true
 	switch kind {
 	case Suspend:
 		f.Suspended = true
@@ -708,6 +739,7 @@ func (s *Session) Undo() (*Card, error) {
 	}
 	a := s.undo[len(s.undo)-1]
 	c := s.cards[a.Key]
+	s.changed = true
 	switch a.Kind {
 	case Rating:
 		if err := s.st.Undo(a.Review); err != nil {
