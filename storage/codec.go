@@ -206,6 +206,11 @@ func uvSlow(v []byte, p int) (uint64, int) {
 	if p < 0 || p >= len(v) {
 		return 0, len(v) + 1
 	}
+	// Two bytes (a duration in milliseconds, a larger card number):
+	// what binary.Uvarint reads, without its loop.
+	if c := v[p]; c >= 0x80 && p+1 < len(v) && v[p+1] < 0x80 {
+		return uint64(c&0x7f) | uint64(v[p+1])<<7, p + 2
+	}
 	x, n := binary.Uvarint(v[p:])
 	if n <= 0 {
 		return 0, len(v) + 1
