@@ -189,6 +189,9 @@ func (s *Session) SavePlans() error {
 		if !ok {
 			continue
 		}
+		if s.fromSaved[id] && !s.changed && dayStamp(s.builtAt) == dayStamp(t) {
+			continue // read as saved today, and nothing changed since
+		}
 		sd, err := s.savedPlan(id, set, t)
 		if err != nil {
 			return err
