@@ -35,7 +35,9 @@ import (
 // saved plan exactly what it would study from one made afresh as of the
 // time the saved one was made (as a session left open since then does).
 // It is saved when a session ends (SavePlans) and when 'flash exam' sets
-// or shows the exam.
+// the exam (SavePlan). The first session of a study day still plans: a
+// plan made ahead for it would differ slightly from one made when it
+// starts, as the planner takes the time of day.
 
 // planStore is what saving and reading a plan of the day needs beyond
 // Store; *storage.Store has it. A store without it plans afresh every
