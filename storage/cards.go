@@ -75,6 +75,11 @@ type CardState struct {
 	FSRS     fsrs.Card
 	Retired  bool // no longer in its deck file
 	Flags
+
+	// lastAfter, when set, is the after of the card's latest log entry,
+	// which is no longer FSRS (codec.go): kept so that the log loses
+	// nothing when something other than a rating changes the state.
+	lastAfter *fsrs.Card
 }
 
 // Key returns "deck/id", the card's identity.
