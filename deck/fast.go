@@ -2,7 +2,9 @@ package deck
 
 import (
 	"bytes"
+	"runtime"
 	"strconv"
+	"sync"
 
 	"github.com/pelletier/go-toml/v2/unstable"
 )
@@ -17,8 +19,98 @@ import (
 // a file has, or decodes the rare valid file this does not take; when
 // decodeFast reports true, f is what that decoder would have made
 // (TestDecodeFast_SameAsGoTOML and FuzzDecodeFast hold it to that).
+//
+// A large file is cut at [[card]] headers into parts decoded on every core
+// at once (TestDecodeFast_Parts); a cut that falls inside a string makes its
+// parts fail, and the file is decoded whole.
 func decodeFast(data []byte, f *file) bool {
-	d := fastDecoder{data: data, str: string(data)}
+	return decodeFastParts(data, f, runtime.GOMAXPROCS(0))
+}
+
+// decodeFastParts is decodeFast decoding a large document in up to n
+// parts at once.
+func decodeFastParts(data []byte, f *file, n int) bool {
+	if parts := splitCards(data, n); len(parts) > 1 && decodeParts(data, parts, f) {
+		return true
+	}
+	*f = file{}
+	ok, _ := decodeChunk(data, f)
+	return ok
+}
+
+// splitCards cuts a large document into up to n parts of about equal size
+// at lines that start with "[[card]]", returned as the offsets where the
+// second and later parts start (and where the last part ends), or one part
+// for a small document.
+func splitCards(data []byte, n int) []int {
+	const minPart = 256 << 10
+	n = min(n, len(data)/minPart, 4)
+	if n < 2 {
+		return []int{len(data)}
+	}
+	cuts := make([]int, 0, n)
+	from := 0
+	for i := 1; i < n; i++ {
+		j := bytes.Index(data[max(from, i*len(data)/n):], []byte("\n[[card]]"))
+		if j < 0 {
+			break
+		}
+		from = max(from, i*len(data)/n) + j + 1
+		cuts = append(cuts, from)
+	}
+	return append(cuts, len(data))
+}
+
+// decodeParts decodes the parts of data that ends (from splitCards) on every
+// core, and joins them into f. A part that fails, for instance because a
+// cut fell inside a multi-line string, fails it all. Each part but the first
+// starts with a [[card]] header, so it holds no top-level keys, and only
+// [[card]], [[question]] and [options] tables, which join in order.
+func decodeParts(data []byte, ends []int, f *file) bool {
+	files := make([]file, len(ends))
+	oks := make([]bool, len(ends))
+	options := make([]bool, len(ends)) // whether the part has [options]
+	var wg sync.WaitGroup
+	for i := 1; i < len(ends); i++ {
+		wg.Go(func() { oks[i], options[i] = decodeChunk(data[ends[i-1]:ends[i]], &files[i]) })
+	}
+	oks[0], options[0] = decodeChunk(data[:ends[0]], &files[0])
+	wg.Wait()
+	*f = files[0]
+	nq, nc := 0, 0
+	for i := range files {
+		if !oks[i] {
+			return false
+		}
+		nq += len(files[i].Questions)
+		nc += len(files[i].Cards)
+	}
+	f.Questions = make([]Question, 0, nq)
+	f.Cards = make([]rawCard, 0, nc)
+	for i := range files {
+		if i > 0 && options[i] {
+			if options[0] {
+				return false // [options] twice: go-toml reports it
+			}
+			options[0] = true
+			f.Options = files[i].Options
+		}
+		f.Questions = append(f.Questions, files[i].Questions...)
+		f.Cards = append(f.Cards, files[i].Cards...)
+	}
+	if len(f.Questions) == 0 {
+		f.Questions = nil
+	}
+	if len(f.Cards) == 0 {
+		f.Cards = nil
+	}
+	return true
+}
+
+// decodeChunk decodes data, the whole document or a part of it, into f,
+// and says whether it holds an [options] table.
+func decodeChunk(data []byte, f *file) (ok, options bool) {
+	d := &fastDecoder{data: data, str: string(data)}
 	var p unstable.Parser
 	p.Reset(data)
 	if n := bytes.Count(data, []byte("[[card]]")); n > 0 {
@@ -40,14 +132,14 @@ func decodeFast(data []byte, f *file) bool {
 		case unstable.Table, unstable.ArrayTable:
 			it := e.Key()
 			if !it.Next() {
-				return false
+				return false, false
 			}
 			first := it.Node().Data
 			var second []byte
 			if it.Next() {
 				second = it.Node().Data
 				if it.Next() {
-					return false
+					return false, false
 				}
 			}
 			switch {
@@ -64,17 +156,17 @@ func decodeFast(data []byte, f *file) bool {
 				f.Cards[len(f.Cards)-1].Sim = &rawSim{}
 				in = inSim
 			default:
-				return false
+				return false, false
 			}
 			seen = 0
 		case unstable.KeyValue:
 			it := e.Key()
 			if !it.Next() {
-				return false
+				return false, false
 			}
 			key := it.Node().Data
 			if it.Next() {
-				return false // a dotted key
+				return false, false // a dotted key
 			}
 			v := e.Value()
 			var bit uint16
@@ -92,14 +184,17 @@ func decodeFast(data []byte, f *file) bool {
 				bit, ok = d.sim(f.Cards[len(f.Cards)-1].Sim, key, v)
 			}
 			if !ok || seen&bit != 0 {
-				return false
+				return false, false
 			}
 			seen |= bit
 		default:
-			return false
+			return false, false
 		}
 	}
-	return p.Error() == nil
+	if len(f.Cards) == 0 {
+		f.Cards = nil // the count above also counted "[[card]]" in strings
+	}
+	return p.Error() == nil, optionsSeen
 }
 
 type fastDecoder struct {

@@ -2,6 +2,7 @@ package deck
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -131,6 +132,8 @@ func TestIndexControl(t *testing.T) {
 	for _, s := range []string{
 		"", "plain", "tab\tnew\nline\r", "bell\a", "esc\x1b[2J", "del\x7f", "c1 \u0085 next line", "\u009f",
 		"кириллица λ ∂L/∂θ", "not c1 \u00a0 \u00c2", "\xc2", "\xc2\x20", "bad \xff utf-8 \x01", "é\u0080",
+		"a long plain line of text, no control in it at all", "a long line\twith tabs\nand new lines\r\n and then\x1b[2J",
+		"0123456\xc2\x85", "01234567\x7f", "012345678901234\x00", "0123456λ\u0080", "Σᵢ λᵢ ∂L/∂θ kernel\u009f",
 	} {
 		if got, want := indexControl(s), strings.IndexFunc(s, isControl); got != want {
 			t.Errorf("indexControl(%q) = %d, want %d", s, got, want)
@@ -155,4 +158,100 @@ func FuzzIndexControl(f *testing.F) {
 			t.Errorf("indexControl(%q) = %d, want %d", s, got, want)
 		}
 	})
+}
+
+// bigDeck returns a deck file of n cards with every kind of string, a
+// derive card every 50 cards, and extra text put before card i for each i
+// in extra.
+func bigDeck(n int, extra map[int]string) string {
+	var b strings.Builder
+	b.WriteString("format = 1\nid = \"big\"\ntitle = \"Big\"\n\n[[question]]\nid = \"q\"\npaper = \"P\"\ntext = \"Q?\"\n")
+	for i := range n {
+		b.WriteString(extra[i])
+		fmt.Fprintf(&b, "\n[[card]]\nid = \"c%d\"\nquestion = \"q\"\nfront = \"Front %d: λᵢ \\\"quoted\\\" and a tab\\t.\"\n", i, i)
+		fmt.Fprintf(&b, "back = '''\nBack %d, over\nlines.'''\ntags = [\"t%d\", 'x']\n", i, i%7)
+		if i%50 == 0 {
+			fmt.Fprintf(&b, "kind = \"derive\"\n[card.sim]\nkind = \"ntk-decay\"\ncheck = [\"tau_fast\", \"tau_slow — n\"]\nparams = { n = 2, eta = 0.2, K = [[4.0, 0.0], [0.0, 1.%d]], y = [1.0, 1.0] }\n", i)
+		}
+	}
+	return b.String()
+}
+
+// A large file decoded in parts on several cores decodes as go-toml
+// decodes it, wherever the cuts fall.
+func TestDecodeFast_Parts(t *testing.T) {
+	const n = 8000 // over 1 MiB: four parts of at least 256 KiB
+	cases := []struct {
+		name  string
+		doc   string
+		takes bool
+	}{
+		{"plain", bigDeck(n, nil), true},
+		{"options in the last part", bigDeck(n, map[int]string{n - 2: "\n[options]\nnew_per_day = 3\n"}), true},
+		{"options in two parts", bigDeck(n, map[int]string{1: "\n[options]\n", n - 2: "\n[options]\nnew_per_day = 3\n"}), false},
+		{"question in a later part", bigDeck(n, map[int]string{n / 2: "\n[[question]]\nid = \"q2\"\n"}), true},
+		// A card at a quarter of the file whose back, to past the middle
+		// of it, is lines that look like [[card]] headers: a cut falls
+		// inside the string for any number of parts, the parts fail to
+		// decode, and the file is decoded whole.
+		{"header-like lines in strings", bigDeck(n, map[int]string{n / 4: "\n[[card]]\nid = \"s\"\nback = \"\"\"\n" + strings.Repeat("[[card]] is not a header here\n", 40000) + "\"\"\"\n"}), true},
+		{"error in a later part", bigDeck(n, map[int]string{3 * n / 4: "\n[[card]]\nfront = 1\n"}), false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			data := []byte(c.doc)
+			if ends := splitCards(data, 4); len(ends) != 4 {
+				t.Fatalf("the file of %d bytes is cut in %d parts, not 4", len(data), len(ends))
+			}
+			slow, slowErr := slowDecode(data)
+			for parts := 1; parts <= 4; parts++ {
+				var fast file
+				took := decodeFastParts(data, &fast, parts)
+				switch {
+				case took && slowErr != nil:
+					t.Fatalf("%d parts: took a file go-toml refuses: %v", parts, slowErr)
+				case took && !reflect.DeepEqual(fast, slow):
+					t.Fatalf("%d parts: decoded otherwise than go-toml", parts)
+				case !took && c.takes:
+					t.Fatalf("%d parts: declined a plain file", parts)
+				}
+				if c.name == "header-like lines in strings" && parts > 1 {
+					var f file
+					if decodeParts(data, splitCards(data, parts), &f) {
+						t.Fatalf("%d parts: the parts decoded, though a cut fell inside a string", parts)
+					}
+				}
+			}
+		})
+	}
+}
+
+// Problems in the middle of a 10k-card file (decoded in parts, or by
+// go-toml for an unknown key) name the file, the line and the card.
+func TestParse_ProblemLinesInLargeFile(t *testing.T) {
+	const n = 10000
+	for _, c := range []struct {
+		name, card, marker, want string
+	}{
+		{"empty front", "\n[[card]]\nid = \"bad\"\nquestion = \"q\"\nfront = \" \"\nback = \"b\"\n", "front = \" \"", `card "bad": missing or empty front`},
+		{"unknown question", "\n[[card]]\nid = \"bad\"\nquestion = \"nope\"\nfront = \"f\"\nback = \"b\"\n", "question = \"nope\"", `card "bad": unknown question "nope"`},
+		{"unknown key", "\n[[card]]\nid = \"bad\"\nquestion = \"q\"\nfront = \"f\"\nback = \"b\"\ncolour = \"red\"\n", "colour", `unknown key "card.colour"`},
+		{"control character", "\n[[card]]\nid = \"bad\"\nquestion = \"q\"\nfront = \"f\"\nback = \"esc \\u001b\"\n", "back = \"esc", `card "bad": back holds the control character U+001B`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			doc := bigDeck(n, map[int]string{n / 2: c.card})
+			line := strings.Count(doc[:strings.Index(doc, c.marker)], "\n") + 1
+			if line < 10000 {
+				t.Fatalf("the problem is on line %d, not in the middle of the file", line)
+			}
+			_, err := Parse("big.toml", []byte(doc))
+			ps := Problems(err)
+			if len(ps) != 1 {
+				t.Fatalf("%d problems, want 1: %v", len(ps), err)
+			}
+			if p := ps[0]; p.File != "big.toml" || p.Line != line || !strings.Contains(p.Msg, c.want) {
+				t.Errorf("got %v\nwant big.toml:%d: ...%s", p, line, c.want)
+			}
+		})
+	}
 }

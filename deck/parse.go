@@ -400,18 +400,35 @@ func (p *parser) checkText(where tableName, at tableRef, key, v string) {
 
 // indexControl is strings.IndexFunc(s, isControl), a byte at a time: in
 // UTF-8 the control characters are the bytes below 0x20 and 0x7f, and
-// U+0080..U+009F, which are 0xc2 followed by 0x80..0x9f.
+// U+0080..U+009F, which are 0xc2 followed by 0x80..0x9f. It skips eight
+// bytes at a time while none of them is below 0x20, 0x7f or 0xc2.
 func indexControl(s string) int {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= 0x20 && c < 0x7f:
-		case c < 0x20 && c != '\n' && c != '\t' && c != '\r', c == 0x7f:
-			return i
-		case c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f:
-			return i
+	const lsb, msb = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for {
+		for ; i+8 <= len(s); i += 8 {
+			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			below := (x - 0x20*lsb) &^ x & msb
+			del, c2 := x^(0x7f*lsb), x^(0xc2*lsb)
+			if below|(del-lsb)&^del&msb|(c2-lsb)&^c2&msb != 0 {
+				break
+			}
+		}
+		if i >= len(s) {
+			return -1
+		}
+		// Look at the next eight bytes (or fewer, at the end) one by one.
+		for end := min(i+8, len(s)); i < end; i++ {
+			switch c := s[i]; {
+			case c >= 0x20 && c < 0x7f:
+			case c < 0x20 && c != '\n' && c != '\t' && c != '\r', c == 0x7f:
+				return i
+			case c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f:
+				return i
+			}
 		}
 	}
-	return -1
 }
 
 func isControl(r rune) bool {

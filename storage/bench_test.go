@@ -159,19 +159,31 @@ func BenchmarkRateVsBare(b *testing.B) {
 	s := openAt(b, copyFixture(b, 200_000))
 	load := newRateLoad()
 	var bare, rate []time.Duration
+	var writes, alloc, nodes, splits int64 // pages the ratings wrote (bbolt writes a page per write)
 	i := 0
 	for b.Loop() {
 		t := time.Now()
 		if err := bareCommit(s.db, i); err != nil {
 			b.Fatal(err)
 		}
+		st0 := s.db.Stats()
+		w, pa, nc, sp := st0.TxStats.GetWrite(), st0.TxStats.GetPageAlloc(), st0.TxStats.GetNodeCount(), st0.TxStats.GetSplit()
 		t1 := time.Now()
 		if _, err := s.Rate(load.at(i)); err != nil {
 			b.Fatal(err)
 		}
 		bare, rate = append(bare, t1.Sub(t)), append(rate, time.Since(t1))
+		st1 := s.db.Stats()
+		writes += st1.TxStats.GetWrite() - w
+		alloc += st1.TxStats.GetPageAlloc() - pa
+		nodes += st1.TxStats.GetNodeCount() - nc
+		splits += st1.TxStats.GetSplit() - sp
 		i++
 	}
+	b.ReportMetric(float64(writes)/float64(i), "writes/rate")
+	b.ReportMetric(float64(alloc)/4096/float64(i), "pages/rate")
+	b.ReportMetric(float64(nodes)/float64(i), "nodes/rate")
+	b.ReportMetric(float64(splits)/float64(i), "splits/rate")
 	mb, mr := median(bare), median(rate)
 	b.ReportMetric(float64(mb.Microseconds()), "bare-µs")
 	b.ReportMetric(float64(mr.Microseconds()), "rate-µs")

@@ -75,6 +75,11 @@ type CardState struct {
 	FSRS     fsrs.Card
 	Retired  bool // no longer in its deck file
 	Flags
+
+	// lastAfter, when set, is the after of the card's latest log entry,
+	// which is no longer FSRS (codec.go): kept so that the log loses
+	// nothing when something other than a rating changes the state.
+	lastAfter *fsrs.Card
 }
 
 // Key returns "deck/id", the card's identity.
@@ -469,6 +474,9 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now tim
 		return err
 	}
 	states, content := tx.Bucket(bucketState), tx.Bucket(bucketContent)
+	if err := dropCaches(tx, d.ID); err != nil {
+		return err
+	}
 	// New cards are numbered in deck-file order.
 	nums, err := numbersOf(tx, d.ID)
 	if err != nil {
@@ -500,16 +508,15 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now tim
 	// would leave them half empty.
 	due := tx.Bucket(bucketDue)
 	states.FillPercent, content.FillPercent, due.FillPercent = 0.9, 0.9, 0.9
-	var arena contentArena
+	contents, err := encodeContents(d, hashes, changes)
+	if err != nil {
+		return err
+	}
 	vals := make([][]byte, len(changes)) // the state value of each change
 	for _, j := range order {
 		ch := &changes[j]
 		if ch.writeContent {
-			v, err := arena.encode(&d.Cards[ch.i], hashes[ch.i])
-			if err != nil {
-				return err
-			}
-			if err := content.Put(ch.key, v); err != nil {
+			if err := content.Put(ch.key, contents[j]); err != nil {
 				return fmt.Errorf("card %s: %w", ch.state.ID, err)
 			}
 		}
@@ -560,6 +567,33 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now tim
 	return tx.Bucket(bucketDecks).Put([]byte(d.ID), v)
 }
 
+// encodeContents returns the content value of each change that writes
+// content (nil for the others), encoding on every core.
+func encodeContents(d *deck.Deck, hashes []string, changes []cardChange) ([][]byte, error) {
+	out := make([][]byte, len(changes))
+	const minPart = 512
+	parts := max(1, min(runtime.GOMAXPROCS(0), len(changes)/minPart))
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() {
+			var arena contentArena
+			for j := p * len(changes) / parts; j < (p+1)*len(changes)/parts; j++ {
+				if ch := &changes[j]; ch.writeContent {
+					v, err := arena.encode(&d.Cards[ch.i], hashes[ch.i])
+					if err != nil {
+						errs[p] = err
+						return
+					}
+					out[j] = v
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
 // dueEntry is an entry of the due index to put: its key and the card's
 // state value.
 type dueEntry struct {
@@ -608,6 +642,33 @@ func (s *Store) States(deckID string) ([]CardState, error) {
 		for i, end := range ends {
 			out[i].ID = all[start:end]
 			start = end
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read card states from %s: %w", s.path, err)
+	}
+	return out, nil
+}
+
+// StatesOf returns the scheduling state of deckID's cards ids, in that
+// order, in one read transaction: a few cards without reading the deck.
+// An unknown card is an error wrapping ErrNotFound.
+func (s *Store) StatesOf(deckID string, ids []string) ([]CardState, error) {
+	out := make([]CardState, len(ids))
+	err := s.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketState)
+		var in interner
+		deck := in.str([]byte(deckID))
+		for i, id := range ids {
+			v := b.Get(cardKey(deckID, id))
+			if v == nil {
+				return errCardNotFound(s.path, deckID, id)
+			}
+			out[i] = CardState{Deck: deck, ID: id}
+			if _, err := decodeState(&out[i], v, &in); err != nil {
+				return fmt.Errorf("card %s/%s: %w", deckID, id, err)
+			}
 		}
 		return nil
 	})

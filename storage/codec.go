@@ -34,9 +34,15 @@ import (
 //
 // State value (bucket state, key deck\x00card):
 //
-//	version 2 | flags byte: 1 retired, 2 suspended, 4 flagged, 8 buried |
-//	order uvarint | card number uvarint | question (uvarint length,
-//	bytes) | [buried until, zigzag varint nanos] | FSRS card (base 0)
+//	version 2 | flags byte: 1 retired, 2 suspended, 4 flagged, 8 buried,
+//	0x10 last after | order uvarint | card number uvarint | question
+//	(uvarint length, bytes) | [buried until, zigzag varint nanos] | FSRS
+//	card (base 0) | [last after: FSRS card (base 0)]
+//
+// The last after is the FSRS card after the rating of the card's latest
+// log entry, kept only when it is not the card's FSRS state: a log entry
+// of version 3 does not store its after (see below), and something other
+// than a rating (new weights, an undo) changed the state since.
 //
 // Review value (bucket reviews; the key is big-endian unix nanos ‖
 // big-endian uint32 seq, 12 bytes):
@@ -48,6 +54,22 @@ import (
 //	review time) | [elapsed days uvarint] | [scheduled days uvarint] |
 //	[answer (uvarint length, bytes)]
 //
+// Review value of version 3, written since: the same, without the after
+// card, which is the before card of the card's next entry in the log (its
+// previous after when that entry has one), or for the card's latest entry
+// the state's last after or else its FSRS state. Flag 0x80 marks a links
+// byte at the end, written only where that rule would not give the after
+// or the previous entry's after (a rating in between older ones, a rating
+// whose before is not what the log says came before):
+//
+//	version 3 | flags byte (as version 2, 0x80 links) | duration | deck
+//	number, card number | before FSRS card | [elapsed days] | [scheduled
+//	days] | [answer] | [links byte: 1 after, 2 previous after | [after FSRS
+//	card] | [previous after FSRS card]]
+//
+// The elapsed and scheduled days flags compare with the after, stored or
+// not. Version 2 entries (with their after) are read as they are.
+//
 // A card's number is given at import, once, and never reused within its
 // deck; a deck's number likewise (bucket ids). What statistics read
 // (rating, duration, deck, the memory before) comes first, so that
@@ -58,7 +80,8 @@ import (
 // checks p == len(v) once at the end.
 const (
 	stateVersion         = 2
-	reviewVersion        = 2
+	reviewVersion        = 2 // with the after card; read, and written where an after must be kept
+	reviewVersion3       = 3 // without the after card
 	contentVersion       = 1 // JSON card; read, no longer written
 	contentVersionBinary = 2
 
@@ -72,6 +95,7 @@ const (
 	stSuspended = 2
 	stFlagged   = 4
 	stBuried    = 8
+	stLastAfter = 0x10
 
 	revRatingMask = 0x03
 	revLeech      = 0x04
@@ -79,6 +103,11 @@ const (
 	revElapsedEq  = 0x10
 	revSchedEq    = 0x20
 	revDurMs      = 0x40
+	revLinks      = 0x80 // version 3: a links byte ends the value
+
+	linkAfter = 1 // the after card follows
+	linkPrev  = 2 // the after of the card's previous log entry follows
+	linkKnown = linkAfter | linkPrev
 )
 
 var (
@@ -206,6 +235,11 @@ func uvSlow(v []byte, p int) (uint64, int) {
 	if p < 0 || p >= len(v) {
 		return 0, len(v) + 1
 	}
+	// Two bytes (a duration in milliseconds, a larger card number):
+	// what binary.Uvarint reads, without its loop.
+	if c := v[p]; c >= 0x80 && p+1 < len(v) && v[p+1] < 0x80 {
+		return uint64(c&0x7f) | uint64(v[p+1])<<7, p + 2
+	}
 	x, n := binary.Uvarint(v[p:])
 	if n <= 0 {
 		return 0, len(v) + 1
@@ -310,6 +344,9 @@ func encodeState(cs *CardState, num uint32) ([]byte, error) {
 	if cs.Order < 0 || cs.Order > math.MaxInt32 {
 		return nil, fmt.Errorf("order %d out of range", cs.Order)
 	}
+	if cs.lastAfter != nil {
+		fl |= stLastAfter
+	}
 	b = append(b, fl)
 	b = binary.AppendUvarint(b, uint64(cs.Order))
 	b = binary.AppendUvarint(b, uint64(num))
@@ -318,7 +355,14 @@ func encodeState(cs *CardState, num uint32) ([]byte, error) {
 	if fl&stBuried != 0 {
 		b = binary.AppendUvarint(b, zigzag(buried))
 	}
-	return appendCard(b, &cs.FSRS, 0)
+	b, err := appendCard(b, &cs.FSRS, 0)
+	if err != nil || cs.lastAfter == nil {
+		return b, err
+	}
+	if b, err = appendCard(b, cs.lastAfter, 0); err != nil {
+		return b, fmt.Errorf("last after: %w", err)
+	}
+	return b, nil
 }
 
 // decodeState fills everything of cs but Deck and ID and returns the
@@ -332,7 +376,7 @@ func decodeState(cs *CardState, v []byte, in *interner) (uint32, error) {
 		return 0, fmt.Errorf("card state version %d, this flash reads %d", ver, stateVersion)
 	}
 	fl, p := by(v, p)
-	if fl&^(stRetired|stSuspended|stFlagged|stBuried) != 0 {
+	if fl&^(stRetired|stSuspended|stFlagged|stBuried|stLastAfter) != 0 {
 		return 0, errCorrupt
 	}
 	cs.Retired = fl&stRetired != 0
@@ -357,10 +401,50 @@ func decodeState(cs *CardState, v []byte, in *interner) (uint32, error) {
 		cs.BuriedUntil = time.Unix(0, unzigzag(u))
 	}
 	p = readCard(&cs.FSRS, v, p, 0)
+	cs.lastAfter = nil
+	if fl&stLastAfter != 0 {
+		cs.lastAfter = new(fsrs.Card)
+		p = readCard(cs.lastAfter, v, p, 0)
+	}
 	if p != len(v) {
 		return 0, errCorrupt
 	}
 	return uint32(num), nil
+}
+
+// stateLastAfter returns the part of a state value where the after of the
+// card's latest log entry is encoded (base 0): the last after when the
+// state has one, else its FSRS card.
+func stateLastAfter(v []byte) ([]byte, error) {
+	if len(v) < 2 || v[0] != stateVersion {
+		return nil, errCorrupt
+	}
+	fl := v[1]
+	_, p := uv(v, 2) // order
+	_, p = uv(v, p)  // number
+	_, p = bs(v, p)  // question
+	if fl&stBuried != 0 {
+		_, p = uv(v, p)
+	}
+	if fl&stLastAfter != 0 {
+		var c fsrs.Card
+		p = readCard(&c, v, p, 0)
+	}
+	if p >= len(v) {
+		return nil, errCorrupt
+	}
+	return v[p:], nil
+}
+
+// sameCard reports whether a and b are the same card: every field equal,
+// times as instants, floats by their bits (NaN, -0).
+func sameCard(a, b *fsrs.Card) bool {
+	return a.Due.Equal(b.Due) && a.LastReview.Equal(b.LastReview) &&
+		a.Due.IsZero() == b.Due.IsZero() && a.LastReview.IsZero() == b.LastReview.IsZero() &&
+		math.Float64bits(a.Stability) == math.Float64bits(b.Stability) &&
+		math.Float64bits(a.Difficulty) == math.Float64bits(b.Difficulty) &&
+		a.ElapsedDays == b.ElapsedDays && a.ScheduledDays == b.ScheduledDays &&
+		a.Reps == b.Reps && a.Lapses == b.Lapses && a.State == b.State
 }
 
 // stateNum returns the card number of a state value without decoding the
@@ -407,9 +491,30 @@ func timeKey(t time.Time) []byte {
 // own number in the deck.
 type cardNum struct{ deck, card uint32 }
 
-// encodeReview encodes r's value for the card numbered n; At and Seq go in
-// the key.
+// encodeReview encodes r's value of version 2 (with the after) for the
+// card numbered n; At and Seq go in the key.
 func encodeReview(b []byte, r *Review, n cardNum, at int64) ([]byte, error) {
+	return encodeEntry(b, r, n, at, entryLinks{explicit: true, version: reviewVersion})
+}
+
+// entryLinks says how a log entry's after is found (see the encodings).
+type entryLinks struct {
+	version byte
+	// explicit: the after is stored; else it is found from the card's
+	// next entry or its state.
+	explicit bool
+	// prev, when set, is the after of the card's previous entry, stored
+	// because this entry's before is not it.
+	prev *fsrs.Card
+	// elapsedEq, schedEq: the review's elapsed and scheduled days are the
+	// after's (set by decodeEntry; encodeEntry computes them when the
+	// after is stored, else takes them from here).
+	elapsedEq, schedEq bool
+}
+
+// encodeEntry encodes r's value as l says: version 2 (l.explicit must be
+// set and l.prev nil) or 3.
+func encodeEntry(b []byte, r *Review, n cardNum, at int64, l entryLinks) ([]byte, error) {
 	if r.Rating < fsrs.Again || r.Rating > fsrs.Easy {
 		return b, fmt.Errorf("unknown rating %d", r.Rating)
 	}
@@ -420,10 +525,14 @@ func encodeReview(b []byte, r *Review, n cardNum, at int64) ([]byte, error) {
 	if r.Answer != "" {
 		fl |= revAnswer
 	}
-	if r.ElapsedDays == r.After.ElapsedDays {
+	if l.explicit {
+		l.elapsedEq = r.ElapsedDays == r.After.ElapsedDays
+		l.schedEq = r.ScheduledDays == r.After.ScheduledDays
+	}
+	if l.elapsedEq {
 		fl |= revElapsedEq
 	}
-	if r.ScheduledDays == r.After.ScheduledDays {
+	if l.schedEq {
 		fl |= revSchedEq
 	}
 	dur := int64(r.Duration)
@@ -431,7 +540,26 @@ func encodeReview(b []byte, r *Review, n cardNum, at int64) ([]byte, error) {
 		fl |= revDurMs
 		dur /= 1e6
 	}
-	b = append(b, reviewVersion, fl)
+	var links byte
+	switch l.version {
+	case reviewVersion:
+		if !l.explicit || l.prev != nil {
+			return b, errors.New("a version 2 log entry holds its after and no previous after")
+		}
+	case reviewVersion3:
+		if l.explicit {
+			links |= linkAfter
+		}
+		if l.prev != nil {
+			links |= linkPrev
+		}
+		if links != 0 {
+			fl |= revLinks
+		}
+	default:
+		return b, fmt.Errorf("log entry version %d", l.version)
+	}
+	b = append(b, l.version, fl)
 	b = binary.AppendUvarint(b, zigzag(dur))
 	b = binary.AppendUvarint(b, uint64(n.deck))
 	b = binary.AppendUvarint(b, uint64(n.card))
@@ -439,8 +567,10 @@ func encodeReview(b []byte, r *Review, n cardNum, at int64) ([]byte, error) {
 	if b, err = appendCard(b, &r.Before, at); err != nil {
 		return b, fmt.Errorf("before: %w", err)
 	}
-	if b, err = appendCard(b, &r.After, at); err != nil {
-		return b, fmt.Errorf("after: %w", err)
+	if l.version == reviewVersion {
+		if b, err = appendCard(b, &r.After, at); err != nil {
+			return b, fmt.Errorf("after: %w", err)
+		}
 	}
 	if fl&revElapsedEq == 0 {
 		b = binary.AppendUvarint(b, r.ElapsedDays)
@@ -451,6 +581,19 @@ func encodeReview(b []byte, r *Review, n cardNum, at int64) ([]byte, error) {
 	if fl&revAnswer != 0 {
 		b = binary.AppendUvarint(b, uint64(len(r.Answer)))
 		b = append(b, r.Answer...)
+	}
+	if links != 0 {
+		b = append(b, links)
+		if links&linkAfter != 0 {
+			if b, err = appendCard(b, &r.After, at); err != nil {
+				return b, fmt.Errorf("after: %w", err)
+			}
+		}
+		if links&linkPrev != 0 {
+			if b, err = appendCard(b, l.prev, at); err != nil {
+				return b, fmt.Errorf("previous after: %w", err)
+			}
+		}
 	}
 	return b, nil
 }
@@ -478,23 +621,33 @@ func (in *interner) str(b []byte) string {
 
 // decodeReview fills every field of r but Deck and Card from a log key and
 // value and returns the card's numbers. It never panics, whatever the
-// bytes.
+// bytes. Of a version 3 entry without its after, r.After is left zero, and
+// so are r's elapsed and scheduled days where they are the after's:
+// decodeEntry says so, and completeAfter fills them.
 func decodeReview(r *Review, k, v []byte) (cardNum, error) {
+	n, _, err := decodeEntry(r, k, v)
+	return n, err
+}
+
+// decodeEntry is decodeReview that also returns how the entry links to
+// its card's others; l.prev points into a fresh card.
+func decodeEntry(r *Review, k, v []byte) (n cardNum, l entryLinks, err error) {
 	if len(k) != reviewKeyLen {
-		return cardNum{}, errors.New("bad log key length")
+		return cardNum{}, l, errors.New("bad log key length")
 	}
 	at := int64(binary.BigEndian.Uint64(k))
 	r.At = time.Unix(0, at)
 	r.Seq = uint64(binary.BigEndian.Uint32(k[8:]))
 	if len(v) < 2 {
-		return cardNum{}, errCorrupt
+		return cardNum{}, l, errCorrupt
 	}
-	if v[0] != reviewVersion {
-		return cardNum{}, fmt.Errorf("log entry version %d, this flash reads %d", v[0], reviewVersion)
+	l.version = v[0]
+	if l.version != reviewVersion && l.version != reviewVersion3 {
+		return cardNum{}, l, fmt.Errorf("log entry version %d, this flash reads %d and %d", v[0], reviewVersion, reviewVersion3)
 	}
 	fl := v[1]
-	if fl&0x80 != 0 {
-		return cardNum{}, errCorrupt
+	if fl&revLinks != 0 && l.version == reviewVersion {
+		return cardNum{}, l, errCorrupt
 	}
 	r.Rating = fsrs.Rating(fl&revRatingMask) + fsrs.Again
 	r.Leech = fl&revLeech != 0
@@ -502,7 +655,7 @@ func decodeReview(r *Review, k, v []byte) (cardNum, error) {
 	dur := unzigzag(d)
 	if fl&revDurMs != 0 {
 		if dur > math.MaxInt64/1_000_000 || dur < math.MinInt64/1_000_000 {
-			return cardNum{}, errCorrupt
+			return cardNum{}, l, errCorrupt
 		}
 		dur *= 1e6
 	}
@@ -510,15 +663,20 @@ func decodeReview(r *Review, k, v []byte) (cardNum, error) {
 	dn, p := uv(v, p)
 	cn, p := uv(v, p)
 	if p > len(v) || dn > math.MaxUint32 || cn > math.MaxUint32 {
-		return cardNum{}, errCorrupt
+		return cardNum{}, l, errCorrupt
 	}
 	p = readCard(&r.Before, v, p, at)
-	p = readCard(&r.After, v, p, at)
+	r.After = fsrs.Card{}
+	l.explicit = l.version == reviewVersion
+	if l.explicit {
+		p = readCard(&r.After, v, p, at)
+	}
+	l.elapsedEq, l.schedEq = fl&revElapsedEq != 0, fl&revSchedEq != 0
 	r.ElapsedDays, r.ScheduledDays = r.After.ElapsedDays, r.After.ScheduledDays
-	if fl&revElapsedEq == 0 {
+	if !l.elapsedEq {
 		r.ElapsedDays, p = uv(v, p)
 	}
-	if fl&revSchedEq == 0 {
+	if !l.schedEq {
 		r.ScheduledDays, p = uv(v, p)
 	}
 	r.Answer = ""
@@ -527,16 +685,99 @@ func decodeReview(r *Review, k, v []byte) (cardNum, error) {
 		a, p = bs(v, p)
 		r.Answer = string(a)
 	}
-	if p != len(v) {
-		return cardNum{}, errCorrupt
+	if fl&revLinks != 0 {
+		var links byte
+		links, p = by(v, p)
+		if links == 0 || links&^linkKnown != 0 {
+			return cardNum{}, l, errCorrupt
+		}
+		if links&linkAfter != 0 {
+			l.explicit = true
+			p = readCard(&r.After, v, p, at)
+			if l.elapsedEq {
+				r.ElapsedDays = r.After.ElapsedDays
+			}
+			if l.schedEq {
+				r.ScheduledDays = r.After.ScheduledDays
+			}
+		}
+		if links&linkPrev != 0 {
+			l.prev = new(fsrs.Card)
+			p = readCard(l.prev, v, p, at)
+		}
 	}
-	return cardNum{uint32(dn), uint32(cn)}, nil
+	if p != len(v) {
+		return cardNum{}, l, errCorrupt
+	}
+	return cardNum{uint32(dn), uint32(cn)}, l, nil
+}
+
+// completeAfter sets r.After of an entry decoded without it, with the
+// elapsed and scheduled days l says are the after's.
+func completeAfter(r *Review, l entryLinks, after *fsrs.Card) {
+	r.After = *after
+	if l.elapsedEq {
+		r.ElapsedDays = after.ElapsedDays
+	}
+	if l.schedEq {
+		r.ScheduledDays = after.ScheduledDays
+	}
+}
+
+// entryCards returns, without decoding them, where a log value's before
+// card starts and, for an entry of version 3 that stores it, the after of
+// the card's previous entry (nil otherwise), and whether the value holds
+// its own after: what is needed to find the afters of a card's entries.
+func entryCards(v []byte) (n cardNum, before, prev []byte, explicit bool, err error) {
+	if len(v) < 2 || (v[0] != reviewVersion && v[0] != reviewVersion3) {
+		return cardNum{}, nil, nil, false, errCorrupt
+	}
+	fl := v[1]
+	_, p := uv(v, 2) // duration
+	dn, p := uv(v, p)
+	cn, p := uv(v, p)
+	if p >= len(v) || dn > math.MaxUint32 || cn > math.MaxUint32 {
+		return cardNum{}, nil, nil, false, errCorrupt
+	}
+	n = cardNum{uint32(dn), uint32(cn)}
+	before = v[p:]
+	if v[0] == reviewVersion {
+		return n, before, nil, true, nil
+	}
+	if fl&revLinks == 0 {
+		return n, before, nil, false, nil
+	}
+	var c fsrs.Card
+	p = readCard(&c, v, p, 0)
+	if fl&revElapsedEq == 0 {
+		_, p = uv(v, p)
+	}
+	if fl&revSchedEq == 0 {
+		_, p = uv(v, p)
+	}
+	if fl&revAnswer != 0 {
+		_, p = bs(v, p)
+	}
+	links, p := by(v, p)
+	if links&linkAfter != 0 {
+		p = readCard(&c, v, p, 0)
+	}
+	if links&linkPrev != 0 {
+		if p >= len(v) {
+			return cardNum{}, nil, nil, false, errCorrupt
+		}
+		prev = v[p:]
+	}
+	if p > len(v) {
+		return cardNum{}, nil, nil, false, errCorrupt
+	}
+	return n, before, prev, links&linkAfter != 0, nil
 }
 
 // peekReview decodes only the card's numbers and the FSRS state before the
 // rating.
 func peekReview(v []byte) (n cardNum, before fsrs.State, err error) {
-	if len(v) < 2 || v[0] != reviewVersion {
+	if len(v) < 2 || (v[0] != reviewVersion && v[0] != reviewVersion3) {
 		return cardNum{}, 0, errCorrupt
 	}
 	_, p := uv(v, 2) // duration
@@ -566,7 +807,7 @@ type LogStat struct {
 // another deck. It checks only the part it reads: Check and Reviews
 // validate whole entries.
 func decodeStat(e *LogStat, at int64, v []byte, deck uint32) (bool, error) {
-	if len(v) < 4 || v[0] != reviewVersion {
+	if len(v) < 4 || (v[0] != reviewVersion && v[0] != reviewVersion3) {
 		return false, errCorrupt
 	}
 	fl := v[1]

@@ -20,19 +20,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite files in testdata")
 
-// sameCard compares every field, floats by their bits (NaN, -0).
-func sameCard(a, b fsrs.Card) bool {
-	return a.Due.Equal(b.Due) && a.LastReview.Equal(b.LastReview) &&
-		a.Due.IsZero() == b.Due.IsZero() && a.LastReview.IsZero() == b.LastReview.IsZero() &&
-		math.Float64bits(a.Stability) == math.Float64bits(b.Stability) &&
-		math.Float64bits(a.Difficulty) == math.Float64bits(b.Difficulty) &&
-		a.ElapsedDays == b.ElapsedDays && a.ScheduledDays == b.ScheduledDays &&
-		a.Reps == b.Reps && a.Lapses == b.Lapses && a.State == b.State
-}
-
 func sameReview(a, b Review) bool {
 	return a.Seq == b.Seq && a.Deck == b.Deck && a.Card == b.Card && a.At.Equal(b.At) &&
-		a.Rating == b.Rating && sameCard(a.Before, b.Before) && sameCard(a.After, b.After) &&
+		a.Rating == b.Rating && sameCard(&a.Before, &b.Before) && sameCard(&a.After, &b.After) &&
 		a.ElapsedDays == b.ElapsedDays && a.ScheduledDays == b.ScheduledDays &&
 		a.Duration == b.Duration && a.Answer == b.Answer && a.Leech == b.Leech
 }
@@ -100,7 +90,92 @@ func TestCodec_ReviewRoundTrip(t *testing.T) {
 	}
 }
 
+// linkVariants are the ways a version 3 entry can link to its card's
+// others, with prev as the previous entry's after where one is stored.
+func linkVariants(prev *fsrs.Card) []entryLinks {
+	return []entryLinks{
+		{version: reviewVersion3},
+		{version: reviewVersion3, prev: prev},
+		{version: reviewVersion3, explicit: true},
+		{version: reviewVersion3, explicit: true, prev: prev},
+	}
+}
+
+func TestCodec_ReviewVersion3RoundTrip(t *testing.T) {
+	rs := codecReviews()
+	var got Review // decoding reuses one Review, as Reviews does
+	for i, r := range rs {
+		at := r.At.UnixNano()
+		num := cardNum{uint32(i + 1), uint32(i * 1000)}
+		k := reviewKey(at, uint32(r.Seq))
+		prev := rs[(i+1)%len(rs)].After
+		for j, l := range linkVariants(&prev) {
+			l.elapsedEq = r.ElapsedDays == r.After.ElapsedDays
+			l.schedEq = r.ScheduledDays == r.After.ScheduledDays
+			v, err := encodeEntry(nil, &r, num, at, l)
+			if err != nil {
+				t.Fatalf("%d/%d: %v", i, j, err)
+			}
+			n, gl, err := decodeEntry(&got, k, v)
+			if err != nil {
+				t.Fatalf("%d/%d: decode: %v", i, j, err)
+			}
+			if gl.explicit != l.explicit || (gl.prev == nil) != (l.prev == nil) ||
+				(gl.prev != nil && !sameCard(gl.prev, l.prev)) {
+				t.Errorf("%d/%d: links %+v, want %+v", i, j, gl, l)
+			}
+			if !gl.explicit {
+				completeAfter(&got, gl, &r.After)
+			}
+			got.Deck, got.Card = r.Deck, r.Card
+			if n != num || !sameReview(got, r) {
+				t.Errorf("%d/%d: round trip\n got %+v %v\nwant %+v %v", i, j, got, n, r, num)
+			}
+			// entryCards finds the before and the previous after.
+			cn, before, pv, explicit, err := entryCards(v)
+			var b, p fsrs.Card
+			if err != nil || cn != num || explicit != l.explicit || readCard(&b, before, 0, at) > len(before) || !sameCard(&b, &r.Before) {
+				t.Errorf("%d/%d: entryCards = %v %v %v, before %+v", i, j, cn, explicit, err, b)
+			}
+			if (pv == nil) != (l.prev == nil) || (pv != nil && (readCard(&p, pv, 0, at) > len(pv) || !sameCard(&p, l.prev))) {
+				t.Errorf("%d/%d: entryCards previous after %+v, want %+v", i, j, p, l.prev)
+			}
+			pn, st, err := peekReview(v)
+			if err != nil || pn != num || st != r.Before.State {
+				t.Errorf("%d/%d: peek = %v %v %v", i, j, pn, st, err)
+			}
+			var e LogStat
+			if ok, err := decodeStat(&e, at, v, 0); !ok || err != nil || !sameStat(e, statOf(&r)) {
+				t.Errorf("%d/%d: decodeStat = %+v %v %v", i, j, e, ok, err)
+			}
+			for n := range len(v) {
+				var x Review
+				if _, err := decodeReview(&x, k, v[:n]); err == nil {
+					t.Errorf("%d/%d: prefix of %d bytes decoded", i, j, n)
+				}
+			}
+			var x Review
+			if _, err := decodeReview(&x, k, append(bytes.Clone(v), 0)); err == nil {
+				t.Errorf("%d/%d: trailing byte accepted", i, j)
+			}
+		}
+	}
+}
+
 func TestCodec_ReviewSize(t *testing.T) {
+	// Without the after, a typical entry is about 24 bytes shorter.
+	r := codecReviews()[1]
+	r.Answer = ""
+	v, err := encodeEntry(nil, &r, cardNum{3, 4711}, r.At.UnixNano(), entryLinks{version: reviewVersion3, elapsedEq: true, schedEq: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v) > 38 {
+		t.Errorf("typical version 3 entry takes %d bytes, want <= 38", len(v))
+	}
+}
+
+func TestCodec_ReviewSizeVersion2(t *testing.T) {
 	// A typical entry stays small: the 1M-entry log is read by stats.
 	r := codecReviews()[1]
 	r.Answer = ""
@@ -123,6 +198,8 @@ func TestCodec_StateRoundTrip(t *testing.T) {
 		{Question: "q", FSRS: card, Flags: Flags{Flagged: true, BuriedUntil: t0.Add(19 * time.Hour)}},
 		{Question: "ü", FSRS: fsrs.Card{State: fsrs.Relearning, Lapses: 8, Stability: 0.1}, Retired: true,
 			Flags: Flags{Suspended: true, Flagged: true, BuriedUntil: time.Unix(0, 1)}},
+		{Question: "q", FSRS: card, lastAfter: &fsrs.Card{State: fsrs.Review, Stability: 3, Difficulty: 5, Due: t0, LastReview: t0}},
+		{Question: "q", FSRS: card, Flags: Flags{BuriedUntil: t0}, lastAfter: &card},
 	}
 	for i, cs := range tests {
 		v, err := encodeState(&cs, uint32(i*77))
@@ -140,8 +217,18 @@ func TestCodec_StateRoundTrip(t *testing.T) {
 		if got.Question != cs.Question || got.Order != cs.Order || got.Retired != cs.Retired ||
 			got.Suspended != cs.Suspended || got.Flagged != cs.Flagged ||
 			!got.BuriedUntil.Equal(cs.BuriedUntil) || got.BuriedUntil.IsZero() != cs.BuriedUntil.IsZero() ||
-			!sameCard(got.FSRS, cs.FSRS) {
+			!sameCard(&got.FSRS, &cs.FSRS) || (got.lastAfter == nil) != (cs.lastAfter == nil) ||
+			(got.lastAfter != nil && !sameCard(got.lastAfter, cs.lastAfter)) {
 			t.Errorf("%d: got %+v, want %+v", i, got, cs)
+		}
+		// The log's view of the state: its last after, else its FSRS card.
+		la := cs.FSRS
+		if cs.lastAfter != nil {
+			la = *cs.lastAfter
+		}
+		var lc fsrs.Card
+		if b, err := stateLastAfter(v); err != nil || readCard(&lc, b, 0, 0) != len(b) || !sameCard(&lc, &la) {
+			t.Errorf("%d: stateLastAfter = %+v, %v; want %+v", i, lc, err, la)
 		}
 		for n := range len(v) {
 			if _, err := decodeState(&got, v[:n], nil); err == nil {
@@ -181,6 +268,13 @@ func fuzzSeeds(t testing.TB) [][2][]byte {
 		}
 		k := reviewKey(at, uint32(r.Seq))
 		out = append(out, [2][]byte{k, v}, [2][]byte{k, v[:len(v)/2]})
+		for _, l := range linkVariants(&r.Before) {
+			v3, err := encodeEntry(nil, &r, cardNum{2, 300}, at, l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, [2][]byte{k, v3})
+		}
 		for _, i := range []int{0, 1, 2} {
 			bad := bytes.Clone(v)
 			bad[i] = 0xff
@@ -211,19 +305,22 @@ func FuzzDecodeReview(f *testing.F) {
 		if want := statOf(&r); !sameStat(e, want) {
 			t.Fatalf("decodeStat = %+v, want %+v", e, want)
 		}
-		// What decodes encodes again to the same review.
-		v2, err := encodeReview(nil, &r, n, r.At.UnixNano())
+		// What decodes encodes again to the same review and links.
+		_, l, _ := decodeEntry(&r, k, v)
+		v2, err := encodeEntry(nil, &r, n, r.At.UnixNano(), l)
 		if err != nil {
 			t.Fatalf("re-encode %+v: %v", r, err)
 		}
 		var r2 Review
-		n2, err := decodeReview(&r2, k, v2)
+		n2, l2, err := decodeEntry(&r2, k, v2)
 		if err != nil {
 			t.Fatalf("decode re-encoded: %v", err)
 		}
-		if !sameReview(r, r2) || n != n2 {
-			t.Fatalf("re-encoded differs:\n%+v\n%+v", r, r2)
+		if !sameReview(r, r2) || n != n2 || l.explicit != l2.explicit || (l.prev == nil) != (l2.prev == nil) ||
+			(!l.explicit && (l.elapsedEq != l2.elapsedEq || l.schedEq != l2.schedEq)) {
+			t.Fatalf("re-encoded differs:\n%+v %+v\n%+v %+v", r, l, r2, l2)
 		}
+		entryCards(v)
 		peekReview(v)
 	})
 }
@@ -273,7 +370,7 @@ func FuzzDecodeState(f *testing.F) {
 		if err != nil || num2 != num {
 			t.Fatalf("decode re-encoded: %v", err)
 		}
-		if !sameCard(cs.FSRS, cs2.FSRS) || cs.Question != cs2.Question || cs.Order != cs2.Order ||
+		if !sameCard(&cs.FSRS, &cs2.FSRS) || cs.Question != cs2.Question || cs.Order != cs2.Order ||
 			cs.Retired != cs2.Retired || cs.Suspended != cs2.Suspended || cs.Flagged != cs2.Flagged ||
 			!cs.BuriedUntil.Equal(cs2.BuriedUntil) {
 			t.Fatalf("re-encoded differs:\n%+v\n%+v", cs, cs2)

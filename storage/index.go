@@ -81,7 +81,8 @@ func dueKeys(ks [][]byte, cs *CardState) [][]byte {
 }
 
 // putState writes cs (numbered num) under its key and leaves its index
-// entries to move later (deferIndex).
+// entries to move later (deferIndex); the deck's cache settings go (see
+// CacheKey).
 func putState(tx *bolt.Tx, old, cs *CardState, num uint32) error {
 	v, err := encodeState(cs, num)
 	if err != nil {
@@ -89,6 +90,9 @@ func putState(tx *bolt.Tx, old, cs *CardState, num uint32) error {
 	}
 	key := cardKey(cs.Deck, cs.ID)
 	if err := tx.Bucket(bucketState).Put(key, v); err != nil {
+		return err
+	}
+	if err := dropCaches(tx, cs.Deck); err != nil {
 		return err
 	}
 	return deferIndex(tx, key, old)
@@ -306,14 +310,27 @@ func (d *deckNumbers) save(tx *bolt.Tx) error {
 }
 
 // cardNames maps card numbers back to deck and card ids, for reading
-// whole log entries. It is filled from the state bucket on first use.
+// whole log entries, and to where the after of each card's latest log
+// entry is encoded (stateLastAfter). It is filled from the state bucket on
+// first use.
 type cardNames struct {
-	names map[cardNum][2]string
+	names  map[cardNum][2]string
+	afters map[cardNum][]byte
+}
+
+// lastAfter returns the encoded after (base 0) of card n's latest log
+// entry, as its state gives it.
+func (c *cardNames) lastAfter(tx *bolt.Tx, n cardNum) ([]byte, error) {
+	if _, _, err := c.name(tx, n); err != nil {
+		return nil, err
+	}
+	return c.afters[n], nil
 }
 
 func (c *cardNames) name(tx *bolt.Tx, n cardNum) (deckID, cardID string, err error) {
 	if c.names == nil {
 		c.names = make(map[cardNum][2]string)
+		c.afters = make(map[cardNum][]byte)
 		decks := map[string]uint32{}
 		var in interner
 		err := tx.Bucket(bucketState).ForEach(func(k, v []byte) error {
@@ -331,7 +348,12 @@ func (c *cardNames) name(tx *bolt.Tx, n cardNum) (deckID, cardID string, err err
 			if err != nil {
 				return fmt.Errorf("card %s/%s: %w", dk, ck, err)
 			}
+			la, err := stateLastAfter(v)
+			if err != nil {
+				return fmt.Errorf("card %s/%s: %w", dk, ck, err)
+			}
 			c.names[cardNum{dn, num}] = [2]string{d, string(ck)}
+			c.afters[cardNum{dn, num}] = la
 			return nil
 		})
 		if err != nil {
@@ -375,6 +397,11 @@ func countRating(tx *bolt.Tx, deck uint32, at int64, before fsrs.State, d int) e
 		return nil
 	}
 	b := tx.Bucket(bucketDays)
+	// An hour before the kept counts (a rating given with the clock set
+	// back) is counted from the log by DoneSince.
+	if from, err := countsFrom(b, deck); err != nil || hourOf(at) < from {
+		return err
+	}
 	k := dayKey(deck, hourOf(at))
 	var n, r uint64
 	if v := b.Get(k); v != nil {

@@ -96,32 +96,19 @@ func (s *Store) Rate(r Review) (Review, error) {
 // the day counts grow. Values are allocated from
 // sl, which must outlive the transaction.
 func applyRating(tx *bolt.Tx, r *Review, at int64, sl *slab) error {
-	num, err := modifyState(tx, r.Deck, r.Card, func(cs *CardState) error {
-		if cs.Retired {
-			return &dbError{msg: fmt.Sprintf("card %s/%s is retired", r.Deck, r.Card), kind: ErrRetired}
-		}
-		r.FlagsBefore = cs.Flags
-		cs.FSRS = r.After
-		if r.Leech {
-			cs.Flags = cs.Flags.Leeched()
-		}
-		return nil
-	})
+	sv := tx.Bucket(bucketState).Get(cardKey(r.Deck, r.Card))
+	if sv == nil {
+		return errCardNotFound(tx.DB().Path(), r.Deck, r.Card)
+	}
+	num, err := stateNum(sv)
 	if err != nil {
-		return err
+		return fmt.Errorf("card %s/%s: %w", r.Deck, r.Card, err)
 	}
 	dn := deckNum(tx, r.Deck)
 	if dn == 0 {
 		return fmt.Errorf("deck %s has no number", r.Deck)
 	}
 	n := cardNum{dn, num}
-	var buf [160]byte
-	v, err := encodeReview(buf[:0], r, n, at)
-	if err != nil {
-		return fmt.Errorf("review of %s/%s: %w", r.Deck, r.Card, err)
-	}
-	val := sl.alloc(len(v))
-	copy(val, v)
 	lb := tx.Bucket(bucketLog)
 	lb.FillPercent = 1 // keys arrive in time order: fill pages
 	seq, err := lb.NextSequence()
@@ -131,11 +118,101 @@ func applyRating(tx *bolt.Tx, r *Review, at int64, sl *slab) error {
 	if seq > math.MaxUint32 {
 		return errors.New("the review log is full (4294967295 entries)")
 	}
+	key := reviewKey(at, uint32(seq))
+	// A rating given at an earlier time than the card's latest (the
+	// clock moved back) goes in between: it keeps its after, and the
+	// entries after it keep theirs.
+	succ, err := nextEntry(lb, key, n)
+	if err != nil {
+		return err
+	}
+	l := entryLinks{
+		version: reviewVersion3, explicit: succ != nil,
+		elapsedEq: r.ElapsedDays == r.After.ElapsedDays, schedEq: r.ScheduledDays == r.After.ScheduledDays,
+	}
+	_, err = modifyState(tx, r.Deck, r.Card, func(cs *CardState) error {
+		if cs.Retired {
+			return &dbError{msg: fmt.Sprintf("card %s/%s is retired", r.Deck, r.Card), kind: ErrRetired}
+		}
+		r.FlagsBefore = cs.Flags
+		la := cs.FSRS // the after of the card's latest entry
+		if cs.lastAfter != nil {
+			la = *cs.lastAfter
+		}
+		cs.FSRS, cs.lastAfter = r.After, nil
+		if r.Leech {
+			cs.Flags = cs.Flags.Leeched()
+		}
+		pa := la // the after of the entry before this one
+		if succ != nil {
+			pa = succ.prevAfter()
+			if !sameCard(&la, &cs.FSRS) {
+				cs.lastAfter = &la
+			}
+		}
+		if !sameCard(&r.Before, &pa) {
+			l.prev = &pa
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var buf [160]byte
+	v, err := encodeEntry(buf[:0], r, n, at, l)
+	if err != nil {
+		return fmt.Errorf("review of %s/%s: %w", r.Deck, r.Card, err)
+	}
+	val := sl.alloc(len(v))
+	copy(val, v)
 	r.Seq = seq
-	if err := lb.Put(reviewKey(at, uint32(seq)), val); err != nil {
+	if err := lb.Put(key, val); err != nil {
 		return err
 	}
 	return countRating(tx, dn, at, r.Before.State, 1)
+}
+
+// logEntry is a decoded log entry with its key and links.
+type logEntry struct {
+	key []byte
+	r   Review
+	n   cardNum
+	l   entryLinks
+}
+
+// prevAfter returns the after of the entry before e of e's card, as e
+// gives it (when that entry does not store its own).
+func (e *logEntry) prevAfter() fsrs.Card {
+	if e.l.prev != nil {
+		return *e.l.prev
+	}
+	return e.r.Before
+}
+
+// nextEntry returns, decoded, the first log entry of card n after key, or
+// nil when there is none. Ratings are appended, so this usually reads
+// nothing past key.
+func nextEntry(lb *bolt.Bucket, key []byte, n cardNum) (*logEntry, error) {
+	c := lb.Cursor()
+	k, v := c.Seek(key)
+	if bytes.Equal(k, key) {
+		k, v = c.Next()
+	}
+	for ; k != nil; k, v = c.Next() {
+		m, _, err := peekReview(v)
+		if err != nil {
+			return nil, fmt.Errorf("log entry %x: %w", k, err)
+		}
+		if m != n {
+			continue
+		}
+		e := &logEntry{key: bytes.Clone(k)}
+		if e.n, e.l, err = decodeEntry(&e.r, k, v); err != nil {
+			return nil, fmt.Errorf("log entry %x: %w", k, err)
+		}
+		return e, nil
+	}
+	return nil, nil
 }
 
 // Undo takes back a rating returned by Rate in one write transaction: the
@@ -161,14 +238,35 @@ func (s *Store) Undo(r Review) error {
 				kind: ErrNotFound,
 			}
 		}
-		n, before, err := peekReview(v)
-		if err != nil {
+		e := logEntry{key: k}
+		var err error
+		if e.n, e.l, err = decodeEntry(&e.r, k, v); err != nil {
 			return fmt.Errorf("log entry %x: %w", k, err)
 		}
+		n := e.n
+		// The entry before this one of the card keeps its after: the
+		// card's next entry, or its state, gives it from now on.
+		pa := e.prevAfter()
+		succ, err := nextEntry(lb, k, n)
+		if err != nil {
+			return err
+		}
 		num, err := modifyState(tx, r.Deck, r.Card, func(cs *CardState) error {
+			la := cs.FSRS
+			if cs.lastAfter != nil {
+				la = *cs.lastAfter
+			}
 			cs.FSRS = r.Before
 			if r.Leech {
 				cs.Flags = r.FlagsBefore
+			}
+			want := pa
+			if succ != nil {
+				want = la // the latest entry stays the latest
+			}
+			cs.lastAfter = nil
+			if !sameCard(&want, &cs.FSRS) {
+				cs.lastAfter = &want
 			}
 			return nil
 		})
@@ -183,10 +281,25 @@ func (s *Store) Undo(r Review) error {
 			}
 			return fmt.Errorf("log entry %x is for %s/%s, not %s/%s", k, d, c, r.Deck, r.Card)
 		}
+		if succ != nil {
+			if given := succ.prevAfter(); !sameCard(&given, &pa) {
+				succ.l.prev = &pa
+				if succ.l.version == reviewVersion {
+					succ.l.version = reviewVersion3
+				}
+				nv, err := encodeEntry(nil, &succ.r, succ.n, succ.r.At.UnixNano(), succ.l)
+				if err != nil {
+					return fmt.Errorf("log entry %x: %w", succ.key, err)
+				}
+				if err := lb.Put(succ.key, nv); err != nil {
+					return err
+				}
+			}
+		}
 		if err := lb.Delete(k); err != nil {
 			return err
 		}
-		if err := countRating(tx, n.deck, at, before, -1); err != nil {
+		if err := countRating(tx, n.deck, at, e.r.Before.State, -1); err != nil {
 			return err
 		}
 		return addUndone(tx, 1)
@@ -236,8 +349,9 @@ func (s *Store) ReviewCount() (int, error) {
 }
 
 // Reviews calls fn for every log entry with from <= At < to, in time order
-// (ties in the order they were written), in one pass of one read
-// transaction. It reads every card state first, to name the cards: it is
+// (ties in the order they were written), in one read transaction. It reads every card state first, to name the cards, and
+// walks the log from its end back to from first, to find the afters that
+// log entries do not store (each the before of the card's next entry): it is
 // for export and checks, not for statistics (ScanStatsParts). A zero from means from the start, a zero to means no upper
 // bound. It stops at and returns the first error fn returns, unwrapped.
 //
@@ -251,26 +365,46 @@ func (s *Store) Reviews(from, to time.Time, fn func(Review) error) error {
 	var fnPanic any
 	call := func(r Review) error { return guard(&fnPanic, fn, r) }
 	err := s.view(func(tx *bolt.Tx) error {
-		cur := tx.Bucket(bucketLog).Cursor()
-		var k, v []byte
-		if from.IsZero() {
-			k, v = cur.First()
-		} else {
-			k, v = cur.Seek(timeKey(from))
+		var start []byte
+		if !from.IsZero() {
+			start = timeKey(from)
 		}
 		end := ^uint64(0)
 		if !to.IsZero() {
 			end = binary.BigEndian.Uint64(timeKey(to))
 		}
 		var names cardNames
+		afters, err := findAfters(tx, &names, start, end)
+		if err != nil {
+			return err
+		}
+		cur := tx.Bucket(bucketLog).Cursor()
+		var k, v []byte
+		if start == nil {
+			k, v = cur.First()
+		} else {
+			k, v = cur.Seek(start)
+		}
 		var r Review
+		var after fsrs.Card
 		for ; k != nil; k, v = cur.Next() {
 			if len(k) >= 8 && binary.BigEndian.Uint64(k) >= end {
 				break
 			}
-			n, err := decodeReview(&r, k, v)
+			n, l, err := decodeEntry(&r, k, v)
 			if err != nil {
 				return fmt.Errorf("log entry %x: %w", k, err)
+			}
+			if !l.explicit {
+				if len(afters) == 0 {
+					return fmt.Errorf("log entry %x: the log changed while read", k)
+				}
+				a := afters[len(afters)-1]
+				afters = afters[:len(afters)-1]
+				if readCard(&after, a.b, 0, a.base) > len(a.b) {
+					return fmt.Errorf("log entry %x: its after: %w", k, errCorrupt)
+				}
+				completeAfter(&r, l, &after)
 			}
 			if r.Deck, r.Card, err = names.name(tx, n); err != nil {
 				return fmt.Errorf("log entry %x: %w", k, err)
@@ -292,6 +426,50 @@ func (s *Store) Reviews(from, to time.Time, fn func(Review) error) error {
 		return fmt.Errorf("read review log of %s: %w", s.path, err)
 	}
 	return nil
+}
+
+// encodedCard is an FSRS card encoded in a value, relative to base.
+type encodedCard struct {
+	b    []byte
+	base int64
+}
+
+// findAfters walks the log backward from its end to start (nil: its
+// first entry) and returns where the after of each entry that does not
+// store it is encoded, for the entries before end, last entry first: the
+// before of the card's next entry (or the previous after that entry
+// stores), or for the card's latest entry its state's last after. The
+// slices point into the transaction's pages.
+func findAfters(tx *bolt.Tx, names *cardNames, start []byte, end uint64) ([]encodedCard, error) {
+	next := map[cardNum]encodedCard{}
+	var afters []encodedCard
+	cur := tx.Bucket(bucketLog).Cursor()
+	for k, v := cur.Last(); k != nil && bytes.Compare(k, start) >= 0; k, v = cur.Prev() {
+		if len(k) != reviewKeyLen {
+			return nil, fmt.Errorf("log entry %x: bad key length", k)
+		}
+		at := int64(binary.BigEndian.Uint64(k))
+		n, before, prev, explicit, err := entryCards(v)
+		if err != nil {
+			return nil, fmt.Errorf("log entry %x: %w", k, err)
+		}
+		if !explicit && uint64(at) < end {
+			a, ok := next[n]
+			if !ok {
+				b, err := names.lastAfter(tx, n)
+				if err != nil {
+					return nil, fmt.Errorf("log entry %x: %w", k, err)
+				}
+				a = encodedCard{b: b}
+			}
+			afters = append(afters, a)
+		}
+		if prev == nil {
+			prev = before
+		}
+		next[n] = encodedCard{prev, at}
+	}
+	return afters, nil
 }
 
 // ScanStatsParts calls fn with successive batches of log entries of deckID

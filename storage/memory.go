@@ -27,7 +27,7 @@ func (s *Store) SetMemory(deckID string, mem map[string]Memory) error {
 		for _, id := range ids {
 			m := mem[id]
 			_, err := modifyState(tx, deckID, id, func(cs *CardState) error {
-				cs.FSRS.Stability, cs.FSRS.Difficulty = m.Stability, m.Difficulty
+				setMemory(cs, m)
 				return nil
 			})
 			if err != nil {
@@ -40,4 +40,18 @@ func (s *Store) SetMemory(deckID string, mem map[string]Memory) error {
 		return fmt.Errorf("set memory states of deck %s in %s: %w", deckID, s.path, err)
 	}
 	return nil
+}
+
+// setMemory sets cs's stability and difficulty, keeping the after of its
+// latest log entry (which may not store it) in the state.
+func setMemory(cs *CardState, m Memory) {
+	la := cs.FSRS
+	if cs.lastAfter != nil {
+		la = *cs.lastAfter
+	}
+	cs.FSRS.Stability, cs.FSRS.Difficulty = m.Stability, m.Difficulty
+	cs.lastAfter = nil
+	if !sameCard(&la, &cs.FSRS) {
+		cs.lastAfter = &la
+	}
 }

@@ -140,7 +140,7 @@ func checkMigrated(t *testing.T, path string, want v1Contents) {
 		g, w := states[i], want.states[i]
 		if g.Deck != w.Deck || g.ID != w.ID || g.Question != w.Question || g.Order != w.Order ||
 			g.Retired != w.Retired || g.Suspended != w.Suspended || g.Flagged != w.Flagged ||
-			!g.BuriedUntil.Equal(w.BuriedUntil) || !sameCard(g.FSRS, w.FSRS) {
+			!g.BuriedUntil.Equal(w.BuriedUntil) || !sameCard(&g.FSRS, &w.FSRS) {
 			t.Fatalf("state %d:\n got %+v\nwant %+v", i, g, w)
 		}
 	}

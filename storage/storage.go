@@ -398,13 +398,18 @@ func create(path string) error {
 	if err != nil {
 		return fmt.Errorf("create database %s: %w", path, unwrapPathErr(err))
 	}
-	db, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: time.Second})
+	// No one sees the file before it is linked at path, so bbolt need not
+	// sync each step: one fsync before the link makes it all durable.
+	db, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: time.Second, NoSync: true, NoGrowSync: true})
 	if err != nil {
 		return fmt.Errorf("create database %s: %w", path, err)
 	}
 	err = db.Update(initSchema)
 	if cerr := db.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		err = syncFile(tmp)
 	}
 	if err != nil {
 		return fmt.Errorf("create database %s: %w", path, err)
@@ -427,6 +432,19 @@ func create(path string) error {
 		d.Close()
 	}
 	return nil
+}
+
+// syncFile flushes the file at path to disk.
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // mkdirAll makes dir and the folders above it that are missing, with mode
@@ -514,13 +532,25 @@ func (s *Store) Setting(key string) (string, bool, error) {
 	return v, ok, nil
 }
 
-// SetSetting stores value under key in one committed transaction.
+// SetSetting stores value under key in one committed transaction. A
+// change of a setting that is not a cache setting drops every cache
+// setting (see CacheKey); storing the value a key already has changes
+// nothing.
 func (s *Store) SetSetting(key, value string) error {
 	if key == "" {
 		return errors.New("set setting: empty key")
 	}
 	err := s.update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketSettings).Put([]byte(key), []byte(value))
+		b := tx.Bucket(bucketSettings)
+		if old := b.Get([]byte(key)); old != nil && string(old) == value {
+			return nil
+		}
+		if !isCacheKey(key) {
+			if err := dropCaches(tx, ""); err != nil {
+				return err
+			}
+		}
+		return b.Put([]byte(key), []byte(value))
 	})
 	if err != nil {
 		return fmt.Errorf("set setting %q: %w", key, err)
@@ -529,10 +559,20 @@ func (s *Store) SetSetting(key, value string) error {
 }
 
 // DeleteSetting removes the value stored under key in one committed
-// transaction. Deleting a key that has no value is not an error.
+// transaction, and with a setting that is not a cache setting every cache
+// setting. Deleting a key that has no value is not an error.
 func (s *Store) DeleteSetting(key string) error {
 	err := s.update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketSettings).Delete([]byte(key))
+		b := tx.Bucket(bucketSettings)
+		if b.Get([]byte(key)) == nil {
+			return nil
+		}
+		if !isCacheKey(key) {
+			if err := dropCaches(tx, ""); err != nil {
+				return err
+			}
+		}
+		return b.Delete([]byte(key))
 	})
 	if err != nil {
 		return fmt.Errorf("delete setting %q: %w", key, err)

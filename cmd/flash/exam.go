@@ -14,6 +14,7 @@ import (
 
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler/exam"
+	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/storage"
 )
 
@@ -157,9 +158,17 @@ func runExam(e *env, o examOpts) error {
 		return err
 	}
 	if o.json {
-		return writeExamJSON(e.stdout, d, set, p)
+		err = writeExamJSON(e.stdout, d, set, p)
+	} else {
+		err = writeExamText(e.stdout, d, set, p)
 	}
-	return writeExamText(e.stdout, d, set, p)
+	if err == nil && write {
+		// The plan of the day, for review sessions to start from.
+		if err := session.SavePlan(st, decks, d.ID, now); err != nil {
+			fmt.Fprintln(e.stderr, "flash: warning:", err)
+		}
+	}
+	return err
 }
 
 func builtinID() string { return deck.Builtin().ID }

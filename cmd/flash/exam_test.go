@@ -326,6 +326,74 @@ func TestFlashNow_EveryCommand(t *testing.T) {
 	}
 }
 
+// TestReview_SavedExamPlan checks that 'flash exam' and the end of a review
+// save the plan of the day, and that a review started from it shows what a
+// review that plans afresh shows: the same cards, in the same order, with
+// the same counts and intervals.
+func TestReview_SavedExamPlan(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "f.db")
+	if r := runFlash(t, "", clock(examNow), "--db", db, "exam", "2026-06-15"); r.code != 0 {
+		t.Fatalf("exam: exit %d: %s", r.code, r.stderr)
+	}
+	key := storage.CacheKey(deck.Builtin().ID, "plan")
+	saved := func(db string) bool {
+		t.Helper()
+		st, err := storage.Open(db, storage.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		_, ok, err := st.Setting(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	// fresh is a copy of db without the saved plan.
+	fresh := func() string {
+		t.Helper()
+		data, err := os.ReadFile(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, "fresh.db")
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		st, err := storage.Open(p, storage.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if err := st.DeleteSetting(key); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	if !saved(db) {
+		t.Fatal("flash exam saved no plan of the day")
+	}
+	answers := strings.Repeat("\n3\n", 12) + "\n1\n" + strings.Repeat("\n3\n", 6) + "q\n"
+	for i, at := range []time.Time{examNow.Add(time.Hour), examNow.Add(3 * time.Hour), examNow.AddDate(0, 0, 1)} {
+		other := fresh()
+		a := runFlash(t, answers, clock(at), "--db", db, "review", "--plain")
+		b := runFlash(t, answers, clock(at), "--db", other, "review", "--plain")
+		if a.code != 0 || b.code != 0 {
+			t.Fatalf("session %d: exit %d, %d: %s %s", i, a.code, b.code, a.stderr, b.stderr)
+		}
+		if !strings.Contains(a.stdout, "exam in") || strings.Count(a.stdout, "saved:") < 15 {
+			t.Fatalf("session %d studied too little:\n%s", i, a.stdout)
+		}
+		if a.stdout != b.stdout {
+			t.Fatalf("session %d: from the saved plan\n%s\nplanned afresh\n%s", i, a.stdout, b.stdout)
+		}
+		if !saved(db) || !saved(other) {
+			t.Fatalf("session %d saved no plan at its end", i)
+		}
+	}
+}
+
 // TestSpan: a prediction's range reads as a range, or says that it is
 // narrower than what is printed; never "(0.99–0.99)".
 func TestSpan(t *testing.T) {

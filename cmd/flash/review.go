@@ -56,11 +56,18 @@ func review(e *env, o session.Options, plain bool) error {
 	s.Backups = dailyBackup(st)
 	if plain {
 		s.Backups.Warn = func(err error) { fmt.Fprintln(e.stderr, "flash: warning:", err) }
-		return reviewPlain(s, e.stdin, e.stdout)
+		err = reviewPlain(s, e.stdin, e.stdout)
+	} else {
+		err = screen.Review(s, e.stdout, e.stderr, func() error { return reviewPlain(s, e.stdin, e.stdout) })
+		for _, w := range s.Backups.Failed() {
+			fmt.Fprintln(e.stderr, "flash: warning:", w)
+		}
 	}
-	err = screen.Review(s, e.stdout, e.stderr, func() error { return reviewPlain(s, e.stdin, e.stdout) })
-	for _, w := range s.Backups.Failed() {
-		fmt.Fprintln(e.stderr, "flash: warning:", w)
+	if err == nil {
+		// The exam plan of the day, for the next session to start from.
+		if err := s.SavePlans(); err != nil {
+			fmt.Fprintln(e.stderr, "flash: warning:", err)
+		}
 	}
 	return err
 }

@@ -892,6 +892,18 @@ func (p *Plan) Apply(items []scheduler.Item, pol scheduler.Policy, done schedule
 			it.Card.Due = examDay
 		}
 	}
+	return p.Policy(pol, done)
+}
+
+// Policy returns the policy to study the plan's day with, from the deck's
+// own: today's planned new cards and reviews (done is what the deck has
+// done today), new cards in the order of their Order (the plan's rank,
+// once applied) and Limit set to the plan. Once the exam day has come
+// (DaysLeft is 0) it returns pol.
+func (p *Plan) Policy(pol scheduler.Policy, done scheduler.Done) scheduler.Policy {
+	if p.DaysLeft == 0 {
+		return pol
+	}
 	pol.NewPerDay = done.New + p.NewToday()
 	pol.ReviewsPerDay = done.Reviews + p.ReviewsToday()
 	pol.NewOrder = scheduler.NewInDeckOrder // Order is the plan's rank

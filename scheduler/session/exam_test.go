@@ -1,7 +1,6 @@
 package session_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -18,18 +17,7 @@ import (
 // tags "odd" or "even" by card number) into a new database.
 func openDeck(t *testing.T, questions, per int) (*storage.Store, []storage.DeckInfo) {
 	t.Helper()
-	var src strings.Builder
-	src.WriteString("format = 1\nid = \"d\"\ntitle = \"Deck D\"\n")
-	for q := range questions {
-		fmt.Fprintf(&src, "\n[[question]]\nid = \"q%02d\"\npaper = \"P\"\ntext = \"Q%d?\"\n", q, q)
-	}
-	for q := range questions {
-		for c := range per {
-			tag := []string{"even", "odd"}[c%2]
-			fmt.Fprintf(&src, "\n[[card]]\nid = \"q%02d-c%02d\"\nquestion = \"q%02d\"\nfront = \"F\"\nback = \"B\"\ntags = [%q]\n", q, c, q, tag)
-		}
-	}
-	return importDeck(t, src.String())
+	return importDeck(t, deckSource(questions, per, "F"))
 }
 
 // studyDay studies everything the session offers at clk's time, rating

@@ -96,6 +96,15 @@ type Session struct {
 	// studies those decks with it (package scheduler/exam).
 	exams map[string]*exam.Plan
 	opts  Options
+	// fromSaved holds the decks whose plan of the day was read as saved
+	// (saved.go) rather than made when the queue was built.
+	fromSaved map[string]bool
+	// builtAt is when the queue was last built and items what it was
+	// built from (the plans applied); changed is set by the first action
+	// since that changes the store.
+	builtAt time.Time
+	items   []scheduler.Item
+	changed bool
 	// shown is, for a card whose queue item differs from its stored
 	// state (its due day moved by a plan or --ahead, its new-card order
 	// by a plan), the item's due date and order.
@@ -160,9 +169,22 @@ func New(st Store, decks []storage.DeckInfo, deckID string, now func() time.Time
 // storage.ErrNoDeck; a question or tag that no card of the decks has is an
 // error too.
 func Open(st Store, decks []storage.DeckInfo, o Options, now func() time.Time) (*Session, error) {
-	deckID := o.Deck
-	s := &Session{st: st, now: now, decks: map[string]storage.DeckInfo{}, cards: map[string]*storage.CardState{}, opts: o}
-	s.policies = map[string]scheduler.Policy{}
+	s, err := newBare(st, decks, o.Deck, now)
+	if err != nil {
+		return nil, err
+	}
+	s.opts = o
+	t := now()
+	if err := s.build(t); err != nil {
+		return nil, err
+	}
+	s.started = t
+	return s, nil
+}
+
+// addDecks adds the decks of decks the session studies (deckID, or all
+// when it is "") with their policies and weights in use.
+func (s *Session) addDecks(decks []storage.DeckInfo, deckID string) error {
 	for _, d := range decks {
 		if deckID != "" && d.ID != deckID {
 			continue
@@ -175,23 +197,18 @@ func Open(st Store, decks []storage.DeckInfo, o Options, now func() time.Time) (
 			ReviewsPerDay:    d.Options.ReviewsPerDay,
 			NewOrder:         newOrder(d.Options.NewOrder),
 		}
-		u, err := scheduler.LoadWeights(st, d.ID)
+		u, err := scheduler.LoadWeights(s.st, d.ID)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		p := s.policies[d.ID]
 		p.Weights = u.Weights
 		s.policies[d.ID] = p
 	}
 	if len(s.ids) == 0 {
-		return nil, storage.NoDeck(deckID, decks)
+		return storage.NoDeck(deckID, decks)
 	}
-	t := now()
-	if err := s.build(t); err != nil {
-		return nil, err
-	}
-	s.started = t
-	return s, nil
+	return nil
 }
 
 // build makes the queue for the study day holding t from the store.
@@ -203,6 +220,7 @@ func (s *Session) build(t time.Time) error {
 	if err != nil {
 		return err
 	}
+	var saved map[string]*savedDay
 	for _, id := range s.ids {
 		n, r, err := s.st.DoneSince(id, day)
 		if err != nil {
@@ -210,10 +228,25 @@ func (s *Session) build(t time.Time) error {
 		}
 		done[id] = scheduler.Done{New: n, Reviews: r}
 		var cs []storage.CardState
-		// A plan and --ahead need every card of the deck.
-		if _, exam := exams[id]; exam || s.opts.Ahead || s.policies[id].NewOrder == scheduler.NewInterleaved {
+		set, exam := exams[id]
+		var sd *savedDay
+		if exam && !s.opts.Ahead {
+			if sd, err = s.savedPlan(id, set, t); err != nil {
+				return err
+			}
+		}
+		switch {
+		case sd != nil:
+			// The day's plan as saved: its cards, not the whole deck.
+			cs, err = s.savedStates(id, sd, end)
+			if saved == nil {
+				saved = map[string]*savedDay{}
+			}
+			saved[id] = sd
+		case exam || s.opts.Ahead || s.policies[id].NewOrder == scheduler.NewInterleaved:
+			// A plan and --ahead need every card of the deck.
 			cs, err = s.st.States(id)
-		} else {
+		default:
 			cs, err = s.st.DueStates(id, end)
 		}
 		if err != nil {
@@ -226,12 +259,12 @@ func (s *Session) build(t time.Time) error {
 		}
 	}
 	items := make([]scheduler.Item, 0, len(states))
+	keys := cardKeys(states)
 	for i := range states {
 		c := &states[i]
-		key := c.Key()
-		s.cards[key] = c
+		s.cards[keys[i]] = c
 		if studyable(c, t) {
-			items = append(items, itemOf(c))
+			items = append(items, scheduler.Item{Key: keys[i], Deck: c.Deck, Order: c.Order, Question: c.Question, Card: c.FSRS})
 		}
 	}
 	// The day's policies start from the decks' own: a plan changes them
@@ -240,7 +273,7 @@ func (s *Session) build(t time.Time) error {
 	for id, p := range s.policies {
 		pols[id] = p
 	}
-	if err := s.planExams(exams, states, items, pols, done, t); err != nil {
+	if err := s.planExams(exams, saved, states, items, pols, done, t); err != nil {
 		return err
 	}
 	items, err = s.choose(s.opts, items, pols, done, t)
@@ -249,6 +282,7 @@ func (s *Session) build(t time.Time) error {
 	}
 	s.q = scheduler.NewQueue(pols, items, done, t)
 	s.dayEnd = end
+	s.builtAt, s.items, s.changed = t, items, false
 	return nil
 }
 
@@ -273,6 +307,28 @@ func newOrder(o string) scheduler.NewOrder {
 // studyable reports whether a card may be shown at t.
 func studyable(c *storage.CardState, t time.Time) bool {
 	return !c.Retired && !c.Suspended && !t.Before(c.BuriedUntil)
+}
+
+// cardKeys returns the key of each card of states, all in one string (one
+// allocation for a whole deck).
+func cardKeys(states []storage.CardState) []string {
+	size := 0
+	for i := range states {
+		size += len(states[i].Deck) + 1 + len(states[i].ID)
+	}
+	buf := make([]byte, 0, size)
+	ends := make([]int, len(states))
+	for i := range states {
+		buf = append(append(append(buf, states[i].Deck...), '/'), states[i].ID...)
+		ends[i] = len(buf)
+	}
+	all, start := string(buf), 0
+	keys := make([]string, len(states))
+	for i, end := range ends {
+		keys[i] = all[start:end]
+		start = end
+	}
+	return keys
 }
 
 func itemOf(c *storage.CardState) scheduler.Item {
@@ -345,12 +401,25 @@ func (s *Session) history(id string, set exam.Settings, done scheduler.Done) (ex
 }
 
 // planExams makes the plan of every deck with an exam ahead and applies
-// it to the deck's items and policy.
-func (s *Session) planExams(exams map[string]exam.Settings, states []storage.CardState, items []scheduler.Item, policies map[string]scheduler.Policy, done map[string]scheduler.Done, t time.Time) error {
-	s.exams, s.shown = nil, nil
+// it to the deck's items and policy; a deck in saved takes the plan saved
+// for the day instead (savedPlan).
+func (s *Session) planExams(exams map[string]exam.Settings, saved map[string]*savedDay, states []storage.CardState, items []scheduler.Item, policies map[string]scheduler.Policy, done map[string]scheduler.Done, t time.Time) error {
+	s.exams, s.shown, s.fromSaved = nil, nil, nil
 	for _, id := range s.ids {
 		set, ok := exams[id]
 		if !ok {
+			continue
+		}
+		if sd := saved[id]; sd != nil {
+			if s.fromSaved == nil {
+				s.fromSaved = map[string]bool{}
+			}
+			s.fromSaved[id] = true
+			if s.exams == nil {
+				s.exams = map[string]*exam.Plan{}
+			}
+			s.exams[id] = sd.plan
+			policies[id] = sd.apply(items, policies[id], done[id], s)
 			continue
 		}
 		h, err := s.history(id, set, done[id])
@@ -568,6 +637,7 @@ func (s *Session) NextAvailable(t time.Time) (time.Time, bool) {
 // a leech (then it is suspended and flagged).
 func (s *Session) Rate(cur *Card, r fsrs.Rating, answer string) (storage.Review, error) {
 	t := s.now()
+	s.changed = true
 	if s.Backups != nil {
 		s.Backups.Before(t)
 	}
@@ -627,6 +697,7 @@ func (s *Session) Mark(kind ActionKind, cur *Card) error {
 	key := cur.Item.Key
 	c := s.cards[key]
 	f := c.Flags
+	s.changed = true
 	switch kind {
 	case Suspend:
 		f.Suspended = true
@@ -668,6 +739,7 @@ func (s *Session) Undo() (*Card, error) {
 	}
 	a := s.undo[len(s.undo)-1]
 	c := s.cards[a.Key]
+	s.changed = true
 	switch a.Kind {
 	case Rating:
 		if err := s.st.Undo(a.Review); err != nil {

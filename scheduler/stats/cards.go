@@ -174,8 +174,13 @@ func (a *cardStats) addRecall(cs *storage.CardStats, i int, sc *scheduler.Schedu
 		q.suspended++
 		return
 	}
-	if len(q.weakest) == WeakestPerQuestion && cmpRecall(r, string(cs.IDBytes(i)), q.weakest[len(q.weakest)-1]) >= 0 {
-		return
+	// Not weaker than the last of a full list (cmpRecall(r, id, last) >=
+	// 0): nothing to keep, and no string made of the id.
+	if w := q.weakest; len(w) == WeakestPerQuestion {
+		last := &w[len(w)-1]
+		if !(r < last.Recall) && (r > last.Recall || string(cs.IDBytes(i)) >= last.ID) {
+			return
+		}
 	}
 	q.weakest = offerWeakest(q.weakest, CardRecall{ID: cs.ID(i), State: stateName(c.State), Recall: r}, WeakestPerQuestion)
 }

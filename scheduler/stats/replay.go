@@ -21,9 +21,15 @@ const (
 // ReviewSource is the review log as UseWeights reads it; *storage.Store
 // satisfies it.
 type ReviewSource interface {
-	// Reviews calls fn for every log entry with from <= At < to, in
-	// time order; zero times mean no bound.
-	Reviews(from, to time.Time, fn func(storage.Review) error) error
+	// ScanRatings calls fn with batches of every log entry (its card,
+	// time, rating and state before), in time order.
+	ScanRatings(fn func(batch []storage.LogRating) error) error
+}
+
+// reviewCounter is a ReviewSource that can say how many entries its log
+// holds (*storage.Store can), to allocate the replay's dataset once.
+type reviewCounter interface {
+	ReviewCount() (int, error)
 }
 
 // UseWeights records in s which weights each deck uses (SetWeights: inUse
@@ -82,22 +88,35 @@ func ReplayCalibration(src ReviewSource, decks []string, inUse map[string]schedu
 			groups = append(groups, w)
 		}
 	}
-	type cardKey struct{ deck, card string }
-	ids := map[cardKey]uint64{}
 	revs := make([][]optimize.Review, len(groups))
-	err := src.Reviews(time.Time{}, time.Time{}, func(r storage.Review) error {
-		w, ok := weights[r.Deck]
-		if !ok {
-			return nil
+	if rc, ok := src.(reviewCounter); ok && len(groups) == 1 {
+		if n, err := rc.ReviewCount(); err == nil {
+			revs[0] = make([]optimize.Review, 0, n)
 		}
-		k := cardKey{r.Deck, r.Card}
-		id, ok := ids[k]
-		if !ok {
-			id = uint64(len(ids))
-			ids[k] = id
+	}
+	var (
+		lastDeck string
+		g        = -1 // the group of lastDeck, -1 for a deck not replayed
+	)
+	err := src.ScanRatings(func(batch []storage.LogRating) error {
+		for i := range batch {
+			r := &batch[i]
+			if r.Deck != lastDeck || lastDeck == "" {
+				lastDeck, g = r.Deck, -1
+				if w, ok := weights[r.Deck]; ok {
+					g = group[w]
+				}
+			}
+			if g < 0 {
+				continue
+			}
+			// Milliseconds as time.Time.UnixMilli has them.
+			ms := r.At / 1e6
+			if r.At%1e6 < 0 {
+				ms--
+			}
+			revs[g] = append(revs[g], optimize.Review{Card: r.Card, Time: ms, Rating: int8(r.Rating), State: int8(r.State)})
 		}
-		g := group[w]
-		revs[g] = append(revs[g], optimize.Review{Card: id, Time: r.At.UnixMilli(), Rating: int8(r.Rating), State: int8(r.Before.State)})
 		return nil
 	})
 	if err != nil {

@@ -104,7 +104,7 @@ func BenchmarkLogStatsAdd1M(b *testing.B) {
 // failingLog is a review log that cannot be read.
 type failingLog struct{ reads *int }
 
-func (f failingLog) Reviews(time.Time, time.Time, func(storage.Review) error) error {
+func (f failingLog) ScanRatings(func([]storage.LogRating) error) error {
 	*f.reads++
 	return errors.New("log read")
 }

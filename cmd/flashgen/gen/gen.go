@@ -126,13 +126,16 @@ type Info struct {
 	Days           int       // study days simulated
 }
 
-// chunk is how many reviews go into one storagetest.AppendReviews transaction.
+// chunk is how many reviews go into one storagetest.History.Append transaction.
 const chunk = 50_000
 
 // Build creates a new database at path (which must not exist), imports
 // Deck(c) and appends c.Reviews entries simulated as below. It writes
-// through storage.Import and storagetest.AppendReviews (each rating applied as storage.Rate applies one), so the file is exactly
-// what flash would have written for the same history.
+// through storage.Import and storagetest.History: the records are exactly
+// what flash would have written for the same history, and so is the page
+// layout but for the order of writes (the cards' final states first, then
+// the log in appends of 50,000 entries), so that the file holds no more
+// free pages than years of single ratings would leave.
 //
 // The learner studies once a day, starting at 09:00: every card due by
 // the end of the session, then NewPerDay new cards; a card in a learning
@@ -161,13 +164,14 @@ var simStart = time.Date(2024, 1, 2, 9, 0, 0, 0, time.UTC)
 // shift returns how far to move the simulated history: whole days, so
 // that its last review falls on end's day, and at most 30 minutes before
 // end's time of day, earlier still when that day's session started late.
-func shift(c Config) (time.Duration, error) {
+// It also returns the learner at the end of the history.
+func shift(c Config) (time.Duration, *sim, error) {
 	g := newSim(c)
 	var last time.Time
 	for range c.Reviews {
 		r, ok := g.next()
 		if !ok {
-			return 0, fmt.Errorf("generate: every card is suspended after fewer than %d reviews", c.Reviews)
+			return 0, nil, fmt.Errorf("generate: every card is suspended after fewer than %d reviews", c.Reviews)
 		}
 		last = r.At
 	}
@@ -178,7 +182,7 @@ func shift(c Config) (time.Duration, error) {
 	for t := last; t.AddDate(0, 0, days).After(c.End.Add(-30 * time.Minute)); {
 		days--
 	}
-	return last.AddDate(0, 0, days).Sub(last), nil
+	return last.AddDate(0, 0, days).Sub(last), g, nil
 }
 
 func move(c *fsrs.Card, d time.Duration) {
@@ -192,11 +196,28 @@ func move(c *fsrs.Card, d time.Duration) {
 
 func build(st *storage.Store, c Config) (Info, error) {
 	d := Deck(c)
-	by, err := shift(c)
+	by, end, err := shift(c)
 	if err != nil {
 		return Info{}, err
 	}
 	if _, err := st.Import(d, storage.Source{Hash: fmt.Sprintf("gen-%d", c.Seed)}, simStart.Add(by-time.Hour), false); err != nil {
+		return Info{}, err
+	}
+	// The final states first, then the log: see storagetest.History.
+	final := map[string]fsrs.Card{}
+	var leeches []string
+	for i, card := range end.cards {
+		if card.Reps == 0 && card.LastReview.IsZero() {
+			continue // never rated: as imported
+		}
+		move(&card, by)
+		final[d.Cards[i].ID] = card
+		if end.leech[i] {
+			leeches = append(leeches, d.Cards[i].ID)
+		}
+	}
+	h, err := storagetest.NewHistory(st, d.ID, final, leeches)
+	if err != nil {
 		return Info{}, err
 	}
 	info := Info{Cards: c.Cards}
@@ -206,7 +227,7 @@ func build(st *storage.Store, c Config) (Info, error) {
 		if len(buf) == 0 {
 			return nil
 		}
-		if err := storagetest.AppendReviews(st, buf); err != nil {
+		if err := h.Append(buf); err != nil {
 			return err
 		}
 		buf = buf[:0]
@@ -236,6 +257,9 @@ func build(st *storage.Store, c Config) (Info, error) {
 	if err := flush(); err != nil {
 		return info, err
 	}
+	if err := h.Finish(); err != nil {
+		return info, err
+	}
 	info.Introduced, info.Suspended, info.Days = sim.introduced, sim.suspended, sim.days
 	return info, nil
 }
@@ -246,6 +270,7 @@ type sim struct {
 	s     *scheduler.Scheduler
 	rng   *rand.Rand
 	cards []fsrs.Card
+	leech []bool // suspended as a leech
 	due   dueHeap
 
 	introduced, suspended, days int
@@ -258,7 +283,7 @@ type sim struct {
 func newSim(c Config) *sim {
 	g := &sim{
 		c: c, s: scheduler.New(scheduler.Policy{DesiredRetention: 0.9}),
-		rng: rand.New(rand.NewPCG(c.Seed, 2)), cards: make([]fsrs.Card, c.Cards),
+		rng: rand.New(rand.NewPCG(c.Seed, 2)), cards: make([]fsrs.Card, c.Cards), leech: make([]bool, c.Cards),
 	}
 	for i := range g.cards {
 		g.cards[i] = fsrs.NewCard()
@@ -323,6 +348,7 @@ func (g *sim) next() (storage.Review, bool) {
 		g.now = g.now.Add(dur)
 		if r.Leech {
 			g.suspended++
+			g.leech[i] = true
 		} else {
 			heap.Push(&g.due, dueCard{at: out.Card.Due, i: i})
 		}
