@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/pelletier/go-toml/v2/unstable"
 )
@@ -12,11 +13,12 @@ import (
 // decodeFast decodes a deck file of the plain shape deck files have into
 // f, in one pass of go-toml's low-level parser and without reflection.
 // It reports false, leaving f to be thrown away, at anything it does not
-// handle itself: a syntax error, an unknown or repeated key or table, a
-// dotted key, a value of another type than its field's, a date, an
-// integer or float written in any but the plain decimal way. Parse then
-// decodes the file with go-toml's decoder, which reports the problems such
-// a file has, or decodes the rare valid file this does not take; when
+// handle itself: text that is not UTF-8, a syntax error, an unknown or
+// repeated key or table, a dotted key, a value of another type than its
+// field's, a date, an integer or float written in any but the plain
+// decimal way. Parse then reports text that is not UTF-8, or decodes the
+// file with go-toml's decoder, which reports the problems such a file has,
+// or decodes the rare valid file this does not take; when
 // decodeFast reports true, f is what that decoder would have made
 // (TestDecodeFast_SameAsGoTOML and FuzzDecodeFast hold it to that).
 //
@@ -110,6 +112,9 @@ func decodeParts(data []byte, ends []int, f *file) bool {
 // decodeChunk decodes data, the whole document or a part of it, into f,
 // and says whether it holds an [options] table.
 func decodeChunk(data []byte, f *file) (ok, options bool) {
+	if !utf8.Valid(data) {
+		return false, false
+	}
 	d := &fastDecoder{data: data, str: string(data)}
 	var p unstable.Parser
 	p.Reset(data)

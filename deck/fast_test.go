@@ -236,6 +236,7 @@ func TestParse_ProblemLinesInLargeFile(t *testing.T) {
 		{"empty front", "\n[[card]]\nid = \"bad\"\nquestion = \"q\"\nfront = \" \"\nback = \"b\"\n", "front = \" \"", `card "bad": missing or empty front`},
 		{"unknown question", "\n[[card]]\nid = \"bad\"\nquestion = \"nope\"\nfront = \"f\"\nback = \"b\"\n", "question = \"nope\"", `card "bad": unknown question "nope"`},
 		{"unknown key", "\n[[card]]\nid = \"bad\"\nquestion = \"q\"\nfront = \"f\"\nback = \"b\"\ncolour = \"red\"\n", "colour", `unknown key "card.colour"`},
+		{"not UTF-8", "\n[[card]]\nid = \"bad\"\nquestion = \"q\"\nfront = \"f \xff\"\nback = \"b\"\n", "front = \"f \xff", "text is not valid UTF-8"},
 		{"control character", "\n[[card]]\nid = \"bad\"\nquestion = \"q\"\nfront = \"f\"\nback = \"esc \\u001b\"\n", "back = \"esc", `card "bad": back holds the control character U+001B`},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -223,14 +223,16 @@ func (p *parser) parse() *Deck {
 		p.add(lineRef{}, 0, "file is %d bytes; the limit is %d (16 MiB)", len(p.data), MaxSize)
 		return nil
 	}
+	var f file
+	// decodeFast checks the text is UTF-8 (a part at a time, on every
+	// core), and declines when it is not.
+	if decodeFast(p.data, &f) {
+		return p.validate(&f)
+	}
 	if !utf8.Valid(p.data) {
 		line, col := invalidUTF8(p.data)
 		p.add(lineAt(line), col, "text is not valid UTF-8")
 		return nil
-	}
-	var f file
-	if decodeFast(p.data, &f) {
-		return p.validate(&f)
 	}
 	f = file{}
 	dec := toml.NewDecoder(bytes.NewReader(p.data)).DisallowUnknownFields()

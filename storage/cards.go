@@ -508,16 +508,15 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now tim
 	// would leave them half empty.
 	due := tx.Bucket(bucketDue)
 	states.FillPercent, content.FillPercent, due.FillPercent = 0.9, 0.9, 0.9
-	var arena contentArena
+	contents, err := encodeContents(d, hashes, changes)
+	if err != nil {
+		return err
+	}
 	vals := make([][]byte, len(changes)) // the state value of each change
 	for _, j := range order {
 		ch := &changes[j]
 		if ch.writeContent {
-			v, err := arena.encode(&d.Cards[ch.i], hashes[ch.i])
-			if err != nil {
-				return err
-			}
-			if err := content.Put(ch.key, v); err != nil {
+			if err := content.Put(ch.key, contents[j]); err != nil {
 				return fmt.Errorf("card %s: %w", ch.state.ID, err)
 			}
 		}
@@ -566,6 +565,33 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now tim
 		return fmt.Errorf("encode deck %s: %w", d.ID, err)
 	}
 	return tx.Bucket(bucketDecks).Put([]byte(d.ID), v)
+}
+
+// encodeContents returns the content value of each change that writes
+// content (nil for the others), encoding on every core.
+func encodeContents(d *deck.Deck, hashes []string, changes []cardChange) ([][]byte, error) {
+	out := make([][]byte, len(changes))
+	const minPart = 512
+	parts := max(1, min(runtime.GOMAXPROCS(0), len(changes)/minPart))
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() {
+			var arena contentArena
+			for j := p * len(changes) / parts; j < (p+1)*len(changes)/parts; j++ {
+				if ch := &changes[j]; ch.writeContent {
+					v, err := arena.encode(&d.Cards[ch.i], hashes[ch.i])
+					if err != nil {
+						errs[p] = err
+						return
+					}
+					out[j] = v
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
 }
 
 // dueEntry is an entry of the due index to put: its key and the card's

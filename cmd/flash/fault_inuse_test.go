@@ -38,8 +38,11 @@ func TestE2E_InUse(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				r := runBin(t, binOpts{stdin: "\n3\n", timeout: 10 * time.Second}, args...)
 				checkOneLineError(t, r, db, "is in use by another flash process")
-				if r.took > raceSlow*2*time.Second {
-					t.Errorf("took %v to fail; want at most %v", r.took, raceSlow*2*time.Second)
+				// It waits about a second for the lock, then gives up; the
+				// bound is loose so that a loaded machine's slow process
+				// start does not fail it, but a wait without end does.
+				if r.took > raceSlow*6*time.Second {
+					t.Errorf("took %v to fail; want at most %v", r.took, raceSlow*6*time.Second)
 				}
 				if strings.Contains(r.stdout, "saved:") {
 					t.Errorf("the second review rated a card:\n%s", r.stdout)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -142,11 +143,15 @@ func readDeckFile(name string) ([]byte, error) {
 	if fi.IsDir() {
 		return nil, fmt.Errorf("%s: is a directory, not a deck file", name)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, deck.MaxSize+1))
-	if err != nil {
+	// Read at most one byte past the limit (deck.Parse refuses the file
+	// then), into a buffer of the file's size: io.ReadAll would grow one
+	// from 512 bytes, copying and clearing a large deck many times over.
+	const limit = deck.MaxSize + 1
+	buf := bytes.NewBuffer(make([]byte, 0, min(max(fi.Size(), 0), limit)+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit)); err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
-	return data, nil
+	return buf.Bytes(), nil
 }
 
 func hashBytes(b []byte) string {

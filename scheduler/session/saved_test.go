@@ -285,3 +285,64 @@ func deckSource(questions, per int, front string) string {
 	}
 	return src.String()
 }
+
+// TestSavedPlan_DamagedIsIgnored: a saved plan this flash cannot read (cut
+// short, another version, garbage) is not used: the session plans afresh,
+// and saves a good one as it ends.
+func TestSavedPlan_DamagedIsIgnored(t *testing.T) {
+	st, decks := openDeck(t, 13, 4)
+	set := exam.Settings{Date: day0.AddDate(0, 0, 8).Format(time.DateOnly), Target: 0.9, Minutes: 20}
+	if err := st.SetSetting(exam.Key("d"), set.Encode()); err != nil {
+		t.Fatal(err)
+	}
+	clk := &clock{t: day0}
+	s, err := session.Open(st, decks, session.Options{}, clk.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SavePlans(); err != nil {
+		t.Fatal(err)
+	}
+	key := storage.CacheKey("d", "plan")
+	good, ok, err := st.Setting(key)
+	if err != nil || !ok {
+		t.Fatalf("no plan saved: %v", err)
+	}
+	first := func(s *session.Session) string {
+		t.Helper()
+		cur, ok, err := s.Next()
+		if err != nil || !ok {
+			t.Fatalf("no card: %v", err)
+		}
+		return cur.Item.Key
+	}
+	want := first(s)
+	for _, bad := range []string{"", "\x01", "\x02" + good[1:], good[:len(good)/2], good[:len(good)-1], good + "x", "\x01\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"} {
+		if err := st.SetSetting(key, bad); err != nil {
+			t.Fatal(err)
+		}
+		s, err := session.Open(st, decks, session.Options{}, clk.now)
+		if err != nil {
+			t.Fatalf("%q: %v", bad, err)
+		}
+		if session.FromSaved(s, "d") {
+			t.Errorf("%q: read as a saved plan", bad)
+		}
+		if got := first(s); got != want {
+			t.Errorf("%q: first card %s, want %s", bad, got, want)
+		}
+		if err := s.SavePlans(); err != nil {
+			t.Fatal(err)
+		}
+		if v, _, _ := st.Setting(key); v != good {
+			t.Errorf("%q: the session saved another plan", bad)
+		}
+	}
+	s, err = session.Open(st, decks, session.Options{}, clk.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !session.FromSaved(s, "d") || first(s) != want {
+		t.Error("the plan saved again is not read back")
+	}
+}

@@ -400,9 +400,15 @@ func (a *logStats) addStat(r *storage.LogStat) {
 // addCal counts one review in the calibration: predicted recall p,
 // recalled or not.
 func (a *logStats) addCal(p float64, ok bool) {
+	// The bin is the number of inner edges at or below p (the edges
+	// ascend), counted without a branch to mispredict.
 	i := 0
-	for i+1 < len(a.cal) && p >= calEdges[i+1] {
-		i++
+	for _, e := range calEdges[1 : len(calEdges)-1] {
+		above := 0
+		if p >= e {
+			above = 1
+		}
+		i += above
 	}
 	b := &a.cal[i]
 	b.n++
