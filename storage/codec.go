@@ -235,10 +235,14 @@ func uvSlow(v []byte, p int) (uint64, int) {
 	if p < 0 || p >= len(v) {
 		return 0, len(v) + 1
 	}
-	// Two bytes (a duration in milliseconds, a larger card number):
-	// what binary.Uvarint reads, without its loop.
-	if c := v[p]; c >= 0x80 && p+1 < len(v) && v[p+1] < 0x80 {
-		return uint64(c&0x7f) | uint64(v[p+1])<<7, p + 2
+	// Two or three bytes (durations in milliseconds, time deltas, larger
+	// card numbers): what binary.Uvarint reads, without its loop.
+	if c := v[p]; c >= 0x80 && p+1 < len(v) {
+		if d := v[p+1]; d < 0x80 {
+			return uint64(c&0x7f) | uint64(d)<<7, p + 2
+		} else if p+2 < len(v) && v[p+2] < 0x80 {
+			return uint64(c&0x7f) | uint64(d&0x7f)<<7 | uint64(v[p+2])<<14, p + 3
+		}
 	}
 	x, n := binary.Uvarint(v[p:])
 	if n <= 0 {

@@ -6,8 +6,8 @@ import (
 )
 
 // TestUV_MatchesUvarint checks that uv reads every varint of one to three
-// bytes, and every two bytes however cut or overlong, as binary.Uvarint
-// does (uvSlow reads two-byte varints itself).
+// bytes, and every two or three bytes however cut or overlong, as
+// binary.Uvarint does (uvSlow reads two- and three-byte varints itself).
 func TestUV_MatchesUvarint(t *testing.T) {
 	check := func(b []byte) {
 		t.Helper()
@@ -27,6 +27,11 @@ func TestUV_MatchesUvarint(t *testing.T) {
 		check([]byte{byte(a)})
 		for b := range 256 {
 			check([]byte{byte(a), byte(b)})
+			for c := range 256 {
+				if a >= 0x80 && b >= 0x80 {
+					check([]byte{byte(a), byte(b), byte(c)}) // overlong ones too
+				}
+			}
 		}
 	}
 }
