@@ -441,8 +441,11 @@ type encodedCard struct {
 // stores), or for the card's latest entry its state's last after. The
 // slices point into the transaction's pages.
 func findAfters(tx *bolt.Tx, names *cardNames, start []byte, end uint64) ([]encodedCard, error) {
-	next := map[cardNum]encodedCard{}
+	var next cardTable // the after of the entry before, by card
 	var afters []encodedCard
+	if start == nil {
+		afters = make([]encodedCard, 0, reviewCount(tx)) // at most one a log entry
+	}
 	cur := tx.Bucket(bucketLog).Cursor()
 	for k, v := cur.Last(); k != nil && bytes.Compare(k, start) >= 0; k, v = cur.Prev() {
 		if len(k) != reviewKeyLen {
@@ -453,9 +456,10 @@ func findAfters(tx *bolt.Tx, names *cardNames, start []byte, end uint64) ([]enco
 		if err != nil {
 			return nil, fmt.Errorf("log entry %x: %w", k, err)
 		}
+		slot := next.slot(n)
 		if !explicit && uint64(at) < end {
-			a, ok := next[n]
-			if !ok {
+			a := *slot
+			if a.b == nil {
 				b, err := names.lastAfter(tx, n)
 				if err != nil {
 					return nil, fmt.Errorf("log entry %x: %w", k, err)
@@ -467,9 +471,34 @@ func findAfters(tx *bolt.Tx, names *cardNames, start []byte, end uint64) ([]enco
 		if prev == nil {
 			prev = before
 		}
-		next[n] = encodedCard{prev, at}
+		*slot = encodedCard{prev, at}
 	}
 	return afters, nil
+}
+
+// cardTable holds an encodedCard for each card, by deck and card number
+// (card numbers are dense: a slice per deck).
+type cardTable struct {
+	decks    map[uint32][]encodedCard
+	lastDeck uint32
+	last     []encodedCard
+}
+
+// slot returns where n's card is kept; a zero encodedCard when none is.
+func (t *cardTable) slot(n cardNum) *encodedCard {
+	if t.last == nil || n.deck != t.lastDeck {
+		if t.decks == nil {
+			t.decks = map[uint32][]encodedCard{}
+		}
+		if t.last != nil {
+			t.decks[t.lastDeck] = t.last
+		}
+		t.lastDeck, t.last = n.deck, t.decks[n.deck]
+	}
+	if int(n.card) >= len(t.last) {
+		t.last = append(t.last, make([]encodedCard, int(n.card)+1-len(t.last)+len(t.last)/4)...)
+	}
+	return &t.last[n.card]
 }
 
 // ScanStatsParts calls fn with successive batches of log entries of deckID

@@ -130,6 +130,7 @@ func migrate(path string, timeout time.Duration) error {
 	if err != nil {
 		return fail(err)
 	}
+	nu.AllocSize = allocSize
 	err = s.view(func(otx *bolt.Tx) error {
 		return nu.Update(func(ntx *bolt.Tx) error {
 			if err := initSchema(ntx); err != nil {
@@ -264,8 +265,9 @@ func migrateTx(otx, ntx *bolt.Tx) error {
 	}
 
 	// Card states, numbered in key order within each deck.
-	nums := map[string]cardNum{} // by card key
-	var idx [][2][]byte          // due index entries: key, state value
+	nums := map[string]cardNum{}     // by card key
+	finals := map[string]fsrs.Card{} // each card's FSRS state, by card key
+	var idx [][2][]byte              // due index entries: key, state value
 	states := ntx.Bucket(bucketState)
 	states.FillPercent = 1
 	var dn *deckNumbers
@@ -296,6 +298,7 @@ func migrateTx(otx, ntx *bolt.Tx) error {
 			return err
 		}
 		nums[string(k)] = cardNum{dn.num, num}
+		finals[string(k)] = cs.FSRS
 		nv, err := encodeState(&cs, num)
 		if err != nil {
 			return fmt.Errorf("card %s/%s: %w", dk, ck, err)
@@ -333,7 +336,9 @@ func migrateTx(otx, ntx *bolt.Tx) error {
 		}
 	}
 
-	// The log, entry by entry in key order, and the day counts.
+	// The log, entry by entry in key order, and the day counts. An entry
+	// leaves out its after (version 3) where the card's next entry, or
+	// its state, gives it: implicit, found from the last entry back.
 	olog, nlog := otx.Bucket(bucketLogV1), ntx.Bucket(bucketLog)
 	nlog.FillPercent = 1
 	type counts struct{ n, r uint64 }
@@ -341,6 +346,18 @@ func migrateTx(otx, ntx *bolt.Tx) error {
 	var sl slab
 	var r Review
 	var key []byte
+	var implicit []bool // from the last entry to the first
+	next := finals      // the after each card's entry seen last must be
+	oc := olog.Cursor()
+	for k, v := oc.Last(); k != nil; k, v = oc.Prev() {
+		if err := decodeReviewV1(&r, k, v, &in); err != nil {
+			return fmt.Errorf("log entry %x: %w", k, err)
+		}
+		key = append(append(append(key[:0], r.Deck...), 0), r.Card...)
+		a, ok := next[string(key)]
+		implicit = append(implicit, ok && sameCard(&a, &r.After))
+		next[string(key)] = r.Before
+	}
 	err = olog.ForEach(func(k, v []byte) error {
 		if err := decodeReviewV1(&r, k, v, &in); err != nil {
 			return fmt.Errorf("log entry %x: %w", k, err)
@@ -355,7 +372,13 @@ func migrateTx(otx, ntx *bolt.Tx) error {
 		}
 		at := r.At.UnixNano()
 		var buf [128]byte
-		nv, err := encodeReview(buf[:0], &r, n, at)
+		if len(implicit) == 0 {
+			return fmt.Errorf("log entry %x: the log changed while read", k)
+		}
+		l := entryLinks{version: reviewVersion3, explicit: !implicit[len(implicit)-1]}
+		implicit = implicit[:len(implicit)-1]
+		l.elapsedEq, l.schedEq = r.ElapsedDays == r.After.ElapsedDays, r.ScheduledDays == r.After.ScheduledDays
+		nv, err := encodeEntry(buf[:0], &r, n, at, l)
 		if err != nil {
 			return fmt.Errorf("log entry %x: %w", k, err)
 		}

@@ -255,8 +255,8 @@ func unwrapPathErr(err error) error {
 func openBolt(path string, o Options, timeout time.Duration, readOnly bool, depth int) (s *Store, err error) {
 	// A first mapping of 8 MiB saves a large import (10k cards ≈ 6 MB)
 	// from remapping, and copying every page it wrote, at each doubling
-	// from 32 KiB. bbolt then grows the file to 8 MiB at once (a sparse
-	// file: the unused part takes no disk space).
+	// from 32 KiB. The file grows by what a commit needs and allocSize
+	// more.
 	bo := &bolt.Options{Timeout: timeout, ReadOnly: readOnly, InitialMmapSize: initialMmap}
 	if o.Populate {
 		bo.MmapFlags = populateFlag
@@ -274,6 +274,7 @@ func openBolt(path string, o Options, timeout time.Duration, readOnly bool, dept
 		}
 		return nil, fmt.Errorf("open database %s: %w", path, unwrapPathErr(err))
 	}
+	db.AllocSize = allocSize
 	s = &Store{db: db, path: path, readOnly: readOnly}
 	if err := s.view(checkSchema); err != nil {
 		db.Close()
@@ -299,6 +300,13 @@ func openBolt(path string, o Options, timeout time.Duration, readOnly bool, dept
 }
 
 const initialMmap = 8 << 20
+
+// allocSize is how much bigger than it needs bbolt makes the file when it
+// grows it: bbolt's 16 MiB made a file up to 16 MiB larger than its pages
+// (up to the whole first mapping, 8 MiB, for a small one), for one
+// truncate and fsync less per 16 MiB written; a rating adds some 100
+// bytes.
+const allocSize = 1 << 20
 
 // errPanic marks a panic inside bbolt (a damaged page) turned into an error.
 var errPanic = errors.New("panic in bbolt")
