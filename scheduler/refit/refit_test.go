@@ -2,6 +2,7 @@ package refit_test
 
 import (
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -160,5 +161,49 @@ func TestSaveRecomputesAndResetRestores(t *testing.T) {
 	had, err = refit.Reset(st, []string{"gen"}, false)
 	if err != nil || had[0] {
 		t.Fatalf("second reset: had %v, %v; want [false], nil", had, err)
+	}
+}
+
+// TestSaveAndResetKeepTheLog: recomputing the cards' memory under new
+// weights, and back, changes their states but not one field of the log,
+// the FSRS card after each rating included (the log does not store the
+// latest one: it is the card's state until a refit changes that).
+func TestSaveAndResetKeepTheLog(t *testing.T) {
+	st := genStore(t)
+	logOf := func() []storage.Review {
+		t.Helper()
+		var rs []storage.Review
+		if err := st.Reviews(time.Time{}, time.Time{}, func(r storage.Review) error { rs = append(rs, r); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Check(); err != nil {
+			t.Fatal(err)
+		}
+		return rs
+	}
+	want := logOf()
+	w := fsrs.DefaultWeights()
+	for i := range 4 {
+		w[i] *= 3
+	}
+	l, err := refit.ReadLog(st, "gen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := scheduler.Fitted{Weights: w[:], FittedAt: time.Date(2025, 6, 2, 9, 0, 0, 0, time.UTC), Scope: "gen", Reviews: len(l.Reviews)}
+	if err := refit.Save(st, []string{"gen"}, f, l); err != nil {
+		t.Fatal(err)
+	}
+	if n := checkMemory(t, st, "gen", w); n == 0 {
+		t.Fatal("no studied card to check")
+	}
+	if got := logOf(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("the log changed with the refit: %d entries, want %d", len(got), len(want))
+	}
+	if _, err := refit.Reset(st, []string{"gen"}, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := logOf(); !reflect.DeepEqual(got, want) {
+		t.Fatal("the log changed with the reset")
 	}
 }
