@@ -944,6 +944,10 @@ func (p *Plan) Apply(items []scheduler.Item, pol scheduler.Policy, done schedule
 		return pol
 	}
 	cards := p.in.Cards
+	starts := make([]time.Time, p.DaysLeft+1) // DayStart of each day, the exam day's included
+	for d := range starts {
+		starts[d] = p.DayStart(d)
+	}
 	next := 0 // the plan's card after the last one matched in order
 	for k := range items {
 		it := &items[k]
@@ -974,8 +978,8 @@ func (p *Plan) Apply(items []scheduler.Item, pol scheduler.Policy, done schedule
 		if d := p.first[i]; d >= 0 {
 			// The final pass shows the weakest first: its cards are
 			// due a moment apart in that order.
-			it.Card.Due = p.DayStart(int(d)).Add(time.Duration(p.finalRank[i]) * time.Millisecond)
-		} else if examDay := p.DayStart(p.DaysLeft); it.Card.Due.Before(examDay) {
+			it.Card.Due = starts[d].Add(time.Duration(p.finalRank[i]) * time.Millisecond)
+		} else if examDay := starts[p.DaysLeft]; it.Card.Due.Before(examDay) {
 			// Due for the deck's retention before the exam, but
 			// spaced further by the plan and strong enough on the day.
 			it.Card.Due = examDay
