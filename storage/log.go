@@ -396,11 +396,10 @@ func (s *Store) Reviews(from, to time.Time, fn func(Review) error) error {
 				return fmt.Errorf("log entry %x: %w", k, err)
 			}
 			if !l.explicit {
-				if len(afters) == 0 {
+				a, ok := afters.take()
+				if !ok {
 					return fmt.Errorf("log entry %x: the log changed while read", k)
 				}
-				a := afters[len(afters)-1]
-				afters = afters[:len(afters)-1]
 				if readCard(&after, a.b, 0, a.base) > len(a.b) {
 					return fmt.Errorf("log entry %x: its after: %w", k, errCorrupt)
 				}
@@ -434,20 +433,21 @@ type encodedCard struct {
 	base int64
 }
 
-// findAfters walks the log backward from its end to start (nil: its
-// first entry) and returns where the after of each entry that does not
-// store it is encoded, for the entries before end, last entry first: the
-// before of the card's next entry (or the previous after that entry
-// stores), or for the card's latest entry its state's last after. The
-// slices point into the transaction's pages.
-func findAfters(tx *bolt.Tx, names *cardNames, start []byte, end uint64) ([]encodedCard, error) {
-	var next cardTable // the after of the entry before, by card
-	var afters []encodedCard
-	if start == nil {
-		afters = make([]encodedCard, 0, reviewCount(tx)) // at most one a log entry
-	}
+// findAfters walks the log from start (nil: its first entry) to its end
+// and returns where the after of each entry before end that does not
+// store it is encoded, in log order: the before of the card's next entry
+// (or the previous after that entry stores), or for the card's latest
+// entry its state's last after. The slices point into the transaction's
+// pages.
+func findAfters(tx *bolt.Tx, names *cardNames, start []byte, end uint64) (*cardList, error) {
+	var waiting cardTable // by card: 1 + the index in afters of its entry waiting for an after
+	afters := new(cardList)
 	cur := tx.Bucket(bucketLog).Cursor()
-	for k, v := cur.Last(); k != nil && bytes.Compare(k, start) >= 0; k, v = cur.Prev() {
+	k, v := cur.First()
+	if start != nil {
+		k, v = cur.Seek(start)
+	}
+	for ; k != nil; k, v = cur.Next() {
 		if len(k) != reviewKeyLen {
 			return nil, fmt.Errorf("log entry %x: bad key length", k)
 		}
@@ -456,39 +456,73 @@ func findAfters(tx *bolt.Tx, names *cardNames, start []byte, end uint64) ([]enco
 		if err != nil {
 			return nil, fmt.Errorf("log entry %x: %w", k, err)
 		}
-		slot := next.slot(n)
-		if !explicit && uint64(at) < end {
-			a := *slot
-			if a.b == nil {
-				b, err := names.lastAfter(tx, n)
-				if err != nil {
-					return nil, fmt.Errorf("log entry %x: %w", k, err)
-				}
-				a = encodedCard{b: b}
+		slot := waiting.slot(n)
+		if *slot != 0 {
+			if prev == nil {
+				prev = before
 			}
-			afters = append(afters, a)
+			*afters.at(*slot - 1) = encodedCard{prev, at}
+			*slot = 0
 		}
-		if prev == nil {
-			prev = before
+		if !explicit && uint64(at) < end {
+			afters.add()
+			*slot = afters.n
 		}
-		*slot = encodedCard{prev, at}
 	}
-	return afters, nil
+	// The entries still waiting are their cards' latest.
+	return afters, waiting.each(func(n cardNum, i int) error {
+		b, err := names.lastAfter(tx, n)
+		*afters.at(i - 1) = encodedCard{b: b}
+		return err
+	})
 }
 
-// cardTable holds an encodedCard for each card, by deck and card number
-// (card numbers are dense: a slice per deck).
+// cardList is a list of encoded cards in chunks: it grows without copying
+// or reserving more than a chunk.
+type cardList struct {
+	chunks [][]encodedCard
+	n      int // how many were added
+	next   int // the next to take
+}
+
+const cardChunk = 1 << 14
+
+func (l *cardList) add() {
+	if l.n%cardChunk == 0 {
+		l.chunks = append(l.chunks, make([]encodedCard, cardChunk))
+	}
+	l.n++
+}
+
+func (l *cardList) at(i int) *encodedCard { return &l.chunks[i/cardChunk][i%cardChunk] }
+
+// take returns the next card in the order added, false after the last;
+// it lets go of each chunk taken.
+func (l *cardList) take() (encodedCard, bool) {
+	if l.next >= l.n {
+		return encodedCard{}, false
+	}
+	c := *l.at(l.next)
+	l.next++
+	if l.next%cardChunk == 0 {
+		l.chunks[l.next/cardChunk-1] = nil
+	}
+	return c, true
+}
+
+// cardTable holds an int for each card, by deck and card number (card
+// numbers are dense: a slice per deck).
 type cardTable struct {
-	decks    map[uint32][]encodedCard
+	decks    map[uint32][]int
 	lastDeck uint32
-	last     []encodedCard
+	last     []int
 }
 
-// slot returns where n's card is kept; a zero encodedCard when none is.
-func (t *cardTable) slot(n cardNum) *encodedCard {
+// slot returns where n's int is kept.
+func (t *cardTable) slot(n cardNum) *int {
 	if t.last == nil || n.deck != t.lastDeck {
 		if t.decks == nil {
-			t.decks = map[uint32][]encodedCard{}
+			t.decks = map[uint32][]int{}
 		}
 		if t.last != nil {
 			t.decks[t.lastDeck] = t.last
@@ -496,9 +530,29 @@ func (t *cardTable) slot(n cardNum) *encodedCard {
 		t.lastDeck, t.last = n.deck, t.decks[n.deck]
 	}
 	if int(n.card) >= len(t.last) {
-		t.last = append(t.last, make([]encodedCard, int(n.card)+1-len(t.last)+len(t.last)/4)...)
+		t.last = append(t.last, make([]int, int(n.card)+1-len(t.last)+len(t.last)/4)...)
 	}
 	return &t.last[n.card]
+}
+
+// each calls fn for every card whose int is not 0, until fn fails.
+func (t *cardTable) each(fn func(n cardNum, v int) error) error {
+	if t.last != nil {
+		if t.decks == nil {
+			t.decks = map[uint32][]int{}
+		}
+		t.decks[t.lastDeck] = t.last
+	}
+	for d, cards := range t.decks {
+		for c, v := range cards {
+			if v != 0 {
+				if err := fn(cardNum{d, uint32(c)}, v); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // ScanStatsParts calls fn with successive batches of log entries of deckID
