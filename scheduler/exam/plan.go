@@ -141,7 +141,22 @@ type Plan struct {
 	// in it (from 1), 0 for others.
 	finalRank []int32
 	rank      []int32 // per card: its place among new cards, -1 when not new
-	keys      map[string]int
+	// keys maps a card's key to its index in in.Cards; built on first
+	// use (Next, NewRank, an Apply that cannot match items in order).
+	keysOnce sync.Once
+	keys     map[string]int
+}
+
+// index returns the index in the plan's cards of the card with key.
+func (p *Plan) index(key string) (int, bool) {
+	p.keysOnce.Do(func() {
+		p.keys = make(map[string]int, len(p.in.Cards))
+		for i, c := range p.in.Cards {
+			p.keys[c.Key] = i
+		}
+	})
+	i, ok := p.keys[key]
+	return i, ok
 }
 
 // Make plans the study days from now to in.Exam. It is cheap enough to run
@@ -161,10 +176,6 @@ func Make(in Input, now time.Time) *Plan {
 	if p.Costs.Review <= 0 {
 		p.Costs.Review = DefaultCosts.Review
 	}
-	p.keys = make(map[string]int, len(in.Cards))
-	for i, c := range in.Cards {
-		p.keys[c.Key] = i
-	}
 	s := p.newSim()
 	res := s.run(s.cfg(in.Minutes))
 	p.fill(s, res)
@@ -183,6 +194,56 @@ func daysBetween(a, b time.Time) int {
 	return int(tb.Sub(ta).Hours()/24 + 0.5*sign(tb.Sub(ta).Hours()))
 }
 
+// dayIndex gives the study day of a time as a plan's day number, clamped
+// to 0..last: daysBetween(day0, StudyDay(t)) without the calendar
+// arithmetic for each card.
+type dayIndex struct {
+	day0  time.Time
+	last  int
+	loc   *time.Location
+	start []time.Time // the starts of days 1..last; nil: compute
+}
+
+func newDayIndex(day0 time.Time, last int, loc *time.Location) dayIndex {
+	x := dayIndex{day0: day0, last: last, loc: loc}
+	if day0.Location() != loc {
+		return x
+	}
+	start := make([]time.Time, last)
+	prev := day0
+	for d := 1; d <= last; d++ {
+		t := day0.AddDate(0, 0, d)
+		// Each start is DayStartHour on its date and the next day's
+		// date: then the days in between are exactly the times whose
+		// study day is that day.
+		if h, m, sec := t.Clock(); h != scheduler.DayStartHour || m != 0 || sec != 0 || t.Nanosecond() != 0 || daysBetween(prev, t) != 1 {
+			return x
+		}
+		start[d-1] = t
+		prev = t
+	}
+	if h, m, sec := day0.Clock(); h != scheduler.DayStartHour || m != 0 || sec != 0 || day0.Nanosecond() != 0 {
+		return x
+	}
+	x.start = start
+	return x
+}
+
+// of returns the plan's day number of t's study day, clamped to 0..last.
+func (x *dayIndex) of(t time.Time) int {
+	if x.start == nil {
+		return min(max(daysBetween(x.day0, scheduler.StudyDay(t.In(x.loc))), 0), x.last)
+	}
+	// The number of day starts (days 1..last) at or before t.
+	d, _ := slices.BinarySearchFunc(x.start, t, func(s, t time.Time) int {
+		if s.After(t) {
+			return 1
+		}
+		return -1
+	})
+	return d
+}
+
 func sign(x float64) float64 {
 	if x < 0 {
 		return -1
@@ -197,7 +258,7 @@ func (p *Plan) DayStart(d int) time.Time { return p.day0.AddDate(0, 0, d) }
 // the card with key (introduces it, reviews it or shows it in the final
 // pass), and false when the plan does not study it before the exam.
 func (p *Plan) Next(key string) (time.Time, bool) {
-	i, ok := p.keys[key]
+	i, ok := p.index(key)
 	if !ok || p.first[i] < 0 {
 		return time.Time{}, false
 	}
@@ -208,7 +269,7 @@ func (p *Plan) Next(key string) (time.Time, bool) {
 // plan introduces them (interleaved across questions), or false when the
 // card is not new.
 func (p *Plan) NewRank(key string) (int, bool) {
-	i, ok := p.keys[key]
+	i, ok := p.index(key)
 	if !ok || p.rank[i] < 0 {
 		return 0, false
 	}
@@ -289,12 +350,18 @@ func (p *Plan) fill(s *sim, r *result) {
 			p.Questions = append(p.Questions, Question{ID: id})
 		}
 	}
+	lastQ, lastQi := "", -1 // a deck's cards come question by question
 	for i, c := range p.in.Cards {
-		qi, ok := qs[c.Question]
-		if !ok {
-			qi = len(p.Questions)
-			qs[c.Question] = qi
-			p.Questions = append(p.Questions, Question{ID: c.Question})
+		qi := lastQi
+		if qi < 0 || c.Question != lastQ {
+			var ok bool
+			qi, ok = qs[c.Question]
+			if !ok {
+				qi = len(p.Questions)
+				qs[c.Question] = qi
+				p.Questions = append(p.Questions, Question{ID: c.Question})
+			}
+			lastQ, lastQi = c.Question, qi
 		}
 		q := &p.Questions[qi]
 		q.Cards++
@@ -364,6 +431,7 @@ func (p *Plan) newSim() *sim {
 	s.due = make([]int32, n)
 	s.rank = make([]int32, n)
 	s.stopped = make([]float64, n)
+	days := newDayIndex(p.day0, s.n+1, p.Now.Location())
 	for i := range in.Cards {
 		c := &in.Cards[i].FSRS
 		s.rank[i] = -1
@@ -377,8 +445,7 @@ func (p *Plan) newSim() *sim {
 			// Spaced for the plan's retention, not the deck's: the
 			// due date FSRS stored is the deck's.
 			due := c.LastReview.Add(time.Duration(s.m.Interval(c.Stability, s.ret)*24) * time.Hour)
-			dd := daysBetween(p.day0, scheduler.StudyDay(due.In(p.Now.Location())))
-			s.due[i] = int32(min(max(dd, 0), s.n+1))
+			s.due[i] = int32(days.of(due))
 		case fsrs.Learning, fsrs.Relearning:
 			s.kind[i] = cardLearning
 		default:
@@ -407,14 +474,20 @@ func interleave(questions []string, cards []Card) []int32 {
 		}
 	}
 	var byQ [][]int32
+	lastQ, lastQi := "", -1 // a deck's cards come question by question
 	for i := range cards {
 		if cards[i].FSRS.State != fsrs.New {
 			continue
 		}
-		q, ok := qi[cards[i].Question]
-		if !ok {
-			q = len(qi)
-			qi[cards[i].Question] = q
+		q := lastQi
+		if q < 0 || cards[i].Question != lastQ {
+			var ok bool
+			q, ok = qi[cards[i].Question]
+			if !ok {
+				q = len(qi)
+				qi[cards[i].Question] = q
+			}
+			lastQ, lastQi = cards[i].Question, q
 		}
 		for len(byQ) <= q {
 			byQ = append(byQ, nil)
@@ -870,12 +943,32 @@ func (p *Plan) Apply(items []scheduler.Item, pol scheduler.Policy, done schedule
 	if p.DaysLeft == 0 {
 		return pol
 	}
+	cards := p.in.Cards
+	starts := make([]time.Time, p.DaysLeft+1) // DayStart of each day, the exam day's included
+	for d := range starts {
+		starts[d] = p.DayStart(d)
+	}
+	next := 0 // the plan's card after the last one matched in order
 	for k := range items {
 		it := &items[k]
-		i, ok := p.keys[it.Key]
+		// Items usually come in the order of the plan's cards (both
+		// from the deck's states), some skipped: match them in order,
+		// by key, and look a card up only when that fails.
+		var i int
+		var ok bool
+		for j := next; j < min(next+2, len(cards)); j++ {
+			if cards[j].Key == it.Key {
+				i, ok = j, true
+				break
+			}
+		}
+		if !ok {
+			i, ok = p.index(it.Key)
+		}
 		if !ok {
 			continue
 		}
+		next = i + 1
 		if r := p.rank[i]; r >= 0 {
 			it.Order = int(r)
 		}
@@ -885,8 +978,8 @@ func (p *Plan) Apply(items []scheduler.Item, pol scheduler.Policy, done schedule
 		if d := p.first[i]; d >= 0 {
 			// The final pass shows the weakest first: its cards are
 			// due a moment apart in that order.
-			it.Card.Due = p.DayStart(int(d)).Add(time.Duration(p.finalRank[i]) * time.Millisecond)
-		} else if examDay := p.DayStart(p.DaysLeft); it.Card.Due.Before(examDay) {
+			it.Card.Due = starts[d].Add(time.Duration(p.finalRank[i]) * time.Millisecond)
+		} else if examDay := starts[p.DaysLeft]; it.Card.Due.Before(examDay) {
 			// Due for the deck's retention before the exam, but
 			// spaced further by the plan and strong enough on the day.
 			it.Card.Due = examDay

@@ -260,6 +260,9 @@ func (s *Session) build(t time.Time) error {
 	}
 	items := make([]scheduler.Item, 0, len(states))
 	keys := cardKeys(states)
+	if len(s.cards) == 0 {
+		s.cards = make(map[string]*storage.CardState, len(states))
+	}
 	for i := range states {
 		c := &states[i]
 		s.cards[keys[i]] = c
@@ -450,11 +453,20 @@ func (s *Session) planExams(exams map[string]exam.Settings, saved map[string]*sa
 // remember records the items whose due date or order differ from before
 // (the items' due dates and orders, item by item).
 func (s *Session) remember(items []scheduler.Item, before []shownAs) {
+	n := 0
 	for k, it := range items {
 		if b := before[k]; !b.due.Equal(it.Card.Due) || b.order != it.Order {
-			if s.shown == nil {
-				s.shown = map[string]shownAs{}
-			}
+			n++
+		}
+	}
+	if n == 0 {
+		return
+	}
+	if s.shown == nil {
+		s.shown = make(map[string]shownAs, n)
+	}
+	for k, it := range items {
+		if b := before[k]; !b.due.Equal(it.Card.Due) || b.order != it.Order {
 			s.shown[it.Key] = shownAs{it.Card.Due, it.Order}
 		}
 	}
