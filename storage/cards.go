@@ -114,9 +114,9 @@ func deckPrefix(deckID string) []byte { return append([]byte(deckID), 0) }
 // key's. Versions 1 and 2 (still read) start with the version byte, a hash
 // length byte and the hash as hex; version 2 then holds the card's id and
 // the fields as version 3 does, version 1 the card as JSON.
-func encodeContent(c *deck.Card, hash string) ([]byte, error) {
+func encodeContent(c *deck.Card) ([]byte, error) {
 	var arena contentArena
-	return arena.encode(c, hash)
+	return arena.encode(c)
 }
 
 // contentArena encodes content values into shared chunks of memory: one
@@ -128,16 +128,11 @@ type contentArena struct {
 
 const contentChunk = 1 << 20
 
-// encode returns the content value of c with hash, the hex of a sha256
-// sum (deck.Card.Hash).
-func (a *contentArena) encode(c *deck.Card, hash string) ([]byte, error) {
-	var sum [sha256.Size]byte
-	if len(hash) != hex.EncodedLen(len(sum)) {
-		return nil, fmt.Errorf("card %s: content hash %q is no sha256 sum", c.ID, hash)
-	}
-	if _, err := hex.Decode(sum[:], []byte(hash)); err != nil {
-		return nil, fmt.Errorf("card %s: content hash %q: %w", c.ID, hash, err)
-	}
+// encode returns the content value of c. Its hash is c.Hash(), computed
+// from the encoded card: the card's fields are encoded for the hash as
+// they are for the value, after a byte 1 and the card's id, which the
+// value leaves to its key (TestEncodeContent_HashIsCardHash).
+func (a *contentArena) encode(c *deck.Card) ([]byte, error) {
 	var params []byte
 	if c.Sim != nil {
 		var err error
@@ -145,7 +140,7 @@ func (a *contentArena) encode(c *deck.Card, hash string) ([]byte, error) {
 			return nil, fmt.Errorf("encode card %s: %w", c.ID, err)
 		}
 	}
-	n := 1 + len(sum) + 5*binary.MaxVarintLen32 + len(c.Question) + len(c.Kind) + len(c.Front) + len(c.Back)
+	n := 1 + sha256.Size + 5*binary.MaxVarintLen32 + len(c.Question) + len(c.Kind) + len(c.Front) + len(c.Back)
 	for _, t := range c.Tags {
 		n += binary.MaxVarintLen32 + len(t)
 	}
@@ -164,7 +159,8 @@ func (a *contentArena) encode(c *deck.Card, hash string) ([]byte, error) {
 	start := len(a.buf)
 	b := a.buf
 	b = append(b, contentVersion3)
-	b = append(b, sum[:]...)
+	b = append(b, make([]byte, sha256.Size)...) // the hash, below
+	body := len(b)
 	for _, f := range [...]string{c.Question, c.Kind, c.Front, c.Back} {
 		b = appendString(b, f)
 	}
@@ -181,6 +177,12 @@ func (a *contentArena) encode(c *deck.Card, hash string) ([]byte, error) {
 		b = binary.AppendUvarint(b, uint64(len(params)))
 		b = append(b, params...)
 	}
+	h := sha256.New()
+	var idb [1 + binary.MaxVarintLen64]byte
+	h.Write(binary.AppendUvarint(append(idb[:0], 1), uint64(len(c.ID)))) // 1: the version of deck.Card.Hash's encoding
+	h.Write([]byte(c.ID))
+	h.Write(b[body:])
+	h.Sum(b[start+1 : start+1 : body])
 	a.buf = b
 	return b[start:len(b):len(b)], nil
 }
@@ -345,7 +347,15 @@ func (s *Store) Import(d *deck.Deck, src Source, now time.Time, dryRun bool) (Pl
 	if err := checkDeck(d); err != nil {
 		return Plan{}, fmt.Errorf("import into %s: %w", s.path, err)
 	}
-	hashes := contentHashes(d.Cards)
+	// The content hashes are needed to compare cards already stored; new
+	// cards' values get theirs as they are encoded.
+	var hashes []string
+	hashesOf := func() []string {
+		if hashes == nil {
+			hashes = contentHashes(d.Cards)
+		}
+		return hashes
+	}
 	var plan Plan
 	var changes []cardChange
 	var deckChanged bool
@@ -353,7 +363,7 @@ func (s *Store) Import(d *deck.Deck, src Source, now time.Time, dryRun bool) (Pl
 	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		seen = tx.ID()
-		plan, changes, deckChanged, err = planImport(tx, d, hashes, src)
+		plan, changes, deckChanged, err = planImport(tx, d, hashesOf, src)
 		return err
 	})
 	if err != nil {
@@ -367,12 +377,12 @@ func (s *Store) Import(d *deck.Deck, src Source, now time.Time, dryRun bool) (Pl
 			// Another write came in between (from this process: the
 			// file lock keeps others out); plan again.
 			var err error
-			plan, changes, deckChanged, err = planImport(tx, d, hashes, src)
+			plan, changes, deckChanged, err = planImport(tx, d, hashesOf, src)
 			if err != nil {
 				return err
 			}
 		}
-		return applyImport(tx, d, hashes, src, now, changes)
+		return applyImport(tx, d, src, now, changes)
 	})
 	if err != nil {
 		return Plan{}, fmt.Errorf("import %s into %s: %w", d.ID, s.path, err)
@@ -402,7 +412,7 @@ func contentHashes(cards []deck.Card) []string {
 	return hashes
 }
 
-func planImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source) (Plan, []cardChange, bool, error) {
+func planImport(tx *bolt.Tx, d *deck.Deck, hashesOf func() []string, src Source) (Plan, []cardChange, bool, error) {
 	plan := Plan{Deck: d.ID}
 	states, content := tx.Bucket(bucketState), tx.Bucket(bucketContent)
 	prefix := deckPrefix(d.ID)
@@ -423,8 +433,10 @@ func planImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source) (Plan, [
 	}
 	keys := make([]byte, 0, n)
 	var inFile map[string]bool
+	var hashes []string
 	if stored {
 		inFile = make(map[string]bool, len(d.Cards))
+		hashes = hashesOf()
 	}
 	var in interner
 	for i := range d.Cards {
@@ -505,7 +517,7 @@ func planImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source) (Plan, [
 	return plan, changes, deckChanged, nil
 }
 
-func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now time.Time, changes []cardChange) error {
+func applyImport(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes []cardChange) error {
 	// The index is written directly below (reindex from each card's
 	// state as planImport read it): first make it exact.
 	if err := flushIndex(tx); err != nil {
@@ -549,7 +561,7 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now tim
 	// so theirs keep room for that.
 	due := tx.Bucket(bucketDue)
 	states.FillPercent, content.FillPercent, due.FillPercent = 0.9, 1, 0.9
-	contents, err := encodeContents(d, hashes, changes)
+	contents, err := encodeContents(d, changes)
 	if err != nil {
 		return err
 	}
@@ -610,7 +622,7 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now tim
 
 // encodeContents returns the content value of each change that writes
 // content (nil for the others), encoding on every core.
-func encodeContents(d *deck.Deck, hashes []string, changes []cardChange) ([][]byte, error) {
+func encodeContents(d *deck.Deck, changes []cardChange) ([][]byte, error) {
 	out := make([][]byte, len(changes))
 	const minPart = 512
 	parts := max(1, min(runtime.GOMAXPROCS(0), len(changes)/minPart))
@@ -621,7 +633,7 @@ func encodeContents(d *deck.Deck, hashes []string, changes []cardChange) ([][]by
 			var arena contentArena
 			for j := p * len(changes) / parts; j < (p+1)*len(changes)/parts; j++ {
 				if ch := &changes[j]; ch.writeContent {
-					v, err := arena.encode(&d.Cards[ch.i], hashes[ch.i])
+					v, err := arena.encode(&d.Cards[ch.i])
 					if err != nil {
 						errs[p] = err
 						return

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
@@ -508,4 +509,32 @@ func TestStore_Import_ContentVersions(t *testing.T) {
 		t.Errorf("content versions a %d, b %d; want 2 and 3", a[0], b[0])
 	}
 	openAt(t, path) // its cleanup checks the records
+}
+
+// TestEncodeContent_HashIsCardHash: a content value carries the hash
+// deck.Card.Hash gives its card (the hash a re-import compares with), which
+// encode computes from the encoded card rather than by hashing it again.
+func TestEncodeContent_HashIsCardHash(t *testing.T) {
+	long := strings.Repeat("Σᵢ λᵢ ∂L/∂θ — a long answer, ", 40) // past Hash's 512-byte buffer
+	cards := []deck.Card{
+		{},
+		{ID: "a", Question: "q", Kind: deck.KindBasic, Front: "F", Back: "B"},
+		{ID: "b", Question: "q", Kind: deck.KindBasic, Front: long, Back: long + long, Tags: []string{"x", long, ""}},
+		{ID: "c", Question: "q", Kind: deck.KindBasic, Front: "F", Back: "B", Tags: []string{}},
+		{ID: "d", Question: "q2", Kind: deck.KindDerive, Front: "F\tf", Back: "B\nb", Tags: []string{"ntk"},
+			Sim: &deck.Sim{Kind: "ntk-decay", Check: []string{"tau_fast — a", "tau_slow"},
+				Params: map[string]any{"n": int64(2), "K": []any{[]any{4.0, 0.0}, []any{0.0, 1.0}}, "eta": 0.2, "s": long}}},
+		{ID: "e", Question: "q", Kind: deck.KindDerive, Front: "F", Back: "B", Sim: &deck.Sim{Kind: "k"}},
+		{ID: long, Question: "q", Kind: deck.KindBasic, Front: "F", Back: "B"}, // an id past one byte of length
+	}
+	var arena contentArena
+	for _, c := range cards {
+		v, err := arena.encode(&c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h, _, _ := splitContent(v); hex.EncodeToString(h) != c.Hash() {
+			t.Errorf("card %q: hash %x, want %s", c.ID, h, c.Hash())
+		}
+	}
 }
