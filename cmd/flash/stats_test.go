@@ -554,12 +554,27 @@ func TestStats_Plot(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	cfg, err := png.DecodeConfig(f)
+	img, err := png.Decode(f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Width < 600 || cfg.Height < 600 {
-		t.Errorf("image %dx%d", cfg.Width, cfg.Height)
+	// 10×13 inches at 96 dpi, three charts stacked: each third has its
+	// title, axes and labels drawn on the white background.
+	if b := img.Bounds(); b.Dx() != 960 || b.Dy() != 1248 {
+		t.Errorf("image %v, want 960x1248", b)
+	}
+	for third := range 3 {
+		drawn := 0
+		for y := third * 416; y < (third+1)*416; y++ {
+			for x := 0; x < 960; x++ {
+				if r, g, b, _ := img.At(x, y).RGBA(); r != 0xffff || g != 0xffff || b != 0xffff {
+					drawn++
+				}
+			}
+		}
+		if drawn < 2000 {
+			t.Errorf("chart %d: %d pixels drawn", third+1, drawn)
+		}
 	}
 	left, _ := filepath.Glob(filepath.Join(filepath.Dir(name), ".*tmp*"))
 	if len(left) > 0 {
