@@ -242,7 +242,7 @@ func (h HBars) Draw(c *Canvas, r image.Rectangle) Frame {
 }
 
 // valueTicks are about n evenly spaced ticks from 0 to the first tick at
-// or above peak (at least 1), at steps of 1, 2 or 5 times a power of ten
+// or above peak (at least 1), at steps of 1, 2, 2.5 or 5 times a power of ten
 // (at least 1 when whole); top is the last tick.
 func valueTicks(peak float64, n int, whole bool) (top float64, ticks []Tick) {
 	if !(peak > 0) || math.IsInf(peak, 0) {
@@ -251,7 +251,10 @@ func valueTicks(peak float64, n int, whole bool) (top float64, ticks []Tick) {
 	raw := peak / float64(n)
 	pow := math.Pow(10, math.Floor(math.Log10(raw)))
 	step := 10 * pow
-	for _, m := range []float64{1, 2, 5} {
+	for _, m := range []float64{1, 2, 2.5, 5} {
+		if whole && m*pow != math.Trunc(m*pow) {
+			continue
+		}
 		if m*pow >= raw*(1-1e-9) {
 			step = m * pow
 			break
@@ -261,7 +264,11 @@ func valueTicks(peak float64, n int, whole bool) (top float64, ticks []Tick) {
 		step = max(step, 1)
 	}
 	count := int(math.Ceil(peak/step - 1e-9))
-	decimals := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
+	// As many decimals as the step has (2.5 × 10⁻² has 3).
+	decimals := 0
+	for e := 1.0; math.Abs(step*e-math.Round(step*e)) > 1e-9*step*e && decimals < 12; e *= 10 {
+		decimals++
+	}
 	for i := 0; i <= count; i++ {
 		v := float64(i) * step
 		ticks = append(ticks, Tick{At: v, Label: strconv.FormatFloat(v, 'f', decimals, 64)})

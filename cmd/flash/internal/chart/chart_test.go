@@ -259,7 +259,9 @@ func TestValueTicks(t *testing.T) {
 		{0, true, 1, "1"},
 		{100, false, 100, "100"},
 		{0.7, false, 0.8, "0.8"},
-		{1234, true, 1500, "1500"},
+		{1234, true, 1250, "1250"},
+		{12, true, 15, "15"}, // not 2.5 steps of counts
+		{0.12, false, 0.125, "0.125"},
 	}
 	for _, tt := range tests {
 		top, ticks := valueTicks(tt.peak, 5, tt.whole)
