@@ -2,7 +2,9 @@ package storage
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -109,9 +111,9 @@ func deckPrefix(deckID string) []byte { return append([]byte(deckID), 0) }
 // of tags and each tag the same way, then 0 for no sim or 1 and the sim's
 // kind, check and params (as JSON, the one part that is not a fixed
 // shape). Version 1 held the card as JSON; it is still read.
-func encodeContent(c *deck.Card, hash string) ([]byte, error) {
+func encodeContent(c *deck.Card) ([]byte, error) {
 	var arena contentArena
-	return arena.encode(c, hash)
+	return arena.encode(c)
 }
 
 // contentArena encodes content values into shared chunks of memory: one
@@ -123,11 +125,11 @@ type contentArena struct {
 
 const contentChunk = 1 << 20
 
-// encode returns the content value of c with hash.
-func (a *contentArena) encode(c *deck.Card, hash string) ([]byte, error) {
-	if len(hash) > 255 {
-		return nil, errors.New("content hash too long")
-	}
+// encode returns the content value of c. Its hash is c.Hash(), computed
+// from the encoded card: the card's fields are encoded for the hash as
+// they are for the value, after a byte 1 (TestEncodeContent_HashIsCardHash).
+func (a *contentArena) encode(c *deck.Card) ([]byte, error) {
+	const hashLen = 2 * sha256.Size // hex
 	var params []byte
 	if c.Sim != nil {
 		var err error
@@ -135,7 +137,7 @@ func (a *contentArena) encode(c *deck.Card, hash string) ([]byte, error) {
 			return nil, fmt.Errorf("encode card %s: %w", c.ID, err)
 		}
 	}
-	n := 2 + len(hash) + 6*binary.MaxVarintLen32 + len(c.ID) + len(c.Question) + len(c.Kind) + len(c.Front) + len(c.Back)
+	n := 2 + hashLen + 6*binary.MaxVarintLen32 + len(c.ID) + len(c.Question) + len(c.Kind) + len(c.Front) + len(c.Back)
 	for _, t := range c.Tags {
 		n += binary.MaxVarintLen32 + len(t)
 	}
@@ -153,8 +155,9 @@ func (a *contentArena) encode(c *deck.Card, hash string) ([]byte, error) {
 	}
 	start := len(a.buf)
 	b := a.buf
-	b = append(b, contentVersionBinary, byte(len(hash)))
-	b = append(b, hash...)
+	b = append(b, contentVersionBinary, hashLen)
+	b = append(b, make([]byte, hashLen)...) // the hash, below
+	body := len(b)
 	for _, f := range [...]string{c.ID, c.Question, c.Kind, c.Front, c.Back} {
 		b = appendString(b, f)
 	}
@@ -171,6 +174,11 @@ func (a *contentArena) encode(c *deck.Card, hash string) ([]byte, error) {
 		b = binary.AppendUvarint(b, uint64(len(params)))
 		b = append(b, params...)
 	}
+	h := sha256.New()
+	h.Write([]byte{1}) // the version of deck.Card.Hash's encoding
+	h.Write(b[body:])
+	var sum [sha256.Size]byte
+	hex.Encode(b[start+2:body], h.Sum(sum[:0]))
 	a.buf = b
 	return b[start:len(b):len(b)], nil
 }
@@ -307,7 +315,15 @@ func (s *Store) Import(d *deck.Deck, src Source, now time.Time, dryRun bool) (Pl
 	if err := checkDeck(d); err != nil {
 		return Plan{}, fmt.Errorf("import into %s: %w", s.path, err)
 	}
-	hashes := contentHashes(d.Cards)
+	// The content hashes are needed to compare cards already stored; new
+	// cards' values get theirs as they are encoded.
+	var hashes []string
+	hashesOf := func() []string {
+		if hashes == nil {
+			hashes = contentHashes(d.Cards)
+		}
+		return hashes
+	}
 	var plan Plan
 	var changes []cardChange
 	var deckChanged bool
@@ -315,7 +331,7 @@ func (s *Store) Import(d *deck.Deck, src Source, now time.Time, dryRun bool) (Pl
 	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		seen = tx.ID()
-		plan, changes, deckChanged, err = planImport(tx, d, hashes, src)
+		plan, changes, deckChanged, err = planImport(tx, d, hashesOf, src)
 		return err
 	})
 	if err != nil {
@@ -329,12 +345,12 @@ func (s *Store) Import(d *deck.Deck, src Source, now time.Time, dryRun bool) (Pl
 			// Another write came in between (from this process: the
 			// file lock keeps others out); plan again.
 			var err error
-			plan, changes, deckChanged, err = planImport(tx, d, hashes, src)
+			plan, changes, deckChanged, err = planImport(tx, d, hashesOf, src)
 			if err != nil {
 				return err
 			}
 		}
-		return applyImport(tx, d, hashes, src, now, changes)
+		return applyImport(tx, d, src, now, changes)
 	})
 	if err != nil {
 		return Plan{}, fmt.Errorf("import %s into %s: %w", d.ID, s.path, err)
@@ -364,7 +380,7 @@ func contentHashes(cards []deck.Card) []string {
 	return hashes
 }
 
-func planImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source) (Plan, []cardChange, bool, error) {
+func planImport(tx *bolt.Tx, d *deck.Deck, hashesOf func() []string, src Source) (Plan, []cardChange, bool, error) {
 	plan := Plan{Deck: d.ID}
 	states, content := tx.Bucket(bucketState), tx.Bucket(bucketContent)
 	prefix := deckPrefix(d.ID)
@@ -385,8 +401,10 @@ func planImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source) (Plan, [
 	}
 	keys := make([]byte, 0, n)
 	var inFile map[string]bool
+	var hashes []string
 	if stored {
 		inFile = make(map[string]bool, len(d.Cards))
+		hashes = hashesOf()
 	}
 	var in interner
 	for i := range d.Cards {
@@ -467,7 +485,7 @@ func planImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source) (Plan, [
 	return plan, changes, deckChanged, nil
 }
 
-func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now time.Time, changes []cardChange) error {
+func applyImport(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes []cardChange) error {
 	// The index is written directly below (reindex from each card's
 	// state as planImport read it): first make it exact.
 	if err := flushIndex(tx); err != nil {
@@ -511,7 +529,7 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now tim
 	// so theirs keep room for that.
 	due := tx.Bucket(bucketDue)
 	states.FillPercent, content.FillPercent, due.FillPercent = 0.9, 1, 0.9
-	contents, err := encodeContents(d, hashes, changes)
+	contents, err := encodeContents(d, changes)
 	if err != nil {
 		return err
 	}
@@ -572,7 +590,7 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, hashes []string, src Source, now tim
 
 // encodeContents returns the content value of each change that writes
 // content (nil for the others), encoding on every core.
-func encodeContents(d *deck.Deck, hashes []string, changes []cardChange) ([][]byte, error) {
+func encodeContents(d *deck.Deck, changes []cardChange) ([][]byte, error) {
 	out := make([][]byte, len(changes))
 	const minPart = 512
 	parts := max(1, min(runtime.GOMAXPROCS(0), len(changes)/minPart))
@@ -583,7 +601,7 @@ func encodeContents(d *deck.Deck, hashes []string, changes []cardChange) ([][]by
 			var arena contentArena
 			for j := p * len(changes) / parts; j < (p+1)*len(changes)/parts; j++ {
 				if ch := &changes[j]; ch.writeContent {
-					v, err := arena.encode(&d.Cards[ch.i], hashes[ch.i])
+					v, err := arena.encode(&d.Cards[ch.i])
 					if err != nil {
 						errs[p] = err
 						return

@@ -414,3 +414,30 @@ func cardsEqual(a, b fsrs.Card) bool {
 		a.ElapsedDays == b.ElapsedDays && a.ScheduledDays == b.ScheduledDays &&
 		a.Reps == b.Reps && a.Lapses == b.Lapses && a.State == b.State
 }
+
+// TestEncodeContent_HashIsCardHash: a content value carries the hash
+// deck.Card.Hash gives its card (the hash a re-import compares with), which
+// encode computes from the encoded card rather than by hashing it again.
+func TestEncodeContent_HashIsCardHash(t *testing.T) {
+	long := strings.Repeat("Σᵢ λᵢ ∂L/∂θ — a long answer, ", 40) // past Hash's 512-byte buffer
+	cards := []deck.Card{
+		{},
+		{ID: "a", Question: "q", Kind: deck.KindBasic, Front: "F", Back: "B"},
+		{ID: "b", Question: "q", Kind: deck.KindBasic, Front: long, Back: long + long, Tags: []string{"x", long, ""}},
+		{ID: "c", Question: "q", Kind: deck.KindBasic, Front: "F", Back: "B", Tags: []string{}},
+		{ID: "d", Question: "q2", Kind: deck.KindDerive, Front: "F\tf", Back: "B\nb", Tags: []string{"ntk"},
+			Sim: &deck.Sim{Kind: "ntk-decay", Check: []string{"tau_fast — a", "tau_slow"},
+				Params: map[string]any{"n": int64(2), "K": []any{[]any{4.0, 0.0}, []any{0.0, 1.0}}, "eta": 0.2, "s": long}}},
+		{ID: "e", Question: "q", Kind: deck.KindDerive, Front: "F", Back: "B", Sim: &deck.Sim{Kind: "k"}},
+	}
+	var arena contentArena
+	for _, c := range cards {
+		v, err := arena.encode(&c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h, _, _ := splitContent(v); string(h) != c.Hash() {
+			t.Errorf("card %q: hash %s, want %s", c.ID, h, c.Hash())
+		}
+	}
+}

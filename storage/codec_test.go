@@ -402,7 +402,7 @@ func TestContent_RoundTrip(t *testing.T) {
 		{ID: "c", Question: "q", Kind: deck.KindDerive, Front: "F", Back: "B", Sim: &deck.Sim{Kind: "k"}},
 	}
 	for _, c := range cards {
-		v, err := encodeContent(&c, "hash")
+		v, err := encodeContent(&c)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -413,8 +413,8 @@ func TestContent_RoundTrip(t *testing.T) {
 		if !reflect.DeepEqual(got, c) {
 			t.Errorf("%s: got %+v, want %+v", c.ID, got, c)
 		}
-		if h, _, _ := splitContent(v); string(h) != "hash" {
-			t.Errorf("%s: hash %q", c.ID, h)
+		if h, _, _ := splitContent(v); string(h) != c.Hash() {
+			t.Errorf("%s: hash %q, want %q", c.ID, h, c.Hash())
 		}
 		for n := range len(v) { // truncated values fail, never panic
 			decodeContent(&got, v[:n])
