@@ -565,7 +565,6 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes [
 	if err != nil {
 		return err
 	}
-	vals := make([][]byte, len(changes)) // the state value of each change
 	for _, j := range order {
 		ch := &changes[j]
 		if ch.writeContent {
@@ -580,9 +579,8 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes [
 		if err := states.Put(ch.key, v); err != nil {
 			return fmt.Errorf("card %s: %w", ch.state.ID, err)
 		}
-		vals[j] = v
 		if ch.old != nil {
-			if err := reindex(due, ch.old, &ch.state, v); err != nil {
+			if err := reindex(due, ch.old, &ch.state); err != nil {
 				return fmt.Errorf("card %s: %w", ch.state.ID, err)
 			}
 		}
@@ -590,22 +588,17 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes [
 	// New cards' index entries, put in key order. New cards are indexed
 	// by their order in the file, so in file order (the order of
 	// changes) their keys are mostly sorted already.
-	var idx []dueEntry
-	var ks [][]byte
+	var idx [][]byte
 	for j := range changes {
 		if ch := &changes[j]; ch.old == nil {
-			ks = dueKeys(ks[:0], &ch.state)
-			for _, k := range ks {
-				idx = append(idx, dueEntry{k, vals[j]})
-			}
+			idx = dueKeys(idx, &ch.state)
 		}
 	}
-	byDueKey := func(a, b dueEntry) int { return bytes.Compare(a.key, b.key) }
-	if !slices.IsSortedFunc(idx, byDueKey) {
-		slices.SortFunc(idx, byDueKey)
+	if !slices.IsSortedFunc(idx, bytes.Compare) {
+		slices.SortFunc(idx, bytes.Compare)
 	}
-	for _, e := range idx {
-		if err := due.Put(e.key, e.v); err != nil {
+	for _, k := range idx {
+		if err := due.Put(k, noState); err != nil {
 			return err
 		}
 	}
@@ -645,12 +638,6 @@ func encodeContents(d *deck.Deck, changes []cardChange) ([][]byte, error) {
 	}
 	wg.Wait()
 	return out, errors.Join(errs...)
-}
-
-// dueEntry is an entry of the due index to put: its key and the card's
-// state value.
-type dueEntry struct {
-	key, v []byte
 }
 
 // States returns the scheduling state of every card of deckID ("" = all

@@ -23,18 +23,26 @@ import (
 //	deck\x00 'r' due (sortable nanos) card        a review card
 //	deck\x00 'b' buried until (sortable) card     also, while buried
 //
-// Each entry's value is a copy of the card's state value, so that a study
-// day reads its cards from a few consecutive index pages instead of one
-// lookup in the state bucket each. Retired and suspended cards are not in
-// it. Sortable nanos are unix
-// nanoseconds with the sign bit flipped, big-endian, so that times before
-// 1970 sort first.
+// Entries are written with an empty value: a study day reads the state of
+// each card it finds (about 170 lookups in bucket state for a day's
+// reviews), and the index takes a third of the room it took when each
+// entry held a copy of the card's state value. Entries written by the
+// flash of schema 3 before this hold such a copy; it is never read (the
+// state is), and the consistency check accepts an empty value or a copy
+// equal to the state. Retired and suspended cards are not in it. Sortable
+// nanos are unix nanoseconds with the sign bit flipped, big-endian, so
+// that times before 1970 sort first.
 const (
 	idxNew      = 'n'
 	idxLearning = 'l'
 	idxReview   = 'r'
 	idxBuried   = 'b'
 )
+
+// noState is the value of every due index entry written now (see above);
+// not nil, so that bbolt reads it back as present in the transaction that
+// puts it.
+var noState = []byte{}
 
 // sortable returns unix nanos as a big-endian key part that sorts by time.
 func sortable(n int64) uint64 { return uint64(n) ^ 1<<63 }
@@ -187,9 +195,8 @@ func flushIndex(tx *bolt.Tx) error {
 			if _, err := decodeState(&cs, sv, nil); err != nil {
 				return fmt.Errorf("card %s/%s: %w", dk, ck, err)
 			}
-			v := bytes.Clone(sv)
 			for _, ik := range dueKeys(nil, &cs) {
-				if err := due.Put(ik, v); err != nil {
+				if err := due.Put(ik, noState); err != nil {
 					return err
 				}
 			}
@@ -201,9 +208,8 @@ func flushIndex(tx *bolt.Tx) error {
 	return nil
 }
 
-// reindex replaces old's index entries (none when old is nil) by cs's,
-// with v, cs's state value (which must stay valid until the commit).
-func reindex(due *bolt.Bucket, old, cs *CardState, v []byte) error {
+// reindex replaces old's index entries (none when old is nil) by cs's.
+func reindex(due *bolt.Bucket, old, cs *CardState) error {
 	var buf [4][]byte
 	var was [][]byte
 	if old != nil {
@@ -218,7 +224,7 @@ func reindex(due *bolt.Bucket, old, cs *CardState, v []byte) error {
 		}
 	}
 	for _, k := range now {
-		if err := due.Put(k, v); err != nil {
+		if err := due.Put(k, noState); err != nil {
 			return err
 		}
 	}
@@ -507,9 +513,12 @@ func (s *Store) DueStates(deckID string, end time.Time) ([]CardState, error) {
 				pending = append(pending, k)
 				pendingIDs[string(k[len(dp):])] = true
 			}
-			// add adds the card of index entry k (value v) unless it is
-			// pending or added already; it says whether k is pending.
-			add := func(k, v []byte, kind byte, width int) (bool, error) {
+			// add adds the card of index entry k, read from its state,
+			// unless it is pending or added already; it says whether k is
+			// pending. The entry's value (empty, or a copy of the state
+			// written before) is not read.
+			sk := append([]byte(nil), dp...)
+			add := func(k []byte, kind byte, width int) (bool, error) {
 				p := len(d) + 2 + width
 				if len(k) <= p {
 					return false, fmt.Errorf("due index key %q: too short", k)
@@ -520,6 +529,11 @@ func (s *Store) DueStates(deckID string, end time.Time) ([]CardState, error) {
 				}
 				if seen[string(id)] {
 					return false, nil
+				}
+				sk = append(sk[:len(dp)], id...)
+				v := states.Get(sk)
+				if v == nil {
+					return false, fmt.Errorf("due index entry %q: card %s/%s has no state", k, d, id)
 				}
 				out = append(out, CardState{Deck: deck, ID: string(id)})
 				if _, err := decodeState(&out[len(out)-1], v, &in); err != nil {
@@ -535,15 +549,15 @@ func (s *Store) DueStates(deckID string, end time.Time) ([]CardState, error) {
 					width = 4
 				}
 				pre := prefix(kind)
-				for k, v := due.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, v = due.Next() {
-					if _, err := add(k, v, kind, width); err != nil {
+				for k, _ := due.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, _ = due.Next() {
+					if _, err := add(k, kind, width); err != nil {
 						return err
 					}
 				}
 			}
 			pre := prefix(idxReview)
-			for k, v := due.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, v = due.Next() {
-				pending, err := add(k, v, idxReview, 8)
+			for k, _ := due.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, _ = due.Next() {
+				pending, err := add(k, idxReview, 8)
 				if err != nil {
 					return err
 				}

@@ -304,7 +304,7 @@ func migrateTx(otx, ntx *bolt.Tx) error {
 			return fmt.Errorf("card %s/%s: %w", dk, ck, err)
 		}
 		for _, ik := range dueKeys(nil, &cs) {
-			idx = append(idx, [2][]byte{ik, nv})
+			idx = append(idx, [2][]byte{ik, noState})
 		}
 		return states.Put(k, nv)
 	})

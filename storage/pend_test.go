@@ -306,12 +306,18 @@ func testDueStatesPending(t *testing.T, seed uint64) {
 // now with what the states of the deck call for.
 func checkDueStates(t *testing.T, s *Store, now time.Time, at string) {
 	t.Helper()
+	checkDueStatesOf(t, s, "ml", now, at)
+}
+
+// checkDueStatesOf is checkDueStates for the deck deckID.
+func checkDueStatesOf(t *testing.T, s *Store, deckID string, now time.Time, at string) {
+	t.Helper()
 	end := now.Truncate(24 * time.Hour).Add(28 * time.Hour)
-	states, err := s.States("ml")
+	states, err := s.States(deckID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.DueStates("ml", end)
+	got, err := s.DueStates(deckID, end)
 	if err != nil {
 		t.Fatal(err)
 	}
