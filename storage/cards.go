@@ -105,12 +105,15 @@ func splitCardKey(k []byte) (deckID, cardID []byte, ok bool) {
 
 func deckPrefix(deckID string) []byte { return append([]byte(deckID), 0) }
 
-// Content values: version byte, hash length byte, hash, then the card.
-// Version 2 (written now) holds the card's fields in a compact binary form:
-// id, question, kind, front, back (uvarint length, bytes each), the number
-// of tags and each tag the same way, then 0 for no sim or 1 and the sim's
-// kind, check and params (as JSON, the one part that is not a fixed
-// shape). Version 1 held the card as JSON; it is still read.
+// Content values (bucket content, key deck\x00card). Version 3 (written
+// now) is the version byte, the content hash as its 32 raw sha256 bytes,
+// then the card's fields in a compact binary form: question, kind, front,
+// back (uvarint length, bytes each), the number of tags and each tag the
+// same way, then 0 for no sim or 1 and the sim's kind, check and params
+// (as JSON, the one part that is not a fixed shape). The card's id is the
+// key's. Versions 1 and 2 (still read) start with the version byte, a hash
+// length byte and the hash as hex; version 2 then holds the card's id and
+// the fields as version 3 does, version 1 the card as JSON.
 func encodeContent(c *deck.Card) ([]byte, error) {
 	var arena contentArena
 	return arena.encode(c)
@@ -127,9 +130,9 @@ const contentChunk = 1 << 20
 
 // encode returns the content value of c. Its hash is c.Hash(), computed
 // from the encoded card: the card's fields are encoded for the hash as
-// they are for the value, after a byte 1 (TestEncodeContent_HashIsCardHash).
+// they are for the value, after a byte 1 and the card's id, which the
+// value leaves to its key (TestEncodeContent_HashIsCardHash).
 func (a *contentArena) encode(c *deck.Card) ([]byte, error) {
-	const hashLen = 2 * sha256.Size // hex
 	var params []byte
 	if c.Sim != nil {
 		var err error
@@ -137,7 +140,7 @@ func (a *contentArena) encode(c *deck.Card) ([]byte, error) {
 			return nil, fmt.Errorf("encode card %s: %w", c.ID, err)
 		}
 	}
-	n := 2 + hashLen + 6*binary.MaxVarintLen32 + len(c.ID) + len(c.Question) + len(c.Kind) + len(c.Front) + len(c.Back)
+	n := 1 + sha256.Size + 5*binary.MaxVarintLen32 + len(c.Question) + len(c.Kind) + len(c.Front) + len(c.Back)
 	for _, t := range c.Tags {
 		n += binary.MaxVarintLen32 + len(t)
 	}
@@ -155,10 +158,10 @@ func (a *contentArena) encode(c *deck.Card) ([]byte, error) {
 	}
 	start := len(a.buf)
 	b := a.buf
-	b = append(b, contentVersionBinary, hashLen)
-	b = append(b, make([]byte, hashLen)...) // the hash, below
+	b = append(b, contentVersion3)
+	b = append(b, make([]byte, sha256.Size)...) // the hash, below
 	body := len(b)
-	for _, f := range [...]string{c.ID, c.Question, c.Kind, c.Front, c.Back} {
+	for _, f := range [...]string{c.Question, c.Kind, c.Front, c.Back} {
 		b = appendString(b, f)
 	}
 	b = binary.AppendUvarint(b, uint64(len(c.Tags)))
@@ -175,10 +178,11 @@ func (a *contentArena) encode(c *deck.Card) ([]byte, error) {
 		b = append(b, params...)
 	}
 	h := sha256.New()
-	h.Write([]byte{1}) // the version of deck.Card.Hash's encoding
+	var idb [1 + binary.MaxVarintLen64]byte
+	h.Write(binary.AppendUvarint(append(idb[:0], 1), uint64(len(c.ID)))) // 1: the version of deck.Card.Hash's encoding
+	h.Write([]byte(c.ID))
 	h.Write(b[body:])
-	var sum [sha256.Size]byte
-	hex.Encode(b[start+2:body], h.Sum(sum[:0]))
+	h.Sum(b[start+1 : start+1 : body])
 	a.buf = b
 	return b[start:len(b):len(b)], nil
 }
@@ -188,17 +192,42 @@ func appendString(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
-// splitContent returns the hash and the encoded card of a content value.
+// splitContent returns the hash (raw for version 3, hex before) and the
+// encoded card of a content value.
 func splitContent(v []byte) (hash, card []byte, err error) {
-	if len(v) < 2 || (v[0] != contentVersion && v[0] != contentVersionBinary) || len(v) < 2+int(v[1]) {
-		return nil, nil, errCorrupt
+	switch {
+	case len(v) >= 1+sha256.Size && v[0] == contentVersion3:
+		return v[1 : 1+sha256.Size], v[1+sha256.Size:], nil
+	case len(v) >= 2 && (v[0] == contentVersion || v[0] == contentVersionBinary) && len(v) >= 2+int(v[1]):
+		n := 2 + int(v[1])
+		return v[2:n], v[n:], nil
 	}
-	n := 2 + int(v[1])
-	return v[2:n], v[n:], nil
+	return nil, nil, errCorrupt
 }
 
-// decodeContent decodes the card of a content value into c.
-func decodeContent(c *deck.Card, v []byte) error {
+// contentHashIs reports whether the content value v holds the content
+// hash hash (hex, as deck.Card.Hash gives it), whichever version v is.
+func contentHashIs(v []byte, hash string) (bool, error) {
+	h, _, err := splitContent(v)
+	if err != nil {
+		return false, err
+	}
+	if v[0] != contentVersion3 {
+		return string(h) == hash, nil
+	}
+	var sum [sha256.Size]byte
+	if len(hash) != hex.EncodedLen(len(sum)) {
+		return false, nil
+	}
+	if _, err := hex.Decode(sum[:], []byte(hash)); err != nil {
+		return false, nil
+	}
+	return bytes.Equal(h, sum[:]), nil
+}
+
+// decodeContent decodes the card of a content value into c; id is the
+// card's id, from the value's key (version 3 values do not repeat it).
+func decodeContent(c *deck.Card, id string, v []byte) error {
 	_, b, err := splitContent(v)
 	if err != nil {
 		return err
@@ -212,7 +241,10 @@ func decodeContent(c *deck.Card, v []byte) error {
 		p = q
 		return string(x)
 	}
-	*c = deck.Card{ID: str(), Question: str(), Kind: str(), Front: str(), Back: str()}
+	if v[0] == contentVersionBinary {
+		id = str()
+	}
+	*c = deck.Card{ID: id, Question: str(), Kind: str(), Front: str(), Back: str()}
 	nt, p2 := uv(b, p)
 	p = p2
 	if nt > uint64(len(b)) {
@@ -430,14 +462,14 @@ func planImport(tx *bolt.Tx, d *deck.Deck, hashesOf func() []string, src Source)
 			return plan, nil, false, fmt.Errorf("card %s: %w", c.ID, err)
 		}
 		old := cs
-		var oldHash []byte
+		textChanged := true
 		if cv := content.Get(k); cv != nil {
-			var err error
-			if oldHash, _, err = splitContent(cv); err != nil {
+			same, err := contentHashIs(cv, hashes[i])
+			if err != nil {
 				return plan, nil, false, fmt.Errorf("card %s content: %w", c.ID, err)
 			}
+			textChanged = !same
 		}
-		textChanged := string(oldHash) != hashes[i]
 		moved := cs.Order != i || cs.Question != c.Question
 		switch {
 		case cs.Retired:
@@ -708,7 +740,7 @@ func (s *Store) Content(deckID, cardID string) (deck.Card, error) {
 		if v == nil {
 			return errCardNotFound(tx.DB().Path(), deckID, cardID)
 		}
-		return decodeContent(&c, v)
+		return decodeContent(&c, cardID, v)
 	})
 	if errors.Is(err, ErrNotFound) {
 		return deck.Card{}, err
@@ -772,7 +804,7 @@ func (s *Store) Contents(cards []CardState) ([]deck.Card, error) {
 			if v == nil {
 				return errCardNotFound(tx.DB().Path(), c.Deck, c.ID)
 			}
-			if err := decodeContent(&out[i], v); err != nil {
+			if err := decodeContent(&out[i], c.ID, v); err != nil {
 				return fmt.Errorf("card %s/%s: %w", c.Deck, c.ID, err)
 			}
 		}

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/flash-srs/flash/deck"
 )
@@ -415,6 +417,100 @@ func cardsEqual(a, b fsrs.Card) bool {
 		a.Reps == b.Reps && a.Lapses == b.Lapses && a.State == b.State
 }
 
+// TestStore_Import_ContentVersions: content is written as version 3 (raw
+// hash, no id); a database whose content main's flash wrote as version 2
+// reads the same cards, and re-importing the unchanged deck into it reports
+// every card unchanged and writes nothing, whichever version each card's
+// content is. A changed card is written as version 3 beside version 2 ones.
+func TestStore_Import_ContentVersions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "flash.db")
+	d := testDeck()
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Import(d, Source{Hash: "same"}, t0, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw := func() map[string]string { return rawBuckets(t, path)["content"] }
+	for k, v := range raw() {
+		// The fields start with the question right after the raw hash.
+		if v[0] != contentVersion3 || len(v) < 33 || !strings.HasPrefix(v[33:], "\x02q1\x05basic") {
+			t.Errorf("content %q = %q: want version 3, the raw hash and no id", k, v)
+		}
+	}
+	// Turn a and b into the version 2 values main's flash wrote.
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketContent)
+		for _, id := range []string{"a", "b"} {
+			k := cardKey(d.ID, id)
+			if err := b.Put(k, contentV2(b.Get(k), id)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err := errors.Join(err, db.Close()); err != nil {
+		t.Fatal(err)
+	}
+	if v := raw()[string(cardKey(d.ID, "a"))]; v[0] != contentVersionBinary || !strings.Contains(v, d.Cards[0].Hash()) {
+		t.Fatalf("a's content %q is not version 2", v)
+	}
+	if s, err = Open(path, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(); err != nil {
+		t.Error(err)
+	}
+	for i := range d.Cards {
+		got, err := s.Content(d.ID, d.Cards[i].ID)
+		if err != nil || !reflect.DeepEqual(got, d.Cards[i]) {
+			t.Errorf("Content %s: %+v, %v; want %+v", d.Cards[i].ID, got, err, d.Cards[i])
+		}
+	}
+	all, err := s.States(d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Contents(all); err != nil || !reflect.DeepEqual(got, d.Cards) {
+		t.Errorf("Contents: %+v, %v", got, err)
+	}
+	sum, fi := fileSum(t, path), mustStat(t, path)
+	time.Sleep(20 * time.Millisecond) // so that a write would move mtime
+	p, err := s.Import(d, Source{Hash: "same"}, t0.Add(time.Hour), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Unchanged) != 3 || len(p.Added)+len(p.Updated)+len(p.Retired)+len(p.Restored) != 0 {
+		t.Errorf("plan %+v", p)
+	}
+	assertUntouched(t, path, sum, fi)
+	// b changes: it is written as version 3, a stays version 2.
+	d.Cards[1].Back = "new back"
+	p, err = s.Import(d, Source{Hash: "new"}, t0.Add(time.Hour), false)
+	if err != nil || !slices.Equal(p.Updated, []string{"b"}) || len(p.Unchanged) != 2 {
+		t.Fatalf("plan %+v, %v", p, err)
+	}
+	if got, err := s.Content(d.ID, "b"); err != nil || got.Back != "new back" || got.ID != "b" {
+		t.Errorf("b: %+v, %v", got, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c := raw()
+	if a, b := c[string(cardKey(d.ID, "a"))], c[string(cardKey(d.ID, "b"))]; a[0] != contentVersionBinary || b[0] != contentVersion3 {
+		t.Errorf("content versions a %d, b %d; want 2 and 3", a[0], b[0])
+	}
+	openAt(t, path) // its cleanup checks the records
+}
+
 // TestEncodeContent_HashIsCardHash: a content value carries the hash
 // deck.Card.Hash gives its card (the hash a re-import compares with), which
 // encode computes from the encoded card rather than by hashing it again.
@@ -429,6 +525,7 @@ func TestEncodeContent_HashIsCardHash(t *testing.T) {
 			Sim: &deck.Sim{Kind: "ntk-decay", Check: []string{"tau_fast — a", "tau_slow"},
 				Params: map[string]any{"n": int64(2), "K": []any{[]any{4.0, 0.0}, []any{0.0, 1.0}}, "eta": 0.2, "s": long}}},
 		{ID: "e", Question: "q", Kind: deck.KindDerive, Front: "F", Back: "B", Sim: &deck.Sim{Kind: "k"}},
+		{ID: long, Question: "q", Kind: deck.KindBasic, Front: "F", Back: "B"}, // an id past one byte of length
 	}
 	var arena contentArena
 	for _, c := range cards {
@@ -436,8 +533,8 @@ func TestEncodeContent_HashIsCardHash(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if h, _, _ := splitContent(v); string(h) != c.Hash() {
-			t.Errorf("card %q: hash %s, want %s", c.ID, h, c.Hash())
+		if h, _, _ := splitContent(v); hex.EncodeToString(h) != c.Hash() {
+			t.Errorf("card %q: hash %x, want %s", c.ID, h, c.Hash())
 		}
 	}
 }

@@ -83,7 +83,8 @@ const (
 	reviewVersion        = 2 // with the after card; read, and written where an after must be kept
 	reviewVersion3       = 3 // without the after card
 	contentVersion       = 1 // JSON card; read, no longer written
-	contentVersionBinary = 2
+	contentVersionBinary = 2 // hex hash and the card's id; read, no longer written
+	contentVersion3      = 3
 
 	cardStateMask = 0x03
 	cardDue       = 0x04

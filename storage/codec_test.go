@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -402,28 +403,58 @@ func TestContent_RoundTrip(t *testing.T) {
 		{ID: "c", Question: "q", Kind: deck.KindDerive, Front: "F", Back: "B", Sim: &deck.Sim{Kind: "k"}},
 	}
 	for _, c := range cards {
+		hash := c.Hash()
 		v, err := encodeContent(&c)
 		if err != nil {
 			t.Fatal(err)
 		}
+		if v[0] != contentVersion3 || bytes.Contains(v, []byte(hash)) || len(v) > 1+32+len(c.Question)+len(c.Front)+len(c.Back)+len(c.Kind)+60 {
+			t.Errorf("%s: value %q: want version 3 with the raw hash and no id", c.ID, v)
+		}
 		var got deck.Card
-		if err := decodeContent(&got, v); err != nil {
+		if err := decodeContent(&got, c.ID, v); err != nil {
 			t.Fatalf("%s: %v", c.ID, err)
 		}
 		if !reflect.DeepEqual(got, c) {
 			t.Errorf("%s: got %+v, want %+v", c.ID, got, c)
 		}
-		if h, _, _ := splitContent(v); string(h) != c.Hash() {
-			t.Errorf("%s: hash %q, want %q", c.ID, h, c.Hash())
+		if h, _, _ := splitContent(v); hex.EncodeToString(h) != hash {
+			t.Errorf("%s: hash %x", c.ID, h)
+		}
+		if same, err := contentHashIs(v, hash); !same || err != nil {
+			t.Errorf("%s: contentHashIs own hash: %v, %v", c.ID, same, err)
+		}
+		other := (&deck.Card{ID: c.ID, Question: "other"}).Hash()
+		for _, h := range []string{other, "hash", strings.ToUpper(hash) + "x", ""} {
+			if same, err := contentHashIs(v, h); same || err != nil {
+				t.Errorf("%s: contentHashIs %q: %v, %v", c.ID, h, same, err)
+			}
 		}
 		for n := range len(v) { // truncated values fail, never panic
-			decodeContent(&got, v[:n])
+			if decodeContent(&got, c.ID, v[:n]) == nil {
+				t.Errorf("%s: value cut to %d bytes decodes", c.ID, n)
+			}
+		}
+		// Version 2 values (hex hash, then the id) still read, with
+		// their own id.
+		v2 := contentV2(v, c.ID)
+		if err := decodeContent(&got, "key id", v2); err != nil || !reflect.DeepEqual(got, c) {
+			t.Errorf("%s: version 2: %+v, %v", c.ID, got, err)
+		}
+		if same, err := contentHashIs(v2, hash); !same || err != nil {
+			t.Errorf("%s: version 2 contentHashIs: %v, %v", c.ID, same, err)
+		}
+		if same, _ := contentHashIs(v2, other); same {
+			t.Errorf("%s: version 2 contentHashIs another hash", c.ID)
 		}
 		// Version 1 values (JSON) still read.
 		js, _ := json.Marshal(c)
-		old := append([]byte{contentVersion, 4}, "hash"...)
-		if err := decodeContent(&got, append(old, js...)); err != nil || !reflect.DeepEqual(got, c) {
+		old := append([]byte{contentVersion, byte(len(hash))}, hash...)
+		if err := decodeContent(&got, "key id", append(old, js...)); err != nil || !reflect.DeepEqual(got, c) {
 			t.Errorf("%s: version 1: %+v, %v", c.ID, got, err)
+		}
+		if same, err := contentHashIs(append(old, js...), hash); !same || err != nil {
+			t.Errorf("%s: version 1 contentHashIs: %v, %v", c.ID, same, err)
 		}
 	}
 	// Version 1 values written before a check could name several outputs
@@ -431,7 +462,17 @@ func TestContent_RoundTrip(t *testing.T) {
 	old := append([]byte{contentVersion, 4}, "hash"...)
 	old = append(old, `{"id":"b","question":"q","kind":"derive","front":"F","back":"B","sim":{"kind":"ntk-decay","check":"tau_slow — x"}}`...)
 	var got deck.Card
-	if err := decodeContent(&got, old); err != nil || got.Sim == nil || !reflect.DeepEqual(got.Sim.Check, []string{"tau_slow — x"}) {
+	if err := decodeContent(&got, "b", old); err != nil || got.Sim == nil || !reflect.DeepEqual(got.Sim.Check, []string{"tau_slow — x"}) {
 		t.Errorf("version 1 with a string check: %+v, %v", got.Sim, err)
 	}
+}
+
+// contentV2 turns a content value of version 3 into the value of version 2
+// that main's flash wrote for the same card: hex hash with its length, then
+// the card's id before the fields, which are the same.
+func contentV2(v3 []byte, id string) []byte {
+	h := hex.EncodeToString(v3[1:33])
+	v := append([]byte{contentVersionBinary, byte(len(h))}, h...)
+	v = appendString(v, id)
+	return append(v, v3[33:]...)
 }

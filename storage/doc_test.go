@@ -25,13 +25,13 @@ func TestPackageDoc_Encodings(t *testing.T) {
 	if line == "" {
 		t.Fatal("the package doc lists no content bucket")
 	}
-	if contentVersionBinary != 2 {
-		t.Fatalf("content version %d: update this test and the package doc", contentVersionBinary)
+	if contentVersion3 != 3 {
+		t.Fatalf("content version %d: update this test and the package doc", contentVersion3)
 	}
 	if !strings.Contains(line, "binary deck.Card") || strings.Contains(line, "JSON deck.Card") {
-		t.Errorf("package doc says %q; content is written as compact binary (version 2)", strings.TrimSpace(line))
+		t.Errorf("package doc says %q; content is written as compact binary (version 3)", strings.TrimSpace(line))
 	}
-	if !strings.Contains(doc, "content version 2") {
+	if !strings.Contains(doc, "content version 3") {
 		t.Error("package doc does not name the content version written")
 	}
 }

@@ -6,7 +6,7 @@
 //	meta      schema version, a marker that the file belongs to flash, counters
 //	decks     deck id → JSON DeckInfo
 //	content   deck\x00card → content hash and compact binary deck.Card
-//	          (content version 2; version 1 values, JSON, are still read)
+//	          (content version 3; versions 2 and 1, JSON, are still read)
 //	state     deck\x00card → compact binary CardState (FSRS memory, flags, order, number)
 //	due       the cards a study day may show, by deck, kind and due time (index.go)
 //	pend      cards whose due index entries are still to move (index.go)
@@ -694,7 +694,7 @@ func checkRecords(tx *bolt.Tx) []error {
 		}
 		if c := content.Get(k); c == nil {
 			errs = append(errs, fmt.Errorf("state %q: no content", k))
-		} else if err := decodeContent(new(deck.Card), c); err != nil {
+		} else if err := decodeContent(new(deck.Card), cs.ID, c); err != nil {
 			errs = append(errs, fmt.Errorf("content %q: %w", k, err))
 		}
 		return nil

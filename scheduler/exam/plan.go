@@ -532,6 +532,11 @@ type result struct {
 	lastR     []float64 // recall at the last planned review, 0 when none
 	prev      []Memory  // memory before the last planned review
 	window    int       // the final pass's days
+
+	// Scratch memory a later pass may reuse (sim.pass).
+	tmem    []Memory
+	buckets [][]int32
+	final   pendingHeap
 }
 
 // cfg is what one run of the plan takes.
@@ -558,8 +563,10 @@ func (s *sim) cfg(minutes float64) cfg {
 // days) that fits the budget.
 func (s *sim) run(c cfg) *result {
 	window := max(min(c.window, s.n), 1)
+	var spare *result // a run with a longer final pass reuses the last one's memory
 	for k := 0; ; k++ {
-		r := s.pass(c, window)
+		r := s.pass(c, window, spare)
+		spare = r
 		r.window = window
 		if r.unserved == 0 || window >= s.n {
 			return r
@@ -671,28 +678,58 @@ func (h *pendingHeap) pop() pending {
 // The schedule follows the planner's model s.m; the memory it measures on
 // the exam day follows tm, which is s.m itself, or another learner's
 // memory when spread asks how far off the prediction may be.
-func (s *sim) pass(c cfg, window int) *result {
+//
+// reuse, when not nil, is an earlier pass's result whose memory this one
+// takes over (the earlier one is then no longer valid).
+func (s *sim) pass(c cfg, window int, reuse *result) *result {
 	tm, minutes, costNew, costRev, rng := c.tm, c.minutes, c.costNew, c.costRev, c.rng
 	n := len(s.start)
-	r := &result{
-		days:  make([]Day, s.n),
-		first: make([]int32, n),
-		good:  make([]float64, n),
-		exp:   make([]float64, n),
-		mem:   make([]Memory, n),
-		lastR: make([]float64, n),
-		prev:  make([]Memory, n),
+	var r *result
+	var buckets [][]int32
+	var final pendingHeap
+	if reuse != nil {
+		r = &result{
+			days: reuse.days, first: reuse.first, good: reuse.good, exp: reuse.exp,
+			mem: reuse.mem, lastR: reuse.lastR, prev: reuse.prev, finalRank: reuse.finalRank,
+		}
+		clear(r.days)
+		clear(r.good)
+		clear(r.exp)
+		clear(r.lastR)
+		clear(r.prev)
+		clear(r.finalRank)
+		buckets = reuse.buckets
+		for d := range buckets {
+			buckets[d] = buckets[d][:0]
+		}
+		final = reuse.final[:0]
+	} else {
+		r = &result{
+			days:  make([]Day, s.n),
+			first: make([]int32, n),
+			good:  make([]float64, n),
+			exp:   make([]float64, n),
+			mem:   make([]Memory, n),
+			lastR: make([]float64, n),
+			prev:  make([]Memory, n),
 
-		finalRank: make([]int32, n),
+			finalRank: make([]int32, n),
+		}
+		buckets = make([][]int32, s.n+1)
 	}
 	mem := r.mem
 	copy(mem, s.start)
 	tmem := mem // the measured memory
 	if tm != s.m {
-		tmem = slices.Clone(s.start)
+		if reuse != nil && reuse.tmem != nil {
+			tmem = reuse.tmem
+			copy(tmem, s.start)
+		} else {
+			tmem = slices.Clone(s.start)
+		}
+		r.tmem = tmem
 	}
-	buckets := make([][]int32, s.n+1)
-	var final pendingHeap
+	defer func() { r.buckets, r.final = buckets, final }()
 	for i := range n {
 		r.first[i] = -1
 		if s.n == 0 {
@@ -782,7 +819,7 @@ func (s *sim) pass(c cfg, window int) *result {
 			}
 			review(i)
 		}
-		buckets[d] = nil
+		buckets[d] = buckets[d][:0] // its memory kept for a later pass
 		// The final pass: weakest first, spread over the window's days.
 		if d >= s.n-window && final.len() > 0 {
 			quota := (final.len() + s.n - d - 1) / (s.n - d)
