@@ -25,12 +25,18 @@ import (
 // FSRS card (inside state and log records), relative to a base time (0 for
 // states, the review time for log entries):
 //
-//	head    byte: state (bits 0-1) | 0x04 due set | 0x10 last review set |
-//	        0x40 stability/difficulty present (else both zero)
+//	head    byte: state (bits 0-1) | 0x04 due set | 0x08 scheduled days
+//	        not stored | 0x10 last review set | 0x40 stability/difficulty
+//	        present (else both zero)
 //	[stability, difficulty  float64 bits, little-endian, 8 bytes each]
 //	[last review − base     delta]
 //	[due − last review      delta; due − base without a last review]
-//	reps, lapses, elapsed days, scheduled days   uvarint
+//	reps, lapses, elapsed days, [scheduled days]   uvarint
+//
+// Scheduled days are left out (0x08) when they are the whole days from
+// the last review to due, as go-fsrs sets them for a review card: both
+// set, due − last review ≥ 0 and a multiple of 86400 s. Cards written
+// before that flag store the number always; they read as they are.
 //
 // State value (bucket state, key deck\x00card):
 //
@@ -88,9 +94,12 @@ const (
 
 	cardStateMask = 0x03
 	cardDue       = 0x04
+	cardSchedDays = 0x08 // scheduled days = whole days from last review to due, not stored
 	cardLast      = 0x10
 	cardMemory    = 0x40
-	cardKnown     = cardStateMask | cardDue | cardLast | cardMemory
+	cardKnown     = cardStateMask | cardDue | cardSchedDays | cardLast | cardMemory
+
+	nsPerDay = 86400 * int64(time.Second)
 
 	stRetired   = 1
 	stSuspended = 2
@@ -202,6 +211,7 @@ func appendCard(b []byte, c *fsrs.Card, base int64) ([]byte, error) {
 	if s != 0 || d != 0 {
 		head |= cardMemory
 	}
+	headAt := len(b)
 	b = append(b, head)
 	if head&cardMemory != 0 {
 		b = binary.LittleEndian.AppendUint64(b, s)
@@ -215,10 +225,17 @@ func appendCard(b []byte, c *fsrs.Card, base int64) ([]byte, error) {
 	if head&cardDue != 0 {
 		b = appendDelta(b, due, dueBase)
 	}
+	if head&(cardLast|cardDue) == cardLast|cardDue {
+		if d := due - last; d >= 0 && d%nsPerDay == 0 && uint64(d/nsPerDay) == c.ScheduledDays {
+			b[headAt] |= cardSchedDays
+		}
+	}
 	b = binary.AppendUvarint(b, c.Reps)
 	b = binary.AppendUvarint(b, c.Lapses)
 	b = binary.AppendUvarint(b, c.ElapsedDays)
-	b = binary.AppendUvarint(b, c.ScheduledDays)
+	if b[headAt]&cardSchedDays == 0 {
+		b = binary.AppendUvarint(b, c.ScheduledDays)
+	}
 	return b, nil
 }
 
@@ -307,6 +324,22 @@ func readCard(c *fsrs.Card, v []byte, p int, base int64) int {
 		var t int64
 		t, p = readDelta(v, p, dueBase)
 		c.Due = time.Unix(0, t)
+	}
+	if head&cardSchedDays != 0 {
+		// Three counters; scheduled days from the last review and due.
+		d := c.Due.UnixNano() - c.LastReview.UnixNano()
+		if head&(cardLast|cardDue) != cardLast|cardDue || d < 0 || d%nsPerDay != 0 {
+			return len(v) + 1
+		}
+		c.ScheduledDays = uint64(d / nsPerDay)
+		if p >= 0 && p+3 <= len(v) && (v[p]|v[p+1]|v[p+2])&0x80 == 0 {
+			c.Reps, c.Lapses, c.ElapsedDays = uint64(v[p]), uint64(v[p+1]), uint64(v[p+2])
+			return p + 3
+		}
+		c.Reps, p = uv(v, p)
+		c.Lapses, p = uv(v, p)
+		c.ElapsedDays, p = uv(v, p)
+		return p
 	}
 	// Usually all four counters are below 128: one byte each.
 	if p >= 0 && p+4 <= len(v) {

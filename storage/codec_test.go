@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
@@ -475,4 +476,81 @@ func contentV2(v3 []byte, id string) []byte {
 	v := append([]byte{contentVersionBinary, byte(len(h))}, h...)
 	v = appendString(v, id)
 	return append(v, v3[33:]...)
+}
+
+// TestCard_SchedDaysFlag: a card whose scheduled days are the whole days
+// from its last review to its due time stores flag cardSchedDays instead
+// of the number (one byte less); any other card stores the number as
+// before, and cards encoded before the flag (the number always stored)
+// still read.
+func TestCard_SchedDaysFlag(t *testing.T) {
+	last := time.Date(2026, 3, 1, 9, 30, 0, 123, time.UTC)
+	card := func(days uint64, due time.Time) fsrs.Card {
+		return fsrs.Card{State: fsrs.Review, Stability: 12.5, Difficulty: 5.25, LastReview: last, Due: due,
+			Reps: 7, Lapses: 1, ElapsedDays: 9, ScheduledDays: days}
+	}
+	tests := []struct {
+		name string
+		c    fsrs.Card
+		flag bool
+	}{
+		{"whole days", card(12, last.AddDate(0, 0, 12)), true},
+		{"many days, large counters", fsrs.Card{State: fsrs.Review, LastReview: last, Due: last.Add(400 * 24 * time.Hour),
+			Reps: 300, Lapses: 200, ElapsedDays: 1000, ScheduledDays: 400}, true},
+		{"same instant", fsrs.Card{State: fsrs.Learning, LastReview: last, Due: last}, true},
+		{"minutes", fsrs.Card{State: fsrs.Learning, LastReview: last, Due: last.Add(10 * time.Minute), Reps: 1}, false},
+		{"another number", card(11, last.AddDate(0, 0, 12)), false},
+		{"due before last", card(0, last.Add(-24*time.Hour)), false},
+		{"a day and a second", card(1, last.Add(24*time.Hour+time.Second)), false},
+		{"no last review", fsrs.Card{State: fsrs.Review, Due: last, ScheduledDays: 0}, false},
+		{"new", fsrs.NewCard(), false},
+	}
+	for _, tt := range tests {
+		for _, base := range []int64{0, last.Add(time.Hour).UnixNano()} {
+			v, err := appendCard(nil, &tt.c, base)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := v[0]&cardSchedDays != 0; got != tt.flag {
+				t.Errorf("%s: flag %v, want %v", tt.name, got, tt.flag)
+			}
+			var got fsrs.Card
+			if p := readCard(&got, v, 0, base); p != len(v) || !sameCard(&got, &tt.c) {
+				t.Errorf("%s: read %d of %d bytes: %+v, want %+v", tt.name, p, len(v), got, tt.c)
+			}
+			for n := range len(v) {
+				if p := readCard(&got, v[:n], 0, base); p <= n {
+					t.Errorf("%s: %d of %d bytes read as a card", tt.name, n, len(v))
+				}
+			}
+			if !tt.flag {
+				continue
+			}
+			// The encoding before the flag: the number stored.
+			old := append([]byte{v[0] &^ cardSchedDays}, v[1:]...)
+			old = binary.AppendUvarint(old, tt.c.ScheduledDays)
+			if p := readCard(&got, old, 0, base); p != len(old) || !sameCard(&got, &tt.c) {
+				t.Errorf("%s: old encoding: read %d of %d bytes: %+v", tt.name, p, len(old), got)
+			}
+			if len(old) != len(v)+len(binary.AppendUvarint(nil, tt.c.ScheduledDays)) {
+				t.Errorf("%s: %d bytes with the flag, %d without", tt.name, len(v), len(old))
+			}
+		}
+	}
+	// The flag on a card without a last review or due, or whose days
+	// are not whole, is corrupt; with whole days it reads.
+	ok := []byte{byte(fsrs.Review) | cardSchedDays | cardDue | cardLast, 3, 4<<2 | 3, 1, 0, 0} // due 2 days after
+	var c fsrs.Card
+	if p := readCard(&c, ok, 0, 0); p != len(ok) || c.ScheduledDays != 2 || c.Reps != 1 {
+		t.Errorf("%x read %d bytes: %+v", ok, p, c)
+	}
+	for _, v := range [][]byte{
+		{byte(fsrs.Review) | cardSchedDays | cardDue, 3 << 2, 1, 0, 0},
+		{byte(fsrs.Review) | cardSchedDays | cardDue | cardLast, 3, 2 << 2, 1, 0, 0}, // due 1 ns after
+	} {
+		var got fsrs.Card
+		if p := readCard(&got, v, 0, 0); p <= len(v) {
+			t.Errorf("%x read as %+v", v, got)
+		}
+	}
 }
