@@ -12,7 +12,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler/exam"
 	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/storage"
@@ -80,7 +79,7 @@ func runExam(e *env, o examOpts) error {
 		st, err = storage.Open(path, storage.Options{})
 		if err == nil {
 			decks, err = st.Decks()
-			if err == nil && needBuiltin(decks) && (o.deck == "" || o.deck == builtinID()) {
+			if err == nil && needBuiltin(decks) && (o.deck == "" || o.deck == builtinDeckID) {
 				decks, err = ensureDeck(st, now, e.stderr)
 			}
 		}
@@ -170,8 +169,6 @@ func runExam(e *env, o examOpts) error {
 	}
 	return err
 }
-
-func builtinID() string { return deck.Builtin().ID }
 
 // pickDeck returns the deck called id, or the only deck when id is "".
 func pickDeck(decks []storage.DeckInfo, id string) (storage.DeckInfo, error) {
