@@ -2,7 +2,6 @@ package storage
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -145,10 +144,7 @@ const cardStatBatch = 512
 // must not call methods of s that write. An error from fn stops the scan
 // and is returned as it is.
 func (s *Store) EachCardStat(deckID string, fn func(cs *CardStats) error) error {
-	var fnErr error
-	// A panic in fn is fn's, not a sign of a damaged file: carry it past
-	// view's recovery and panic again outside.
-	var fnPanic any
+	cb := callback[*CardStats]{fn: fn}
 	err := s.view(func(tx *bolt.Tx) error {
 		cur := tx.Bucket(bucketState).Cursor()
 		var prefix []byte
@@ -169,8 +165,7 @@ func (s *Store) EachCardStat(deckID string, fn func(cs *CardStats) error) error 
 			if len(b.cs.Cards) == 0 {
 				return nil
 			}
-			if err := guard(&fnPanic, fn, &b.cs); err != nil {
-				fnErr = err
+			if err := cb.call(&b.cs); err != nil {
 				return err
 			}
 			b.cs.Cards, b.cs.ids = b.cs.Cards[:0], b.cs.ids[:0]
@@ -198,14 +193,5 @@ func (s *Store) EachCardStat(deckID string, fn func(cs *CardStats) error) error 
 		}
 		return flush()
 	})
-	if fnPanic != nil {
-		panic(fnPanic)
-	}
-	if fnErr != nil && errors.Is(err, fnErr) {
-		return fnErr
-	}
-	if err != nil {
-		return fmt.Errorf("read card states from %s: %w", s.path, err)
-	}
-	return nil
+	return cb.done(err, "read card states from "+s.path)
 }

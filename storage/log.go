@@ -54,6 +54,38 @@ func guard[T any](p *any, fn func(T) error, arg T) (err error) {
 	return fn(arg)
 }
 
+// callback is a caller's fn run inside a read transaction (Reviews,
+// ScanRatings, EachCardStat): call keeps fn's first error and a panic in
+// fn (guard), and done, once the transaction is over, panics again with
+// it, returns fn's error as it is, or wraps the transaction's own error
+// with what.
+type callback[T any] struct {
+	fn    func(T) error
+	err   error
+	panic any
+}
+
+func (c *callback[T]) call(arg T) error {
+	err := guard(&c.panic, c.fn, arg)
+	if err != nil {
+		c.err = err
+	}
+	return err
+}
+
+func (c *callback[T]) done(err error, what string) error {
+	if c.panic != nil {
+		panic(c.panic)
+	}
+	if c.err != nil && errors.Is(err, c.err) {
+		return c.err
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
 // reviewNanos checks that at can key the log: set, not before 1970 and
 // not after 2262.
 func reviewNanos(at time.Time) (int64, error) {
@@ -359,11 +391,7 @@ func (s *Store) ReviewCount() (int, error) {
 // (that deadlocks). Deck and Card strings are shared between the Review
 // values of one call; fn may keep them.
 func (s *Store) Reviews(from, to time.Time, fn func(Review) error) error {
-	var fnErr error
-	// A panic in fn is fn's, not a sign of a damaged file: carry it past
-	// view's recovery and panic again outside.
-	var fnPanic any
-	call := func(r Review) error { return guard(&fnPanic, fn, r) }
+	cb := callback[Review]{fn: fn}
 	err := s.view(func(tx *bolt.Tx) error {
 		var start []byte
 		if !from.IsZero() {
@@ -408,23 +436,13 @@ func (s *Store) Reviews(from, to time.Time, fn func(Review) error) error {
 			if r.Deck, r.Card, err = names.name(tx, n); err != nil {
 				return fmt.Errorf("log entry %x: %w", k, err)
 			}
-			if err := call(r); err != nil {
-				fnErr = err
+			if err := cb.call(r); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	if fnPanic != nil {
-		panic(fnPanic)
-	}
-	if fnErr != nil && errors.Is(err, fnErr) {
-		return fnErr
-	}
-	if err != nil {
-		return fmt.Errorf("read review log of %s: %w", s.path, err)
-	}
-	return nil
+	return cb.done(err, "read review log of "+s.path)
 }
 
 // encodedCard is an FSRS card encoded in a value, relative to base.

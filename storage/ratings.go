@@ -2,7 +2,6 @@ package storage
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
@@ -29,11 +28,7 @@ type LogRating struct {
 // runs inside the transaction and must not call methods of s that write.
 // It stops at and returns the first error fn returns, unwrapped.
 func (s *Store) ScanRatings(fn func(batch []LogRating) error) error {
-	var fnErr error
-	// A panic in fn is fn's, not a sign of a damaged file: carry it past
-	// view's recovery and panic again outside.
-	var fnPanic any
-	call := func(b []LogRating) error { return guard(&fnPanic, fn, b) }
+	cb := callback[[]LogRating]{fn: fn}
 	err := s.view(func(tx *bolt.Tx) error {
 		ids := tx.Bucket(bucketIDs)
 		decks := map[uint32]string{}
@@ -68,29 +63,16 @@ func (s *Store) ScanRatings(fn func(batch []LogRating) error) error {
 			}
 			batch = append(batch, LogRating{At: at, Card: uint64(n.deck)<<32 | uint64(n.card), Deck: lastDeck, Rating: e.Rating, State: e.State})
 			if len(batch) == cap(batch) {
-				if err := call(batch); err != nil {
-					fnErr = err
+				if err := cb.call(batch); err != nil {
 					return err
 				}
 				batch = batch[:0]
 			}
 		}
 		if len(batch) > 0 {
-			if err := call(batch); err != nil {
-				fnErr = err
-				return err
-			}
+			return cb.call(batch)
 		}
 		return nil
 	})
-	if fnPanic != nil {
-		panic(fnPanic)
-	}
-	if fnErr != nil && errors.Is(err, fnErr) {
-		return fnErr
-	}
-	if err != nil {
-		return fmt.Errorf("read review log of %s: %w", s.path, err)
-	}
-	return nil
+	return cb.done(err, "read review log of "+s.path)
 }
