@@ -317,18 +317,36 @@ func migrateHelper(path string) {
 // TestMigrate_Kill kills a process migrating the testdata database with
 // SIGKILL at random moments (often inside the migration's write
 // transaction, its fsyncs or the rename) and checks that what is left
-// opens, as schema 1 or 2, and after a migration records exactly what the
+// opens, as schema 1 or 3, and after a migration records exactly what the
 // original did. -migrate.rounds sets the number of kills.
 func TestMigrate_Kill(t *testing.T) {
+	src := v1Copy(t)
+	want := readV1(t, src)
+	killMigrations(t, src, 1, func(round int, path string, schema uint64) {
+		s, err := Open(path, Options{})
+		if err != nil {
+			t.Fatalf("round %d (schema %d left): open: %v", round, schema, err)
+		}
+		s.Close()
+		checkMigrated(t, path, want)
+	})
+}
+
+// killMigrations runs -migrate.rounds processes that open (and so migrate)
+// a copy of the database at src and kills each with SIGKILL at a random
+// moment of a whole migration's time, half of them in its last third
+// (where backups are synced and transactions commit); after each it
+// checks, with the schema version left (read without migrating), what is
+// left at path. stream tells the tests' random choices apart.
+func killMigrations(t *testing.T, src string, stream uint64, check func(round int, path string, schema uint64)) {
+	t.Helper()
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
-	rng := rand.New(rand.NewPCG(seed, 1))
+	rng := rand.New(rand.NewPCG(seed, stream))
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := v1Copy(t)
-	want := readV1(t, src)
 	orig, err := os.ReadFile(src)
 	if err != nil {
 		t.Fatal(err)
@@ -336,36 +354,43 @@ func TestMigrate_Kill(t *testing.T) {
 	// How long a whole migration takes here, to spread the kills over.
 	full := time.Now()
 	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), migrateHelperEnv+"="+src)
+	cmd.Env = append(os.Environ(), migrateHelperEnv+"="+copyTo(t, orig))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("helper: %v %s", err, out)
 	}
 	span := time.Since(full)
-	states := map[string]int{}
+	left := map[string]int{}
 	for round := range *migrateKillRounds {
-		path := filepath.Join(t.TempDir(), "flash.db")
-		if err := os.WriteFile(path, orig, 0o600); err != nil {
-			t.Fatal(err)
-		}
+		path := copyTo(t, orig)
 		cmd := exec.Command(exe, "-test.run=^$")
 		cmd.Env = append(os.Environ(), migrateHelperEnv+"="+path)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(rng.Int64N(int64(span))))
+		wait := rng.Int64N(int64(span))
+		if round%2 == 1 {
+			wait = int64(span)*2/3 + rng.Int64N(int64(span)/3+1)
+		}
+		time.Sleep(time.Duration(wait))
 		cmd.Process.Kill()
 		werr := cmd.Wait()
 		// What is left is either file, whole.
 		schema := fileSchema(t, path)
-		states[fmt.Sprint(schema, werr == nil)]++
-		s, err := Open(path, Options{})
-		if err != nil {
-			t.Fatalf("round %d (schema %d left): open: %v", round, schema, err)
-		}
-		s.Close()
-		checkMigrated(t, path, want)
+		left[fmt.Sprint(schema, werr == nil)]++
+		check(round, path, schema)
 	}
-	t.Logf("left behind (schema, finished): %v", states)
+	t.Logf("left behind (schema, finished): %v", left)
+}
+
+// copyTo writes b to a new file flash.db in a new temp folder and returns
+// its path.
+func copyTo(t *testing.T, b []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "flash.db")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // fileSchema reads the schema version of the database at path without

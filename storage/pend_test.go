@@ -6,7 +6,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -151,52 +150,13 @@ func checkFromSchema2(t *testing.T, path string, want map[string]map[string]stri
 // testdata database at random moments: what is left opens, as schema 2 or
 // 3, and after a migration holds exactly the original records.
 func TestMigrate_FromSchema2Kill(t *testing.T) {
-	seed := uint64(time.Now().UnixNano())
-	t.Logf("seed %d", seed)
-	rng := rand.New(rand.NewPCG(seed, 2))
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	src := filepath.Join(t.TempDir(), "flash.db")
 	gunzipTo(t, v2Small, src)
 	want := rawBuckets(t, src)
-	orig, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	full := time.Now()
-	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), migrateHelperEnv+"="+src)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("helper: %v %s", err, out)
-	}
-	span := time.Since(full)
-	left := map[string]int{}
-	for round := range *migrateKillRounds {
-		path := filepath.Join(t.TempDir(), "flash.db")
-		if err := os.WriteFile(path, orig, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command(exe, "-test.run=^$")
-		cmd.Env = append(os.Environ(), migrateHelperEnv+"="+path)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		// Half the kills in the last third, where the backup is written
-		// and the one transaction commits.
-		wait := rng.Int64N(int64(span))
-		if round%2 == 1 {
-			wait = int64(span)*2/3 + rng.Int64N(int64(span)/3+1)
-		}
-		time.Sleep(time.Duration(wait))
-		cmd.Process.Kill()
-		werr := cmd.Wait()
-		schema := fileSchema(t, path)
+	killMigrations(t, src, 2, func(round int, path string, schema uint64) {
 		if schema != 2 && schema != 3 {
 			t.Fatalf("round %d: schema %d left", round, schema)
 		}
-		left[fmt.Sprint(schema, werr == nil)]++
 		s, err := Open(path, Options{})
 		if err != nil {
 			t.Fatalf("round %d (schema %d left): open: %v", round, schema, err)
@@ -206,8 +166,7 @@ func TestMigrate_FromSchema2Kill(t *testing.T) {
 		}
 		s.Close()
 		checkFromSchema2(t, path, want)
-	}
-	t.Logf("left behind (schema, finished): %v", left)
+	})
 }
 
 // TestDueStates_Pending changes the cards of a deck at random (ratings with
