@@ -256,18 +256,7 @@ func TestSavedPlan_SameAsFresh(t *testing.T) {
 	if len(withSaved) < 150 {
 		t.Fatalf("only %d steps", len(withSaved))
 	}
-	for i := range max(len(withSaved), len(fresh)) {
-		var a, b string
-		if i < len(withSaved) {
-			a = withSaved[i]
-		}
-		if i < len(fresh) {
-			b = fresh[i]
-		}
-		if a != b {
-			t.Fatalf("step %d: from the saved plan %q, planned afresh %q", i, a, b)
-		}
-	}
+	sameSteps(t, "from the saved plan", withSaved, "planned afresh", fresh)
 }
 
 // deckSource is the deck openDeck imports, each card's front front.

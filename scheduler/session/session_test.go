@@ -404,16 +404,23 @@ func TestSession_DueIndexSameAsFullRead(t *testing.T) {
 	if len(indexed) < 100 {
 		t.Fatalf("only %d steps", len(indexed))
 	}
-	for i := range max(len(indexed), len(full)) {
+	sameSteps(t, "indexed", indexed, "full read", full)
+}
+
+// sameSteps fails the test at the first step where two runs' logs, named
+// aName and bName, differ.
+func sameSteps(t *testing.T, aName string, as []string, bName string, bs []string) {
+	t.Helper()
+	for i := range max(len(as), len(bs)) {
 		var a, b string
-		if i < len(indexed) {
-			a = indexed[i]
+		if i < len(as) {
+			a = as[i]
 		}
-		if i < len(full) {
-			b = full[i]
+		if i < len(bs) {
+			b = bs[i]
 		}
 		if a != b {
-			t.Fatalf("step %d: indexed %q, full read %q", i, a, b)
+			t.Fatalf("step %d: %s %q, %s %q", i, aName, a, bName, b)
 		}
 	}
 }
