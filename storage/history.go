@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -80,18 +79,12 @@ func (s *Store) newHistory(deckID string, final map[string]fsrs.Card, leeches []
 // there, and counts them in the day counts; it changes no card state. It
 // sets rs[i].Seq.
 func (h *history) append(rs []Review) error {
-	order := make([]int, len(rs))
-	ats := make([]int64, len(rs))
-	for i := range rs {
-		at, err := reviewNanos(rs[i].At)
-		if err != nil {
-			return fmt.Errorf("append review %d (%s/%s): %w", i, rs[i].Deck, rs[i].Card, err)
-		}
-		ats[i], order[i] = at, i
+	ats, order, err := timeOrder(rs)
+	if err != nil {
+		return err
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(ats[a], ats[b]) })
 	var sl slab
-	err := h.s.update(func(tx *bolt.Tx) error {
+	err = h.s.update(func(tx *bolt.Tx) error {
 		lb := tx.Bucket(bucketLog)
 		lb.FillPercent = 1
 		if k, _ := lb.Cursor().Last(); len(rs) > 0 && k != nil && string(k[:8]) > string(timeKey(rs[order[0]].At)) {

@@ -860,6 +860,22 @@ func (s *Store) DoneSince(deckID string, since time.Time) (newCards, reviews int
 	return newCards, reviews, nil
 }
 
+// timeOrder returns the review times of rs in unix nanoseconds and the
+// indexes of rs in time order, ties in the order of rs: the order bulk
+// writers append them to the log in.
+func timeOrder(rs []Review) (ats []int64, order []int, err error) {
+	ats, order = make([]int64, len(rs)), make([]int, len(rs))
+	for i := range rs {
+		at, err := reviewNanos(rs[i].At)
+		if err != nil {
+			return nil, nil, fmt.Errorf("append review %d (%s/%s): %w", i, rs[i].Deck, rs[i].Card, err)
+		}
+		ats[i], order[i] = at, i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(ats[a], ats[b]) })
+	return ats, order, nil
+}
+
 // bulkAppend writes many log entries in one write transaction, as the
 // synthetic-data generator and benchmarks need (package storagetest): each
 // is applied as Rate applies one, in time order (ties in the order of rs),
@@ -871,18 +887,12 @@ func (s *Store) bulkAppend(rs []Review) error {
 	if len(rs) == 0 {
 		return nil
 	}
-	ats := make([]int64, len(rs))
-	order := make([]int, len(rs))
-	for i := range rs {
-		at, err := reviewNanos(rs[i].At)
-		if err != nil {
-			return fmt.Errorf("append review %d (%s/%s): %w", i, rs[i].Deck, rs[i].Card, err)
-		}
-		ats[i], order[i] = at, i
+	ats, order, err := timeOrder(rs)
+	if err != nil {
+		return err
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(ats[a], ats[b]) })
 	var sl slab
-	err := s.update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *bolt.Tx) error {
 		for _, i := range order {
 			if err := applyRating(tx, &rs[i], ats[i], &sl); err != nil {
 				return fmt.Errorf("review %d: %w", i, err)
