@@ -518,7 +518,7 @@ func (s *Store) DueStates(deckID string, end time.Time) ([]CardState, error) {
 			// pending. The entry's value (empty, or a copy of the state
 			// written before) is not read.
 			sk := append([]byte(nil), dp...)
-			add := func(k []byte, kind byte, width int) (bool, error) {
+			add := func(k []byte, width int) (bool, error) {
 				p := len(d) + 2 + width
 				if len(k) <= p {
 					return false, fmt.Errorf("due index key %q: too short", k)
@@ -550,14 +550,14 @@ func (s *Store) DueStates(deckID string, end time.Time) ([]CardState, error) {
 				}
 				pre := prefix(kind)
 				for k, _ := due.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, _ = due.Next() {
-					if _, err := add(k, kind, width); err != nil {
+					if _, err := add(k, width); err != nil {
 						return err
 					}
 				}
 			}
 			pre := prefix(idxReview)
 			for k, _ := due.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, _ = due.Next() {
-				pending, err := add(k, idxReview, 8)
+				pending, err := add(k, 8)
 				if err != nil {
 					return err
 				}
