@@ -58,10 +58,17 @@ func indexTime(ns int64, zero bool) uint64 {
 // dueKeys appends to ks the index keys of cs (nil for a card that is
 // retired or suspended).
 func dueKeys(ks [][]byte, cs *CardState) [][]byte {
+	return dueKeysIn(ks, nil, cs)
+}
+
+// dueKeysIn is dueKeys taking the keys' bytes from a (one allocation a key
+// when a is nil).
+func dueKeysIn(ks [][]byte, a *arena, cs *CardState) [][]byte {
 	if cs.Retired || cs.Suspended {
 		return ks
 	}
-	k := make([]byte, 0, len(cs.Deck)+len(cs.ID)+11)
+	n := len(cs.Deck) + len(cs.ID) + 11
+	k := a.start(n)
 	k = append(append(k, cs.Deck...), 0)
 	c := &cs.FSRS
 	switch c.State {
@@ -78,12 +85,12 @@ func dueKeys(ks [][]byte, cs *CardState) [][]byte {
 	default:
 		return ks // an unknown state is never shown
 	}
-	ks = append(ks, append(k, cs.ID...))
+	ks = append(ks, a.end(append(k, cs.ID...)))
 	if !cs.BuriedUntil.IsZero() {
-		b := make([]byte, 0, len(cs.Deck)+len(cs.ID)+10)
+		b := a.start(n)
 		b = append(append(b, cs.Deck...), 0, idxBuried)
 		b = binary.BigEndian.AppendUint64(b, sortable(cs.BuriedUntil.UnixNano()))
-		ks = append(ks, append(b, cs.ID...))
+		ks = append(ks, a.end(append(b, cs.ID...)))
 	}
 	return ks
 }
