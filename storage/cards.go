@@ -538,12 +538,25 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes [
 	// writes the states and the due index.
 	enc := encodeContents(d, changes)
 	defer enc.wait()
+	order := keyOrder(changes)
+	if err := putStates(tx, d, src, now, changes, order); err != nil {
+		if _, eerr := enc.wait(); eerr != nil {
+			return eerr // as when the text was encoded before anything was put
+		}
+		return err
+	}
+	return putContents(tx, enc, changes, order)
+}
+
+// putStates writes what an import changes but card text: the states of
+// the changes (order is keyOrder's) and their due index entries, the new
+// cards' numbers and the deck's record.
+func putStates(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes []cardChange, order []int32) error {
 	// The index is written directly below (reindex from each card's
 	// state as planImport read it): first make it exact.
 	if err := flushIndex(tx); err != nil {
 		return err
 	}
-	states, content := tx.Bucket(bucketState), tx.Bucket(bucketContent)
 	if err := dropCaches(tx, d.ID); err != nil {
 		return err
 	}
@@ -562,27 +575,8 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes [
 	if err := nums.save(tx); err != nil {
 		return err
 	}
-	due := tx.Bucket(bucketDue)
-	order := keyOrder(changes)
-	if err := putStatesAndIndex(states, due, changes, order); err != nil {
-		if _, eerr := enc.wait(); eerr != nil {
-			return eerr // as when the text was encoded before anything was put
-		}
+	if err := putStatesAndIndex(tx.Bucket(bucketState), tx.Bucket(bucketDue), changes, order); err != nil {
 		return err
-	}
-	contents, err := enc.wait()
-	if err != nil {
-		return err
-	}
-	// Card text changes only when a deck file does, so its pages are
-	// filled (a 10k-card deck writes 11% fewer of them).
-	content.FillPercent = 1
-	for _, j := range order {
-		if ch := &changes[j]; ch.writeContent {
-			if err := content.Put(ch.key, contents[j]); err != nil {
-				return fmt.Errorf("card %s: %w", ch.state.ID, err)
-			}
-		}
 	}
 	info := DeckInfo{
 		ID: d.ID, Title: d.Title, Language: d.Language, Options: d.Options,
@@ -593,6 +587,27 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes [
 		return fmt.Errorf("encode deck %s: %w", d.ID, err)
 	}
 	return tx.Bucket(bucketDecks).Put([]byte(d.ID), v)
+}
+
+// putContents puts the card text of the changes that write it, in key
+// order, once enc has encoded it.
+func putContents(tx *bolt.Tx, enc *contentEncoding, changes []cardChange, order []int32) error {
+	contents, err := enc.wait()
+	if err != nil {
+		return err
+	}
+	// Card text changes only when a deck file does, so its pages are
+	// filled (a 10k-card deck writes 11% fewer of them).
+	content := tx.Bucket(bucketContent)
+	content.FillPercent = 1
+	for _, j := range order {
+		if ch := &changes[j]; ch.writeContent {
+			if err := content.Put(ch.key, contents[j]); err != nil {
+				return fmt.Errorf("card %s: %w", ch.state.ID, err)
+			}
+		}
+	}
+	return nil
 }
 
 // putStatesAndIndex puts the state of every change, in key order (order,
