@@ -914,7 +914,15 @@ func decodeStat(e *LogStat, at int64, v []byte, deck uint32) (bool, error) {
 		p += 16
 	}
 	if head&cardLast != 0 {
-		e.LastReview, p = readDelta(v, p, at)
+		// readDelta's common case inline: a whole number of
+		// milliseconds, seconds or days before at.
+		x, next, ok := uvFast(v, p)
+		u, q := x&3, unzigzag(x>>2)
+		if t, d := at+q*deltaUnits[u], q*deltaUnits[u]; ok && u != 0 && q <= deltaMax[u] && q >= deltaMin[u] && (t < at) == (d < 0) {
+			e.LastReview, p = t, next
+		} else {
+			e.LastReview, p = readDelta(v, p, at)
+		}
 	}
 	if p > len(v) {
 		return false, errCorrupt
