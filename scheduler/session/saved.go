@@ -372,10 +372,11 @@ func (s *Session) planDay(id string, set exam.Settings, states []storage.CardSta
 		return "", err
 	}
 	done := scheduler.Done{New: n, Reviews: r}
-	var items []scheduler.Item
+	items := make([]scheduler.Item, 0, len(states))
+	keys := cardKeys(states)
 	for i := range states {
 		if c := &states[i]; studyable(c, t) {
-			items = append(items, itemOf(c))
+			items = append(items, scheduler.Item{Key: keys[i], Deck: c.Deck, Order: c.Order, Question: c.Question, Card: c.FSRS})
 		}
 	}
 	before := make([]shownAs, len(items))
