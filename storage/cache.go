@@ -46,3 +46,41 @@ func dropCaches(tx *bolt.Tx, deckID string) error {
 	}
 	return nil
 }
+
+// SetCaches stores deck deckID's cache settings name → value (CacheKey)
+// and deletes those of its cache settings whose name drop reports true
+// (and values does not hold), all in one committed transaction. A value
+// a key already has is not written again.
+func (s *Store) SetCaches(deckID string, values map[string]string, drop func(name string) bool) error {
+	err := s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSettings)
+		prefix := []byte(CacheKey(deckID, ""))
+		var stale [][]byte
+		c := b.Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			name := string(k[len(prefix):])
+			if _, ok := values[name]; !ok && drop != nil && drop(name) {
+				stale = append(stale, bytes.Clone(k))
+			}
+		}
+		for _, k := range stale {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		for name, v := range values {
+			k := []byte(CacheKey(deckID, name))
+			if old := b.Get(k); old != nil && string(old) == v {
+				continue
+			}
+			if err := b.Put(k, []byte(v)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store the cache of deck %s: %w", deckID, err)
+	}
+	return nil
+}

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,6 +117,42 @@ func TestCacheSettings_DroppedWithChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("deleting one cache", false, true)
+}
+
+// TestSetCaches checks that SetCaches stores a deck's cache settings and
+// deletes the ones drop names, in that deck only, and that what it stores
+// is a cache (dropped with the next rating).
+func TestSetCaches(t *testing.T) {
+	s := openTest(t)
+	importTest(t, s, testDeck())
+	other := testDeck("x", "y")
+	other.ID = "other"
+	importTest(t, s, other)
+	for _, k := range []string{CacheKey("ml", "plan/1"), CacheKey("ml", "plan/2"), CacheKey("ml", "keep"), CacheKey("other", "plan/1")} {
+		if err := s.SetSetting(k, "old"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plan := func(name string) bool { return strings.HasPrefix(name, "plan/") }
+	if err := s.SetCaches("ml", map[string]string{"plan/2": "two", "plan/3": "three"}, plan); err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]string{
+		CacheKey("ml", "plan/1"): "", CacheKey("ml", "plan/2"): "two", CacheKey("ml", "plan/3"): "three",
+		CacheKey("ml", "keep"): "old", CacheKey("other", "plan/1"): "old",
+	} {
+		got, ok, err := s.Setting(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want || ok != (want != "") {
+			t.Errorf("%s = %q (%v), want %q", k, got, ok, want)
+		}
+	}
+	rateTest(t, s, "a", t0.Add(time.Hour), fsrs.Good)
+	if _, ok, err := s.Setting(CacheKey("ml", "plan/3")); err != nil || ok {
+		t.Errorf("a cache SetCaches stored outlives a rating (%v)", err)
+	}
 }
 
 // rateTestDeck rates deckID/cardID Good at now.

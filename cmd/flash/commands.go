@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/spf13/pflag"
+	"github.com/flash-srs/flash/cmd/flash/internal/flags"
 )
 
 // A command is one flash subcommand. `flash help`, `flash help NAME` and
@@ -26,7 +26,7 @@ type command struct {
 	// flag's value in its usage is the word in backquotes) and returns the
 	// function that runs the command with its positional arguments once
 	// fs is parsed. It only declares: help and usage call it too.
-	setup func(fs *pflag.FlagSet, e *env) func(args []string) error
+	setup func(fs *flags.FlagSet, e *env) func(args []string) error
 }
 
 // commands is every command, in the order `flash help` lists them. It is
@@ -148,36 +148,41 @@ func lookupCommand(name string) *command {
 
 const dbUsage = "the database `PATH` (default $FLASH_DB, else $XDG_DATA_HOME/flash/flash.db, else ~/.local/share/flash/flash.db)"
 
-// newFlagSet returns c's flag set with its flags declared, and the
-// function that runs c. --db (for a command that opens the database) and
-// -h/--help are declared here, for every command alike.
-func (c *command) newFlagSet(e *env) (*pflag.FlagSet, func([]string) error) {
-	fs := pflag.NewFlagSet(c.name, pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	fs.SortFlags = false // usage lists the flags in the order setup declares them
-	runFn := c.setup(fs, e)
+// flagSet is a command's flags as newFlagSet declares them.
+type flagSet struct {
+	*flags.FlagSet
+	help *bool
+	db   *string                   // nil for a command that does not open the database
+	run  func(args []string) error // runs the command once the flags are parsed
+}
+
+// newFlagSet returns c's flag set with its flags declared. --db (for a command that opens the database) and
+// -h/--help are declared here, for every command alike. Usage lists the
+// flags in the order they are declared.
+func (c *command) newFlagSet(e *env) flagSet {
+	fs := flagSet{FlagSet: flags.NewFlagSet(c.name)}
+	fs.run = c.setup(fs.FlagSet, e)
 	if c.db {
-		fs.String("db", "", dbUsage)
+		fs.db = fs.String("db", "", dbUsage)
 	}
-	fs.BoolP("help", "h", false, "print this help")
-	return fs, runFn
+	fs.help = fs.BoolP("help", "h", false, "print this help")
+	return fs
 }
 
 // run parses c's flags from args and runs it. Flags and positional
 // arguments may come in any order; "--" ends the flags.
 func (c *command) run(args []string, e *env) error {
-	fs, runFn := c.newFlagSet(e)
+	fs := c.newFlagSet(e)
 	if err := fs.Parse(args); err != nil {
 		return &usageError{msg: fmt.Sprintf("%s: %v", c.name, err), cmd: c.name}
 	}
-	if help, _ := fs.GetBool("help"); help {
+	if *fs.help {
 		return c.printUsage(e.stdout, e)
 	}
-	if c.db && fs.Changed("db") {
-		e.db, _ = fs.GetString("db")
+	if fs.db != nil && fs.Changed("db") {
+		e.db = *fs.db
 	}
-	err := runFn(fs.Args())
+	err := fs.run(fs.Args())
 	var u *usageError
 	if errors.As(err, &u) && u.cmd == "" {
 		u.cmd = c.name
@@ -187,7 +192,7 @@ func (c *command) run(args []string, e *env) error {
 
 // synopsis is the command's usage line: "flash [--db PATH] NAME [flags] ARGS".
 func (c *command) synopsis(e *env) string {
-	fs, _ := c.newFlagSet(e)
+	fs := c.newFlagSet(e)
 	parts := []string{"flash"}
 	if c.db {
 		parts = append(parts, "[--db PATH]")
@@ -196,15 +201,15 @@ func (c *command) synopsis(e *env) string {
 	if c.args != "" {
 		parts = append(parts, c.args)
 	}
-	fs.VisitAll(func(f *pflag.Flag) {
+	fs.VisitAll(func(f *flags.Flag) {
 		if f.Name == "help" || f.Name == "db" {
 			return
 		}
 		s := "--" + f.Name
-		if name, _ := pflag.UnquoteUsage(f); name != "" && f.Value.Type() != "bool" {
+		if name, _ := flags.UnquoteUsage(f); name != "" && f.Value.Type() != "bool" {
 			s += " " + name
 		}
-		if strings.HasSuffix(f.Value.Type(), "Array") || strings.HasSuffix(f.Value.Type(), "Slice") || f.Value.Type() == "name=value" {
+		if strings.HasSuffix(f.Value.Type(), "Array") || f.Value.Type() == "name=value" {
 			s += " ..."
 		}
 		parts = append(parts, "["+s+"]")
@@ -215,14 +220,14 @@ func (c *command) synopsis(e *env) string {
 // printUsage writes `flash help NAME`: the synopsis, the details and the
 // flags.
 func (c *command) printUsage(w io.Writer, e *env) error {
-	fs, _ := c.newFlagSet(e)
+	fs := c.newFlagSet(e)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Usage: %s\n\n", c.synopsis(e))
 	text := c.details
 	if text == "" {
 		text = strings.ToUpper(c.summary[:1]) + c.summary[1:] + "."
 	}
-	fmt.Fprintf(&b, "%s\n\nFlags:\n%s", text, fs.FlagUsagesWrapped(80))
+	fmt.Fprintf(&b, "%s\n\nFlags:\n%s", text, fs.FlagUsages(80))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -330,7 +335,7 @@ func editDistance(a, b string) int {
 	return d[len(s)][len(t)]
 }
 
-func cmdVersion(fs *pflag.FlagSet, e *env) func([]string) error {
+func cmdVersion(fs *flags.FlagSet, e *env) func([]string) error {
 	return func(args []string) error {
 		if len(args) > 0 {
 			return usagef("version: unexpected argument %q", args[0])
@@ -340,7 +345,7 @@ func cmdVersion(fs *pflag.FlagSet, e *env) func([]string) error {
 	}
 }
 
-func cmdHelp(fs *pflag.FlagSet, e *env) func([]string) error {
+func cmdHelp(fs *flags.FlagSet, e *env) func([]string) error {
 	return func(args []string) error {
 		switch len(args) {
 		case 0:

@@ -5,14 +5,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spf13/pflag"
+	"github.com/flash-srs/flash/cmd/flash/internal/flags"
 )
 
 // TestHelp_EveryCommand: -h, --help and `flash help CMD` print the
 // command's usage, naming each of its flags, on stdout and exit 0.
 func TestHelp_EveryCommand(t *testing.T) {
 	for _, c := range commands {
-		fs, _ := c.newFlagSet(&env{})
+		fs := c.newFlagSet(&env{})
 		for _, args := range [][]string{{c.name, "-h"}, {c.name, "--help"}, {"help", c.name}} {
 			t.Run(strings.Join(args, " "), func(t *testing.T) {
 				r := runFlash(t, "", clock(fixedNow), args...)
@@ -22,7 +22,7 @@ func TestHelp_EveryCommand(t *testing.T) {
 				if want := "Usage: flash "; !strings.HasPrefix(r.stdout, want) || !strings.Contains(r.stdout, " "+c.name) {
 					t.Errorf("stdout does not start with %q naming %s:\n%s", want, c.name, r.stdout)
 				}
-				for _, name := range flagNames(fs) {
+				for _, name := range flagNames(fs.FlagSet) {
 					if !strings.Contains(r.stdout, "--"+name) {
 						t.Errorf("usage lacks --%s:\n%s", name, r.stdout)
 					}
@@ -129,9 +129,9 @@ func TestRun_DoubleDashEndsFlags(t *testing.T) {
 }
 
 // flagNames lists the flags declared on fs.
-func flagNames(fs *pflag.FlagSet) []string {
+func flagNames(fs *flags.FlagSet) []string {
 	var names []string
-	fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+	fs.VisitAll(func(f *flags.Flag) { names = append(names, f.Name) })
 	return names
 }
 

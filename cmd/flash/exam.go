@@ -10,14 +10,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/spf13/pflag"
+	"github.com/flash-srs/flash/cmd/flash/internal/flags"
 
 	"github.com/flash-srs/flash/scheduler/exam"
 	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/storage"
 )
 
-func cmdExam(fs *pflag.FlagSet, e *env) func([]string) error {
+func cmdExam(fs *flags.FlagSet, e *env) func([]string) error {
 	deckID := fs.String("deck", "", "the deck `ID` (needed when the database holds several)")
 	target := fs.Float64("target", exam.DefaultTarget, "recall `R` every card should have on the exam day, 0.70–0.99")
 	minutes := fs.Int("minutes", exam.DefaultMinutes, "study `N` minutes a day")

@@ -14,6 +14,7 @@ import (
 
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler/exam"
+	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/storage"
 )
 
@@ -327,30 +328,31 @@ func TestFlashNow_EveryCommand(t *testing.T) {
 }
 
 // TestReview_SavedExamPlan checks that 'flash exam' and the end of a review
-// save the plan of the day, and that a review started from it shows what a
-// review that plans afresh shows: the same cards, in the same order, with
-// the same counts and intervals.
+// save the plans of the day and of the next day, and that a review started
+// from one (the next day's first included) shows what a review that plans
+// afresh shows: the same cards, in the same order, with the same counts and
+// intervals.
 func TestReview_SavedExamPlan(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "f.db")
 	if r := runFlash(t, "", clock(examNow), "--db", db, "exam", "2026-06-15"); r.code != 0 {
 		t.Fatalf("exam: exit %d: %s", r.code, r.stderr)
 	}
-	key := storage.CacheKey(deck.Builtin().ID, "plan")
-	saved := func(db string) bool {
+	id := deck.Builtin().ID
+	saved := func(db string, at time.Time) bool {
 		t.Helper()
 		st, err := storage.Open(db, storage.Options{ReadOnly: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer st.Close()
-		_, ok, err := st.Setting(key)
+		_, ok, err := st.Setting(session.PlanKey(id, at))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return ok
 	}
-	// fresh is a copy of db without the saved plan.
+	// fresh is a copy of db without saved plans.
 	fresh := func() string {
 		t.Helper()
 		data, err := os.ReadFile(db)
@@ -366,17 +368,27 @@ func TestReview_SavedExamPlan(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer st.Close()
-		if err := st.DeleteSetting(key); err != nil {
-			t.Fatal(err)
+		for d := range 3 {
+			if err := st.DeleteSetting(session.PlanKey(id, examNow.AddDate(0, 0, d))); err != nil {
+				t.Fatal(err)
+			}
 		}
 		return p
 	}
-	if !saved(db) {
-		t.Fatal("flash exam saved no plan of the day")
+	if !saved(db, examNow) || !saved(db, examNow.AddDate(0, 0, 1)) {
+		t.Fatal("flash exam saved no plan of the day or of the next day")
 	}
 	answers := strings.Repeat("\n3\n", 12) + "\n1\n" + strings.Repeat("\n3\n", 6) + "q\n"
-	for i, at := range []time.Time{examNow.Add(time.Hour), examNow.Add(3 * time.Hour), examNow.AddDate(0, 0, 1)} {
+	// The third session is the next day's first: it starts from the plan
+	// the second made ahead for it as it ended.
+	for i, at := range []time.Time{examNow.Add(time.Hour), examNow.Add(3 * time.Hour), examNow.AddDate(0, 0, 1).Add(10 * time.Hour)} {
+		if !saved(db, at) {
+			t.Fatalf("session %d: no plan saved for its day", i)
+		}
 		other := fresh()
+		if saved(other, at) {
+			t.Fatal("the fresh copy has a saved plan")
+		}
 		a := runFlash(t, answers, clock(at), "--db", db, "review", "--plain")
 		b := runFlash(t, answers, clock(at), "--db", other, "review", "--plain")
 		if a.code != 0 || b.code != 0 {
@@ -388,8 +400,10 @@ func TestReview_SavedExamPlan(t *testing.T) {
 		if a.stdout != b.stdout {
 			t.Fatalf("session %d: from the saved plan\n%s\nplanned afresh\n%s", i, a.stdout, b.stdout)
 		}
-		if !saved(db) || !saved(other) {
-			t.Fatalf("session %d saved no plan at its end", i)
+		for _, d := range []time.Time{at, at.AddDate(0, 0, 1)} {
+			if !saved(db, d) || !saved(other, d) {
+				t.Fatalf("session %d saved no plan for %v at its end", i, d)
+			}
 		}
 	}
 }
@@ -410,5 +424,61 @@ func TestSpan(t *testing.T) {
 		if got := span(c.lo, c.hi, c.format, c.unit, c.step); got != c.want {
 			t.Errorf("span(%v, %v) = %q, want %q", c.lo, c.hi, got, c.want)
 		}
+	}
+}
+
+// TestImport_SavesExamPlans: an import drops the deck's saved exam plans
+// (it changes the cards they were made from); 'flash import' then saves
+// the plans of the day and of the next day again, so that the next review,
+// the next day's first included, starts from one.
+func TestImport_SavesExamPlans(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "f.db")
+	file := writeFile(t, "small.toml", smallDeck)
+	if r := runFlash(t, "", clock(examNow), "--db", db, "import", file); r.code != 0 {
+		t.Fatalf("import: exit %d: %s", r.code, r.stderr)
+	}
+	if r := runFlash(t, "", clock(examNow), "--db", db, "exam", "2026-06-15", "--deck", "small"); r.code != 0 {
+		t.Fatalf("exam: exit %d: %s", r.code, r.stderr)
+	}
+	days := []time.Time{examNow, examNow.AddDate(0, 0, 1)}
+	plans := func() []string {
+		t.Helper()
+		st, err := storage.Open(db, storage.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		var out []string
+		for _, d := range days {
+			v, _, err := st.Setting(session.PlanKey("small", d))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, v)
+		}
+		return out
+	}
+	before := plans()
+	if before[0] == "" || before[1] == "" {
+		t.Fatal("flash exam saved no plans")
+	}
+	edited := strings.Replace(smallDeck, "Back B", "Back B, edited", 1)
+	if r := runFlash(t, "", clock(examNow.Add(time.Hour)), "--db", db, "import", writeFile(t, "small.toml", edited)); r.code != 0 || r.stderr != "" {
+		t.Fatalf("re-import: exit %d: %s", r.code, r.stderr)
+	}
+	after := plans()
+	for i, d := range days {
+		if after[i] == "" {
+			t.Errorf("no plan of %v after the import", d)
+		}
+	}
+	// Back to the first file: the cards, log and settings flash exam
+	// planned from, so the next day's plan, made again, is the one it
+	// made ahead.
+	if r := runFlash(t, "", clock(examNow.Add(2*time.Hour)), "--db", db, "import", file); r.code != 0 || r.stderr != "" {
+		t.Fatalf("import back: exit %d: %s", r.code, r.stderr)
+	}
+	if got := plans(); got[0] == "" || got[1] != before[1] {
+		t.Errorf("after importing the first file again: the next day's plan is not the one flash exam made (%d bytes, want %d)", len(got[1]), len(before[1]))
 	}
 }

@@ -8,18 +8,18 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/flash-srs/flash/cmd/flash/internal/flags"
 	"github.com/flash-srs/flash/scheduler"
 	"github.com/flash-srs/flash/scheduler/optimize"
 	"github.com/flash-srs/flash/storage"
 	"github.com/flash-srs/flash/storage/safefile"
-	"github.com/spf13/pflag"
 )
 
 // revlogHeader is the header of the FSRS optimizer's revlog.csv
 // (github.com/open-spaced-repetition/fsrs-optimizer, "Review Logs Schema").
 const revlogHeader = "card_id,review_time,review_rating,review_state,review_duration\n"
 
-func cmdExport(fs *pflag.FlagSet, e *env) func([]string) error {
+func cmdExport(fs *flags.FlagSet, e *env) func([]string) error {
 	revlog := fs.String("revlog", "", "write the review log as CSV for the FSRS optimizer to `FILE.csv` (- for stdout)")
 	backup := fs.String("backup", "", "write a consistent copy of the database to `FILE.db`")
 	force := fs.Bool("force", false, "overwrite existing files")

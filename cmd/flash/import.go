@@ -13,12 +13,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flash-srs/flash/cmd/flash/internal/flags"
 	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/storage"
-	"github.com/spf13/pflag"
 )
 
-func cmdImport(fs *pflag.FlagSet, e *env) func([]string) error {
+func cmdImport(fs *flags.FlagSet, e *env) func([]string) error {
 	dry := fs.Bool("dry-run", false, "print the plan and write nothing")
 	builtin := fs.Bool("builtin", false, "import this flash's built-in deck (again): it then follows the built-in deck, fixes included")
 	return func(pos []string) error {
@@ -90,6 +91,15 @@ func importSource(e *env, name string, data []byte, dry bool) (err error) {
 	}
 	if dry {
 		fmt.Fprintln(e.stdout, "nothing was written")
+		return nil
+	}
+	// An import drops the deck's saved exam plans: plan the day and the
+	// next one again now, so that review starts without planning.
+	if decks, err = st.Decks(); err == nil {
+		err = session.SavePlan(st, decks, d.ID, e.now())
+	}
+	if err != nil {
+		fmt.Fprintln(e.stderr, "flash: warning:", err)
 	}
 	return nil
 }

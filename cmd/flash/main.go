@@ -12,10 +12,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flash-srs/flash/cmd/flash/internal/flags"
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/sims"
 	"github.com/flash-srs/flash/storage"
-	"github.com/spf13/pflag"
 )
 
 // version is set at link time with -ldflags "-X main.version=v1.2.3";
@@ -71,9 +71,7 @@ func printError(w io.Writer, err error) {
 
 // run parses the global flags and dispatches to a command.
 func run(args []string, e *env) error {
-	fs := pflag.NewFlagSet("flash", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
+	fs := flags.NewFlagSet("flash")
 	fs.SetInterspersed(false) // the first argument that is no flag names the command
 	fs.StringVar(&e.db, "db", "", dbUsage)
 	help := fs.BoolP("help", "h", false, "print the usage")

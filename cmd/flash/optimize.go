@@ -10,14 +10,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flash-srs/flash/cmd/flash/internal/flags"
 	"github.com/flash-srs/flash/scheduler"
 	"github.com/flash-srs/flash/scheduler/optimize"
 	"github.com/flash-srs/flash/scheduler/refit"
 	"github.com/flash-srs/flash/storage"
-	"github.com/spf13/pflag"
 )
 
-func cmdOptimize(fs *pflag.FlagSet, e *env) func([]string) error {
+func cmdOptimize(fs *flags.FlagSet, e *env) func([]string) error {
 	var o optimizeFlags
 	fs.StringVar(&o.deck, "deck", "", "fit to the log of the deck `ID` only and store the weights with it (default: all decks, stored with each)")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "fit and report; store nothing")

@@ -9,16 +9,16 @@ import (
 	"os"
 	"strings"
 
+	"github.com/flash-srs/flash/cmd/flash/internal/flags"
 	"github.com/flash-srs/flash/scheduler"
 	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/storage"
 	"github.com/flash-srs/flash/storage/safefile"
 	"github.com/open-spaced-repetition/go-fsrs/v3"
-	"github.com/spf13/pflag"
 	"golang.org/x/term"
 )
 
-func cmdReview(fs *pflag.FlagSet, e *env) func([]string) error {
+func cmdReview(fs *flags.FlagSet, e *env) func([]string) error {
 	deckID := fs.String("deck", "", "study only the deck `ID`")
 	questions := fs.StringArray("question", nil, "study only the cards of exam question `ID` (repeat for several)")
 	tag := fs.String("tag", "", "study only the cards with tag `TAG`")

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flash-srs/flash/cmd/flash/internal/flags"
 	"github.com/flash-srs/flash/sims"
-	"github.com/spf13/pflag"
 )
 
 // setFlag collects repeated --set name=value flags in order.
@@ -45,7 +45,7 @@ func (s *setFlag) Set(arg string) error {
 // stdin. Params from --set override those from --in. Usage mistakes (flags,
 // unknown kind) are usage errors; bad params and failed runs are plain
 // errors, one line per problem.
-func cmdSim(fs *pflag.FlagSet, e *env) func([]string) error {
+func cmdSim(fs *flags.FlagSet, e *env) func([]string) error {
 	var sets setFlag
 	fs.Var(&sets, "set", "set param `name=value` (repeatable; the value is JSON if it parses, else a string)")
 	in := fs.String("in", "", "read params from a JSON object in `FILE.json` (- for stdin)")

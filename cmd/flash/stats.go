@@ -7,18 +7,18 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/flash-srs/flash/cmd/flash/internal/flags"
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler/refit"
 	"github.com/flash-srs/flash/scheduler/stats"
 	"github.com/flash-srs/flash/storage"
 	"github.com/flash-srs/flash/storage/safefile"
-	"github.com/spf13/pflag"
 )
 
 // examHour is the local time of day --at DATE means: a morning exam.
 const examHour = 9
 
-func cmdStats(fs *pflag.FlagSet, e *env) func([]string) error {
+func cmdStats(fs *flags.FlagSet, e *env) func([]string) error {
 	deckID := fs.String("deck", "", "only the deck `ID`")
 	atFlag := fs.String("at", "", "readiness at `DATE` (YYYY-MM-DD, local, 09:00; or RFC 3339), e.g. the exam")
 	asJSON := fs.Bool("json", false, "print the figures as JSON")

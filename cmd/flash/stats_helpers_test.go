@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flash-srs/flash/cmd/flash/internal/flags"
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler"
 	"github.com/flash-srs/flash/storage"
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
-	"github.com/spf13/pflag"
 )
 
 // statsNow is the clock of the stats tests: a Sunday morning, UTC, so the
@@ -184,7 +184,7 @@ func scriptedDB(t *testing.T) *scripted {
 
 // runCmd runs one command in-process with the database at db and a fixed
 // clock.
-func runCmd(t *testing.T, setup func(*pflag.FlagSet, *env) func([]string) error, db string, now time.Time, args ...string) result {
+func runCmd(t *testing.T, setup func(*flags.FlagSet, *env) func([]string) error, db string, now time.Time, args ...string) result {
 	t.Helper()
 	e, out, errb := testEnv(t, "", clock(now))
 	e.db = db

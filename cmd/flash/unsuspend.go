@@ -7,15 +7,15 @@ import (
 	"os"
 	"strings"
 
+	"github.com/flash-srs/flash/cmd/flash/internal/flags"
 	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/storage"
-	"github.com/spf13/pflag"
 )
 
 // cmdUnsuspend lets suspended cards (leeches among them) be studied again.
 // It clears only the suspension: a flag for fixing stays until it is
 // toggled off in review (f).
-func cmdUnsuspend(fs *pflag.FlagSet, e *env) func([]string) error {
+func cmdUnsuspend(fs *flags.FlagSet, e *env) func([]string) error {
 	return func(pos []string) error { return unsuspend(e, pos) }
 }
 

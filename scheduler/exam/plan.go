@@ -107,7 +107,8 @@ type Question struct {
 	Below int
 }
 
-// Plan is the study plan toward an exam, made at Now.
+// Plan is the study plan toward an exam, made at Now: the plan of Now's
+// study day (in Now's time zone), the same whatever the time of day.
 type Plan struct {
 	Now, Exam time.Time
 	Target    float64
@@ -159,10 +160,20 @@ func (p *Plan) index(key string) (int, bool) {
 	return i, ok
 }
 
-// Make plans the study days from now to in.Exam. It is cheap enough to run
-// at the start of every review session: on 10k cards it takes a few
-// milliseconds, more when the target is out of reach (it then searches for
-// the budget that would reach it).
+// StudyHour is the local hour at which a plan takes each study day's
+// study to happen: the exam's hour. The plan counts whole days (FSRS's
+// elapsed days, intervals, the days before the exam), so it needs one time
+// of day to count from, and the exam's makes the last review's distance to
+// the exam whole days too. Because it is fixed, a plan depends on the
+// study day it is made in, not on the time of day: one made ahead for a day
+// is the one made when the learner starts that day.
+const StudyHour = ExamHour
+
+// Make plans the study days from the study day holding now to in.Exam
+// (now itself counts only through its study day and time zone). It is
+// cheap enough to run at the start of a review session: on 10k cards it
+// takes a few milliseconds, more when the target is out of reach (it then
+// searches for the budget that would reach it).
 func Make(in Input, now time.Time) *Plan {
 	p := &Plan{Now: now, Exam: in.Exam, Target: in.Target, Minutes: in.Minutes, Costs: in.Costs, in: &in}
 	p.model = NewModel(in.Weights)
@@ -398,7 +409,7 @@ type sim struct {
 	p       *Plan
 	m       *Model
 	n       int     // days before the exam
-	phase   float64 // time of day of the reviews, as a fraction of a day
+	phase   float64 // time of day of the reviews (StudyHour), as a fraction of a day
 	exam    float64 // the exam's time in days since day 0's start
 	ret     float64 // the recall cards are spaced for before the exam
 	start   []Memory
@@ -421,7 +432,7 @@ const (
 func (p *Plan) newSim() *sim {
 	in := p.in
 	s := &sim{p: p, m: p.model, n: p.DaysLeft, ret: min(in.Retention, Spacing)}
-	s.phase = min(max(p.Now.Sub(p.day0).Hours()/24, 0), 0.99)
+	s.phase = float64(StudyHour-scheduler.DayStartHour) / 24
 	s.exam = p.Exam.Sub(p.day0).Hours() / 24
 	s.costNew = p.Costs.New.Seconds()
 	s.costRev = p.Costs.Review.Seconds()
@@ -778,9 +789,6 @@ func (s *sim) pass(c cfg, window int, reuse *result) *result {
 		}
 		day := &r.days[d]
 		t := float64(d) + s.phase
-		if d > 0 {
-			t = float64(d) + min(s.phase, 0.5)
-		}
 		review := func(i int32) {
 			study(i, d)
 			// A learning card finishes today's steps with Good.

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"iter"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
@@ -19,37 +21,55 @@ import (
 // A deck with an exam ahead is studied with the plan of the day. Making
 // it reads every card of the deck and runs the planner (on 10k cards most
 // of the time to the first card), so the plan of the day is saved with
-// the deck (a cache setting, storage.CacheKey(deck, "plan")): what the
-// session takes from it, the plan's days and figures, which cards it
-// studies today and the due dates and order it gives the cards the day
-// reads. A later session of the same study day reads the day's cards and
-// the saved plan instead of the whole deck and plans nothing.
+// the deck (a cache setting, storage.CacheKey(deck, "plan/DATE"), DATE the
+// study day's): what the session takes from it, the plan's days and
+// figures, which cards it studies that day and the due dates and order it
+// gives the cards the day reads. A session of that study day reads the
+// day's cards and the saved plan instead of the whole deck and plans
+// nothing.
 //
-// The saved plan is the plan made from the store as it was when it was
-// saved. Storage drops it in the same transaction as any change of the
-// deck's cards or log (a rating, an undo, a suspend or bury, an import)
-// and with any change of a setting (the exam, fitted weights), and a
-// session takes it only within the study day it was made for, not before
-// the time it was made, in the same time zone, for the same exam,
-// weights, retention and questions (stamp): so a session studies from a
-// saved plan exactly what it would study from one made afresh as of the
-// time the saved one was made (as a session left open since then does).
-// It is saved when a session ends (SavePlans) and when 'flash exam' sets
-// the exam (SavePlan). The first session of a study day still plans: a
-// plan made ahead for it would differ slightly from one made when it
-// starts, as the planner takes the time of day.
+// The saved plan is the plan made for its study day from the store as it
+// was when it was saved. Storage drops it in the same transaction as any
+// change of the deck's cards or log (a rating, an undo, a suspend or bury,
+// an import) and with any change of a setting (the exam, fitted weights),
+// and a session takes it only within the study day it was made for, in
+// the same time zone, for the same exam, weights, retention and questions
+// (stamp). A plan depends on its study day, not on the time of day
+// (exam.StudyHour), so a session studies from a saved plan exactly what it
+// would study from one made afresh when it starts, earlier or later that
+// day (a plan is not saved when a card comes back from a bury during the
+// day: returnsToday). When a session ends (SavePlans) and when 'flash exam' sets the
+// exam (SavePlan), the plans of the day and of the next study day are
+// saved: the next day's first session starts from the one made ahead for
+// it, unless the deck changed in between.
 
 // planStore is what saving and reading a plan of the day needs beyond
 // Store; *storage.Store has it. A store without it plans afresh every
 // time.
 type planStore interface {
-	SetSetting(key, value string) error
+	SetCaches(deckID string, values map[string]string, drop func(name string) bool) error
 	StatesOf(deckID string, ids []string) ([]storage.CardState, error)
 }
 
-// planName is the name of the plan of the day among a deck's cache
-// settings.
-const planName = "plan"
+// planPrefix begins the names of the plans of the day among a deck's cache
+// settings: planName(t) for the study day holding t ("plan" alone was the
+// plan of any day, saved by flash before plans were made ahead).
+const planPrefix = "plan"
+
+// planName is the cache setting name of a deck's plan of the study day
+// holding t.
+func planName(t time.Time) string {
+	return planPrefix + "/" + scheduler.StudyDay(t).Format(time.DateOnly)
+}
+
+// PlanKey returns the settings key under which deckID's plan of the study
+// day holding t is saved (in t's time zone).
+func PlanKey(deckID string, t time.Time) string { return storage.CacheKey(deckID, planName(t)) }
+
+// isPlanName reports whether a deck's cache setting name is a plan's.
+func isPlanName(name string) bool {
+	return name == planPrefix || strings.HasPrefix(name, planPrefix+"/")
+}
 
 // savedVersion is the first byte of a saved plan; another is not read.
 const savedVersion = 1
@@ -105,7 +125,7 @@ func (s *Session) savedPlan(id string, set exam.Settings, t time.Time) (*savedDa
 	if _, ok := s.st.(planStore); !ok {
 		return nil, nil
 	}
-	v, ok, err := s.st.Setting(storage.CacheKey(id, planName))
+	v, ok, err := s.st.Setting(storage.CacheKey(id, planName(t)))
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -118,7 +138,7 @@ func (s *Session) savedPlan(id string, set exam.Settings, t time.Time) (*savedDa
 	if err != nil {
 		return nil, err
 	}
-	if sd.day != dayStamp(t) || sd.stamp != stamp || t.Before(sd.plan.Now) || sd.plan.DaysLeft == 0 {
+	if sd.day != dayStamp(t) || sd.stamp != stamp || sd.plan.DaysLeft == 0 {
 		return nil, nil
 	}
 	return sd, nil
@@ -173,10 +193,11 @@ func (sd *savedDay) apply(items []scheduler.Item, pol scheduler.Policy, done sch
 	return sd.plan.Policy(pol, done)
 }
 
-// SavePlans saves the plan of the day of each deck of the session with an
-// exam ahead at the session's clock, where none is saved for it, so that
-// the next session of the day starts without planning. A session calls it
-// when it ends; nothing it studies changes.
+// SavePlans saves the plans of the day and of the next study day of each
+// deck of the session with an exam ahead at the session's clock, where
+// none is saved for them, so that the next session of the day and the
+// first of the next day start without planning. A session calls it when
+// it ends; nothing it studies changes.
 func (s *Session) SavePlans() error {
 	if _, ok := s.st.(planStore); !ok {
 		return nil
@@ -187,38 +208,19 @@ func (s *Session) SavePlans() error {
 		return err
 	}
 	for _, id := range s.ids {
-		set, ok := exams[id]
-		if !ok {
-			continue
-		}
-		if s.fromSaved[id] && !s.changed && dayStamp(s.builtAt) == dayStamp(t) {
-			continue // read as saved today, and nothing changed since
-		}
-		sd, err := s.savedPlan(id, set, t)
-		if err != nil {
-			return err
-		}
-		if sd != nil {
-			continue
-		}
-		if s.exams[id] != nil && !s.fromSaved[id] && !s.changed && !s.filtered() && dayStamp(s.builtAt) == dayStamp(t) {
-			// Nothing changed since the queue was built with a plan
-			// made then: save that one.
-			if err := s.saveBuilt(id, set); err != nil {
+		if set, ok := exams[id]; ok {
+			if err := s.saveDays(id, set, t); err != nil {
 				return fmt.Errorf("save the exam plan of %s: %w", id, err)
 			}
-			continue
-		}
-		if err := s.savePlan(id, set, t); err != nil {
-			return fmt.Errorf("save the exam plan of %s: %w", id, err)
 		}
 	}
 	return nil
 }
 
-// SavePlan saves the plan of the day at now of deck deckID (see
-// Session.SavePlans): 'flash exam' calls it when it sets or shows an exam.
-// It does nothing when the deck has no exam ahead or st cannot keep it.
+// SavePlan saves the plans of the day at now and of the next study day of
+// deck deckID (see Session.SavePlans): 'flash exam' calls it when it sets
+// an exam. It does nothing when the deck has no exam ahead or st cannot
+// keep it.
 func SavePlan(st Store, decks []storage.DeckInfo, deckID string, now time.Time) error {
 	s, err := newBare(st, decks, deckID, func() time.Time { return now })
 	if err != nil {
@@ -244,10 +246,83 @@ func (s *Session) filtered() bool {
 	return len(s.opts.Questions) > 0 || s.opts.Tag != "" || s.opts.Ahead
 }
 
-// saveBuilt saves the plan of deck id the queue was built with, at
-// s.builtAt, from the queue's items (the plan applied) and s.shown: what
-// savePlan would make at s.builtAt, as nothing changed since.
-func (s *Session) saveBuilt(id string, set exam.Settings) error {
+// saveDays saves deck id's plans of the study day holding t and of the
+// next one (when the exam is still ahead then), where none is saved, in
+// one transaction, and drops the deck's plans of other days.
+func (s *Session) saveDays(id string, set exam.Settings, t time.Time) error {
+	values := map[string]string{}
+	var states []storage.CardState // the deck's, read once for both days
+	plan := func(t time.Time) error {
+		if states == nil {
+			var err error
+			if states, err = s.st.States(id); err != nil {
+				return err
+			}
+		}
+		v, err := s.planDay(id, set, states, t)
+		if v != "" {
+			values[planName(t)] = v
+		}
+		return err
+	}
+	sd, err := s.savedPlan(id, set, t)
+	if err != nil {
+		return err
+	}
+	sameDay := dayStamp(s.builtAt) == dayStamp(t)
+	switch {
+	case s.fromSaved[id] && !s.changed && sameDay:
+		// Read as saved today, and nothing changed since.
+	case sd != nil:
+	case s.exams[id] != nil && !s.fromSaved[id] && !s.changed && !s.filtered() && sameDay:
+		// Nothing changed since the queue was built with a plan made
+		// then: save that one.
+		v, err := s.encodeBuilt(id, set)
+		if err != nil {
+			return err
+		}
+		if v != "" {
+			values[planName(t)] = v
+		}
+	default:
+		if err := plan(t); err != nil {
+			return err
+		}
+	}
+	next := scheduler.NextStudyDay(t)
+	if at, err := set.At(t.Location()); err == nil && exam.DaysLeft(at, next) > 0 {
+		if sd, err = s.savedPlan(id, set, next); err != nil {
+			return err
+		}
+		if sd == nil {
+			if err := plan(next); err != nil {
+				return err
+			}
+		}
+	}
+	if len(values) == 0 {
+		return nil
+	}
+	keep := [2]string{planName(t), planName(next)}
+	return s.st.(planStore).SetCaches(id, values, func(name string) bool {
+		return isPlanName(name) && name != keep[0] && name != keep[1]
+	})
+}
+
+// encodeBuilt returns the plan of deck id the queue was built with, at
+// s.builtAt, from the queue's items (the plan applied) and s.shown, as
+// saved: what planDay would make at s.builtAt, as nothing changed since.
+// It returns "" when the plan cannot be saved (returnsToday).
+func (s *Session) encodeBuilt(id string, set exam.Settings) (string, error) {
+	var deck []*storage.CardState
+	for _, c := range s.cards {
+		if c.Deck == id {
+			deck = append(deck, c)
+		}
+	}
+	if returnsToday(slices.Values(deck), s.builtAt) {
+		return "", nil
+	}
 	p := s.exams[id]
 	items := make([]scheduler.Item, 0, len(s.items))
 	for _, it := range s.items {
@@ -255,29 +330,53 @@ func (s *Session) saveBuilt(id string, set exam.Settings) error {
 			items = append(items, it)
 		}
 	}
-	return s.saveDay(id, set, p, items, func(k int) (shownAs, bool) {
+	return s.encodeDay(id, set, p, items, func(k int) (shownAs, bool) {
 		sh, ok := s.shown[items[k].Key]
 		return sh, ok
 	}, s.builtAt)
 }
 
-// savePlan makes deck id's plan at t afresh, as build does, and saves what
-// a session of the day needs of it.
-func (s *Session) savePlan(id string, set exam.Settings, t time.Time) error {
+// returnsToday reports whether a card of cards is buried until a time
+// after t within t's study day (buried in another time zone, whose day
+// starts at another hour): a session later that day studies it, one at t
+// does not, so a plan made at t does not hold for the whole day and is not
+// saved.
+func returnsToday(cards iter.Seq[*storage.CardState], t time.Time) bool {
+	end := scheduler.NextStudyDay(t)
+	for c := range cards {
+		if c.BuriedUntil.After(t) && c.BuriedUntil.Before(end) {
+			return true
+		}
+	}
+	return false
+}
+
+// planDay makes deck id's plan for the study day holding t afresh from
+// the deck's states, as build does at t, and returns what a session of
+// that day needs of it, as saved; "" when there is nothing to save (the
+// exam day has come, or returnsToday).
+func (s *Session) planDay(id string, set exam.Settings, states []storage.CardState, t time.Time) (string, error) {
+	all := func(yield func(*storage.CardState) bool) {
+		for i := range states {
+			if !yield(&states[i]) {
+				return
+			}
+		}
+	}
+	if returnsToday(all, t) {
+		return "", nil
+	}
 	day := scheduler.StudyDay(t)
 	n, r, err := s.st.DoneSince(id, day)
 	if err != nil {
-		return err
+		return "", err
 	}
 	done := scheduler.Done{New: n, Reviews: r}
-	states, err := s.st.States(id)
-	if err != nil {
-		return err
-	}
-	var items []scheduler.Item
+	items := make([]scheduler.Item, 0, len(states))
+	keys := cardKeys(states)
 	for i := range states {
 		if c := &states[i]; studyable(c, t) {
-			items = append(items, itemOf(c))
+			items = append(items, scheduler.Item{Key: keys[i], Deck: c.Deck, Order: c.Order, Question: c.Question, Card: c.FSRS})
 		}
 	}
 	before := make([]shownAs, len(items))
@@ -286,14 +385,14 @@ func (s *Session) savePlan(id string, set exam.Settings, t time.Time) error {
 	}
 	h, err := s.history(id, set, done)
 	if err != nil {
-		return err
+		return "", err
 	}
 	p, err := exam.ForDeck(s.st, s.decks[id], set, states, h, t, true)
 	if err != nil || p.DaysLeft == 0 {
-		return err
+		return "", err
 	}
 	p.Apply(items, s.policies[id], done)
-	return s.saveDay(id, set, p, items, func(k int) (shownAs, bool) {
+	return s.encodeDay(id, set, p, items, func(k int) (shownAs, bool) {
 		it, b := items[k], before[k]
 		if !b.due.Equal(it.Card.Due) || b.order != it.Order {
 			return shownAs{it.Card.Due, it.Order}, true
@@ -302,17 +401,16 @@ func (s *Session) savePlan(id string, set exam.Settings, t time.Time) error {
 	}, t)
 }
 
-// saveDay saves plan p of deck id made at t, given the deck's studyable
-// items with p applied and, by item, the due date and order p gave it
-// where they differ from its stored state.
-func (s *Session) saveDay(id string, set exam.Settings, p *exam.Plan, items []scheduler.Item, shownOf func(k int) (shownAs, bool), t time.Time) error {
-	ps := s.st.(planStore)
+// encodeDay returns plan p of deck id made at t as saved, given the deck's
+// studyable items with p applied and, by item, the due date and order p
+// gave it where they differ from its stored state.
+func (s *Session) encodeDay(id string, set exam.Settings, p *exam.Plan, items []scheduler.Item, shownOf func(k int) (shownAs, bool), t time.Time) (string, error) {
 	end := scheduler.NextStudyDay(t)
 	// The cards a session of the day reads: the due index's, the reviews
 	// the plan has today and the first one after today.
 	due, err := s.st.DueStates(id, end)
 	if err != nil {
-		return err
+		return "", err
 	}
 	read := make(map[string]bool, len(due))
 	for i := range due {
@@ -351,10 +449,10 @@ func (s *Session) saveDay(id string, set exam.Settings, p *exam.Plan, items []sc
 	}
 	stamp, err := s.stamp(id, set)
 	if err != nil {
-		return err
+		return "", err
 	}
 	sd := &savedDay{deck: id, plan: p, day: dayStamp(t), stamp: stamp, extra: extra, shown: shown}
-	return ps.SetSetting(storage.CacheKey(id, planName), sd.encode())
+	return sd.encode(), nil
 }
 
 // byDue orders review items as the queue does: by due date, then order,

@@ -29,13 +29,15 @@ func (f freshStore) ReviewCount() (int, error) {
 // sessions, once with the plan of the day saved at the end of each session
 // and read back by the next (SavePlans) and once planning afresh at every
 // start. A session that starts from a saved plan must show what a session
-// started when the plan was saved shows (the same cards in the same order,
-// the same counts, previews and plan); after any change the plan depends
-// on (a rating, an undo, a suspend, a bury, new weights, the exam set
-// again, an import of a changed card, another study day, the clock going
-// back, another time zone) the saved plan must not be used, and the
-// session must plan afresh at its start. A stale plan shows up as a
-// different log or as a session that says it read the saved plan.
+// started afresh at its time shows (the same cards in the same order, the
+// same counts, previews and plan), on the day it was saved for and, made
+// ahead, on the next study day, whatever the time of day (the clock gone
+// back within the day too); after any change the plan depends on (a
+// rating, an undo, a suspend, a bury, new weights, the exam set again, an
+// import of a changed card, a study day skipped, another time zone) the
+// saved plan must not be used, and the session must plan afresh at its
+// start. A stale plan shows up as a different log or as a session that
+// says it read the saved plan.
 func TestSavedPlan_SameAsFresh(t *testing.T) {
 	type step struct {
 		name string
@@ -95,14 +97,14 @@ func TestSavedPlan_SameAsFresh(t *testing.T) {
 		{name: "later the same day", open: at(0, "13:00"), reuse: true},
 		{name: "a rating", open: at(0, "14:00"), change: rateOne(false)},
 		{name: "an undo", open: at(0, "15:00"), change: rateOne(true)},
-		{name: "the next day", open: at(1, "09:00")},
+		{name: "the next day: the plan made ahead", open: at(1, "09:00"), reuse: true},
 		// A session that rates nothing saves the plan it was built with.
 		{name: "a look after a rating elsewhere", open: at(1, "11:00"), change: rateOne(false), look: true},
 		{name: "after the look", open: at(1, "12:00"), reuse: true},
 		{name: "after 04:00 still the same day", open: at(2, "03:30"), reuse: true},
 		{name: "a suspend", open: at(2, "03:40"), change: markToday(session.Suspend)},
 		{name: "a bury", open: at(2, "03:50"), change: markToday(session.Bury)},
-		{name: "the study day after 04:00", open: at(2, "04:10")},
+		{name: "the study day after 04:00: made ahead", open: at(2, "04:10"), reuse: true},
 		{name: "new weights", open: at(2, "10:00"), change: func(t *testing.T, st *storage.Store, _ []storage.DeckInfo, _ *clock) {
 			w := fsrs.DefaultWeights()
 			w[0] *= 0.7
@@ -136,18 +138,21 @@ func TestSavedPlan_SameAsFresh(t *testing.T) {
 				t.Fatal(err)
 			}
 		}},
-		{name: "the next day again", open: at(3, "08:00")},
-		{name: "the clock back", open: at(3, "07:00")},
+		{name: "the next day again: made ahead after the import", open: at(3, "08:00"), reuse: true},
+		{name: "the clock back, the same day: the same plan", open: at(3, "07:00"), reuse: true},
 		{name: "the same instant in another zone", open: at(3, "07:30").In(time.FixedZone("X", 2*3600))},
-		{name: "a day later in that zone", open: at(4, "09:30").In(time.FixedZone("X", 2*3600)), reuse: false},
+		{name: "a day later in that zone: made ahead", open: at(4, "09:30").In(time.FixedZone("X", 2*3600)), reuse: true},
 		{name: "the same day again", open: at(4, "12:00").In(time.FixedZone("X", 2*3600)), reuse: true},
 		{name: "the rest of the day", open: at(4, "13:00").In(time.FixedZone("X", 2*3600)), reuse: true, all: true},
 		{name: "the day after, to its end", open: at(5, "09:00"), all: true},
 		{name: "after the day's cards", open: at(5, "22:00"), reuse: true},
+		{name: "the next study day, late at night: made ahead", open: at(7, "02:30"), reuse: true},
+		{name: "a study day skipped", open: at(8, "20:00")},
+		{name: "the next morning: made ahead", open: at(9, "05:00"), reuse: true},
 	}
 	run := func(saved bool) []string {
 		st, _ := openDeck(t, 13, 8)
-		set := exam.Settings{Date: day0.AddDate(0, 0, 8).Format(time.DateOnly), Target: 0.9, Minutes: 20}
+		set := exam.Settings{Date: day0.AddDate(0, 0, 12).Format(time.DateOnly), Target: 0.9, Minutes: 20}
 		if err := st.SetSetting(exam.Key("d"), set.Encode()); err != nil {
 			t.Fatal(err)
 		}
@@ -211,13 +216,6 @@ func TestSavedPlan_SameAsFresh(t *testing.T) {
 				}
 			}
 			savedAt := clk.t
-			if !saved && st0.reuse {
-				// What the saved plan stands for: a session started
-				// when it was saved, still open.
-				if s, err = session.Open(store, decks, session.Options{}, clk.now); err != nil {
-					t.Fatal(err)
-				}
-			}
 			clk.t = st0.open
 			if st0.change != nil {
 				st0.change(t, st, decks, clk)
@@ -225,10 +223,8 @@ func TestSavedPlan_SameAsFresh(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if saved || !st0.reuse {
-				if s, err = session.Open(store, decks, session.Options{}, clk.now); err != nil {
-					t.Fatal(err)
-				}
+			if s, err = session.Open(store, decks, session.Options{}, clk.now); err != nil {
+				t.Fatal(err)
 			}
 			if saved {
 				if got := session.FromSaved(s, "d"); got != st0.reuse {
@@ -247,7 +243,7 @@ func TestSavedPlan_SameAsFresh(t *testing.T) {
 			}
 			log = append(log, "next due "+s.Summary().NextDue.UTC().Format(time.RFC3339))
 		}
-		if saved && reused < 4 {
+		if saved && reused < 10 {
 			t.Errorf("a saved plan was read %d times", reused)
 		}
 		return log
@@ -292,7 +288,7 @@ func TestSavedPlan_DamagedIsIgnored(t *testing.T) {
 	if err := s.SavePlans(); err != nil {
 		t.Fatal(err)
 	}
-	key := storage.CacheKey("d", "plan")
+	key := session.PlanKey("d", clk.t)
 	good, ok, err := st.Setting(key)
 	if err != nil || !ok {
 		t.Fatalf("no plan saved: %v", err)
@@ -333,5 +329,36 @@ func TestSavedPlan_DamagedIsIgnored(t *testing.T) {
 	}
 	if !session.FromSaved(s, "d") || first(s) != want {
 		t.Error("the plan saved again is not read back")
+	}
+}
+
+// TestSavedPlan_NotWhenABuryEndsInTheDay: a card buried in another time
+// zone comes back in the middle of this zone's study day; a session before
+// that does not study it, one after does. So no plan of that day is saved
+// (a session plans afresh), and the next day's is.
+func TestSavedPlan_NotWhenABuryEndsInTheDay(t *testing.T) {
+	st, decks := openDeck(t, 13, 4)
+	set := exam.Settings{Date: day0.AddDate(0, 0, 8).Format(time.DateOnly), Target: 0.9, Minutes: 20}
+	if err := st.SetSetting(exam.Key("d"), set.Encode()); err != nil {
+		t.Fatal(err)
+	}
+	start := scheduler.StudyDay(day0)
+	if err := st.SetFlags("d", "q00-c00", storage.Flags{BuriedUntil: start.Add(3 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := session.SavePlan(st, decks, "d", start); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		at   time.Time
+		want bool
+	}{{start, false}, {start.AddDate(0, 0, 1), true}} {
+		_, ok, err := st.Setting(session.PlanKey("d", c.at))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok != c.want {
+			t.Errorf("plan of %v saved %v, want %v", c.at, ok, c.want)
+		}
 	}
 }
