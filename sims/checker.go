@@ -17,7 +17,7 @@ func (Checker) Kinds() []string {
 
 // Known reports whether kind is a simulation.
 func (Checker) Known(kind string) bool {
-	_, ok := registry[kind]
+	_, ok := registry()[kind]
 	return ok
 }
 

@@ -27,8 +27,9 @@ type fourierCfg struct {
 	seed     int64
 }
 
-func init() {
-	register(&kindImpl{
+// fourierKind is the fourier-features simulation, for registry.
+func fourierKind() *kindImpl {
+	return &kindImpl{
 		spec: Spec{
 			Kind: "fourier-features",
 			Summary: "Regression of a 1-D signal with the NTK of a ReLU MLP on " +
@@ -65,7 +66,7 @@ func init() {
 		run: func(cfg any, opt Options) (*Result, error) {
 			return runFourier(cfg.(*fourierCfg))
 		},
-	})
+	}
 }
 
 func checkFourier(r *reader) any {

@@ -29,8 +29,9 @@ type hopfieldCfg struct {
 	explicit bool
 }
 
-func init() {
-	register(&kindImpl{
+// hopfieldKind is the hopfield simulation, for registry.
+func hopfieldKind() *kindImpl {
+	return &kindImpl{
 		spec: Spec{
 			Kind: "hopfield",
 			Summary: "Modern Hopfield retrieval: stored patterns are the columns " +
@@ -77,7 +78,7 @@ func init() {
 		run: func(cfg any, opt Options) (*Result, error) {
 			return runHopfield(cfg.(*hopfieldCfg))
 		},
-	})
+	}
 }
 
 func checkHopfield(r *reader) any {

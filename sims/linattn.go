@@ -32,8 +32,9 @@ type linAttnCfg struct {
 	lengths  []int
 }
 
-func init() {
-	register(&kindImpl{
+// linearAttentionKind is the linear-attention simulation, for registry.
+func linearAttentionKind() *kindImpl {
+	return &kindImpl{
 		spec: Spec{
 			Kind: "linear-attention",
 			Summary: "Causal linear attention with φ(x) = elu(x) + 1, two ways: " +
@@ -76,7 +77,7 @@ func init() {
 		run: func(cfg any, opt Options) (*Result, error) {
 			return runLinAttn(cfg.(*linAttnCfg), opt)
 		},
-	})
+	}
 }
 
 func checkLinAttn(r *reader) any {

@@ -41,8 +41,9 @@ type ntkDecayCfg struct {
 	seed     int64
 }
 
-func init() {
-	register(&kindImpl{
+// ntkDecayKind is the ntk-decay simulation, for registry.
+func ntkDecayKind() *kindImpl {
+	return &kindImpl{
 		spec: Spec{
 			Kind: "ntk-decay",
 			Summary: "Training under a fixed kernel K = QΛQᵀ: the residual " +
@@ -102,7 +103,7 @@ func init() {
 			}
 			return checkPSD(vals)
 		},
-	})
+	}
 }
 
 func checkNTKDecay(r *reader) any {

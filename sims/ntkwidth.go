@@ -28,8 +28,9 @@ type ntkWidthCfg struct {
 	seed   int64
 }
 
-func init() {
-	register(&kindImpl{
+// ntkWidthKind is the ntk-width simulation, for registry.
+func ntkWidthKind() *kindImpl {
+	return &kindImpl{
 		spec: Spec{
 			Kind: "ntk-width",
 			Summary: "The empirical NTK Θ(x, x') = Σ_params ∂f(x)/∂θ · ∂f(x')/∂θ of " +
@@ -63,7 +64,7 @@ func init() {
 		run: func(cfg any, opt Options) (*Result, error) {
 			return runNTKWidth(cfg.(*ntkWidthCfg))
 		},
-	})
+	}
 }
 
 func checkNTKWidth(r *reader) any {

@@ -14,7 +14,7 @@ var ErrUnknownOutput = errors.New("no output")
 // the spec's order; nil for an unknown kind. A name ending in "_i" stands
 // for a numbered family: "lambda_i" is lambda_1, lambda_2, ….
 func Outputs(kind string) []string {
-	k, ok := registry[kind]
+	k, ok := registry()[kind]
 	if !ok {
 		return nil
 	}

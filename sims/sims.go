@@ -20,6 +20,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -102,15 +103,21 @@ type kindImpl struct {
 	deep func(cfg any) error
 }
 
-var registry = map[string]*kindImpl{}
-
-func register(k *kindImpl) { registry[k.spec.Kind] = k }
+// registry returns every kind by its name. It is built on first use, not
+// when the program starts: most runs of flash simulate nothing.
+var registry = sync.OnceValue(func() map[string]*kindImpl {
+	m := map[string]*kindImpl{}
+	for _, k := range []*kindImpl{fourierKind(), hopfieldKind(), linearAttentionKind(), ntkDecayKind(), ntkWidthKind()} {
+		m[k.spec.Kind] = k
+	}
+	return m
+})
 
 // Specs returns the specs of all kinds, sorted by Kind. The caller may
 // modify the returned slices.
 func Specs() []Spec {
-	out := make([]Spec, 0, len(registry))
-	for _, k := range registry {
+	out := make([]Spec, 0, len(registry()))
+	for _, k := range registry() {
 		out = append(out, copySpec(k.spec))
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Kind < out[j].Kind })
@@ -119,7 +126,7 @@ func Specs() []Spec {
 
 // Lookup returns the spec of kind and whether the kind exists.
 func Lookup(kind string) (Spec, bool) {
-	k, ok := registry[kind]
+	k, ok := registry()[kind]
 	if !ok {
 		return Spec{}, false
 	}
@@ -141,7 +148,7 @@ func kindNames() string {
 }
 
 func lookupImpl(kind string) (*kindImpl, error) {
-	k, ok := registry[kind]
+	k, ok := registry()[kind]
 	if !ok {
 		return nil, fmt.Errorf("%w %q (known: %s)", ErrUnknownKind, kind, kindNames())
 	}

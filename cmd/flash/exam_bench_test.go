@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -152,6 +154,71 @@ func BenchmarkReviewStart10k(b *testing.B) {
 				st.Close()
 			}
 			b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/1e6/float64(b.N), "cpu-ms/op")
+		})
+	}
+}
+
+// BenchmarkReviewFirstCardProcess10k is the day's first 'flash review
+// --plain' as a whole process (the real binary, FLASH_NOW at the bench's
+// morning), on a fresh copy of the database each time: from exec to the
+// first card on stdout. The process is then killed, so what a session
+// does when it ends (saving the next day's plan) is not counted; cpu-ms/op
+// is the process's CPU up to then. exam-ahead: the exam was set the
+// evening before, so the day's plan was made ahead (the usual first start
+// of a day); exam-unsaved: no plan saved for the day (a start after a day
+// without flash, or after a change made outside a session): it plans.
+func BenchmarkReviewFirstCardProcess10k(b *testing.B) {
+	plain, withExam := examBenchDBs(b)
+	dir := filepath.Dir(withExam)
+	bin := flashBinary(b)
+	for _, bc := range []struct{ name, db string }{
+		{"no-exam", plain},
+		{"exam-ahead", filepath.Join(dir, "10k-exam-ahead.db")},
+		{"exam-unsaved", filepath.Join(dir, "10k-exam-unsaved.db")},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			src, err := os.ReadFile(bc.db)
+			if err != nil {
+				b.Fatal(err)
+			}
+			db := filepath.Join(b.TempDir(), "run.db")
+			var cpu time.Duration
+			b.StopTimer()
+			for range b.N {
+				if err := os.WriteFile(db, src, 0o600); err != nil {
+					b.Fatal(err)
+				}
+				cmd := exec.Command(bin, "--db", db, "review", "--plain")
+				cmd.Env = append(os.Environ(), "FLASH_NOW="+examBenchNow.Format(time.RFC3339), "TZ=UTC")
+				in, err := cmd.StdinPipe()
+				if err != nil {
+					b.Fatal(err)
+				}
+				out, err := cmd.StdoutPipe()
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if err := cmd.Start(); err != nil {
+					b.Fatal(err)
+				}
+				r := bufio.NewReader(out)
+				for {
+					line, err := r.ReadString('\n')
+					if err != nil {
+						b.Fatalf("no first card: %v (%q)", err, line)
+					}
+					if strings.Contains(line, "(Enter: show the answer") {
+						break
+					}
+				}
+				b.StopTimer()
+				cmd.Process.Kill()
+				in.Close()
+				cmd.Wait()
+				cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+			}
+			b.ReportMetric(float64(cpu.Nanoseconds())/1e6/float64(b.N), "cpu-ms/op")
 		})
 	}
 }

@@ -32,12 +32,13 @@ import (
 // was when it was saved. Storage drops it in the same transaction as any
 // change of the deck's cards or log (a rating, an undo, a suspend or bury,
 // an import) and with any change of a setting (the exam, fitted weights),
-// and a session takes it only within the study day it was made for, not
-// before the time it was made, in the same time zone, for the same exam,
-// weights, retention and questions (stamp). A plan depends on its study
-// day, not on the time of day (exam.StudyHour), so a session studies from
-// a saved plan exactly what it would study from one made afresh when it
-// starts. When a session ends (SavePlans) and when 'flash exam' sets the
+// and a session takes it only within the study day it was made for, in
+// the same time zone, for the same exam, weights, retention and questions
+// (stamp). A plan depends on its study day, not on the time of day
+// (exam.StudyHour), so a session studies from a saved plan exactly what it
+// would study from one made afresh when it starts, earlier or later that
+// day (a plan is not saved when a card comes back from a bury during the
+// day: returnsToday). When a session ends (SavePlans) and when 'flash exam' sets the
 // exam (SavePlan), the plans of the day and of the next study day are
 // saved: the next day's first session starts from the one made ahead for
 // it, unless the deck changed in between.
@@ -137,7 +138,7 @@ func (s *Session) savedPlan(id string, set exam.Settings, t time.Time) (*savedDa
 	if err != nil {
 		return nil, err
 	}
-	if sd.day != dayStamp(t) || sd.stamp != stamp || t.Before(sd.plan.Now) || sd.plan.DaysLeft == 0 {
+	if sd.day != dayStamp(t) || sd.stamp != stamp || sd.plan.DaysLeft == 0 {
 		return nil, nil
 	}
 	return sd, nil
@@ -371,10 +372,11 @@ func (s *Session) planDay(id string, set exam.Settings, states []storage.CardSta
 		return "", err
 	}
 	done := scheduler.Done{New: n, Reviews: r}
-	var items []scheduler.Item
+	items := make([]scheduler.Item, 0, len(states))
+	keys := cardKeys(states)
 	for i := range states {
 		if c := &states[i]; studyable(c, t) {
-			items = append(items, itemOf(c))
+			items = append(items, scheduler.Item{Key: keys[i], Deck: c.Deck, Order: c.Order, Question: c.Question, Card: c.FSRS})
 		}
 	}
 	before := make([]shownAs, len(items))

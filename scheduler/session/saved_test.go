@@ -31,12 +31,13 @@ func (f freshStore) ReviewCount() (int, error) {
 // start. A session that starts from a saved plan must show what a session
 // started afresh at its time shows (the same cards in the same order, the
 // same counts, previews and plan), on the day it was saved for and, made
-// ahead, on the next study day, whatever the time of day; after any change
-// the plan depends on (a rating, an undo, a suspend, a bury, new weights,
-// the exam set again, an import of a changed card, a study day skipped,
-// the clock going back, another time zone) the saved plan must not be
-// used, and the session must plan afresh at its start. A stale plan shows
-// up as a different log or as a session that says it read the saved plan.
+// ahead, on the next study day, whatever the time of day (the clock gone
+// back within the day too); after any change the plan depends on (a
+// rating, an undo, a suspend, a bury, new weights, the exam set again, an
+// import of a changed card, a study day skipped, another time zone) the
+// saved plan must not be used, and the session must plan afresh at its
+// start. A stale plan shows up as a different log or as a session that
+// says it read the saved plan.
 func TestSavedPlan_SameAsFresh(t *testing.T) {
 	type step struct {
 		name string
@@ -138,7 +139,7 @@ func TestSavedPlan_SameAsFresh(t *testing.T) {
 			}
 		}},
 		{name: "the next day again: made ahead after the import", open: at(3, "08:00"), reuse: true},
-		{name: "the clock back", open: at(3, "07:00")},
+		{name: "the clock back, the same day: the same plan", open: at(3, "07:00"), reuse: true},
 		{name: "the same instant in another zone", open: at(3, "07:30").In(time.FixedZone("X", 2*3600))},
 		{name: "a day later in that zone: made ahead", open: at(4, "09:30").In(time.FixedZone("X", 2*3600)), reuse: true},
 		{name: "the same day again", open: at(4, "12:00").In(time.FixedZone("X", 2*3600)), reuse: true},
@@ -328,5 +329,36 @@ func TestSavedPlan_DamagedIsIgnored(t *testing.T) {
 	}
 	if !session.FromSaved(s, "d") || first(s) != want {
 		t.Error("the plan saved again is not read back")
+	}
+}
+
+// TestSavedPlan_NotWhenABuryEndsInTheDay: a card buried in another time
+// zone comes back in the middle of this zone's study day; a session before
+// that does not study it, one after does. So no plan of that day is saved
+// (a session plans afresh), and the next day's is.
+func TestSavedPlan_NotWhenABuryEndsInTheDay(t *testing.T) {
+	st, decks := openDeck(t, 13, 4)
+	set := exam.Settings{Date: day0.AddDate(0, 0, 8).Format(time.DateOnly), Target: 0.9, Minutes: 20}
+	if err := st.SetSetting(exam.Key("d"), set.Encode()); err != nil {
+		t.Fatal(err)
+	}
+	start := scheduler.StudyDay(day0)
+	if err := st.SetFlags("d", "q00-c00", storage.Flags{BuriedUntil: start.Add(3 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := session.SavePlan(st, decks, "d", start); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		at   time.Time
+		want bool
+	}{{start, false}, {start.AddDate(0, 0, 1), true}} {
+		_, ok, err := st.Setting(session.PlanKey("d", c.at))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok != c.want {
+			t.Errorf("plan of %v saved %v, want %v", c.at, ok, c.want)
+		}
 	}
 }

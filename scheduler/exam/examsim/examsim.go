@@ -92,6 +92,9 @@ type Config struct {
 	Mode     Mode
 	Seed     uint64 // the learner: weights, card difficulties, answers
 	NewPlain int    // Plain's new cards a day (default 20)
+	// Hour is the local hour at which the learner sits down to study each
+	// day, DayStartHour to 23 (default 9: 09:00, the exam's hour).
+	Hour int
 }
 
 // Result is what a run measured on the exam day.
@@ -218,9 +221,9 @@ func (l *learner) recall(i int, t time.Time) float64 {
 // Start is the first study day's start in every run.
 var Start = time.Date(2026, 1, 5, 4, 0, 0, 0, time.UTC)
 
-// sessionHour is when the learner sits down to study each day; the exam
-// is at the same hour.
-const sessionHour = 5 // hours after the day's start: 09:00
+// sessionHour is when the learner sits down to study each day unless
+// Config.Hour says otherwise; the exam is at exam.ExamHour (09:00).
+const sessionHour = 9
 
 // Run simulates one learner studying for one exam. Each study day the
 // learner opens a review session (package scheduler/session, the code
@@ -234,7 +237,10 @@ func Run(cfg Config) Result {
 	n := len(cards)
 	l := newLearner(cfg.Seed, n)
 	st := newMemStore(cfg.Deck)
-	examAt := Start.AddDate(0, 0, cfg.Days).Add(sessionHour * time.Hour)
+	if cfg.Hour == 0 {
+		cfg.Hour = sessionHour
+	}
+	examAt := Start.AddDate(0, 0, cfg.Days).Add((exam.ExamHour - scheduler.DayStartHour) * time.Hour)
 	var res Result
 	res.Reachable = true
 	if cfg.Mode == Exam {
@@ -244,7 +250,7 @@ func Run(cfg Config) Result {
 	var now time.Time
 	clock := func() time.Time { return now }
 	for day := range cfg.Days {
-		now = Start.AddDate(0, 0, day).Add(sessionHour * time.Hour)
+		now = Start.AddDate(0, 0, day).Add(time.Duration(cfg.Hour-scheduler.DayStartHour) * time.Hour)
 		budget := time.Duration(cfg.Minutes * float64(time.Minute))
 		opt := &st.deck.Options
 		*opt = deck.Options{DesiredRetention: 0.9, NewPerDay: cfg.NewPlain, ReviewsPerDay: 200, NewOrder: deck.NewOrderInterleaved}

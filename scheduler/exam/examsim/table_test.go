@@ -16,6 +16,7 @@ func init() { deck.UseSims(sims.Checker{}) }
 var (
 	full     = flag.Bool("full", false, "run the whole exam-mode benchmark (20 learners a row) and print its table")
 	onlyDays = flag.Int("days", 0, "with -full: only exams this many days away")
+	hour     = flag.Int("hour", sessionHour, "the local hour at which the learners study each day (4–23; the exam is at 09:00)")
 )
 
 // row is the mean over learners of one configuration.
@@ -121,7 +122,7 @@ func TestTable(t *testing.T) {
 			for _, bm := range budgets {
 				var plain row
 				for _, m := range []Mode{Plain, Exam, Cram} {
-					r := runRow(Config{Deck: d, Days: dd, Minutes: bm, Target: 0.9, Mode: m}, learners)
+					r := runRow(Config{Deck: d, Days: dd, Minutes: bm, Target: 0.9, Mode: m, Hour: *hour}, learners)
 					switch m {
 					case Plain:
 						plain = r

@@ -1,10 +1,11 @@
 package screen
 
 import (
-	"github.com/flash-srs/flash/cmd/flash/internal/show"
 	"regexp"
 	"strings"
+	"sync"
 
+	"github.com/flash-srs/flash/cmd/flash/internal/show"
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
 )
@@ -127,16 +128,24 @@ func (a *answerBox) Draw(screen tcell.Screen) {
 // formula like 𝒩(0, 1) or (4, 4), not a remark in parentheses.
 const maxGroup = 24
 
+// The patterns of wrapTagged, compiled when the screen first wraps text
+// rather than when any flash command starts.
 var (
 	// tagRE matches the style tags flash writes: [::b], [teal::b], [-::-].
-	tagRE = regexp.MustCompile(`\[[a-zA-Z0-9#\-]*:[a-zA-Z0-9#\-]*:[a-zA-Z\-]*\]`)
+	tagRE = lazyRegexp(`\[[a-zA-Z0-9#\-]*:[a-zA-Z0-9#\-]*:[a-zA-Z\-]*\]`)
 	// escapedRE matches text escaped by tview.Escape, which must not be
 	// split: "[a b[]" shows as "[a b]".
-	escapedRE = regexp.MustCompile(`\[[a-zA-Z0-9_,;: \-\."#]+\[+\]`)
+	escapedRE = lazyRegexp(`\[[a-zA-Z0-9_,;: \-\."#]+\[+\]`)
 	// listRE matches the start of a list item and the spaces before it:
 	// "- ", "• ", "1. ", "2) ", "а) ".
-	listRE = regexp.MustCompile(`^( *)((?:[-•*–·▪‣◦]|\d{1,2}[.)]|[a-zа-яё][).]) +)?`)
+	listRE = lazyRegexp(`^( *)((?:[-•*–·▪‣◦]|\d{1,2}[.)]|[a-zа-яё][).]) +)?`)
 )
+
+// lazyRegexp returns a function that compiles expr on its first call and
+// returns the same *regexp.Regexp on every call.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // wrapTagged breaks text with tview style tags into lines of at most width
 // cells. It breaks at spaces, but not inside a bracket group of at most
@@ -161,13 +170,13 @@ func wrapPara(para string, width int) []string {
 	// The hanging indent: leading tags, spaces and a list marker.
 	lead := 0
 	for {
-		loc := tagRE.FindStringIndex(para[lead:])
+		loc := tagRE().FindStringIndex(para[lead:])
 		if loc == nil || loc[0] != 0 {
 			break
 		}
 		lead += loc[1]
 	}
-	indent := show.Width(listRE.FindString(para[lead:]))
+	indent := show.Width(listRE().FindString(para[lead:]))
 	if indent > width/2 {
 		indent = 0
 	}
@@ -248,7 +257,7 @@ func protectedSpaces(para string) map[int]bool {
 			}
 		}
 	}
-	for _, loc := range escapedRE.FindAllStringIndex(para, -1) {
+	for _, loc := range escapedRE().FindAllStringIndex(para, -1) {
 		mark(loc[0], loc[1])
 	}
 	// A short quotation: "= 1", «0,085».
@@ -270,7 +279,7 @@ func protectedSpaces(para string) map[int]bool {
 		if c := para[i]; c != '(' && c != '[' && c != '{' {
 			continue
 		}
-		if loc := tagRE.FindStringIndex(para[i:min(len(para), i+40)]); loc != nil && loc[0] == 0 {
+		if loc := tagRE().FindStringIndex(para[i:min(len(para), i+40)]); loc != nil && loc[0] == 0 {
 			continue // a style tag, not a bracket
 		}
 		depth := 0
@@ -295,7 +304,7 @@ func protectedSpaces(para string) map[int]bool {
 // cutTagged splits s after at most w cells, at a character boundary
 // outside style tags; head is "" when not even one character fits.
 func cutTagged(s string, w int) (head, tail string) {
-	tags := tagRE.FindAllStringIndex(s, -1)
+	tags := tagRE().FindAllStringIndex(s, -1)
 	inTag := func(i int) bool {
 		for _, t := range tags {
 			if i > t[0] && i < t[1] {
