@@ -15,6 +15,15 @@ func near(a, b float64) bool {
 	return d <= 1e-12 || d <= 1e-12*max(math.Abs(a), math.Abs(b))
 }
 
+// TestForgettingCurve_Decay: ForgettingCurve computes (1 + factor·t/S)^-0.5
+// as one over a square root, which holds while go-fsrs's model (FSRS-5)
+// decays with -0.5.
+func TestForgettingCurve_Decay(t *testing.T) {
+	if d := fsrs.DefaultParam().Decay; d != -0.5 {
+		t.Fatalf("go-fsrs's decay is %v; ForgettingCurve assumes -0.5", d)
+	}
+}
+
 // TestForgettingCurve_MatchesGoFSRS: flash's one retrievability function
 // (stats computes it for every review of the log, readiness through
 // Scheduler.Retrievability for every card) is go-fsrs's.

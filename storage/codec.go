@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"time"
 
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
@@ -139,8 +140,13 @@ func nanos(t time.Time, what string) (int64, error) {
 func zigzag(v int64) uint64   { return uint64(v<<1) ^ uint64(v>>63) }
 func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
 
-// deltaUnits are the units of a delta, by its low two bits.
-var deltaUnits = [4]int64{1, 1e6, 1e9, 86400e9}
+// deltaUnits are the units of a delta, by its low two bits; deltaMax and
+// deltaMin the largest and smallest multiples of each that int64 holds.
+var (
+	deltaUnits = [4]int64{1, 1e6, 1e9, 86400e9}
+	deltaMax   = [4]int64{math.MaxInt64, math.MaxInt64 / 1_000_000, math.MaxInt64 / 1_000_000_000, math.MaxInt64 / 86_400_000_000_000}
+	deltaMin   = [4]int64{math.MinInt64, math.MinInt64 / 1_000_000, math.MinInt64 / 1_000_000_000, math.MinInt64 / 86_400_000_000_000}
+)
 
 // appendDelta appends t − base (see the package's record encodings). When
 // the difference overflows int64 it is stored in nanoseconds with
@@ -164,7 +170,11 @@ func appendDelta(b []byte, t, base int64) []byte {
 
 // readDelta reads a delta written by appendDelta and returns base plus it.
 func readDelta(v []byte, p int, base int64) (int64, int) {
-	x, p := uv(v, p)
+	x, next, ok := uvFast(v, p)
+	if !ok {
+		x, next = uvSlow(v, p)
+	}
+	p = next
 	if x == 0 && p <= len(v) {
 		if p+8 > len(v) {
 			return 0, len(v) + 1
@@ -176,11 +186,12 @@ func readDelta(v []byte, p int, base int64) (int64, int) {
 	if u == 0 {
 		return int64(uint64(base) + uint64(q)), p
 	}
-	unit := deltaUnits[u]
-	d := q * unit
-	if d/unit != q {
+	// q·unit overflows exactly when q is outside these bounds (checked
+	// without dividing: a 64-bit division took most of readDelta's time).
+	if q > deltaMax[u] || q < deltaMin[u] {
 		return 0, len(v) + 1 // appendDelta never writes this
 	}
+	d := q * deltaUnits[u]
 	t := base + d
 	if (t < base) != (d < 0) {
 		return 0, len(v) + 1
@@ -247,6 +258,26 @@ func uv(v []byte, p int) (uint64, int) {
 		}
 	}
 	return uvSlow(v, p)
+}
+
+// uvFast reads a uvarint of at most 8 bytes at v[p] from one 8-byte load,
+// where 8 bytes are left: the varint's end is found from the stop bits and
+// its 7-bit groups are joined with shifts, without a branch per byte to
+// mispredict (the log's durations, card numbers and time deltas are of
+// every length from one to four bytes). It inlines; ok is false, and
+// uvSlow must read it, near the end of v or for a longer varint. p must
+// not be negative.
+func uvFast(v []byte, p int) (x uint64, next int, ok bool) {
+	if p+8 > len(v) {
+		return 0, p, false
+	}
+	w := binary.LittleEndian.Uint64(v[p:])
+	// The varint's bits, 8 per byte; 65 when no byte of w ends it.
+	n := bits.TrailingZeros64(^w&0x8080808080808080) + 1
+	w &= ^uint64(0) >> uint(64-n)
+	w = w&0x007f007f007f007f | w>>1&0x3f803f803f803f80
+	w = w&0x00003fff00003fff | w>>2&0x0fffc0000fffc000
+	return w&0x000000000fffffff | w>>4&0x00fffffff0000000, p + n/8, n <= 64
 }
 
 func uvSlow(v []byte, p int) (uint64, int) {
@@ -849,18 +880,21 @@ func decodeStat(e *LogStat, at int64, v []byte, deck uint32) (bool, error) {
 		return false, errCorrupt
 	}
 	fl := v[1]
-	var d uint64
-	var p int
-	if c := v[2]; c < 0x80 {
-		d, p = uint64(c), 3
-	} else {
+	// Duration, deck number, card number.
+	d, p, ok := uvFast(v, 2)
+	if !ok {
 		d, p = uvSlow(v, 2)
 	}
-	dn, p := uv(v, p)
+	dn, q, ok := uvFast(v, p)
+	if !ok {
+		dn, q = uvSlow(v, p)
+	}
 	if deck != 0 && dn != uint64(deck) {
 		return false, nil
 	}
-	_, p = uv(v, p) // card number
+	if _, p, ok = uvFast(v, q); !ok {
+		_, p = uvSlow(v, q)
+	}
 	head, p := by(v, p)
 	if head&^cardKnown != 0 || p > len(v) {
 		return false, errCorrupt
@@ -880,7 +914,15 @@ func decodeStat(e *LogStat, at int64, v []byte, deck uint32) (bool, error) {
 		p += 16
 	}
 	if head&cardLast != 0 {
-		e.LastReview, p = readDelta(v, p, at)
+		// readDelta's common case inline: a whole number of
+		// milliseconds, seconds or days before at.
+		x, next, ok := uvFast(v, p)
+		u, q := x&3, unzigzag(x>>2)
+		if t, d := at+q*deltaUnits[u], q*deltaUnits[u]; ok && u != 0 && q <= deltaMax[u] && q >= deltaMin[u] && (t < at) == (d < 0) {
+			e.LastReview, p = t, next
+		} else {
+			e.LastReview, p = readDelta(v, p, at)
+		}
 	}
 	if p > len(v) {
 		return false, errCorrupt

@@ -88,10 +88,7 @@ func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time
 		accs[i] = newLogStats(now, deckID)
 	}
 	err := src.ScanStatsParts(deckID, len(accs), min(runtime.GOMAXPROCS(0), 4), func(part int, batch []storage.LogStat) error {
-		a := accs[part]
-		for i := range batch {
-			a.addStat(&batch[i])
-		}
+		accs[part].addStats(batch)
 		return nil
 	})
 	<-done
