@@ -89,7 +89,11 @@ func (c CardState) Key() string { return c.Deck + "/" + c.ID }
 
 // cardKey is deck\x00card; ids never contain NUL.
 func cardKey(deckID, cardID string) []byte {
-	k := make([]byte, 0, len(deckID)+1+len(cardID))
+	return appendCardKey(make([]byte, 0, len(deckID)+1+len(cardID)), deckID, cardID)
+}
+
+// appendCardKey appends cardKey(deckID, cardID) to k.
+func appendCardKey(k []byte, deckID, cardID string) []byte {
 	k = append(k, deckID...)
 	k = append(k, 0)
 	return append(k, cardID...)

@@ -39,6 +39,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"time"
 
@@ -173,6 +174,9 @@ type Store struct {
 	db       *bolt.DB
 	path     string
 	readOnly bool
+	// deckNums caches deck numbers (deck id → uint32) for ratings: a
+	// deck's number, once given, never changes or goes (bucket ids).
+	deckNums sync.Map
 }
 
 // Open opens the flash database at path, creating it (mode 0600, parent
