@@ -961,13 +961,18 @@ func decodeStat(e *LogStat, at int64, v []byte, deck uint32) (bool, error) {
 		p += 16
 	}
 	if head&cardLast != 0 {
-		// readDelta's common case inline: a whole number of
-		// milliseconds, seconds or days before at.
+		// readDelta inline but for its rare cases: nanoseconds (as a
+		// clock gives them), or a whole number of milliseconds, seconds
+		// or days, before at.
 		x, next, ok := uvFast(v, p)
 		u, q := x&3, unzigzag(x>>2)
-		if t, d := at+q*deltaUnits[u], q*deltaUnits[u]; ok && u != 0 && q <= deltaMax[u] && q >= deltaMin[u] && (t < at) == (d < 0) {
+		d := q * deltaUnits[u]
+		switch t := at + d; {
+		case ok && u == 0 && x != 0:
+			e.LastReview, p = int64(uint64(at)+uint64(q)), next
+		case ok && u != 0 && q <= deltaMax[u] && q >= deltaMin[u] && (t < at) == (d < 0):
 			e.LastReview, p = t, next
-		} else {
+		default:
 			e.LastReview, p = readDelta(v, p, at)
 		}
 	}

@@ -612,8 +612,9 @@ func (s *Store) ScanStatsParts(deckID string, parts, workers int, fn func(part i
 	}
 	pieces := make([]piece, 1, parts)
 	var stop atomic.Bool
-	// scan reads piece i in tx: one goroutine's work.
-	scan := func(tx *bolt.Tx, i int) (err error) {
+	// scan reads piece i in tx with batch (empty, reused by the
+	// goroutine for each of its pieces): one goroutine's work.
+	scan := func(tx *bolt.Tx, i int, batch []LogStat) (err error) {
 		pc := &pieces[i]
 		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 		defer s.recoverDamage(&err)
@@ -624,7 +625,6 @@ func (s *Store) ScanStatsParts(deckID string, parts, workers int, fn func(part i
 			}
 			return guard(&pc.fnPanic, piece, batch)
 		}
-		batch := make([]LogStat, 0, 512)
 		cur := tx.Bucket(bucketLog).Cursor()
 		var k, v []byte
 		if pc.from == 0 {
@@ -711,12 +711,13 @@ func (s *Store) ScanStatsParts(deckID string, parts, workers int, fn func(part i
 	// one: the log's entries need not be spread evenly in time.
 	var next atomic.Int32
 	work := func(tx *bolt.Tx) {
+		batch := make([]LogStat, 0, 512)
 		for {
 			i := int(next.Add(1)) - 1
 			if i >= len(pieces) || stop.Load() {
 				return
 			}
-			if err := scan(tx, i); err != nil {
+			if err := scan(tx, i, batch); err != nil {
 				pieces[i].err = err
 				stop.Store(true)
 			}
