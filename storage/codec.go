@@ -390,8 +390,11 @@ func readCard(c *fsrs.Card, v []byte, p int, base int64) int {
 // encodeState encodes everything of cs but Deck and ID, which are the key;
 // num is the card's number.
 func encodeState(cs *CardState, num uint32) ([]byte, error) {
-	return appendState(make([]byte, 0, 56+len(cs.Question)), cs, num)
+	return appendState(make([]byte, 0, stateSize(cs)), cs, num)
 }
+
+// stateSize is a capacity hint for the value of cs: enough for most.
+func stateSize(cs *CardState) int { return 56 + len(cs.Question) }
 
 // appendState appends cs's value (encodeState) to b.
 func appendState(b []byte, cs *CardState, num uint32) ([]byte, error) {

@@ -58,11 +58,17 @@ func indexTime(ns int64, zero bool) uint64 {
 // dueKeys appends to ks the index keys of cs (nil for a card that is
 // retired or suspended).
 func dueKeys(ks [][]byte, cs *CardState) [][]byte {
+	return dueKeysIn(ks, nil, cs)
+}
+
+// dueKeysIn is dueKeys taking the keys' bytes from a (one allocation a key
+// when a is nil).
+func dueKeysIn(ks [][]byte, a *arena, cs *CardState) [][]byte {
 	var mb [2 * dueMidMax]byte
 	mids := dueMids(mb[:0], cs)
 	eachMid(mids, func(mid []byte) {
-		k := make([]byte, 0, len(cs.Deck)+1+len(mid)+len(cs.ID))
-		ks = append(ks, append(append(append(append(k, cs.Deck...), 0), mid...), cs.ID...))
+		k := a.start(len(cs.Deck) + 1 + len(mid) + len(cs.ID))
+		ks = append(ks, a.end(append(append(append(append(k, cs.Deck...), 0), mid...), cs.ID...)))
 	})
 	return ks
 }
