@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/pelletier/go-toml/v2/unstable"
 )
@@ -13,7 +12,9 @@ import (
 // decodeFast decodes a deck file of the plain shape deck files have into
 // f, in one pass of go-toml's low-level parser and without reflection.
 // It reports false, leaving f to be thrown away, at anything it does not
-// handle itself: text that is not UTF-8, a syntax error, an unknown or
+// handle itself: text that is not UTF-8 (go-toml's parser refuses it in
+// strings and comments, the only places where TOML allows bytes past
+// ASCII, so the text is not checked again first), a syntax error, an unknown or
 // repeated key or table, a dotted key, a value of another type than its
 // field's, a date, an integer or float written in any but the plain
 // decimal way. Parse then reports text that is not UTF-8, or decodes the
@@ -112,9 +113,6 @@ func decodeParts(data []byte, ends []int, f *file) bool {
 // decodeChunk decodes data, the whole document or a part of it, into f,
 // and says whether it holds an [options] table.
 func decodeChunk(data []byte, f *file) (ok, options bool) {
-	if !utf8.Valid(data) {
-		return false, false
-	}
 	d := &fastDecoder{data: data, str: string(data)}
 	var p unstable.Parser
 	p.Reset(data)

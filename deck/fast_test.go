@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/pelletier/go-toml/v2"
 )
@@ -30,6 +31,9 @@ func sameAsGoTOML(t *testing.T, data []byte) bool {
 	var fast file
 	if !decodeFast(data, &fast) {
 		return false
+	}
+	if !utf8.Valid(data) {
+		t.Fatalf("decodeFast took text that is not UTF-8:\n%q", data)
 	}
 	slow, err := slowDecode(data)
 	if err != nil {
@@ -98,6 +102,65 @@ func TestDecodeFast_SameAsGoTOML(t *testing.T) {
 				t.Errorf("decodeFast took a file it should leave to go-toml:\n%s", doc)
 			}
 		})
+	}
+}
+
+// TestDecodeFast_DeclinesInvalidUTF8 holds decodeFast to declining text
+// that is not UTF-8 wherever it is (Parse then reports it): each of several
+// invalid sequences is put at, and over, every byte of a file with every
+// kind of string, comments, arrays and an inline table. decodeFast does not
+// check the text itself but relies on go-toml's parser to.
+func TestDecodeFast_DeclinesInvalidUTF8(t *testing.T) {
+	doc := `# a comment é
+format = 1
+id = 'lit' # trailing ∂
+title = """
+multi é\
+  line"""
+language = '''
+raw Θ
+'''
+[options]
+desired_retention = 0.9
+[[question]]
+id = "q\u00e9"
+text = "λ \" x"
+[[card]]
+id = "c"
+question = "q"
+front = "∇ f"
+back = "b"
+tags = ["t", 'ü']
+[card.sim]
+kind = "k"
+check = ["σ"]
+params = { a = [1, 2.5], s = { t = 'ξ' } }
+`
+	var f file
+	if !decodeFast([]byte(doc), &f) {
+		t.Fatalf("decodeFast declined the valid file:\n%s", doc)
+	}
+	bad := []string{"\xff", "\x80", "\xc3", "\xe2\x82", "\xed\xa0\x80", "\xc0\xaf", "\xf4\x90\x80\x80", "\xf0\x9f\x98"}
+	n := 0
+	for i := 0; i <= len(doc); i++ {
+		for _, b := range bad {
+			for _, data := range []string{doc[:i] + b + doc[i:], doc[:i] + b + doc[min(i+1, len(doc)):]} {
+				if utf8.ValidString(data) {
+					continue // b completed a sequence cut at i
+				}
+				n++
+				var f file
+				if decodeFast([]byte(data), &f) {
+					t.Fatalf("decodeFast took text that is not UTF-8 (%q at %d):\n%q", b, i, data)
+				}
+			}
+		}
+	}
+	if n < 10*len(doc) {
+		t.Fatalf("only %d invalid files tried", n)
+	}
+	if _, err := Parse("x.toml", []byte(doc[:20]+"\xff"+doc[20:])); err == nil || !strings.Contains(err.Error(), "text is not valid UTF-8") {
+		t.Errorf("Parse: %v, want text is not valid UTF-8", err)
 	}
 }
 

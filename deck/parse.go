@@ -224,8 +224,8 @@ func (p *parser) parse() *Deck {
 		return nil
 	}
 	var f file
-	// decodeFast checks the text is UTF-8 (a part at a time, on every
-	// core), and declines when it is not.
+	// decodeFast declines text that is not UTF-8 (go-toml's parser checks
+	// it as it goes), which is reported here.
 	if decodeFast(p.data, &f) {
 		return p.validate(&f)
 	}

@@ -29,9 +29,10 @@ func dropCaches(tx *bolt.Tx, deckID string) error {
 	if b == nil {
 		return nil
 	}
-	prefix := []byte(cachePrefix)
+	var pb [64]byte // CacheKey(deckID, ""), without allocating on every rating
+	prefix := append(pb[:0], cachePrefix...)
 	if deckID != "" {
-		prefix = []byte(CacheKey(deckID, ""))
+		prefix = append(append(prefix, deckID...), '/')
 	}
 	c := b.Cursor()
 	var keys [][]byte

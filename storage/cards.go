@@ -89,7 +89,11 @@ func (c CardState) Key() string { return c.Deck + "/" + c.ID }
 
 // cardKey is deck\x00card; ids never contain NUL.
 func cardKey(deckID, cardID string) []byte {
-	k := make([]byte, 0, len(deckID)+1+len(cardID))
+	return appendCardKey(make([]byte, 0, len(deckID)+1+len(cardID)), deckID, cardID)
+}
+
+// appendCardKey appends cardKey(deckID, cardID) to k.
+func appendCardKey(k []byte, deckID, cardID string) []byte {
 	k = append(k, deckID...)
 	k = append(k, 0)
 	return append(k, cardID...)
@@ -115,24 +119,45 @@ func deckPrefix(deckID string) []byte { return append([]byte(deckID), 0) }
 // length byte and the hash as hex; version 2 then holds the card's id and
 // the fields as version 3 does, version 1 the card as JSON.
 func encodeContent(c *deck.Card) ([]byte, error) {
-	var arena contentArena
-	return arena.encode(c)
+	return encodeContentIn(nil, c)
 }
 
-// contentArena encodes content values into shared chunks of memory: one
-// allocation for many cards rather than one each. bbolt keeps the values
-// put in a transaction until it commits, so a chunk is never reused.
-type contentArena struct {
+// An arena hands out byte slices from shared chunks of memory: one
+// allocation for many keys or values rather than one each. bbolt keeps
+// the keys and values put in a transaction until it commits, so a chunk
+// is never reused. A nil *arena allocates each slice on its own.
+type arena struct {
 	buf []byte
 }
 
-const contentChunk = 1 << 20
+const arenaChunk = 1 << 20
 
-// encode returns the content value of c. Its hash is c.Hash(), computed
-// from the encoded card: the card's fields are encoded for the hash as
-// they are for the value, after a byte 1 and the card's id, which the
-// value leaves to its key (TestEncodeContent_HashIsCardHash).
-func (a *contentArena) encode(c *deck.Card) ([]byte, error) {
+// start returns an empty slice to append a key or value of about n bytes
+// to, and end takes what was appended: the slice it returns is capped
+// at its length. A value that outgrows n is its own allocation.
+func (a *arena) start(n int) []byte {
+	if a == nil {
+		return make([]byte, 0, n)
+	}
+	if cap(a.buf)-len(a.buf) < n {
+		a.buf = make([]byte, 0, max(n, arenaChunk))
+	}
+	return a.buf[len(a.buf):]
+}
+
+func (a *arena) end(b []byte) []byte {
+	b = b[:len(b):len(b)]
+	if a != nil && len(b) > 0 && len(a.buf) < cap(a.buf) && &a.buf[:len(a.buf)+1][len(a.buf)] == &b[0] {
+		a.buf = a.buf[:len(a.buf)+len(b)] // appended in place
+	}
+	return b
+}
+
+// encodeContentIn returns the content value of c, from a. Its hash is
+// c.Hash(), computed from the encoded card: the card's fields are encoded
+// for the hash as they are for the value, after a byte 1 and the card's
+// id, which the value leaves to its key (TestEncodeContent_HashIsCardHash).
+func encodeContentIn(a *arena, c *deck.Card) ([]byte, error) {
 	var params []byte
 	if c.Sim != nil {
 		var err error
@@ -153,11 +178,7 @@ func (a *contentArena) encode(c *deck.Card) ([]byte, error) {
 		n += 1 + 3*binary.MaxVarintLen32 + len(c.Sim.Kind) + len(check) + len(params)
 	}
 	n++
-	if cap(a.buf)-len(a.buf) < n {
-		a.buf = make([]byte, 0, max(n, contentChunk))
-	}
-	start := len(a.buf)
-	b := a.buf
+	b := a.start(n)
 	b = append(b, contentVersion3)
 	b = append(b, make([]byte, sha256.Size)...) // the hash, below
 	body := len(b)
@@ -182,9 +203,8 @@ func (a *contentArena) encode(c *deck.Card) ([]byte, error) {
 	h.Write(binary.AppendUvarint(append(idb[:0], 1), uint64(len(c.ID)))) // 1: the version of deck.Card.Hash's encoding
 	h.Write([]byte(c.ID))
 	h.Write(b[body:])
-	h.Sum(b[start+1 : start+1 : body])
-	a.buf = b
-	return b[start:len(b):len(b)], nil
+	h.Sum(b[1:1:body])
+	return a.end(b), nil
 }
 
 func appendString(b []byte, s string) []byte {
@@ -518,12 +538,29 @@ func planImport(tx *bolt.Tx, d *deck.Deck, hashesOf func() []string, src Source)
 }
 
 func applyImport(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes []cardChange) error {
+	// Card text is encoded, and hashed, on other goroutines while this one
+	// writes the states and the due index.
+	enc := encodeContents(d, changes)
+	defer enc.wait()
+	order := keyOrder(changes)
+	if err := putStates(tx, d, src, now, changes, order); err != nil {
+		if _, eerr := enc.wait(); eerr != nil {
+			return eerr // as when the text was encoded before anything was put
+		}
+		return err
+	}
+	return putContents(tx, enc, changes, order)
+}
+
+// putStates writes what an import changes but card text: the states of
+// the changes (order is keyOrder's) and their due index entries, the new
+// cards' numbers and the deck's record.
+func putStates(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes []cardChange, order []int32) error {
 	// The index is written directly below (reindex from each card's
 	// state as planImport read it): first make it exact.
 	if err := flushIndex(tx); err != nil {
 		return err
 	}
-	states, content := tx.Bucket(bucketState), tx.Bucket(bucketContent)
 	if err := dropCaches(tx, d.ID); err != nil {
 		return err
 	}
@@ -542,41 +579,56 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes [
 	if err := nums.save(tx); err != nil {
 		return err
 	}
-	// bbolt inserts into a sorted slice per page until commit splits it:
-	// keys in order append instead of shifting thousands of entries. The
-	// changes are sorted through their indexes: moving a change costs
-	// more than moving an index.
-	order := make([]int32, len(changes))
-	for i := range order {
-		order[i] = int32(i)
+	if err := putStatesAndIndex(tx.Bucket(bucketState), tx.Bucket(bucketDue), changes, order); err != nil {
+		return err
 	}
-	byKey := func(a, b int32) int { return bytes.Compare(changes[a].key, changes[b].key) }
-	if !slices.IsSortedFunc(order, byKey) {
-		slices.SortFunc(order, byKey)
+	info := DeckInfo{
+		ID: d.ID, Title: d.Title, Language: d.Language, Options: d.Options,
+		Questions: d.Questions, Builtin: src.Builtin, SourceHash: src.Hash, ImportedAt: now,
 	}
-	// Sorted inserts split pages at FillPercent: the default of one half
-	// would leave them half empty. Card text changes only when a deck
-	// file does, so its pages are filled (a 10k-card deck writes 11%
-	// fewer of them); states and index entries change with every rating,
-	// so theirs keep room for that.
-	due := tx.Bucket(bucketDue)
-	states.FillPercent, content.FillPercent, due.FillPercent = 0.9, 1, 0.9
-	contents, err := encodeContents(d, changes)
+	v, err := json.Marshal(info)
+	if err != nil {
+		return fmt.Errorf("encode deck %s: %w", d.ID, err)
+	}
+	return tx.Bucket(bucketDecks).Put([]byte(d.ID), v)
+}
+
+// putContents puts the card text of the changes that write it, in key
+// order, once enc has encoded it.
+func putContents(tx *bolt.Tx, enc *contentEncoding, changes []cardChange, order []int32) error {
+	contents, err := enc.wait()
 	if err != nil {
 		return err
 	}
+	// Card text changes only when a deck file does, so its pages are
+	// filled (a 10k-card deck writes 11% fewer of them).
+	content := tx.Bucket(bucketContent)
+	content.FillPercent = 1
 	for _, j := range order {
-		ch := &changes[j]
-		if ch.writeContent {
+		if ch := &changes[j]; ch.writeContent {
 			if err := content.Put(ch.key, contents[j]); err != nil {
 				return fmt.Errorf("card %s: %w", ch.state.ID, err)
 			}
 		}
-		v, err := encodeState(&ch.state, ch.num)
+	}
+	return nil
+}
+
+// putStatesAndIndex puts the state of every change, in key order (order,
+// from keyOrder), and moves or adds its due index entries.
+func putStatesAndIndex(states, due *bolt.Bucket, changes []cardChange, order []int32) error {
+	// Sorted inserts split pages at FillPercent: the default of one half
+	// would leave them half empty. States and index entries change with
+	// every rating, so their pages keep some room for that.
+	states.FillPercent, due.FillPercent = 0.9, 0.9
+	var a arena
+	for _, j := range order {
+		ch := &changes[j]
+		v, err := appendState(a.start(stateSize(&ch.state)), &ch.state, ch.num)
 		if err != nil {
 			return fmt.Errorf("card %s: %w", ch.state.ID, err)
 		}
-		if err := states.Put(ch.key, v); err != nil {
+		if err := states.Put(ch.key, a.end(v)); err != nil {
 			return fmt.Errorf("card %s: %w", ch.state.ID, err)
 		}
 		if ch.old != nil {
@@ -591,7 +643,7 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes [
 	var idx [][]byte
 	for j := range changes {
 		if ch := &changes[j]; ch.old == nil {
-			idx = dueKeys(idx, &ch.state)
+			idx = dueKeysIn(idx, &a, &ch.state)
 		}
 	}
 	if !slices.IsSortedFunc(idx, bytes.Compare) {
@@ -602,42 +654,72 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes [
 			return err
 		}
 	}
-	info := DeckInfo{
-		ID: d.ID, Title: d.Title, Language: d.Language, Options: d.Options,
-		Questions: d.Questions, Builtin: src.Builtin, SourceHash: src.Hash, ImportedAt: now,
-	}
-	v, err := json.Marshal(info)
-	if err != nil {
-		return fmt.Errorf("encode deck %s: %w", d.ID, err)
-	}
-	return tx.Bucket(bucketDecks).Put([]byte(d.ID), v)
+	return nil
 }
 
-// encodeContents returns the content value of each change that writes
-// content (nil for the others), encoding on every core.
-func encodeContents(d *deck.Deck, changes []cardChange) ([][]byte, error) {
-	out := make([][]byte, len(changes))
+// keyOrder returns the indexes of changes in the order of their keys.
+// bbolt inserts into a sorted slice per page until commit splits it:
+// keys in order append instead of shifting thousands of entries. All
+// changes are of one deck, so their keys sort as their card ids do,
+// which sort faster (no indirection through changes).
+func keyOrder(changes []cardChange) []int32 {
+	type byID struct {
+		id string
+		j  int32
+	}
+	ids := make([]byID, len(changes))
+	for j := range changes {
+		ids[j] = byID{changes[j].state.ID, int32(j)}
+	}
+	cmp := func(a, b byID) int { return strings.Compare(a.id, b.id) }
+	if !slices.IsSortedFunc(ids, cmp) {
+		slices.SortFunc(ids, cmp)
+	}
+	order := make([]int32, len(ids))
+	for i := range ids {
+		order[i] = ids[i].j
+	}
+	return order
+}
+
+// contentEncoding is the encoding of an import's card text under way.
+type contentEncoding struct {
+	wg   sync.WaitGroup
+	out  [][]byte
+	errs []error
+}
+
+// encodeContents starts encoding the content value of each change that
+// writes content, on every core; wait returns them (nil for the other
+// changes).
+func encodeContents(d *deck.Deck, changes []cardChange) *contentEncoding {
+	e := &contentEncoding{out: make([][]byte, len(changes))}
 	const minPart = 512
 	parts := max(1, min(runtime.GOMAXPROCS(0), len(changes)/minPart))
-	errs := make([]error, parts)
-	var wg sync.WaitGroup
+	e.errs = make([]error, parts)
 	for p := range parts {
-		wg.Go(func() {
-			var arena contentArena
+		e.wg.Go(func() {
+			var a arena
 			for j := p * len(changes) / parts; j < (p+1)*len(changes)/parts; j++ {
 				if ch := &changes[j]; ch.writeContent {
-					v, err := arena.encode(&d.Cards[ch.i])
+					v, err := encodeContentIn(&a, &d.Cards[ch.i])
 					if err != nil {
-						errs[p] = err
+						e.errs[p] = err
 						return
 					}
-					out[j] = v
+					e.out[j] = v
 				}
 			}
 		})
 	}
-	wg.Wait()
-	return out, errors.Join(errs...)
+	return e
+}
+
+// wait waits for the encoding to end and returns its values, or the
+// errors met.
+func (e *contentEncoding) wait() ([][]byte, error) {
+	e.wg.Wait()
+	return e.out, errors.Join(e.errs...)
 }
 
 // States returns the scheduling state of every card of deckID ("" = all

@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -527,14 +528,47 @@ func TestEncodeContent_HashIsCardHash(t *testing.T) {
 		{ID: "e", Question: "q", Kind: deck.KindDerive, Front: "F", Back: "B", Sim: &deck.Sim{Kind: "k"}},
 		{ID: long, Question: "q", Kind: deck.KindBasic, Front: "F", Back: "B"}, // an id past one byte of length
 	}
-	var arena contentArena
+	var a arena
 	for _, c := range cards {
-		v, err := arena.encode(&c)
-		if err != nil {
-			t.Fatal(err)
+		for _, a := range []*arena{&a, nil} {
+			v, err := encodeContentIn(a, &c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h, _, _ := splitContent(v); hex.EncodeToString(h) != c.Hash() {
+				t.Errorf("card %q: hash %x, want %s", c.ID, h, c.Hash())
+			}
 		}
-		if h, _, _ := splitContent(v); hex.EncodeToString(h) != c.Hash() {
-			t.Errorf("card %q: hash %x, want %s", c.ID, h, c.Hash())
+	}
+}
+
+// TestArena_ValuesStayPut holds the arena to what bbolt needs of the keys
+// and values put in a transaction: a slice handed out never changes,
+// whatever is appended after it, including values that outgrow their
+// size hint or fill a chunk.
+func TestArena_ValuesStayPut(t *testing.T) {
+	var a arena
+	var got [][]byte
+	var want []string
+	for i := range 3000 {
+		v := fmt.Sprintf("value %d %s", i, strings.Repeat("x", i%700))
+		hint := len(v)
+		if i%3 == 0 {
+			hint = 4 // outgrown: the value is its own allocation
 		}
+		b := a.end(append(a.start(hint), v...))
+		if len(b) != len(v) || cap(b) != len(v) {
+			t.Fatalf("value %d: len %d cap %d, want both %d", i, len(b), cap(b), len(v))
+		}
+		got, want = append(got, b), append(want, v)
+	}
+	for i := range got {
+		if string(got[i]) != want[i] {
+			t.Fatalf("value %d changed to %q", i, got[i])
+		}
+	}
+	var nilArena *arena
+	if b := nilArena.end(append(nilArena.start(2), "abc"...)); string(b) != "abc" || cap(b) != 3 {
+		t.Errorf("nil arena: %q cap %d", b, cap(b))
 	}
 }

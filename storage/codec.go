@@ -390,7 +390,14 @@ func readCard(c *fsrs.Card, v []byte, p int, base int64) int {
 // encodeState encodes everything of cs but Deck and ID, which are the key;
 // num is the card's number.
 func encodeState(cs *CardState, num uint32) ([]byte, error) {
-	b := make([]byte, 0, 56+len(cs.Question))
+	return appendState(make([]byte, 0, stateSize(cs)), cs, num)
+}
+
+// stateSize is a capacity hint for the value of cs: enough for most.
+func stateSize(cs *CardState) int { return 56 + len(cs.Question) }
+
+// appendState appends cs's value (encodeState) to b.
+func appendState(b []byte, cs *CardState, num uint32) ([]byte, error) {
 	b = append(b, stateVersion)
 	var fl byte
 	if cs.Retired {
@@ -536,10 +543,12 @@ const reviewKeyLen = 12
 // reviewKey is big-endian unix nanos then big-endian seq, so keys sort by
 // time and then by the order of writing.
 func reviewKey(at int64, seq uint32) []byte {
-	k := make([]byte, reviewKeyLen)
-	binary.BigEndian.PutUint64(k, uint64(at))
-	binary.BigEndian.PutUint32(k[8:], seq)
-	return k
+	return appendReviewKey(make([]byte, 0, reviewKeyLen), at, seq)
+}
+
+// appendReviewKey appends reviewKey(at, seq) to k.
+func appendReviewKey(k []byte, at int64, seq uint32) []byte {
+	return binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint64(k, uint64(at)), seq)
 }
 
 // timeKey is the smallest log key at or after t; times before 1970 sort

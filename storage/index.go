@@ -58,46 +58,98 @@ func indexTime(ns int64, zero bool) uint64 {
 // dueKeys appends to ks the index keys of cs (nil for a card that is
 // retired or suspended).
 func dueKeys(ks [][]byte, cs *CardState) [][]byte {
+	return dueKeysIn(ks, nil, cs)
+}
+
+// dueKeysIn is dueKeys taking the keys' bytes from a (one allocation a key
+// when a is nil).
+func dueKeysIn(ks [][]byte, a *arena, cs *CardState) [][]byte {
+	var mb [2 * dueMidMax]byte
+	mids := dueMids(mb[:0], cs)
+	eachMid(mids, func(mid []byte) {
+		k := a.start(len(cs.Deck) + 1 + len(mid) + len(cs.ID))
+		ks = append(ks, a.end(append(append(append(append(k, cs.Deck...), 0), mid...), cs.ID...)))
+	})
+	return ks
+}
+
+// dueMidMax is the longest middle of an index key: its kind byte and 8
+// bytes.
+const dueMidMax = 9
+
+// dueMids appends to b the middle of each of cs's index keys (what comes
+// between deck\x00 and the card id: the kind byte and its 4 or 8 bytes),
+// in the order dueKeys gives the keys.
+func dueMids(b []byte, cs *CardState) []byte {
 	if cs.Retired || cs.Suspended {
-		return ks
+		return b
 	}
-	k := make([]byte, 0, len(cs.Deck)+len(cs.ID)+11)
-	k = append(append(k, cs.Deck...), 0)
 	c := &cs.FSRS
 	switch c.State {
 	case fsrs.New:
-		k = append(k, idxNew)
-		k = binary.BigEndian.AppendUint32(k, uint32(cs.Order))
+		b = append(b, idxNew)
+		b = binary.BigEndian.AppendUint32(b, uint32(cs.Order))
 	case fsrs.Learning, fsrs.Relearning, fsrs.Review:
 		kind := byte(idxLearning)
 		if c.State == fsrs.Review {
 			kind = idxReview
 		}
-		k = append(k, kind)
-		k = binary.BigEndian.AppendUint64(k, indexTime(c.Due.UnixNano(), c.Due.IsZero()))
+		b = append(b, kind)
+		b = binary.BigEndian.AppendUint64(b, indexTime(c.Due.UnixNano(), c.Due.IsZero()))
 	default:
-		return ks // an unknown state is never shown
+		return b // an unknown state is never shown
 	}
-	ks = append(ks, append(k, cs.ID...))
 	if !cs.BuriedUntil.IsZero() {
-		b := make([]byte, 0, len(cs.Deck)+len(cs.ID)+10)
-		b = append(append(b, cs.Deck...), 0, idxBuried)
+		b = append(b, idxBuried)
 		b = binary.BigEndian.AppendUint64(b, sortable(cs.BuriedUntil.UnixNano()))
-		ks = append(ks, append(b, cs.ID...))
 	}
-	return ks
+	return b
+}
+
+// eachMid calls fn with each key middle in mids (as dueMids writes them)
+// and reports whether they were well formed.
+func eachMid(mids []byte, fn func(mid []byte)) bool {
+	for p := 0; p < len(mids); {
+		w := 8
+		if mids[p] == idxNew {
+			w = 4
+		}
+		if p+1+w > len(mids) {
+			return false
+		}
+		fn(mids[p : p+1+w])
+		p += 1 + w
+	}
+	return true
 }
 
 // putState writes cs (numbered num) under its key and leaves its index
 // entries to move later (deferIndex); the deck's cache settings go (see
 // CacheKey).
 func putState(tx *bolt.Tx, old, cs *CardState, num uint32) error {
-	v, err := encodeState(cs, num)
+	return putStateAt(tx, tx.Bucket(bucketState), cardKey(cs.Deck, cs.ID), old, cs, num, nil)
+}
+
+// putStateAt is putState with the state bucket sb and the card's key in
+// it; the value is allocated from sl (nil: on its own), which must
+// outlive the transaction.
+func putStateAt(tx *bolt.Tx, sb *bolt.Bucket, key []byte, old, cs *CardState, num uint32, sl *slab) error {
+	var v []byte
+	var err error
+	if sl == nil {
+		v, err = encodeState(cs, num)
+	} else {
+		var buf [128]byte
+		var e []byte
+		if e, err = appendState(buf[:0], cs, num); err == nil {
+			v = sl.alloc(len(e))
+			copy(v, e)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("card %s/%s: %w", cs.Deck, cs.ID, err)
 	}
-	key := cardKey(cs.Deck, cs.ID)
-	if err := tx.Bucket(bucketState).Put(key, v); err != nil {
+	if err := sb.Put(key, v); err != nil {
 		return err
 	}
 	if err := dropCaches(tx, cs.Deck); err != nil {
@@ -133,8 +185,9 @@ func deferIndex(tx *bolt.Tx, key []byte, old *CardState) error {
 	}
 	var mid []byte
 	if old != nil {
-		for _, k := range dueKeys(nil, old) {
-			mid = append(mid, k[len(old.Deck)+1:len(k)-len(old.ID)]...)
+		var mb [2 * dueMidMax]byte
+		if m := dueMids(mb[:0], old); len(m) > 0 {
+			mid = bytes.Clone(m)
 		}
 	}
 	if err := pb.Put(key, mid); err != nil {
@@ -158,20 +211,18 @@ func pendingKeys(k, mid []byte, fn func(ik []byte) error) error {
 	if !ok {
 		return fmt.Errorf("pending index key %q: %w", k, errCorrupt)
 	}
-	for p := 0; p < len(mid); {
-		w := 8
-		if mid[p] == idxNew {
-			w = 4
+	var err error
+	ok = eachMid(mid, func(m []byte) {
+		if err == nil {
+			ik := make([]byte, 0, len(dk)+1+len(m)+len(ck))
+			err = fn(append(append(append(append(ik, dk...), 0), m...), ck...))
 		}
-		if p+1+w > len(mid) {
-			return fmt.Errorf("pending index entry %q: %w", k, errCorrupt)
-		}
-		ik := make([]byte, 0, len(dk)+2+w+len(ck))
-		ik = append(append(append(append(ik, dk...), 0), mid[p:p+1+w]...), ck...)
-		if err := fn(ik); err != nil {
-			return err
-		}
-		p += 1 + w
+	})
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("pending index entry %q: %w", k, errCorrupt)
 	}
 	return nil
 }
@@ -254,11 +305,26 @@ func deckNumKey(n uint32) []byte { return binary.BigEndian.AppendUint32([]byte{'
 
 // deckNum returns the number of deckID, or 0 when it has none.
 func deckNum(tx *bolt.Tx, deckID string) uint32 {
-	v := tx.Bucket(bucketIDs).Get(deckIDKey(deckID))
+	var kb [64]byte
+	v := tx.Bucket(bucketIDs).Get(append(append(kb[:0], 'd'), deckID...))
 	if len(v) != 8 {
 		return 0
 	}
 	return binary.BigEndian.Uint32(v)
+}
+
+// deckNum is deckNum(tx, deckID), remembered once found: a rating then
+// need not open bucket ids. tx must not give deck numbers (as an import
+// does), so that what it finds is committed.
+func (s *Store) deckNum(tx *bolt.Tx, deckID string) uint32 {
+	if n, ok := s.deckNums.Load(deckID); ok {
+		return n.(uint32)
+	}
+	n := deckNum(tx, deckID)
+	if n != 0 {
+		s.deckNums.Store(deckID, n)
+	}
+	return n
 }
 
 // deckNumbers is a deck's number and the next card number it gives.
@@ -405,7 +471,8 @@ func countRating(tx *bolt.Tx, deck uint32, at int64, before fsrs.State, d int) e
 	b := tx.Bucket(bucketDays)
 	// An hour before the kept counts (a rating given with the clock set
 	// back) is counted from the log by DoneSince.
-	if from, err := countsFrom(b, deck); err != nil || hourOf(at) < from {
+	from, err := countsFrom(b, deck)
+	if err != nil || hourOf(at) < from {
 		return err
 	}
 	k := dayKey(deck, hourOf(at))
@@ -428,16 +495,15 @@ func countRating(tx *bolt.Tx, deck uint32, at int64, before fsrs.State, d int) e
 	case *c > 0:
 		*c--
 	}
-	var err error
 	if n == 0 && r == 0 {
 		err = b.Delete(k)
 	} else {
-		err = b.Put(k, binary.AppendUvarint(binary.AppendUvarint(nil, n), r))
+		err = b.Put(k, binary.AppendUvarint(binary.AppendUvarint(make([]byte, 0, 2*binary.MaxVarintLen64), n), r))
 	}
 	if err != nil || d < 0 {
 		return err
 	}
-	return pruneCounts(b, deck, hourOf(at)-keepHours)
+	return pruneCounts(b, deck, hourOf(at)-keepHours, from)
 }
 
 // countsFrom returns the first hour from which deck's counts are complete.
@@ -454,11 +520,11 @@ func countsFrom(b *bolt.Bucket, deck uint32) (int64, error) {
 }
 
 // pruneCounts deletes deck's counts of hours before cut and records that
-// the counts are complete from cut on.
-func pruneCounts(b *bolt.Bucket, deck uint32, cut int64) error {
-	from, err := countsFrom(b, deck)
-	if err != nil || cut <= from {
-		return err
+// the counts are complete from cut on; from is where they are complete
+// from now (countsFrom).
+func pruneCounts(b *bolt.Bucket, deck uint32, cut, from int64) error {
+	if cut <= from {
+		return nil
 	}
 	var old [][]byte
 	c := b.Cursor()

@@ -106,11 +106,12 @@ func (s *Store) Rate(r Review) (Review, error) {
 	if err != nil {
 		return Review{}, fmt.Errorf("rate %s/%s: %w", r.Deck, r.Card, err)
 	}
-	if _, err := encodeReview(make([]byte, 0, 128+len(r.Answer)), &r, cardNum{}, at); err != nil {
+	var vb [160]byte
+	if _, err := encodeReview(vb[:0], &r, cardNum{}, at); err != nil {
 		return Review{}, fmt.Errorf("rate %s/%s: %w", r.Deck, r.Card, err)
 	}
 	var sl slab
-	err = s.update(func(tx *bolt.Tx) error { return applyRating(tx, &r, at, &sl) })
+	err = s.update(func(tx *bolt.Tx) error { return s.applyRating(tx, &r, at, &sl) })
 	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrRetired) {
 		return Review{}, err
 	}
@@ -125,18 +126,26 @@ func (s *Store) Rate(r Review) (Review, error) {
 // Flags.Leeched when r.Leech; the flags before are kept in r.FlagsBefore),
 // with its due index entries; r is appended to the log under at (r.At in
 // unix nanoseconds) and the next sequence number, which it sets in r.Seq;
-// the day counts grow. Values are allocated from
-// sl, which must outlive the transaction.
-func applyRating(tx *bolt.Tx, r *Review, at int64, sl *slab) error {
-	sv := tx.Bucket(bucketState).Get(cardKey(r.Deck, r.Card))
+// the day counts grow. It reads the card's state once and, after the
+// first rating, finds the deck's number without opening bucket ids
+// (Store.deckNum). Keys and values are allocated from sl, which must
+// outlive the transaction.
+func (s *Store) applyRating(tx *bolt.Tx, r *Review, at int64, sl *slab) error {
+	sb := tx.Bucket(bucketState)
+	skey := appendCardKey(sl.alloc(len(r.Deck) + 1 + len(r.Card))[:0], r.Deck, r.Card)
+	sv := sb.Get(skey)
 	if sv == nil {
 		return errCardNotFound(tx.DB().Path(), r.Deck, r.Card)
 	}
-	num, err := stateNum(sv)
+	if _, err := stateNum(sv); err != nil {
+		return fmt.Errorf("card %s/%s: %w", r.Deck, r.Card, err)
+	}
+	cs := CardState{Deck: r.Deck, ID: r.Card}
+	num, err := decodeState(&cs, sv, nil)
 	if err != nil {
 		return fmt.Errorf("card %s/%s: %w", r.Deck, r.Card, err)
 	}
-	dn := deckNum(tx, r.Deck)
+	dn := s.deckNum(tx, r.Deck)
 	if dn == 0 {
 		return fmt.Errorf("deck %s has no number", r.Deck)
 	}
@@ -150,7 +159,7 @@ func applyRating(tx *bolt.Tx, r *Review, at int64, sl *slab) error {
 	if seq > math.MaxUint32 {
 		return errors.New("the review log is full (4294967295 entries)")
 	}
-	key := reviewKey(at, uint32(seq))
+	key := appendReviewKey(sl.alloc(reviewKeyLen)[:0], at, uint32(seq))
 	// A rating given at an earlier time than the card's latest (the
 	// clock moved back) goes in between: it keeps its after, and the
 	// entries after it keep theirs.
@@ -158,36 +167,35 @@ func applyRating(tx *bolt.Tx, r *Review, at int64, sl *slab) error {
 	if err != nil {
 		return err
 	}
+	if cs.Retired {
+		return &dbError{msg: fmt.Sprintf("card %s/%s is retired", r.Deck, r.Card), kind: ErrRetired}
+	}
 	l := entryLinks{
 		version: reviewVersion3, explicit: succ != nil,
 		elapsedEq: r.ElapsedDays == r.After.ElapsedDays, schedEq: r.ScheduledDays == r.After.ScheduledDays,
 	}
-	_, err = modifyState(tx, r.Deck, r.Card, func(cs *CardState) error {
-		if cs.Retired {
-			return &dbError{msg: fmt.Sprintf("card %s/%s is retired", r.Deck, r.Card), kind: ErrRetired}
+	old := cs
+	r.FlagsBefore = cs.Flags
+	la := cs.FSRS // the after of the card's latest entry
+	if cs.lastAfter != nil {
+		la = *cs.lastAfter
+	}
+	cs.FSRS, cs.lastAfter = r.After, nil
+	if r.Leech {
+		cs.Flags = cs.Flags.Leeched()
+	}
+	pa := la // the after of the entry before this one
+	if succ != nil {
+		pa = succ.prevAfter()
+		if !sameCard(&la, &cs.FSRS) {
+			cp := la
+			cs.lastAfter = &cp
 		}
-		r.FlagsBefore = cs.Flags
-		la := cs.FSRS // the after of the card's latest entry
-		if cs.lastAfter != nil {
-			la = *cs.lastAfter
-		}
-		cs.FSRS, cs.lastAfter = r.After, nil
-		if r.Leech {
-			cs.Flags = cs.Flags.Leeched()
-		}
-		pa := la // the after of the entry before this one
-		if succ != nil {
-			pa = succ.prevAfter()
-			if !sameCard(&la, &cs.FSRS) {
-				cs.lastAfter = &la
-			}
-		}
-		if !sameCard(&r.Before, &pa) {
-			l.prev = &pa
-		}
-		return nil
-	})
-	if err != nil {
+	}
+	if !sameCard(&r.Before, &pa) {
+		l.prev = &pa
+	}
+	if err := putStateAt(tx, sb, skey, &old, &cs, num, sl); err != nil {
 		return err
 	}
 	var buf [160]byte
@@ -894,7 +902,7 @@ func (s *Store) bulkAppend(rs []Review) error {
 	var sl slab
 	err = s.update(func(tx *bolt.Tx) error {
 		for _, i := range order {
-			if err := applyRating(tx, &rs[i], ats[i], &sl); err != nil {
+			if err := s.applyRating(tx, &rs[i], ats[i], &sl); err != nil {
 				return fmt.Errorf("review %d: %w", i, err)
 			}
 		}

@@ -39,6 +39,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"time"
 
@@ -173,6 +174,9 @@ type Store struct {
 	db       *bolt.DB
 	path     string
 	readOnly bool
+	// deckNums caches deck numbers (deck id → uint32) for ratings: a
+	// deck's number, once given, never changes or goes (bucket ids).
+	deckNums sync.Map
 }
 
 // Open opens the flash database at path, creating it (mode 0600, parent
@@ -389,55 +393,17 @@ func initSchema(tx *bolt.Tx) error {
 // create builds a new database next to path and links it into place. If
 // another process created path meanwhile, its file wins and is opened.
 func create(path string) error {
-	dir := filepath.Dir(path)
-	if err := mkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create database %s: %w", path, unwrapPathErr(err))
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".new-*")
+	dr, err := newDraft(path)
 	if err != nil {
-		return fmt.Errorf("create database %s: %w", path, unwrapPathErr(err))
+		return err
 	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	err = f.Chmod(0o600)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("create database %s: %w", path, unwrapPathErr(err))
-	}
-	// No one sees the file before it is linked at path, so bbolt need not
-	// sync each step: one fsync before the link makes it all durable.
-	db, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: time.Second, NoSync: true, NoGrowSync: true})
-	if err != nil {
+	defer dr.Close()
+	if err := dr.db.Update(initSchema); err != nil {
 		return fmt.Errorf("create database %s: %w", path, err)
 	}
-	err = db.Update(initSchema)
-	if cerr := db.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = syncFile(tmp)
-	}
-	if err != nil {
+	// Not linked: someone else's new file, which Open checks.
+	if _, err := dr.link(); err != nil {
 		return fmt.Errorf("create database %s: %w", path, err)
-	}
-	if err := os.Link(tmp, path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return nil // someone else's new file; Open checks it
-		}
-		// No hard links here (some FUSE or FAT file systems): rename,
-		// after a last look that nothing appeared at path.
-		if _, serr := os.Lstat(path); serr == nil {
-			return nil
-		}
-		if err := os.Rename(tmp, path); err != nil {
-			return fmt.Errorf("create database %s: %w", path, unwrapPathErr(err))
-		}
-	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync() // make the new name durable; best effort
-		d.Close()
 	}
 	return nil
 }

@@ -156,9 +156,10 @@ type flagSet struct {
 	run  func(args []string) error // runs the command once the flags are parsed
 }
 
-// newFlagSet returns c's flag set with its flags declared. --db (for a command that opens the database) and
-// -h/--help are declared here, for every command alike. Usage lists the
-// flags in the order they are declared.
+// newFlagSet returns c's flag set with its flags declared. --db (for a
+// command that opens the database) and -h/--help are declared here, for
+// every command alike. Usage lists the flags in the order they are
+// declared.
 func (c *command) newFlagSet(e *env) flagSet {
 	fs := flagSet{FlagSet: flags.NewFlagSet(c.name)}
 	fs.run = c.setup(fs.FlagSet, e)

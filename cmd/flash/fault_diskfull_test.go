@@ -86,12 +86,12 @@ func TestE2E_DiskFull_FileSizeLimit(t *testing.T) {
 	writeBytes(t, deckFile, []byte(genDeck("big", 200)), 0o644)
 
 	t.Run("import into a new database", func(t *testing.T) {
-		// The new file is made (16 KiB) but cannot grow to its first
-		// mapping when the import commits. The refused import leaves no
-		// database behind, nor the folder it made for it.
+		// The new file is made (16 KiB) but cannot hold the deck's 200
+		// cards (about 100 KiB). The refused import leaves no database
+		// behind, nor the folder it made for it.
 		dir := filepath.Join(t.TempDir(), "new")
 		db := filepath.Join(dir, "flash.db")
-		r := runLimited(t, 1<<20, binOpts{}, "--db", db, "import", deckFile)
+		r := runLimited(t, 48<<10, binOpts{}, "--db", db, "import", deckFile)
 		t.Logf("exit %d in %v: %s", r.code, r.took, r.stderr)
 		checkOneLineError(t, r, db, "file too large")
 		if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {

@@ -52,6 +52,25 @@ func importSource(e *env, name string, data []byte, dry bool) (err error) {
 		return err
 	}
 	made := missingFrom(path)
+	// A file byte for byte the same as the built-in deck is the built-in
+	// deck: it keeps following it.
+	hash := hashBytes(data)
+	src := storage.Source{Hash: hash, Builtin: hash == hashBytes(deck.BuiltinSource())}
+	if made != "" && !dry {
+		plan, err := importNew(path, name, d, src, e.now())
+		switch {
+		case err == nil:
+			printPlan(e.stdout, plan, false)
+			if d.ID == deck.Builtin().ID {
+				printBuiltinNote(e.stdout, nil, d.ID, name, src.Builtin, false)
+			}
+			return nil // a new database holds no exam: no plan to save
+		case !errors.Is(err, fs.ErrExist):
+			removeMade(path, made)
+			return err
+		}
+		made = missingFrom(path) // another flash made the database meanwhile
+	}
 	st, err := storage.Open(path, storage.Options{})
 	if err != nil {
 		return err
@@ -74,10 +93,6 @@ func importSource(e *env, name string, data []byte, dry bool) (err error) {
 			old = &decks[i]
 		}
 	}
-	// A file byte for byte the same as the built-in deck is the built-in
-	// deck: it keeps following it.
-	hash := hashBytes(data)
-	src := storage.Source{Hash: hash, Builtin: hash == hashBytes(deck.BuiltinSource())}
 	plan, err := st.Import(d, src, e.now(), dry)
 	if err != nil {
 		return fmt.Errorf("import %s: %w", name, err)
@@ -102,6 +117,24 @@ func importSource(e *env, name string, data []byte, dry bool) (err error) {
 		fmt.Fprintln(e.stderr, "flash: warning:", err)
 	}
 	return nil
+}
+
+// importNew imports d into a new database at path, built whole under a
+// temporary name and linked at path when complete (storage.Draft). Its
+// errors read as those of storage.Open and an import into what it opened;
+// one wrapping fs.ErrExist means that a database appeared at path
+// meanwhile, and nothing was written.
+func importNew(path, name string, d *deck.Deck, src storage.Source, now time.Time) (storage.Plan, error) {
+	dr, err := storage.Create(path)
+	if err != nil {
+		return storage.Plan{}, err
+	}
+	defer dr.Close()
+	plan, err := dr.Import(d, src, now)
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		return plan, fmt.Errorf("import %s: %w", name, err)
+	}
+	return plan, err
 }
 
 // printDeckChanges reports a changed title and changed [options]:

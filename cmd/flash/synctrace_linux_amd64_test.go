@@ -17,10 +17,14 @@ import (
 // A sysCall is one system call of a traced flash that bears on
 // durability or on what flash tells the learner.
 type sysCall struct {
-	name string // "fsync", "fdatasync", "sync", "syncfs", "sync_file_range", "link", "rename", "mkdir", "read", "write"
+	name string // "fsync", "fdatasync", "sync", "syncfs", "sync_file_range", "link", "rename", "mkdir", "read", "write", "pwrite"
 	path string // the file the call's fd names (/proc/PID/fd), or its path argument
 	to   string // link and rename: the new name
 	data string // read from fd 0 and write to fd 1: the bytes (at most traceDataMax)
+	// at and end count the stops of the trace when the call entered and
+	// when it returned: calls are listed in the order they returned, and a
+	// call that entered after another returned (at > end) came after it.
+	at, end int
 }
 
 func (c sysCall) String() string {
@@ -41,7 +45,8 @@ const ptraceOExitKill = 0x100000 // PTRACE_O_EXITKILL: the tracee dies with the 
 // traceFlash runs the flash binary with args and stdin under ptrace (as
 // strace does, with no strace needed) and returns its stdout, its exit
 // status and, in order, the system calls of every thread that sync a file
-// or folder, name a file (link, rename, mkdir), read stdin or write stdout.
+// or folder, name a file (link, rename, mkdir), read stdin, write stdout
+// or write a file at an offset (pwrite, as bbolt writes its pages).
 // A call that failed is left out.
 func traceFlash(t *testing.T, stdin string, args ...string) (string, int, []sysCall) {
 	t.Helper()
@@ -93,6 +98,7 @@ func traceFlash(t *testing.T, stdin string, args ...string) (string, int, []sysC
 	}
 
 	var calls []sysCall
+	stops := 0
 	inCall := map[int]bool{}   // thread → stopped at a syscall's entry
 	entry := map[int]sysCall{} // thread → the call it entered (when one of interest)
 	entryRegs := map[int]syscall.PtraceRegs{}
@@ -122,9 +128,11 @@ func traceFlash(t *testing.T, stdin string, args ...string) (string, int, []sysC
 			if err := syscall.PtraceGetRegs(tid, &regs); err != nil {
 				break // the thread is gone
 			}
+			stops++
 			if !inCall[tid] {
 				inCall[tid] = true
 				if c, ok := callEntry(pid, tid, &regs); ok {
+					c.at = stops
 					entry[tid], entryRegs[tid] = c, regs
 				} else {
 					delete(entry, tid)
@@ -137,6 +145,7 @@ func traceFlash(t *testing.T, stdin string, args ...string) (string, int, []sysC
 			if !ok || int64(regs.Rax) < 0 {
 				break
 			}
+			c.end = stops
 			if c.name == "read" {
 				n := min(int(regs.Rax), traceDataMax)
 				if n == 0 {
@@ -190,6 +199,8 @@ func callEntry(pid, tid int, r *syscall.PtraceRegs) (sysCall, bool) {
 		if r.Rdi == 0 {
 			return sysCall{name: "read", path: "stdin"}, true
 		}
+	case syscall.SYS_PWRITE64:
+		return sysCall{name: "pwrite", path: fdPath(r.Rdi)}, true
 	case syscall.SYS_WRITE:
 		if r.Rdi == 1 {
 			n := min(int(r.Rdx), traceDataMax)

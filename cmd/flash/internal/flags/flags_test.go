@@ -286,3 +286,35 @@ func TestWrap(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParse: any command line parses without a panic, into positional
+// arguments taken in order from the line, or into one of the parser's
+// errors.
+func FuzzParse(f *testing.F) {
+	for _, line := range []string{"", "--deck d x", "-h --plain=false", "a -- --b", "-hx", "--set=a=1 --question q", "---x --=y", "-é", "-h= -"} {
+		f.Add(line, true)
+	}
+	f.Fuzz(func(t *testing.T, line string, interspersed bool) {
+		args := strings.Split(line, " ")
+		ts := newTestSet()
+		ts.fs.SetInterspersed(interspersed)
+		if err := ts.fs.Parse(args); err != nil {
+			for _, prefix := range []string{"unknown flag: --", "unknown shorthand flag: ", "bad flag syntax: ", "flag needs an argument: ", "invalid argument "} {
+				if strings.HasPrefix(err.Error(), prefix) {
+					return
+				}
+			}
+			t.Fatalf("Parse(%q): unexpected error %q", args, err)
+		}
+		rest := args
+		for _, a := range ts.fs.Args() {
+			for len(rest) > 0 && rest[0] != a {
+				rest = rest[1:]
+			}
+			if len(rest) == 0 {
+				t.Fatalf("Parse(%q): Args() = %q is not taken in order from the line", args, ts.fs.Args())
+			}
+			rest = rest[1:]
+		}
+	})
+}

@@ -1,0 +1,203 @@
+package storage
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/flash-srs/flash/deck"
+)
+
+// A Draft is a new database under construction: a file under a temporary
+// name in the folder of its path, which only Import links at the path, and
+// only once it is complete and on disk. No one else sees the file before
+// then, so its commits need no sync of their own: one sync before the link
+// makes it all durable, and a failure or a crash anywhere before the link
+// leaves nothing at the path.
+type Draft struct {
+	db        *bolt.DB
+	path, tmp string
+	used      bool // Import was called
+	linked    bool
+}
+
+// Create starts a new database at path, making the folders it needs as
+// Open does, and failing as Open fails to create one. It returns an error
+// wrapping fs.ErrExist when something is at path already: then Open it.
+// Import fills the draft and links it at path; Close removes what it left.
+func Create(path string) (*Draft, error) {
+	if path == "" {
+		return nil, errors.New("open database: empty path")
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return nil, &dbError{msg: fmt.Sprintf("database %s exists", path), kind: fs.ErrExist}
+	}
+	dr, err := newDraft(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := dr.db.Update(initSchema); err != nil {
+		dr.Close()
+		return nil, fmt.Errorf("create database %s: %w", path, err)
+	}
+	return dr, nil
+}
+
+// newDraft makes the folders of path (0700) and an empty bbolt file beside
+// it under a temporary name (0600).
+func newDraft(path string) (*Draft, error) {
+	dir := filepath.Dir(path)
+	if err := mkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create database %s: %w", path, unwrapPathErr(err))
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".new-*")
+	if err != nil {
+		return nil, fmt.Errorf("create database %s: %w", path, unwrapPathErr(err))
+	}
+	dr := &Draft{path: path, tmp: f.Name()}
+	err = f.Chmod(0o600)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(dr.tmp)
+		return nil, fmt.Errorf("create database %s: %w", path, unwrapPathErr(err))
+	}
+	// NoGrowSync: bbolt neither syncs nor truncates the file ahead when it
+	// grows; the writes extend it. The first mapping is Open's, which a
+	// large import fits in.
+	dr.db, err = bolt.Open(dr.tmp, 0o600, &bolt.Options{Timeout: time.Second, NoSync: true, NoGrowSync: true, InitialMmapSize: initialMmap})
+	if err != nil {
+		os.Remove(dr.tmp)
+		return nil, fmt.Errorf("create database %s: %w", path, err)
+	}
+	return dr, nil
+}
+
+// Close releases the draft; unless Import linked it at its path, its file
+// is removed.
+func (dr *Draft) Close() error {
+	var err error
+	if dr.db != nil {
+		err = dr.db.Close()
+		dr.db = nil
+	}
+	if rerr := os.Remove(dr.tmp); err == nil && rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+		err = rerr
+	}
+	if err != nil {
+		return fmt.Errorf("close database %s: %w", dr.path, err)
+	}
+	return nil
+}
+
+// Import imports d into the draft, as Store.Import does into a new
+// database (the same records, plan and errors), and makes the draft the
+// database at its path. It writes the card text first and syncs it while
+// it writes the rest, then syncs the file, links it at its path and syncs
+// the folder. When another file took the path meanwhile, it links nothing
+// and returns an error wrapping fs.ErrExist: Open that file and import
+// into it. A draft takes one Import.
+func (dr *Draft) Import(d *deck.Deck, src Source, now time.Time) (Plan, error) {
+	if dr.db == nil || dr.used {
+		return Plan{}, fmt.Errorf("import into %s: the draft is closed or used", dr.path)
+	}
+	dr.used = true
+	if err := checkDeck(d); err != nil {
+		return Plan{}, fmt.Errorf("import into %s: %w", dr.path, err)
+	}
+	plan, err := dr.fill(d, src, now)
+	if err != nil {
+		return Plan{}, fmt.Errorf("import %s into %s: %w", d.ID, dr.path, err)
+	}
+	linked, err := dr.link()
+	if err != nil {
+		return Plan{}, fmt.Errorf("import %s into %s: %w", d.ID, dr.path, err)
+	}
+	if !linked {
+		return Plan{}, &dbError{msg: fmt.Sprintf("database %s was created meanwhile", dr.path), kind: fs.ErrExist}
+	}
+	return plan, nil
+}
+
+// fill writes the import in two transactions: the card text, most of the
+// bytes, then the rest while the text goes to disk.
+func (dr *Draft) fill(d *deck.Deck, src Source, now time.Time) (Plan, error) {
+	var plan Plan
+	var changes []cardChange
+	var order []int32
+	err := dr.db.Update(func(tx *bolt.Tx) error {
+		var err error
+		plan, changes, _, err = planImport(tx, d, func() []string { return contentHashes(d.Cards) }, src)
+		if err != nil {
+			return err
+		}
+		enc := encodeContents(d, changes)
+		order = keyOrder(changes)
+		return putContents(tx, enc, changes, order)
+	})
+	if err != nil {
+		return Plan{}, dr.named(err)
+	}
+	synced := make(chan error, 1)
+	go func() { synced <- syncFile(dr.tmp) }()
+	err = dr.db.Update(func(tx *bolt.Tx) error {
+		return putStates(tx, d, src, now, changes, order)
+	})
+	if serr := <-synced; err == nil {
+		err = serr
+	}
+	if err != nil {
+		return Plan{}, dr.named(err)
+	}
+	return plan, nil
+}
+
+// link closes the draft's bbolt handle, syncs the file and links it at
+// the draft's path, then syncs the folder. It reports false when another
+// file took the path. Its errors name the draft's path, not the file's. The file ends at its last page (bbolt grows it when
+// a later commit needs more).
+func (dr *Draft) link() (bool, error) {
+	err := dr.db.Close()
+	dr.db = nil
+	if err == nil {
+		err = syncFile(dr.tmp)
+	}
+	if err != nil {
+		return false, dr.named(err)
+	}
+	if err := os.Link(dr.tmp, dr.path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return false, nil
+		}
+		// No hard links here (some FUSE or FAT file systems): rename,
+		// after a last look that nothing appeared at path.
+		if _, serr := os.Lstat(dr.path); serr == nil {
+			return false, nil
+		}
+		if err := os.Rename(dr.tmp, dr.path); err != nil {
+			return false, unwrapPathErr(err)
+		}
+	}
+	dr.linked = true
+	if d, err := os.Open(filepath.Dir(dr.path)); err == nil {
+		_ = d.Sync() // make the new name durable; best effort
+		d.Close()
+	}
+	return true, nil
+}
+
+// named returns err with the draft's file, where an *fs.PathError names
+// it, named by the path the file is for.
+func (dr *Draft) named(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == dr.tmp {
+		pe.Path = dr.path
+	}
+	return err
+}
