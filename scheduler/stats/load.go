@@ -22,9 +22,10 @@ type Source interface {
 	// EachCardStat calls fn with batches of what statistics read of the
 	// scheduling records of a deck's cards ("" for all), in card order.
 	EachCardStat(deckID string, fn func(*storage.CardStats) error) error
-	// ScanStatsParts scans the review log of a deck ("" for all) in parts
-	// pieces of equal time, by up to workers goroutines at once.
-	ScanStatsParts(deckID string, parts, workers int, fn func(part int, batch []storage.LogStat) error) error
+	// ScanStatsWorkers scans the review log of a deck ("" for all) in
+	// parts pieces of equal time, by up to workers goroutines at once,
+	// telling fn which of them (0 … workers-1) reads each batch.
+	ScanStatsWorkers(deckID string, parts, workers int, fn func(worker, part int, batch []storage.LogStat) error) error
 	// Contents returns the text of cards, in order.
 	Contents(cards []storage.CardState) ([]deck.Card, error)
 }
@@ -36,9 +37,12 @@ type doneSincer interface {
 }
 
 // pieces is how many pieces of equal time Load cuts the log into, scanned
-// by up to one goroutine per processor (at most 4): enough pieces that the
-// goroutines share the work evenly however the reviews are spread in time.
-const pieces = 16
+// by up to one goroutine per processor (at most 4), each taking the next
+// piece when done with one: enough pieces that the goroutines share the
+// work evenly however the reviews are spread in time. A collection's
+// first months hold most of its reviews: of flashgen's million over nine
+// years, the first of 16 pieces held 44%, the largest of 128 holds 7.5%.
+const pieces = 128
 
 // Load computes every figure of the decks of src (deckID, or "" for all of
 // decks) at now, with readiness at at. The suspended and flagged lists hold
@@ -56,7 +60,7 @@ func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time
 		return nil, storage.NoDeck(deckID, decks)
 	}
 	// The card states are read while the log is scanned, and the log in
-	// pieces at once, one accumulator each, merged in log order.
+	// pieces by several goroutines at once, one accumulator each.
 	var (
 		cards    = newCardStats(sel, now, at)
 		s        = newStats(sel, deckID, now)
@@ -83,12 +87,13 @@ func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time
 			s.Cards.NewToday = cards.newToday(introduced)
 		}
 	}()
-	accs := make([]*logStats, pieces)
+	// One accumulator per goroutine: they are merged exactly, in any order.
+	accs := make([]*logStats, min(runtime.GOMAXPROCS(0), 4))
 	for i := range accs {
 		accs[i] = newLogStats(now, deckID)
 	}
-	err := src.ScanStatsParts(deckID, len(accs), min(runtime.GOMAXPROCS(0), 4), func(part int, batch []storage.LogStat) error {
-		accs[part].addStats(batch)
+	err := src.ScanStatsWorkers(deckID, pieces, len(accs), func(w, _ int, batch []storage.LogStat) error {
+		accs[w].addStats(batch)
 		return nil
 	})
 	<-done
