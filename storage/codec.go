@@ -974,12 +974,17 @@ func decodeStat(e *LogStat, at int64, v []byte, deck uint32) (bool, error) {
 		// clock gives them), or a whole number of milliseconds, seconds
 		// or days, before at.
 		x, next, ok := uvFast(v, p)
+		if !ok {
+			x, next = uvSlow(v, p) // near the end of v: whole days, mostly
+		}
 		u, q := x&3, unzigzag(x>>2)
 		d := q * deltaUnits[u]
 		switch t := at + d; {
-		case ok && u == 0 && x != 0:
+		case next > len(v) || x == 0:
+			e.LastReview, p = readDelta(v, p, at)
+		case u == 0:
 			e.LastReview, p = int64(uint64(at)+uint64(q)), next
-		case ok && u != 0 && q <= deltaMax[u] && q >= deltaMin[u] && (t < at) == (d < 0):
+		case q <= deltaMax[u] && q >= deltaMin[u] && (t < at) == (d < 0):
 			e.LastReview, p = t, next
 		default:
 			e.LastReview, p = readDelta(v, p, at)

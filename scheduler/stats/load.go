@@ -107,8 +107,12 @@ func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time
 		accs[0].merge(a)
 	}
 	accs[0].fill(&s)
-	// Read the fronts that are shown, all in one transaction.
-	var listed []storage.CardState
+	// Read the fronts that are shown, all in one transaction. The lists
+	// are made at their size: a collection may hold thousands of
+	// suspended leeches.
+	s.Suspended = make([]CardRef, 0, s.Cards.Suspended)
+	s.Flagged = make([]CardRef, 0, s.Cards.Flagged)
+	listed := make([]storage.CardState, 0, min(len(cards.marked), 2*ListMax))
 	for _, c := range cards.marked {
 		ref := CardRef{ID: c.deck + "/" + c.id}
 		show := allFronts
