@@ -25,6 +25,7 @@ type CardStat struct {
 	Deck                         uint32 // index in CardStats.Decks
 	Question                     uint32 // index in CardStats.Questions
 	idEnd                        uint32 // end of the card's id in CardStats.ids
+	Order                        uint32 // position in the deck file, from 0
 	State                        fsrs.State
 	Retired, Suspended, Flagged  bool
 }
@@ -116,6 +117,7 @@ func (b *cardStatsBuilder) add(deckID string, id []byte, c *CardState) error {
 		Deck:        d,
 		Question:    q,
 		idEnd:       uint32(len(b.cs.ids)),
+		Order:       uint32(c.Order),
 		State:       c.FSRS.State,
 		Retired:     c.Retired,
 		Suspended:   c.Suspended,
@@ -143,7 +145,7 @@ func decodeCardStat(v []byte) (CardStat, []byte, error) {
 		return CardStat{}, nil, errCorrupt
 	}
 	st := CardStat{Due: NoTime, LastReview: NoTime, BuriedUntil: NoTime,
-		Stability: c.stability, Difficulty: c.difficulty, State: fsrs.State(c.head & cardStateMask),
+		Stability: c.stability, Difficulty: c.difficulty, Order: uint32(h.order), State: fsrs.State(c.head & cardStateMask),
 		Retired: h.flags&stRetired != 0, Suspended: h.flags&stSuspended != 0, Flagged: h.flags&stFlagged != 0}
 	if c.head&cardDue != 0 {
 		st.Due = c.due

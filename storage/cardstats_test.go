@@ -27,10 +27,12 @@ func statSays(cs *CardStats, i int, c *CardState) bool {
 		cs.Decks[q.Deck] == c.Deck && q.ID == c.Question &&
 		at(s.Due, c.FSRS.Due) && at(s.LastReview, c.FSRS.LastReview) && at(s.BuriedUntil, c.BuriedUntil) &&
 		s.Stability == c.FSRS.Stability && s.Difficulty == c.FSRS.Difficulty && s.State == c.FSRS.State &&
-		s.Retired == c.Retired && s.Suspended == c.Suspended && s.Flagged == c.Flagged
+		s.Retired == c.Retired && s.Suspended == c.Suspended && s.Flagged == c.Flagged &&
+		int(s.Order) == c.Order
 }
 
-// TestStore_CardStats checks that EachCardStat and CardStatsOf say, card
+// TestStore_CardStats checks that EachCardStat, CardStatsOf and
+// DeckCardStats (one deck) say, card
 // by card and in the same order, what States says: for every deck and for
 // all, with ratings, flags, burials, a retired card, two decks sharing a
 // question id (two questions), and batches that reuse their memory.
@@ -92,6 +94,21 @@ func TestStore_CardStats(t *testing.T) {
 		for i := range states {
 			if !statSays(of, i, &states[i]) {
 				t.Errorf("%q card %d: stats %+v, state %+v", deckID, i, of.Cards[i], states[i])
+			}
+		}
+		if deckID != "" {
+			// DeckCardStats: one deck's, all at once.
+			dc, err := s.DeckCardStats(deckID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(dc.Cards) != n {
+				t.Fatalf("%q: DeckCardStats has %d cards, want %d", deckID, len(dc.Cards), n)
+			}
+			for i := range states {
+				if !statSays(dc, i, &states[i]) {
+					t.Errorf("%q card %d: DeckCardStats %+v, state %+v", deckID, i, dc.Cards[i], states[i])
+				}
 			}
 		}
 		if deckID == "" && len(cs.Questions) != 3 {

@@ -71,23 +71,9 @@ func ReadHistory(st Store, deckID string, now time.Time) (History, error) {
 // states (other decks' cards, retired and suspended cards are left out)
 // and its history. quick plans the days only (Input.Quick).
 func ForDeck(st scheduler.SettingReader, d storage.DeckInfo, set Settings, states []storage.CardState, h History, now time.Time, quick bool) (*Plan, error) {
-	at, err := set.At(now.Location())
+	in, err := deckInput(st, d, set, h, now, quick)
 	if err != nil {
 		return nil, err
-	}
-	u, err := scheduler.LoadWeights(st, d.ID)
-	if err != nil {
-		return nil, err
-	}
-	in := Input{
-		Exam: at, Target: set.Target, Minutes: float64(set.Minutes), Spent: h.Spent,
-		Weights: u.Weights, Retention: d.Options.DesiredRetention, Costs: h.Costs, Quick: quick,
-	}
-	if in.Retention == 0 {
-		in.Retention = scheduler.DefaultPolicy().DesiredRetention
-	}
-	for _, q := range d.Questions {
-		in.Questions = append(in.Questions, q.ID)
 	}
 	in.Cards = make([]Card, 0, len(states))
 	size := 0
@@ -115,4 +101,58 @@ func ForDeck(st scheduler.SettingReader, d storage.DeckInfo, set Settings, state
 		start = end
 	}
 	return Make(in, now), nil
+}
+
+// ForStats is ForDeck from the deck's cards as CardStats (no string,
+// pointer or time per card: storage.Store.DeckCardStats): the same plan,
+// whose card i is the i-th card of cs that is d's, not retired and not
+// suspended (Plan.Shown). The plan keeps cs: the caller must not change
+// it.
+func ForStats(st scheduler.SettingReader, d storage.DeckInfo, set Settings, cs *storage.CardStats, h History, now time.Time, quick bool) (*Plan, error) {
+	in, err := deckInput(st, d, set, h, now, quick)
+	if err != nil {
+		return nil, err
+	}
+	deck := -1
+	for k, id := range cs.Decks {
+		if id == d.ID {
+			deck = k
+		}
+	}
+	n := 0
+	for i := range cs.Cards {
+		if c := &cs.Cards[i]; int(c.Deck) == deck && !c.Retired && !c.Suspended {
+			n++
+		}
+	}
+	src := make([]int32, 0, n)
+	for i := range cs.Cards {
+		if c := &cs.Cards[i]; int(c.Deck) == deck && !c.Retired && !c.Suspended {
+			src = append(src, int32(i))
+		}
+	}
+	return make1(in, now, cs, src), nil
+}
+
+// deckInput is the Input for deck d's exam set at now, without its cards.
+func deckInput(st scheduler.SettingReader, d storage.DeckInfo, set Settings, h History, now time.Time, quick bool) (Input, error) {
+	at, err := set.At(now.Location())
+	if err != nil {
+		return Input{}, err
+	}
+	u, err := scheduler.LoadWeights(st, d.ID)
+	if err != nil {
+		return Input{}, err
+	}
+	in := Input{
+		Exam: at, Target: set.Target, Minutes: float64(set.Minutes), Spent: h.Spent,
+		Weights: u.Weights, Retention: d.Options.DesiredRetention, Costs: h.Costs, Quick: quick,
+	}
+	if in.Retention == 0 {
+		in.Retention = scheduler.DefaultPolicy().DesiredRetention
+	}
+	for _, q := range d.Questions {
+		in.Questions = append(in.Questions, q.ID)
+	}
+	return in, nil
 }

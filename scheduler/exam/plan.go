@@ -19,6 +19,7 @@ import (
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
 
 	"github.com/flash-srs/flash/scheduler"
+	"github.com/flash-srs/flash/storage"
 )
 
 // Card is one card of the deck the exam is for.
@@ -142,18 +143,47 @@ type Plan struct {
 	// in it (from 1), 0 for others.
 	finalRank []int32
 	rank      []int32 // per card: its place among new cards, -1 when not new
-	// keys maps a card's key to its index in in.Cards; built on first
-	// use (Next, NewRank, an Apply that cannot match items in order).
+	// q is, per card, the index of its question in questions, the
+	// plan's questions in the order of Input.Questions, then those only
+	// cards name, in card order.
+	q         []int32
+	questions []string
+	// stats, when the plan was made from a deck's CardStats (ForStats),
+	// holds them, and src the index in stats.Cards of each planned card;
+	// in.Cards is then empty.
+	stats *storage.CardStats
+	src   []int32
+	// keys maps a card's key to its index among the plan's cards; built
+	// on first use (Next, NewRank, an Apply that cannot match items in
+	// order).
 	keysOnce sync.Once
 	keys     map[string]int
+	starts   []time.Time // DayStart of each day, the exam day's included (Shown)
+}
+
+// cards returns how many cards the plan plans.
+func (p *Plan) cards() int {
+	if p.stats != nil {
+		return len(p.src)
+	}
+	return len(p.in.Cards)
+}
+
+// key returns the key ("deck/card") of the plan's card i.
+func (p *Plan) key(i int) string {
+	if p.stats != nil {
+		return p.stats.Key(int(p.src[i]))
+	}
+	return p.in.Cards[i].Key
 }
 
 // index returns the index in the plan's cards of the card with key.
 func (p *Plan) index(key string) (int, bool) {
 	p.keysOnce.Do(func() {
-		p.keys = make(map[string]int, len(p.in.Cards))
-		for i, c := range p.in.Cards {
-			p.keys[c.Key] = i
+		n := p.cards()
+		p.keys = make(map[string]int, n)
+		for i := range n {
+			p.keys[p.key(i)] = i
 		}
 	})
 	i, ok := p.keys[key]
@@ -175,7 +205,13 @@ const StudyHour = ExamHour
 // takes a few milliseconds, more when the target is out of reach (it then
 // searches for the budget that would reach it).
 func Make(in Input, now time.Time) *Plan {
-	p := &Plan{Now: now, Exam: in.Exam, Target: in.Target, Minutes: in.Minutes, Costs: in.Costs, in: &in}
+	return make1(in, now, nil, nil)
+}
+
+// make1 is Make; with stats, the cards to plan are stats.Cards[src[i]]
+// rather than in.Cards (ForStats).
+func make1(in Input, now time.Time, stats *storage.CardStats, src []int32) *Plan {
+	p := &Plan{Now: now, Exam: in.Exam, Target: in.Target, Minutes: in.Minutes, Costs: in.Costs, in: &in, stats: stats, src: src}
 	p.model = NewModel(in.Weights)
 	p.aim = in.Target + Margin*(1-in.Target)
 	p.day0 = scheduler.StudyDay(now)
@@ -354,26 +390,11 @@ func (p *Plan) fill(s *sim, r *result) {
 		exp, mean, lo, hi = s.forecast(p.Minutes, r.window)
 		p.Followed, p.Low, p.High = mean, lo, hi
 	}
-	qs := map[string]int{}
-	for _, id := range p.in.Questions {
-		if _, ok := qs[id]; !ok {
-			qs[id] = len(p.Questions)
-			p.Questions = append(p.Questions, Question{ID: id})
-		}
+	p.Questions = make([]Question, len(p.questions))
+	for k, id := range p.questions {
+		p.Questions[k].ID = id
 	}
-	lastQ, lastQi := "", -1 // a deck's cards come question by question
-	for i, c := range p.in.Cards {
-		qi := lastQi
-		if qi < 0 || c.Question != lastQ {
-			var ok bool
-			qi, ok = qs[c.Question]
-			if !ok {
-				qi = len(p.Questions)
-				qs[c.Question] = qi
-				p.Questions = append(p.Questions, Question{ID: c.Question})
-			}
-			lastQ, lastQi = c.Question, qi
-		}
+	for i, qi := range p.q {
 		q := &p.Questions[qi]
 		q.Cards++
 		q.Followed += exp[i]
@@ -436,93 +457,157 @@ func (p *Plan) newSim() *sim {
 	s.exam = p.Exam.Sub(p.day0).Hours() / 24
 	s.costNew = p.Costs.New.Seconds()
 	s.costRev = p.Costs.Review.Seconds()
-	n := len(in.Cards)
+	n := p.cards()
 	s.start = make([]Memory, n)
 	s.kind = make([]uint8, n)
 	s.due = make([]int32, n)
 	s.rank = make([]int32, n)
 	s.stopped = make([]float64, n)
+	p.q = make([]int32, n)
 	days := newDayIndex(p.day0, s.n+1, p.Now.Location())
-	for i := range in.Cards {
-		c := &in.Cards[i].FSRS
-		s.rank[i] = -1
-		last := c.LastReview.Sub(p.day0).Hours() / 24
-		s.start[i] = Memory{S: c.Stability, D: c.Difficulty, Last: last}
-		switch c.State {
-		case fsrs.New:
-			s.kind[i] = cardNew
-		case fsrs.Review:
-			s.kind[i] = cardReview
-			// Spaced for the plan's retention, not the deck's: the
-			// due date FSRS stored is the deck's.
-			due := c.LastReview.Add(time.Duration(s.m.Interval(c.Stability, s.ret)*24) * time.Hour)
-			s.due[i] = int32(days.of(due))
-		case fsrs.Learning, fsrs.Relearning:
-			s.kind[i] = cardLearning
-		default:
-			s.kind[i] = cardOther
-		}
-		if c.State != fsrs.New && c.Stability > 0 {
-			s.stopped[i] = s.m.Recall(s.exam-last, c.Stability)
+	// The questions: Input.Questions, then those only cards name.
+	qs := make(map[string]int32, len(in.Questions))
+	for _, id := range in.Questions {
+		if _, ok := qs[id]; !ok {
+			qs[id] = int32(len(p.questions))
+			p.questions = append(p.questions, id)
 		}
 	}
-	s.newList = interleave(in.Questions, in.Cards)
+	question := func(id string) int32 {
+		qi, ok := qs[id]
+		if !ok {
+			qi = int32(len(p.questions))
+			qs[id] = qi
+			p.questions = append(p.questions, id)
+		}
+		return qi
+	}
+	var ni newCards
+	ni.known = int32(len(p.questions))
+	if p.stats == nil {
+		lastQ, lastQi := "", int32(-1) // a deck's cards come question by question
+		for i := range in.Cards {
+			c := &in.Cards[i]
+			if lastQi < 0 || c.Question != lastQ {
+				lastQ, lastQi = c.Question, question(c.Question)
+			}
+			p.q[i] = lastQi
+			s.add(i, c.FSRS.State, c.FSRS.Stability, c.FSRS.Difficulty, c.FSRS.LastReview, &days)
+			if c.FSRS.State == fsrs.New {
+				ni.add(int32(i), lastQi, c.Order)
+			}
+		}
+	} else {
+		cs := p.stats
+		qmap := make([]int32, len(cs.Questions)) // by index in cs.Questions
+		for k := range qmap {
+			qmap[k] = -1
+		}
+		for i, j := range p.src {
+			c := &cs.Cards[j]
+			qi := qmap[c.Question]
+			if qi < 0 {
+				qi = question(cs.Questions[c.Question].ID)
+				qmap[c.Question] = qi
+			}
+			p.q[i] = qi
+			last := time.Time{}
+			if c.LastReview != storage.NoTime {
+				last = time.Unix(0, c.LastReview)
+			}
+			s.add(i, c.State, c.Stability, c.Difficulty, last, &days)
+			if c.State == fsrs.New {
+				ni.add(int32(i), qi, int(c.Order))
+			}
+		}
+	}
+	s.newList = ni.interleave(p)
 	for r, i := range s.newList {
 		s.rank[i] = int32(r)
 	}
 	return s
 }
 
+// add sets what the plan starts from for card i, whose stored FSRS state,
+// stability, difficulty and last review are given.
+func (s *sim) add(i int, state fsrs.State, stability, difficulty float64, lastReview time.Time, days *dayIndex) {
+	p := s.p
+	s.rank[i] = -1
+	last := lastReview.Sub(p.day0).Hours() / 24
+	s.start[i] = Memory{S: stability, D: difficulty, Last: last}
+	switch state {
+	case fsrs.New:
+		s.kind[i] = cardNew
+	case fsrs.Review:
+		s.kind[i] = cardReview
+		// Spaced for the plan's retention, not the deck's: the
+		// due date FSRS stored is the deck's.
+		due := lastReview.Add(time.Duration(s.m.Interval(stability, s.ret)*24) * time.Hour)
+		s.due[i] = int32(days.of(due))
+	case fsrs.Learning, fsrs.Relearning:
+		s.kind[i] = cardLearning
+	default:
+		s.kind[i] = cardOther
+	}
+	if state != fsrs.New && stability > 0 {
+		s.stopped[i] = s.m.Recall(s.exam-last, stability)
+	}
+}
+
+// newCards gathers the new cards by question to interleave them.
+type newCards struct {
+	known int32 // questions of Input.Questions
+	// pos is, per question index past known, its place in byQ, -1 for
+	// none yet, and others how many such questions have a place.
+	pos    []int32
+	others int32
+	byQ    [][]newCard // by question: Input.Questions', then the others' in the order their first new card comes
+}
+
+type newCard struct {
+	i     int32
+	order int
+}
+
+func (n *newCards) add(i, q int32, order int) {
+	k := q
+	if q >= n.known {
+		for int(q-n.known) >= len(n.pos) {
+			n.pos = append(n.pos, -1)
+		}
+		if n.pos[q-n.known] < 0 {
+			n.pos[q-n.known] = n.known + n.others
+			n.others++
+		}
+		k = n.pos[q-n.known]
+	}
+	for int(k) >= len(n.byQ) {
+		n.byQ = append(n.byQ, nil)
+	}
+	n.byQ[k] = append(n.byQ[k], newCard{i, order})
+}
+
 // interleave returns the indices of the new cards in the order they are
 // introduced: the first card (by Order) of each question in question
 // order, then the second of each, and so on, so that every question is
 // started on the first day.
-func interleave(questions []string, cards []Card) []int32 {
-	qi := map[string]int{}
-	for _, q := range questions {
-		if _, ok := qi[q]; !ok {
-			qi[q] = len(qi)
-		}
-	}
-	var byQ [][]int32
-	lastQ, lastQi := "", -1 // a deck's cards come question by question
-	for i := range cards {
-		if cards[i].FSRS.State != fsrs.New {
-			continue
-		}
-		q := lastQi
-		if q < 0 || cards[i].Question != lastQ {
-			var ok bool
-			q, ok = qi[cards[i].Question]
-			if !ok {
-				q = len(qi)
-				qi[cards[i].Question] = q
-			}
-			lastQ, lastQi = cards[i].Question, q
-		}
-		for len(byQ) <= q {
-			byQ = append(byQ, nil)
-		}
-		byQ[q] = append(byQ[q], int32(i))
-	}
-	var out []int32
-	for _, l := range byQ {
-		slices.SortStableFunc(l, func(a, b int32) int {
-			return cmp.Or(cmp.Compare(cards[a].Order, cards[b].Order), cmp.Compare(cards[a].Key, cards[b].Key))
+func (n *newCards) interleave(p *Plan) []int32 {
+	total := 0
+	for _, l := range n.byQ {
+		slices.SortStableFunc(l, func(a, b newCard) int {
+			return cmp.Or(cmp.Compare(a.order, b.order), cmp.Compare(p.key(int(a.i)), p.key(int(b.i))))
 		})
+		total += len(l)
 	}
-	for k := 0; ; k++ {
-		added := false
-		for _, l := range byQ {
+	out := make([]int32, 0, total)
+	for k := 0; len(out) < total; k++ {
+		for _, l := range n.byQ {
 			if k < len(l) {
-				out = append(out, l[k])
-				added = true
+				out = append(out, l[k].i)
 			}
 		}
-		if !added {
-			return out
-		}
 	}
+	return out
 }
 
 // result is the outcome of one run.
@@ -988,11 +1073,7 @@ func (p *Plan) Apply(items []scheduler.Item, pol scheduler.Policy, done schedule
 	if p.DaysLeft == 0 {
 		return pol
 	}
-	cards := p.in.Cards
-	starts := make([]time.Time, p.DaysLeft+1) // DayStart of each day, the exam day's included
-	for d := range starts {
-		starts[d] = p.DayStart(d)
-	}
+	n := p.cards()
 	next := 0 // the plan's card after the last one matched in order
 	for k := range items {
 		it := &items[k]
@@ -1001,8 +1082,8 @@ func (p *Plan) Apply(items []scheduler.Item, pol scheduler.Policy, done schedule
 		// by key, and look a card up only when that fails.
 		var i int
 		var ok bool
-		for j := next; j < min(next+2, len(cards)); j++ {
-			if cards[j].Key == it.Key {
+		for j := next; j < min(next+2, n); j++ {
+			if p.key(j) == it.Key {
 				i, ok = j, true
 				break
 			}
@@ -1014,23 +1095,44 @@ func (p *Plan) Apply(items []scheduler.Item, pol scheduler.Policy, done schedule
 			continue
 		}
 		next = i + 1
-		if r := p.rank[i]; r >= 0 {
-			it.Order = int(r)
-		}
-		if it.Card.State != fsrs.Review {
-			continue
-		}
-		if d := p.first[i]; d >= 0 {
-			// The final pass shows the weakest first: its cards are
-			// due a moment apart in that order.
-			it.Card.Due = starts[d].Add(time.Duration(p.finalRank[i]) * time.Millisecond)
-		} else if examDay := starts[p.DaysLeft]; it.Card.Due.Before(examDay) {
-			// Due for the deck's retention before the exam, but
-			// spaced further by the plan and strong enough on the day.
-			it.Card.Due = examDay
-		}
+		it.Card.Due, it.Order = p.Shown(i, it.Card.State, it.Card.Due, it.Order)
 	}
 	return p.Policy(pol, done)
+}
+
+// dayStarts returns DayStart of each day of the plan, the exam day's
+// included.
+func (p *Plan) dayStarts() []time.Time {
+	if p.starts == nil {
+		p.starts = make([]time.Time, p.DaysLeft+1)
+		for d := range p.starts {
+			p.starts[d] = p.DayStart(d)
+		}
+	}
+	return p.starts
+}
+
+// Shown returns the due date and order that Apply gives the queue item of
+// the plan's card i (the i-th card of its input) when the card's stored
+// state, due date and order are state, due and order.
+func (p *Plan) Shown(i int, state fsrs.State, due time.Time, order int) (time.Time, int) {
+	if p.DaysLeft == 0 {
+		return due, order
+	}
+	if r := p.rank[i]; r >= 0 {
+		order = int(r)
+	}
+	if state != fsrs.Review {
+		return due, order
+	}
+	starts := p.dayStarts()
+	if d := p.first[i]; d >= 0 {
+		return starts[d].Add(time.Duration(p.finalRank[i]) * time.Millisecond), order
+	}
+	if examDay := starts[p.DaysLeft]; due.Before(examDay) {
+		return examDay, order
+	}
+	return due, order
 }
 
 // Policy returns the policy to study the plan's day with, from the deck's

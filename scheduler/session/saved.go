@@ -1,6 +1,7 @@
 package session
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -49,6 +50,9 @@ import (
 type planStore interface {
 	SetCaches(deckID string, values map[string]string, drop func(name string) bool) error
 	StatesOf(deckID string, ids []string) ([]storage.CardState, error)
+	// DeckCardStats reads what a plan needs of every card of a deck
+	// (makeDay).
+	DeckCardStats(deckID string) (*storage.CardStats, error)
 }
 
 // planPrefix begins the names of the plans of the day among a deck's cache
@@ -148,8 +152,17 @@ func (s *Session) savedPlan(id string, set exam.Settings, t time.Time) (*savedDa
 // the due index and the plan's others.
 func (s *Session) savedStates(id string, sd *savedDay, end time.Time) ([]storage.CardState, error) {
 	cs, err := s.st.DueStates(id, end)
-	if err != nil || len(sd.extra) == 0 {
-		return cs, err
+	if err != nil {
+		return nil, err
+	}
+	return s.withExtra(id, sd, cs)
+}
+
+// withExtra returns cs, deck id's states from the due index, with those
+// of the other cards sd studies.
+func (s *Session) withExtra(id string, sd *savedDay, cs []storage.CardState) ([]storage.CardState, error) {
+	if len(sd.extra) == 0 {
+		return cs, nil
 	}
 	have := make(map[string]bool, len(cs))
 	for i := range cs {
@@ -251,17 +264,17 @@ func (s *Session) filtered() bool {
 // one transaction, and drops the deck's plans of other days.
 func (s *Session) saveDays(id string, set exam.Settings, t time.Time) error {
 	values := map[string]string{}
-	var states []storage.CardState // the deck's, read once for both days
+	var cards *storage.CardStats // the deck's, read once for both days
 	plan := func(t time.Time) error {
-		if states == nil {
+		if cards == nil {
 			var err error
-			if states, err = s.st.States(id); err != nil {
+			if cards, err = s.st.(planStore).DeckCardStats(id); err != nil {
 				return err
 			}
 		}
-		v, err := s.planDay(id, set, states, t)
-		if v != "" {
-			values[planName(t)] = v
+		sd, _, err := s.makeDay(id, set, cards, t)
+		if sd != nil {
+			values[planName(t)] = sd.encode()
 		}
 		return err
 	}
@@ -275,7 +288,10 @@ func (s *Session) saveDays(id string, set exam.Settings, t time.Time) error {
 		// Read as saved today, and nothing changed since.
 	case sd != nil:
 		// Saved already (by 'flash exam', an import or another session).
-	case s.exams[id] != nil && !s.fromSaved[id] && !s.changed && !s.filtered() && sameDay:
+	case s.made[id] != nil && !s.changed && sameDay:
+		// Made when the queue was built, and nothing changed since.
+		values[planName(t)] = s.made[id].encode()
+	case s.exams[id] != nil && !s.fromSaved[id] && s.made[id] == nil && !s.changed && !s.filtered() && sameDay:
 		// Nothing changed since the queue was built with a plan made
 		// then: save that one.
 		v, err := s.encodeBuilt(id, set)
@@ -308,6 +324,134 @@ func (s *Session) saveDays(id string, set exam.Settings, t time.Time) error {
 	return s.st.(planStore).SetCaches(id, values, func(name string) bool {
 		return isPlanName(name) && name != keep[0] && name != keep[1]
 	})
+}
+
+// makeDay makes deck id's plan for the study day holding t afresh from
+// the deck's CardStats, as planDay does from its states, and returns it
+// as saved, with the due index's states it read (storage.DueStates to
+// the day's end): a session of the day studies from it what it would
+// study from a plan made from the deck's states. It returns a nil plan
+// when there is nothing to save (the exam day has come, or returnsToday).
+// It reads no card's text, makes no queue item and no string or time for
+// cards the day does not read: on 10k cards its memory is a few hundred
+// bytes a card, which a short-lived process pays for in page faults.
+func (s *Session) makeDay(id string, set exam.Settings, cards *storage.CardStats, t time.Time) (*savedDay, []storage.CardState, error) {
+	end := scheduler.NextStudyDay(t)
+	tn, en := t.UnixNano(), end.UnixNano()
+	for i := range cards.Cards {
+		// returnsToday
+		if b := cards.Cards[i].BuriedUntil; b != storage.NoTime && b > tn && b < en {
+			return nil, nil, nil
+		}
+	}
+	n, r, err := s.st.DoneSince(id, scheduler.StudyDay(t))
+	if err != nil {
+		return nil, nil, err
+	}
+	done := scheduler.Done{New: n, Reviews: r}
+	h, err := s.history(id, set, done)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := exam.ForStats(s.st, s.decks[id], set, cards, h, t, true)
+	if err != nil || p.DaysLeft == 0 {
+		return nil, nil, err
+	}
+	due, err := s.st.DueStates(id, end)
+	if err != nil {
+		return nil, nil, err
+	}
+	// What encodeDay does with the deck's items, p applied (Plan.Apply):
+	// item k is card i of cards, the plan's card j.
+	read := make(map[string]bool, len(due))
+	for i := range due {
+		read[due[i].ID] = true
+	}
+	studied := func(yield func(i, j int) bool) {
+		j := -1
+		for i := range cards.Cards {
+			c := &cards.Cards[i]
+			if c.Retired || c.Suspended {
+				continue
+			}
+			j++
+			if tn < c.BuriedUntil { // not studyable at t
+				continue
+			}
+			if !yield(i, j) {
+				return
+			}
+		}
+	}
+	var extra []string
+	later, laterJ := -1, -1
+	var laterDue time.Time
+	var laterOrder int
+	for i, j := range studied {
+		c := &cards.Cards[i]
+		if c.State != fsrs.Review {
+			continue
+		}
+		d, o := p.Shown(j, c.State, statTime(c.Due), int(c.Order))
+		if d.Before(end) {
+			if id := cards.IDBytes(i); !read[string(id)] {
+				read[string(id)] = true
+				extra = append(extra, string(id))
+			}
+			continue
+		}
+		// byDue, the keys of one deck compared by their card ids
+		if cmp := d.Compare(laterDue); later < 0 || cmp < 0 || cmp == 0 && (o < laterOrder || o == laterOrder && bytes.Compare(cards.IDBytes(i), cards.IDBytes(later)) < 0) {
+			later, laterJ, laterDue, laterOrder = i, j, d, o
+		}
+	}
+	_ = laterJ
+	if later >= 0 {
+		if id := cards.IDBytes(later); !read[string(id)] {
+			read[string(id)] = true
+			extra = append(extra, string(id))
+		}
+	}
+	shown := map[string]shownAs{}
+	for i, j := range studied {
+		c := &cards.Cards[i]
+		id := cards.IDBytes(i)
+		if !read[string(id)] {
+			continue
+		}
+		d0, o0 := statTime(c.Due), int(c.Order)
+		if d, o := p.Shown(j, c.State, d0, o0); !d0.Equal(d) || o0 != o {
+			shown[string(id)] = shownAs{d, o}
+		}
+	}
+	stamp, err := s.stamp(id, set)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &savedDay{deck: id, plan: p, day: dayStamp(t), stamp: stamp, extra: extra, shown: shown}, due, nil
+}
+
+// makeToday makes deck id's plan of the study day holding t (makeDay)
+// when the store can read CardStats, and returns it with the due index's
+// states; nil when it cannot.
+func (s *Session) makeToday(id string, set exam.Settings, t time.Time) (*savedDay, []storage.CardState, error) {
+	ps, ok := s.st.(planStore)
+	if !ok {
+		return nil, nil, nil
+	}
+	cards, err := ps.DeckCardStats(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.makeDay(id, set, cards, t)
+}
+
+// statTime is a time of a CardStat as the card's state holds it.
+func statTime(n int64) time.Time {
+	if n == storage.NoTime {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
 }
 
 // encodeBuilt returns the plan of deck id the queue was built with, at
@@ -350,56 +494,6 @@ func returnsToday(cards iter.Seq[*storage.CardState], t time.Time) bool {
 		}
 	}
 	return false
-}
-
-// planDay makes deck id's plan for the study day holding t afresh from
-// the deck's states, as build does at t, and returns what a session of
-// that day needs of it, as saved; "" when there is nothing to save (the
-// exam day has come, or returnsToday).
-func (s *Session) planDay(id string, set exam.Settings, states []storage.CardState, t time.Time) (string, error) {
-	all := func(yield func(*storage.CardState) bool) {
-		for i := range states {
-			if !yield(&states[i]) {
-				return
-			}
-		}
-	}
-	if returnsToday(all, t) {
-		return "", nil
-	}
-	day := scheduler.StudyDay(t)
-	n, r, err := s.st.DoneSince(id, day)
-	if err != nil {
-		return "", err
-	}
-	done := scheduler.Done{New: n, Reviews: r}
-	items := make([]scheduler.Item, 0, len(states))
-	keys := cardKeys(states)
-	for i := range states {
-		if c := &states[i]; studyable(c, t) {
-			items = append(items, scheduler.Item{Key: keys[i], Deck: c.Deck, Order: c.Order, Question: c.Question, Card: c.FSRS})
-		}
-	}
-	before := make([]shownAs, len(items))
-	for k, it := range items {
-		before[k] = shownAs{it.Card.Due, it.Order}
-	}
-	h, err := s.history(id, set, done)
-	if err != nil {
-		return "", err
-	}
-	p, err := exam.ForDeck(s.st, s.decks[id], set, states, h, t, true)
-	if err != nil || p.DaysLeft == 0 {
-		return "", err
-	}
-	p.Apply(items, s.policies[id], done)
-	return s.encodeDay(id, set, p, items, func(k int) (shownAs, bool) {
-		it, b := items[k], before[k]
-		if !b.due.Equal(it.Card.Due) || b.order != it.Order {
-			return shownAs{it.Card.Due, it.Order}, true
-		}
-		return shownAs{}, false
-	}, t)
 }
 
 // encodeDay returns plan p of deck id made at t as saved, given the deck's

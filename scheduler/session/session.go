@@ -99,6 +99,10 @@ type Session struct {
 	// fromSaved holds the decks whose plan of the day was read as saved
 	// (saved.go) rather than made when the queue was built.
 	fromSaved map[string]bool
+	// made holds the decks whose plan of the day was made when the queue
+	// was built from their CardStats (makeDay), as it is saved: the
+	// session saves it when it ends (SavePlans) unless the deck changed.
+	made map[string]*savedDay
 	// builtAt is when the queue was last built and items what it was
 	// built from (the plans applied); changed is set by the first action
 	// since that changes the store.
@@ -221,6 +225,7 @@ func (s *Session) build(t time.Time) error {
 		return err
 	}
 	var saved map[string]*savedDay
+	s.made = nil
 	for _, id := range s.ids {
 		n, r, err := s.st.DoneSince(id, day)
 		if err != nil {
@@ -235,7 +240,26 @@ func (s *Session) build(t time.Time) error {
 				return err
 			}
 		}
+		var made bool
+		if exam && sd == nil && !s.opts.Ahead {
+			// The day's plan made from the deck's CardStats, as it
+			// would be saved: then the day's cards, as from a saved one.
+			if sd, cs, err = s.makeToday(id, set, t); err != nil {
+				return err
+			}
+			made = sd != nil
+		}
 		switch {
+		case made:
+			cs, err = s.withExtra(id, sd, cs)
+			if saved == nil {
+				saved = map[string]*savedDay{}
+			}
+			saved[id] = sd
+			if s.made == nil {
+				s.made = map[string]*savedDay{}
+			}
+			s.made[id] = sd
 		case sd != nil:
 			// The day's plan as saved: its cards, not the whole deck.
 			cs, err = s.savedStates(id, sd, end)
@@ -417,7 +441,7 @@ func (s *Session) planExams(exams map[string]exam.Settings, saved map[string]*sa
 			if s.fromSaved == nil {
 				s.fromSaved = map[string]bool{}
 			}
-			s.fromSaved[id] = true
+			s.fromSaved[id] = s.made[id] == nil
 			if s.exams == nil {
 				s.exams = map[string]*exam.Plan{}
 			}
