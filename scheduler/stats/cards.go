@@ -53,11 +53,18 @@ type questionStats struct {
 	weakest []CardRecall
 }
 
-// markedCard is a card, not retired, that is suspended or flagged.
+// markedCard is a card, not retired, that is suspended or flagged, by
+// its key ("deck/card", made once: the lists show it). It is small: a
+// collection may hold thousands of suspended leeches.
 type markedCard struct {
-	deck, id           string
+	key                string
+	deckLen            int32
 	suspended, flagged bool
 }
+
+// deck returns the card's deck id, id its id within the deck.
+func (c *markedCard) deck() string { return c.key[:c.deckLen] }
+func (c *markedCard) id() string   { return c.key[c.deckLen+1:] }
 
 func newCardStats(decks []storage.DeckInfo, now, at time.Time) *cardStats {
 	a := &cardStats{decks: decks, now: now, at: at, nowNs: now.UnixNano(), atNs: at.UnixNano()}
@@ -117,7 +124,8 @@ func (a *cardStats) add(cs *storage.CardStats) error {
 			a.addRecall(cs, i, sc)
 		}
 		if c.Suspended || c.Flagged {
-			a.marked = append(a.marked, markedCard{cs.Decks[c.Deck], cs.ID(i), c.Suspended, c.Flagged})
+			deck := cs.Decks[c.Deck]
+			a.marked = append(a.marked, markedCard{deck + "/" + string(cs.IDBytes(i)), int32(len(deck)), c.Suspended, c.Flagged})
 		}
 		if c.Flagged {
 			n.Flagged++
