@@ -321,25 +321,52 @@ func (s *Store) Decks() ([]DeckInfo, error) {
 	return out, nil
 }
 
-func checkDeck(d *deck.Deck) error {
+// checkDeck refuses a deck that storage cannot keep: none, a bad deck or
+// card id, or a card id twice (the first such card in file order is named).
+// It returns the indexes of the cards in the order of their ids, which is
+// the order of their keys.
+func checkDeck(d *deck.Deck) ([]int32, error) {
 	if d == nil {
-		return errors.New("no deck")
+		return nil, errors.New("no deck")
 	}
 	if d.ID == "" || strings.IndexByte(d.ID, 0) >= 0 {
-		return fmt.Errorf("bad deck id %q", d.ID)
+		return nil, fmt.Errorf("bad deck id %q", d.ID)
 	}
-	seen := make(map[string]bool, len(d.Cards))
+	bad := len(d.Cards)
 	for i := range d.Cards {
-		id := d.Cards[i].ID
-		if id == "" || strings.IndexByte(id, 0) >= 0 {
-			return fmt.Errorf("card %d: bad id %q", i+1, id)
+		if id := d.Cards[i].ID; id == "" || strings.IndexByte(id, 0) >= 0 {
+			bad = i
+			break
 		}
-		if seen[id] {
-			return fmt.Errorf("card %d: duplicate id %q", i+1, id)
-		}
-		seen[id] = true
 	}
-	return nil
+	// Sorted by id, then by index: a card with the id of the one before
+	// it is a duplicate, and the first in file order is the one to name.
+	byID := make([]int32, len(d.Cards))
+	for i := range byID {
+		byID[i] = int32(i)
+	}
+	cmp := func(a, b int32) int {
+		if c := strings.Compare(d.Cards[a].ID, d.Cards[b].ID); c != 0 {
+			return c
+		}
+		return int(a - b)
+	}
+	if !slices.IsSortedFunc(byID, cmp) {
+		slices.SortFunc(byID, cmp)
+	}
+	dup := len(d.Cards)
+	for k := 1; k < len(byID); k++ {
+		if i := int(byID[k]); i < dup && d.Cards[i].ID == d.Cards[byID[k-1]].ID {
+			dup = i
+		}
+	}
+	switch {
+	case bad < len(d.Cards) && bad <= dup:
+		return nil, fmt.Errorf("card %d: bad id %q", bad+1, d.Cards[bad].ID)
+	case dup < len(d.Cards):
+		return nil, fmt.Errorf("card %d: duplicate id %q", dup+1, d.Cards[dup].ID)
+	}
+	return byID, nil
 }
 
 // cardChange is one write an import makes.
@@ -364,7 +391,8 @@ type cardChange struct {
 // nothing at all, and a dry run never writes. On any error nothing is
 // written. It blocks while another write transaction runs.
 func (s *Store) Import(d *deck.Deck, src Source, now time.Time, dryRun bool) (Plan, error) {
-	if err := checkDeck(d); err != nil {
+	byID, err := checkDeck(d)
+	if err != nil {
 		return Plan{}, fmt.Errorf("import into %s: %w", s.path, err)
 	}
 	// The content hashes are needed to compare cards already stored; new
@@ -380,7 +408,7 @@ func (s *Store) Import(d *deck.Deck, src Source, now time.Time, dryRun bool) (Pl
 	var changes []cardChange
 	var deckChanged bool
 	var seen int // last committed transaction the plan was made from
-	err := s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		var err error
 		seen = tx.ID()
 		plan, changes, deckChanged, err = planImport(tx, d, hashesOf, src)
@@ -402,7 +430,7 @@ func (s *Store) Import(d *deck.Deck, src Source, now time.Time, dryRun bool) (Pl
 				return err
 			}
 		}
-		return applyImport(tx, d, src, now, changes)
+		return applyImport(tx, d, src, now, changes, byID)
 	})
 	if err != nil {
 		return Plan{}, fmt.Errorf("import %s into %s: %w", d.ID, s.path, err)
@@ -537,12 +565,13 @@ func planImport(tx *bolt.Tx, d *deck.Deck, hashesOf func() []string, src Source)
 	return plan, changes, deckChanged, nil
 }
 
-func applyImport(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes []cardChange) error {
+// applyImport writes changes; byID is checkDeck's order of d's cards.
+func applyImport(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes []cardChange, byID []int32) error {
 	// Card text is encoded, and hashed, on other goroutines while this one
 	// writes the states and the due index.
 	enc := encodeContents(d, changes)
 	defer enc.wait()
-	order := keyOrder(changes)
+	order := keyOrder(changes, byID)
 	if err := putStates(tx, d, src, now, changes, order); err != nil {
 		if _, eerr := enc.wait(); eerr != nil {
 			return eerr // as when the text was encoded before anything was put
@@ -660,18 +689,22 @@ func putStatesAndIndex(states, due *bolt.Bucket, changes []cardChange, order []i
 // keyOrder returns the indexes of changes in the order of their keys.
 // bbolt inserts into a sorted slice per page until commit splits it:
 // keys in order append instead of shifting thousands of entries. All
-// changes are of one deck, so their keys sort as their card ids do,
-// which sort faster (no indirection through changes).
-func keyOrder(changes []cardChange) []int32 {
-	type byID struct {
+// changes are of one deck, so their keys sort as their card ids do. When
+// the changes are the deck's cards in file order (a new deck), that order
+// is byID, checkDeck's.
+func keyOrder(changes []cardChange, byID []int32) []int32 {
+	if len(changes) == len(byID) && allCardsInOrder(changes) {
+		return byID
+	}
+	type byIDOf struct {
 		id string
 		j  int32
 	}
-	ids := make([]byID, len(changes))
+	ids := make([]byIDOf, len(changes))
 	for j := range changes {
-		ids[j] = byID{changes[j].state.ID, int32(j)}
+		ids[j] = byIDOf{changes[j].state.ID, int32(j)}
 	}
-	cmp := func(a, b byID) int { return strings.Compare(a.id, b.id) }
+	cmp := func(a, b byIDOf) int { return strings.Compare(a.id, b.id) }
 	if !slices.IsSortedFunc(ids, cmp) {
 		slices.SortFunc(ids, cmp)
 	}
@@ -680,6 +713,16 @@ func keyOrder(changes []cardChange) []int32 {
 		order[i] = ids[i].j
 	}
 	return order
+}
+
+// allCardsInOrder reports whether change j is of card j, for every j.
+func allCardsInOrder(changes []cardChange) bool {
+	for j := range changes {
+		if changes[j].i != j {
+			return false
+		}
+	}
+	return true
 }
 
 // contentEncoding is the encoding of an import's card text under way.

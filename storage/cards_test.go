@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -570,5 +571,60 @@ func TestArena_ValuesStayPut(t *testing.T) {
 	var nilArena *arena
 	if b := nilArena.end(append(nilArena.start(2), "abc"...)); string(b) != "abc" || cap(b) != 3 {
 		t.Errorf("nil arena: %q cap %d", b, cap(b))
+	}
+}
+
+// TestCheckDeck_NamesFirstProblem: checkDeck names the first card, in file
+// order, whose id is bad or repeats an earlier one, as a walk through the
+// file with a set of the ids seen does; on a good deck it returns the
+// cards' indexes in id order. Decks of random ids from a small alphabet,
+// with empty ids and NULs among them.
+func TestCheckDeck_NamesFirstProblem(t *testing.T) {
+	walk := func(d *deck.Deck) string {
+		seen := map[string]bool{}
+		for i, c := range d.Cards {
+			if c.ID == "" || strings.IndexByte(c.ID, 0) >= 0 {
+				return fmt.Sprintf("card %d: bad id %q", i+1, c.ID)
+			}
+			if seen[c.ID] {
+				return fmt.Sprintf("card %d: duplicate id %q", i+1, c.ID)
+			}
+			seen[c.ID] = true
+		}
+		return ""
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	problems := 0
+	for n := range 3000 {
+		d := &deck.Deck{ID: "d"}
+		for range rng.IntN(12) {
+			id := make([]byte, rng.IntN(3))
+			for k := range id {
+				id[k] = "ab\x00"[rng.IntN(3)]
+			}
+			if rng.IntN(3) > 0 {
+				id = append(id, byte('c'+n%20))
+			}
+			d.Cards = append(d.Cards, deck.Card{ID: string(id)})
+		}
+		byID, err := checkDeck(d)
+		want := walk(d)
+		ids := make([]string, len(d.Cards))
+		for i, c := range d.Cards {
+			ids[i] = c.ID
+		}
+		if got := fmt.Sprint(err); want != "" && got != want || want == "" && err != nil {
+			t.Fatalf("deck %q: %v, want %q", ids, err, want)
+		}
+		if want != "" {
+			problems++
+			continue
+		}
+		if len(byID) != len(d.Cards) || !slices.IsSortedFunc(byID, func(a, b int32) int { return strings.Compare(d.Cards[a].ID, d.Cards[b].ID) }) {
+			t.Fatalf("deck %q: order %v", ids, byID)
+		}
+	}
+	if problems < 500 || problems > 2500 {
+		t.Errorf("%d decks of 3000 with a problem: the test decks are too tame or too wild", problems)
 	}
 }

@@ -75,27 +75,34 @@ func statNanos(t time.Time) int64 {
 type cardStatsBuilder struct {
 	cs    CardStats
 	decks map[string]uint32
-	qs    map[StatQuestion]uint32
+	qs    []map[string]uint32 // question index by deck index and question id
 }
 
-func (b *cardStatsBuilder) add(deckID string, id []byte, c *CardState) error {
+// index returns the indexes of a deck and of one of its questions, adding
+// them when new.
+func (b *cardStatsBuilder) index(deckID string, question []byte) (d, q uint32) {
 	d, ok := b.decks[deckID]
 	if !ok {
 		if b.decks == nil {
 			b.decks = map[string]uint32{}
-			b.qs = map[StatQuestion]uint32{}
 		}
 		d = uint32(len(b.cs.Decks))
 		b.decks[deckID] = d
 		b.cs.Decks = append(b.cs.Decks, deckID)
+		b.qs = append(b.qs, map[string]uint32{})
 	}
-	sq := StatQuestion{d, c.Question}
-	q, ok := b.qs[sq]
+	q, ok = b.qs[d][string(question)] // no allocation: the compiler sees the lookup
 	if !ok {
+		sq := StatQuestion{d, string(question)}
 		q = uint32(len(b.cs.Questions))
-		b.qs[sq] = q
+		b.qs[d][sq.ID] = q
 		b.cs.Questions = append(b.cs.Questions, sq)
 	}
+	return d, q
+}
+
+func (b *cardStatsBuilder) add(deckID string, id []byte, c *CardState) error {
+	d, q := b.index(deckID, []byte(c.Question))
 	b.cs.ids = append(b.cs.ids, id...)
 	if len(b.cs.ids) > math.MaxUint32 {
 		return fmt.Errorf("card ids longer than 4 GB in all")
@@ -114,6 +121,52 @@ func (b *cardStatsBuilder) add(deckID string, id []byte, c *CardState) error {
 		Suspended:   c.Suspended,
 		Flagged:     c.Flagged,
 	})
+	return nil
+}
+
+// decodeCardStat decodes the CardStat of a state value (all but its deck,
+// question and id indexes) and the question's id, within v. It reads v as
+// decodeState does, with the same errors, but makes no strings or times.
+func decodeCardStat(v []byte) (CardStat, []byte, error) {
+	var h stateHead
+	p, err := readStateHead(&h, v)
+	if err != nil {
+		return CardStat{}, nil, err
+	}
+	var c cardNanos
+	p = readCardNanos(&c, v, p, 0)
+	if h.flags&stLastAfter != 0 {
+		var after cardNanos
+		p = readCardNanos(&after, v, p, 0)
+	}
+	if p != len(v) {
+		return CardStat{}, nil, errCorrupt
+	}
+	st := CardStat{Due: NoTime, LastReview: NoTime, BuriedUntil: NoTime,
+		Stability: c.stability, Difficulty: c.difficulty, State: fsrs.State(c.head & cardStateMask),
+		Retired: h.flags&stRetired != 0, Suspended: h.flags&stSuspended != 0, Flagged: h.flags&stFlagged != 0}
+	if c.head&cardDue != 0 {
+		st.Due = c.due
+	}
+	if c.head&cardLast != 0 {
+		st.LastReview = c.last
+	}
+	if h.flags&stBuried != 0 {
+		st.BuriedUntil = h.buried
+	}
+	return st, h.question, nil
+}
+
+// addStat adds a card of deckID with id and question, st as
+// decodeCardStat gives it.
+func (b *cardStatsBuilder) addStat(deckID string, id, question []byte, st CardStat) error {
+	st.Deck, st.Question = b.index(deckID, question)
+	b.cs.ids = append(b.cs.ids, id...)
+	if len(b.cs.ids) > math.MaxUint32 {
+		return fmt.Errorf("card ids longer than 4 GB in all")
+	}
+	st.idEnd = uint32(len(b.cs.ids))
+	b.cs.Cards = append(b.cs.Cards, st)
 	return nil
 }
 
@@ -155,8 +208,6 @@ func (s *Store) EachCardStat(deckID string, fn func(cs *CardStats) error) error 
 		}
 		var (
 			b        cardStatsBuilder
-			in       interner
-			c        CardState
 			lastDeck []byte
 			deck     string
 		)
@@ -179,10 +230,11 @@ func (s *Store) EachCardStat(deckID string, fn func(cs *CardStats) error) error 
 			if deck == "" || !bytes.Equal(dk, lastDeck) {
 				deck, lastDeck = string(dk), dk
 			}
-			if _, err := decodeState(&c, v, &in); err != nil {
+			st, q, err := decodeCardStat(v)
+			if err != nil {
 				return fmt.Errorf("card %s/%s: %w", dk, ck, err)
 			}
-			if err := b.add(deck, ck, &c); err != nil {
+			if err := b.addStat(deck, ck, q, st); err != nil {
 				return err
 			}
 			if len(b.cs.Cards) == cardStatBatch {

@@ -3,7 +3,9 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,5 +122,53 @@ func TestStore_EachCardStat_Stops(t *testing.T) {
 	err := s.EachCardStat("", func(*CardStats) error { calls++; return stop })
 	if err != stop || calls != 1 {
 		t.Errorf("EachCardStat = %v after %d calls, want stop after 1", err, calls)
+	}
+}
+
+// TestDecodeCardStat_AsDecodeState checks that decodeCardStat, which reads
+// a state value without making times or strings, says what decodeState
+// says of it (through CardStatsOf), and fails where it fails: on random
+// states with every flag, burial and last after, and on every prefix of
+// them.
+func TestDecodeCardStat_AsDecodeState(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	last := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	for i := range 2000 {
+		cs := CardState{Deck: "d", ID: fmt.Sprint("c", i), Question: fmt.Sprint("q", i%7), Order: i,
+			FSRS: randCard(rng, last.Add(-time.Duration(rng.IntN(1e6))*time.Second)), Retired: i%11 == 0,
+			Flags: Flags{Suspended: i%3 == 0, Flagged: i%5 == 0}}
+		if i%4 == 0 {
+			cs.BuriedUntil = last.Add(time.Duration(rng.IntN(100)) * time.Hour)
+		}
+		if i%6 == 0 {
+			after := randCard(rng, last)
+			cs.lastAfter = &after
+		}
+		v, err := encodeState(&cs, uint32(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var dec CardState
+		if _, err := decodeState(&dec, v, nil); err != nil {
+			t.Fatal(err)
+		}
+		dec.Deck, dec.ID = cs.Deck, cs.ID
+		st, q, err := decodeCardStat(v)
+		if err != nil || string(q) != cs.Question {
+			t.Fatalf("%d: decodeCardStat = question %q, %v", i, q, err)
+		}
+		var b cardStatsBuilder
+		if err := b.addStat(cs.Deck, []byte(cs.ID), q, st); err != nil || !statSays(&b.cs, 0, &dec) {
+			t.Errorf("%d: decodeCardStat says %+v, decodeState %+v", i, b.cs.Cards[0], dec)
+		}
+		for n := range len(v) {
+			_, derr := decodeState(&dec, v[:n], nil)
+			if _, _, err := decodeCardStat(v[:n]); (err == nil) != (derr == nil) || err != nil && err.Error() != derr.Error() {
+				t.Errorf("%d: prefix of %d bytes: decodeCardStat %v, decodeState %v", i, n, err, derr)
+			}
+		}
+	}
+	if _, _, err := decodeCardStat([]byte{stateVersion + 1, 0}); err == nil || !strings.Contains(err.Error(), "version") {
+		t.Errorf("a newer state version: %v", err)
 	}
 }

@@ -329,61 +329,83 @@ func splitNanos(n int64) (sec, nsec int64) {
 
 // readCard reads an FSRS card at v[p].
 func readCard(c *fsrs.Card, v []byte, p int, base int64) int {
+	var f cardNanos
+	p = readCardNanos(&f, v, p, base)
+	c.State = fsrs.State(f.head & cardStateMask)
+	c.Stability, c.Difficulty = f.stability, f.difficulty
+	c.LastReview, c.Due = time.Time{}, time.Time{}
+	if f.head&cardLast != 0 {
+		c.LastReview = time.Unix(0, f.last)
+	}
+	if f.head&cardDue != 0 {
+		c.Due = time.Unix(0, f.due)
+	}
+	c.Reps, c.Lapses, c.ElapsedDays, c.ScheduledDays = f.reps, f.lapses, f.elapsed, f.sched
+	return p
+}
+
+// cardNanos are the fields of an encoded FSRS card, its times in unix
+// nanoseconds: last and due are set where head says so.
+type cardNanos struct {
+	head                         byte
+	stability, difficulty        float64
+	last, due                    int64
+	reps, lapses, elapsed, sched uint64
+}
+
+// readCardNanos reads an FSRS card at v[p] as readCard does, without
+// making its times time.Time (statistics read every card's state).
+func readCardNanos(c *cardNanos, v []byte, p int, base int64) int {
+	*c = cardNanos{}
 	head, p := by(v, p)
 	if head&^cardKnown != 0 || p > len(v) {
 		return len(v) + 1
 	}
-	c.State = fsrs.State(head & cardStateMask)
-	c.Stability, c.Difficulty = 0, 0
+	c.head = head
 	if head&cardMemory != 0 {
 		if p+16 > len(v) {
 			return len(v) + 1
 		}
-		c.Stability = math.Float64frombits(binary.LittleEndian.Uint64(v[p:]))
-		c.Difficulty = math.Float64frombits(binary.LittleEndian.Uint64(v[p+8:]))
+		c.stability = math.Float64frombits(binary.LittleEndian.Uint64(v[p:]))
+		c.difficulty = math.Float64frombits(binary.LittleEndian.Uint64(v[p+8:]))
 		p += 16
 	}
-	c.LastReview, c.Due = time.Time{}, time.Time{}
 	dueBase := base
 	if head&cardLast != 0 {
-		var t int64
-		t, p = readDelta(v, p, base)
-		c.LastReview = time.Unix(0, t)
-		dueBase = t
+		c.last, p = readDelta(v, p, base)
+		dueBase = c.last
 	}
 	if head&cardDue != 0 {
-		var t int64
-		t, p = readDelta(v, p, dueBase)
-		c.Due = time.Unix(0, t)
+		c.due, p = readDelta(v, p, dueBase)
 	}
 	if head&cardSchedDays != 0 {
 		// Three counters; scheduled days from the last review and due.
-		d := c.Due.UnixNano() - c.LastReview.UnixNano()
+		d := c.due - c.last
 		if head&(cardLast|cardDue) != cardLast|cardDue || d < 0 || d%nsPerDay != 0 {
 			return len(v) + 1
 		}
-		c.ScheduledDays = uint64(d / nsPerDay)
+		c.sched = uint64(d / nsPerDay)
 		if p >= 0 && p+3 <= len(v) && (v[p]|v[p+1]|v[p+2])&0x80 == 0 {
-			c.Reps, c.Lapses, c.ElapsedDays = uint64(v[p]), uint64(v[p+1]), uint64(v[p+2])
+			c.reps, c.lapses, c.elapsed = uint64(v[p]), uint64(v[p+1]), uint64(v[p+2])
 			return p + 3
 		}
-		c.Reps, p = uv(v, p)
-		c.Lapses, p = uv(v, p)
-		c.ElapsedDays, p = uv(v, p)
+		c.reps, p = uv(v, p)
+		c.lapses, p = uv(v, p)
+		c.elapsed, p = uv(v, p)
 		return p
 	}
 	// Usually all four counters are below 128: one byte each.
 	if p >= 0 && p+4 <= len(v) {
 		if w := binary.LittleEndian.Uint32(v[p:]); w&0x80808080 == 0 {
-			c.Reps, c.Lapses = uint64(w&0xff), uint64(w>>8&0xff)
-			c.ElapsedDays, c.ScheduledDays = uint64(w>>16&0xff), uint64(w>>24)
+			c.reps, c.lapses = uint64(w&0xff), uint64(w>>8&0xff)
+			c.elapsed, c.sched = uint64(w>>16&0xff), uint64(w>>24)
 			return p + 4
 		}
 	}
-	c.Reps, p = uv(v, p)
-	c.Lapses, p = uv(v, p)
-	c.ElapsedDays, p = uv(v, p)
-	c.ScheduledDays, p = uv(v, p)
+	c.reps, p = uv(v, p)
+	c.lapses, p = uv(v, p)
+	c.elapsed, p = uv(v, p)
+	c.sched, p = uv(v, p)
 	return p
 }
 
@@ -444,6 +466,48 @@ func appendState(b []byte, cs *CardState, num uint32) ([]byte, error) {
 // decodeState fills everything of cs but Deck and ID and returns the
 // card's number. in may be nil.
 func decodeState(cs *CardState, v []byte, in *interner) (uint32, error) {
+	var h stateHead
+	p, err := readStateHead(&h, v)
+	if err != nil {
+		return 0, err
+	}
+	cs.Retired = h.flags&stRetired != 0
+	cs.Suspended = h.flags&stSuspended != 0
+	cs.Flagged = h.flags&stFlagged != 0
+	cs.Order = int(h.order)
+	if in != nil {
+		cs.Question = in.str(h.question)
+	} else {
+		cs.Question = string(h.question)
+	}
+	cs.BuriedUntil = time.Time{}
+	if h.flags&stBuried != 0 {
+		cs.BuriedUntil = time.Unix(0, h.buried)
+	}
+	p = readCard(&cs.FSRS, v, p, 0)
+	cs.lastAfter = nil
+	if h.flags&stLastAfter != 0 {
+		cs.lastAfter = new(fsrs.Card)
+		p = readCard(cs.lastAfter, v, p, 0)
+	}
+	if p != len(v) {
+		return 0, errCorrupt
+	}
+	return uint32(h.num), nil
+}
+
+// stateHead is what a state value holds before its FSRS card.
+type stateHead struct {
+	flags      byte
+	order, num uint64
+	question   []byte // within the value
+	buried     int64  // unix nanoseconds, where flags has stBuried
+}
+
+// readStateHead reads the head of a state value and returns where its
+// FSRS card begins, or an error; a short value may give a position past
+// the end, which the reads after it keep.
+func readStateHead(h *stateHead, v []byte) (int, error) {
 	ver, p := by(v, 0)
 	if p > len(v) {
 		return 0, errCorrupt
@@ -455,37 +519,20 @@ func decodeState(cs *CardState, v []byte, in *interner) (uint32, error) {
 	if fl&^(stRetired|stSuspended|stFlagged|stBuried|stLastAfter) != 0 {
 		return 0, errCorrupt
 	}
-	cs.Retired = fl&stRetired != 0
-	cs.Suspended = fl&stSuspended != 0
-	cs.Flagged = fl&stFlagged != 0
-	order, p := uv(v, p)
-	num, p := uv(v, p)
-	if order > math.MaxInt32 || num > math.MaxUint32 {
+	h.flags = fl
+	h.order, p = uv(v, p)
+	h.num, p = uv(v, p)
+	if h.order > math.MaxInt32 || h.num > math.MaxUint32 {
 		return 0, errCorrupt
 	}
-	cs.Order = int(order)
-	q, p := bs(v, p)
-	if in != nil {
-		cs.Question = in.str(q)
-	} else {
-		cs.Question = string(q)
-	}
-	cs.BuriedUntil = time.Time{}
+	h.question, p = bs(v, p)
+	h.buried = 0
 	if fl&stBuried != 0 {
 		var u uint64
 		u, p = uv(v, p)
-		cs.BuriedUntil = time.Unix(0, unzigzag(u))
+		h.buried = unzigzag(u)
 	}
-	p = readCard(&cs.FSRS, v, p, 0)
-	cs.lastAfter = nil
-	if fl&stLastAfter != 0 {
-		cs.lastAfter = new(fsrs.Card)
-		p = readCard(cs.lastAfter, v, p, 0)
-	}
-	if p != len(v) {
-		return 0, errCorrupt
-	}
-	return uint32(num), nil
+	return p, nil
 }
 
 // stateLastAfter returns the part of a state value where the after of the
@@ -923,13 +970,23 @@ func decodeStat(e *LogStat, at int64, v []byte, deck uint32) (bool, error) {
 		p += 16
 	}
 	if head&cardLast != 0 {
-		// readDelta's common case inline: a whole number of
-		// milliseconds, seconds or days before at.
+		// readDelta inline but for its rare cases: nanoseconds (as a
+		// clock gives them), or a whole number of milliseconds, seconds
+		// or days, before at.
 		x, next, ok := uvFast(v, p)
+		if !ok {
+			x, next = uvSlow(v, p) // near the end of v: whole days, mostly
+		}
 		u, q := x&3, unzigzag(x>>2)
-		if t, d := at+q*deltaUnits[u], q*deltaUnits[u]; ok && u != 0 && q <= deltaMax[u] && q >= deltaMin[u] && (t < at) == (d < 0) {
+		d := q * deltaUnits[u]
+		switch t := at + d; {
+		case next > len(v) || x == 0:
+			e.LastReview, p = readDelta(v, p, at)
+		case u == 0:
+			e.LastReview, p = int64(uint64(at)+uint64(q)), next
+		case q <= deltaMax[u] && q >= deltaMin[u] && (t < at) == (d < 0):
 			e.LastReview, p = t, next
-		} else {
+		default:
 			e.LastReview, p = readDelta(v, p, at)
 		}
 	}

@@ -108,10 +108,11 @@ func (dr *Draft) Import(d *deck.Deck, src Source, now time.Time) (Plan, error) {
 		return Plan{}, fmt.Errorf("import into %s: the draft is closed or used", dr.path)
 	}
 	dr.used = true
-	if err := checkDeck(d); err != nil {
+	byID, err := checkDeck(d)
+	if err != nil {
 		return Plan{}, fmt.Errorf("import into %s: %w", dr.path, err)
 	}
-	plan, err := dr.fill(d, src, now)
+	plan, err := dr.fill(d, src, now, byID)
 	if err != nil {
 		return Plan{}, fmt.Errorf("import %s into %s: %w", d.ID, dr.path, err)
 	}
@@ -127,7 +128,7 @@ func (dr *Draft) Import(d *deck.Deck, src Source, now time.Time) (Plan, error) {
 
 // fill writes the import in two transactions: the card text, most of the
 // bytes, then the rest while the text goes to disk.
-func (dr *Draft) fill(d *deck.Deck, src Source, now time.Time) (Plan, error) {
+func (dr *Draft) fill(d *deck.Deck, src Source, now time.Time, byID []int32) (Plan, error) {
 	var plan Plan
 	var changes []cardChange
 	var order []int32
@@ -138,7 +139,7 @@ func (dr *Draft) fill(d *deck.Deck, src Source, now time.Time) (Plan, error) {
 			return err
 		}
 		enc := encodeContents(d, changes)
-		order = keyOrder(changes)
+		order = keyOrder(changes, byID)
 		return putContents(tx, enc, changes, order)
 	})
 	if err != nil {

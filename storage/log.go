@@ -607,6 +607,16 @@ func (t *cardTable) each(fn func(n cardNum, v int) error) error {
 // returned, fn's unwrapped. A panic in fn is raised again in the caller's
 // goroutine.
 func (s *Store) ScanStatsParts(deckID string, parts, workers int, fn func(part int, batch []LogStat) error) error {
+	return s.ScanStatsWorkers(deckID, parts, workers, func(_, part int, batch []LogStat) error { return fn(part, batch) })
+}
+
+// ScanStatsWorkers is ScanStatsParts that also tells fn which goroutine
+// reads the piece: worker is in 0 … workers-1, and fn is never called for
+// one worker from two goroutines at once, so a caller can keep one
+// accumulator per worker instead of one per piece, and cut the log into
+// many small pieces that share the work evenly (a log's entries are
+// seldom spread evenly in time: most come in a collection's first months).
+func (s *Store) ScanStatsWorkers(deckID string, parts, workers int, fn func(worker, part int, batch []LogStat) error) error {
 	if parts < 1 || !s.readOnly {
 		parts = 1
 	}
@@ -620,19 +630,19 @@ func (s *Store) ScanStatsParts(deckID string, parts, workers int, fn func(part i
 	}
 	pieces := make([]piece, 1, parts)
 	var stop atomic.Bool
-	// scan reads piece i in tx: one goroutine's work.
-	scan := func(tx *bolt.Tx, i int) (err error) {
+	// scan reads piece i in tx with batch (empty, reused by the
+	// goroutine for each of its pieces): one goroutine's work.
+	scan := func(tx *bolt.Tx, w, i int, batch []LogStat) (err error) {
 		pc := &pieces[i]
 		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 		defer s.recoverDamage(&err)
-		piece := func(batch []LogStat) error { return fn(i, batch) }
+		piece := func(batch []LogStat) error { return fn(w, i, batch) }
 		call := func(batch []LogStat) error {
 			if stop.Load() {
 				return errStopped
 			}
 			return guard(&pc.fnPanic, piece, batch)
 		}
-		batch := make([]LogStat, 0, 512)
 		cur := tx.Bucket(bucketLog).Cursor()
 		var k, v []byte
 		if pc.from == 0 {
@@ -718,27 +728,28 @@ func (s *Store) ScanStatsParts(deckID string, parts, workers int, fn func(part i
 	// Workers take the pieces in order, each next one as it finishes
 	// one: the log's entries need not be spread evenly in time.
 	var next atomic.Int32
-	work := func(tx *bolt.Tx) {
+	work := func(tx *bolt.Tx, w int) {
+		batch := make([]LogStat, 0, 512)
 		for {
 			i := int(next.Add(1)) - 1
 			if i >= len(pieces) || stop.Load() {
 				return
 			}
-			if err := scan(tx, i); err != nil {
+			if err := scan(tx, w, i, batch); err != nil {
 				pieces[i].err = err
 				stop.Store(true)
 			}
 		}
 	}
 	var wg sync.WaitGroup
-	for _, t := range txs[1:] {
+	for w, t := range txs[1:] {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			work(t)
+			work(t, w+1)
 		}()
 	}
-	work(tx)
+	work(tx, 0)
 	wg.Wait()
 	for i := range pieces {
 		if pieces[i].fnPanic != nil {

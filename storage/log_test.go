@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -529,6 +530,37 @@ func TestStore_ScanStatsParts(t *testing.T) {
 			if n > 1 && len(want) > 0 && nonEmpty < 2 {
 				t.Errorf("deck %q, %d parts: only %d pieces got entries", deckID, n, nonEmpty)
 			}
+		}
+	}
+	// ScanStatsWorkers: every entry once, each worker in range and never
+	// in two goroutines at once, and more than one worker at work.
+	for _, workers := range []int{1, 2, 3} {
+		var mu sync.Mutex
+		busy := make([]atomic.Bool, workers)
+		byWorker := map[int]int{}
+		n := 0
+		err := r.ScanStatsWorkers("", 64, workers, func(w, _ int, b []LogStat) error {
+			if w < 0 || w >= workers {
+				t.Errorf("worker %d of %d", w, workers)
+				return nil
+			}
+			if !busy[w].CompareAndSwap(false, true) {
+				t.Errorf("worker %d called from two goroutines at once", w)
+				return nil
+			}
+			defer busy[w].Store(false)
+			time.Sleep(time.Millisecond) // give a second goroutine the chance to overlap
+			mu.Lock()
+			defer mu.Unlock()
+			byWorker[w] += len(b)
+			n += len(b)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != len(rs) || workers > 1 && len(byWorker) < 2 {
+			t.Errorf("%d workers: %d entries of %d, by worker %v", workers, n, len(rs), byWorker)
 		}
 	}
 	stop := errors.New("stop")

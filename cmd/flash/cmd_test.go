@@ -217,6 +217,39 @@ func TestImport_BadFileWritesNothing(t *testing.T) {
 	}
 }
 
+// TestImport_NewDatabaseAllOrNothing: into a --db that does not exist, in
+// folders that do not exist, a refused file and a dry run leave nothing
+// behind (the new file is made while the deck is parsed, then removed with
+// its folders), and a good file makes the database whole.
+func TestImport_NewDatabaseAllOrNothing(t *testing.T) {
+	root := t.TempDir()
+	db := filepath.Join(root, "a", "b", "f.db")
+	bad := writeFile(t, "bad.toml", strings.Replace(smallDeck, `front = "Front A"`, `frnt = "Front A"`, 1))
+	good := writeFile(t, "small.toml", smallDeck)
+	for _, c := range []struct {
+		args []string
+		code int
+	}{{[]string{"import", bad}, 1}, {[]string{"import", "--dry-run", good}, 0}} {
+		r := runFlash(t, "", clock(fixedNow), append([]string{"--db", db}, c.args...)...)
+		if r.code != c.code {
+			t.Errorf("%v: exit %d, want %d: %s", c.args, r.code, c.code, r.stderr)
+		}
+		if ents, err := os.ReadDir(root); err != nil || len(ents) > 0 {
+			t.Errorf("%v left %v behind (%v)", c.args, ents, err)
+		}
+	}
+	if r := runFlash(t, "", clock(fixedNow), "--db", db, "import", good); r.code != 0 || !strings.Contains(r.stdout, "added") {
+		t.Fatalf("import: exit %d: %s%s", r.code, r.stdout, r.stderr)
+	}
+	if ents, _ := os.ReadDir(filepath.Dir(db)); len(ents) != 1 || ents[0].Name() != "f.db" {
+		t.Errorf("beside the new database: %v, want f.db alone", ents)
+	}
+	snap := readDB(t, db)
+	if len(snap.states) == 0 || len(snap.decks) != 1 {
+		t.Errorf("new database: %d cards, %d decks", len(snap.states), len(snap.decks))
+	}
+}
+
 func TestImport_BuiltinFile(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "f.db")
 	file := filepath.Join("..", "..", "deck", "builtin", "ml-papers.toml")

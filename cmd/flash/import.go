@@ -43,21 +43,41 @@ func cmdImport(fs *flags.FlagSet, e *env) func([]string) error {
 // changed: the cards, the options, and whether the deck follows the
 // built-in deck.
 func importSource(e *env, name string, data []byte, dry bool) (err error) {
+	// Into a database that does not exist yet, the import builds it whole
+	// (storage.Draft): its file is made while the deck is parsed, the one
+	// mostly a wait for the disk, the other work for the processors.
+	path, pathErr := e.dbPath()
+	var made string
+	if pathErr == nil {
+		made = missingFrom(path)
+	}
+	var draft chan draftOrErr
+	if made != "" && !dry {
+		draft = make(chan draftOrErr, 1)
+		go func() {
+			dr, err := storage.Create(path)
+			draft <- draftOrErr{dr, err}
+		}()
+	}
 	d, err := deck.Parse(name, data)
 	if err != nil {
+		if draft != nil {
+			if r := <-draft; r.err == nil {
+				r.dr.Close()
+			}
+			removeMade(path, made)
+		}
 		return err
 	}
-	path, err := e.dbPath()
-	if err != nil {
-		return err
+	if pathErr != nil {
+		return pathErr
 	}
-	made := missingFrom(path)
 	// A file byte for byte the same as the built-in deck is the built-in
 	// deck: it keeps following it.
 	hash := hashBytes(data)
 	src := storage.Source{Hash: hash, Builtin: hash == hashBytes(deck.BuiltinSource())}
-	if made != "" && !dry {
-		plan, err := importNew(path, name, d, src, e.now())
+	if draft != nil {
+		plan, err := importNew(<-draft, name, d, src, e.now())
 		switch {
 		case err == nil:
 			printPlan(e.stdout, plan, false)
@@ -119,18 +139,23 @@ func importSource(e *env, name string, data []byte, dry bool) (err error) {
 	return nil
 }
 
-// importNew imports d into a new database at path, built whole under a
-// temporary name and linked at path when complete (storage.Draft). Its
-// errors read as those of storage.Open and an import into what it opened;
-// one wrapping fs.ErrExist means that a database appeared at path
-// meanwhile, and nothing was written.
-func importNew(path, name string, d *deck.Deck, src storage.Source, now time.Time) (storage.Plan, error) {
-	dr, err := storage.Create(path)
-	if err != nil {
-		return storage.Plan{}, err
+// draftOrErr is what storage.Create returned.
+type draftOrErr struct {
+	dr  *storage.Draft
+	err error
+}
+
+// importNew imports d into a new database, built whole under a temporary
+// name and linked at its path when complete (storage.Draft), and closes
+// the draft. Its errors read as those of storage.Open and of an import
+// into what it opened; one wrapping fs.ErrExist means that a database
+// appeared at the path meanwhile, and nothing was written.
+func importNew(r draftOrErr, name string, d *deck.Deck, src storage.Source, now time.Time) (storage.Plan, error) {
+	if r.err != nil {
+		return storage.Plan{}, r.err
 	}
-	defer dr.Close()
-	plan, err := dr.Import(d, src, now)
+	defer r.dr.Close()
+	plan, err := r.dr.Import(d, src, now)
 	if err != nil && !errors.Is(err, fs.ErrExist) {
 		return plan, fmt.Errorf("import %s: %w", name, err)
 	}

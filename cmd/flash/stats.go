@@ -189,9 +189,9 @@ func needBuiltin(decks []storage.DeckInfo) bool {
 	if len(decks) == 0 {
 		return true
 	}
-	id, hash := builtinDeckID, hashBytes(deck.BuiltinSource())
 	for _, d := range decks {
-		if d.ID == id && d.Builtin && d.SourceHash != hash {
+		// The embedded deck is hashed only when the database holds it.
+		if d.ID == builtinDeckID && d.Builtin && d.SourceHash != hashBytes(deck.BuiltinSource()) {
 			return true
 		}
 	}

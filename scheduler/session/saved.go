@@ -219,7 +219,7 @@ func (s *Session) SavePlans() error {
 
 // SavePlan saves the plans of the day at now and of the next study day of
 // deck deckID (see Session.SavePlans): 'flash exam' calls it when it sets
-// an exam. It does nothing when the deck has no exam ahead or st cannot
+// an exam, 'flash import' after an import. It does nothing when the deck has no exam ahead or st cannot
 // keep it.
 func SavePlan(st Store, decks []storage.DeckInfo, deckID string, now time.Time) error {
 	s, err := newBare(st, decks, deckID, func() time.Time { return now })
@@ -274,6 +274,7 @@ func (s *Session) saveDays(id string, set exam.Settings, t time.Time) error {
 	case s.fromSaved[id] && !s.changed && sameDay:
 		// Read as saved today, and nothing changed since.
 	case sd != nil:
+		// Saved already (by 'flash exam', an import or another session).
 	case s.exams[id] != nil && !s.fromSaved[id] && !s.changed && !s.filtered() && sameDay:
 		// Nothing changed since the queue was built with a plan made
 		// then: save that one.

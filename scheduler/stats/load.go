@@ -22,9 +22,10 @@ type Source interface {
 	// EachCardStat calls fn with batches of what statistics read of the
 	// scheduling records of a deck's cards ("" for all), in card order.
 	EachCardStat(deckID string, fn func(*storage.CardStats) error) error
-	// ScanStatsParts scans the review log of a deck ("" for all) in parts
-	// pieces of equal time, by up to workers goroutines at once.
-	ScanStatsParts(deckID string, parts, workers int, fn func(part int, batch []storage.LogStat) error) error
+	// ScanStatsWorkers scans the review log of a deck ("" for all) in
+	// parts pieces of equal time, by up to workers goroutines at once,
+	// telling fn which of them (0 … workers-1) reads each batch.
+	ScanStatsWorkers(deckID string, parts, workers int, fn func(worker, part int, batch []storage.LogStat) error) error
 	// Contents returns the text of cards, in order.
 	Contents(cards []storage.CardState) ([]deck.Card, error)
 }
@@ -36,9 +37,12 @@ type doneSincer interface {
 }
 
 // pieces is how many pieces of equal time Load cuts the log into, scanned
-// by up to one goroutine per processor (at most 4): enough pieces that the
-// goroutines share the work evenly however the reviews are spread in time.
-const pieces = 16
+// by up to one goroutine per processor (at most 4), each taking the next
+// piece when done with one: enough pieces that the goroutines share the
+// work evenly however the reviews are spread in time. A collection's
+// first months hold most of its reviews: of flashgen's million over nine
+// years, the first of 16 pieces held 44%, the largest of 128 holds 7.5%.
+const pieces = 128
 
 // Load computes every figure of the decks of src (deckID, or "" for all of
 // decks) at now, with readiness at at. The suspended and flagged lists hold
@@ -56,7 +60,7 @@ func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time
 		return nil, storage.NoDeck(deckID, decks)
 	}
 	// The card states are read while the log is scanned, and the log in
-	// pieces at once, one accumulator each, merged in log order.
+	// pieces by several goroutines at once, one accumulator each.
 	var (
 		cards    = newCardStats(sel, now, at)
 		s        = newStats(sel, deckID, now)
@@ -83,12 +87,13 @@ func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time
 			s.Cards.NewToday = cards.newToday(introduced)
 		}
 	}()
-	accs := make([]*logStats, pieces)
+	// One accumulator per goroutine: they are merged exactly, in any order.
+	accs := make([]*logStats, min(runtime.GOMAXPROCS(0), 4))
 	for i := range accs {
 		accs[i] = newLogStats(now, deckID)
 	}
-	err := src.ScanStatsParts(deckID, len(accs), min(runtime.GOMAXPROCS(0), 4), func(part int, batch []storage.LogStat) error {
-		accs[part].addStats(batch)
+	err := src.ScanStatsWorkers(deckID, pieces, len(accs), func(w, _ int, batch []storage.LogStat) error {
+		accs[w].addStats(batch)
 		return nil
 	})
 	<-done
@@ -102,10 +107,15 @@ func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time
 		accs[0].merge(a)
 	}
 	accs[0].fill(&s)
-	// Read the fronts that are shown, all in one transaction.
-	var listed []storage.CardState
-	for _, c := range cards.marked {
-		ref := CardRef{ID: c.deck + "/" + c.id}
+	// Read the fronts that are shown, all in one transaction. The lists
+	// are made at their size: a collection may hold thousands of
+	// suspended leeches.
+	s.Suspended = make([]CardRef, 0, s.Cards.Suspended)
+	s.Flagged = make([]CardRef, 0, s.Cards.Flagged)
+	listed := make([]storage.CardState, 0, min(len(cards.marked), 2*ListMax))
+	for i := range cards.marked {
+		c := &cards.marked[i]
+		ref := CardRef{ID: c.key}
 		show := allFronts
 		if c.suspended {
 			show = show || len(s.Suspended) < ListMax
@@ -116,7 +126,7 @@ func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time
 			s.Flagged = append(s.Flagged, ref)
 		}
 		if show {
-			listed = append(listed, storage.CardState{Deck: c.deck, ID: c.id})
+			listed = append(listed, storage.CardState{Deck: c.deck(), ID: c.id()})
 		}
 	}
 	contents, err := src.Contents(listed)
