@@ -96,13 +96,12 @@ func (dr *Draft) Close() error {
 	return nil
 }
 
-// Import imports d into the draft, as Store.Import does into a new
-// database (the same records, plan and errors), and makes the draft the
-// database at its path. It writes the card text first and syncs it while
-// it writes the rest, then syncs the file, links it at its path and syncs
-// the folder. When another file took the path meanwhile, it links nothing
-// and returns an error wrapping fs.ErrExist: Open that file and import
-// into it. A draft takes one Import.
+// Import imports d into the draft in one transaction, as Store.Import
+// does into a new database (the same records, plan and errors), and makes
+// the draft the database at its path: it syncs the file, links it at its
+// path and syncs the folder. When another file took the path meanwhile,
+// it links nothing and returns an error wrapping fs.ErrExist: Open that
+// file and import into it. A draft takes one Import.
 func (dr *Draft) Import(d *deck.Deck, src Source, now time.Time) (Plan, error) {
 	if dr.db == nil || dr.used {
 		return Plan{}, fmt.Errorf("import into %s: the draft is closed or used", dr.path)
@@ -126,33 +125,18 @@ func (dr *Draft) Import(d *deck.Deck, src Source, now time.Time) (Plan, error) {
 	return plan, nil
 }
 
-// fill writes the import in two transactions: the card text, most of the
-// bytes, then the rest while the text goes to disk.
+// fill writes the import, unsynced.
 func (dr *Draft) fill(d *deck.Deck, src Source, now time.Time, byID []int32) (Plan, error) {
 	var plan Plan
-	var changes []cardChange
-	var order []int32
 	err := dr.db.Update(func(tx *bolt.Tx) error {
+		var changes []cardChange
 		var err error
 		plan, changes, _, err = planImport(tx, d, func() []string { return contentHashes(d.Cards) }, src)
 		if err != nil {
 			return err
 		}
-		enc := encodeContents(d, changes)
-		order = keyOrder(changes, byID)
-		return putContents(tx, enc, changes, order)
+		return applyImport(tx, d, src, now, changes, byID)
 	})
-	if err != nil {
-		return Plan{}, dr.named(err)
-	}
-	synced := make(chan error, 1)
-	go func() { synced <- syncFile(dr.tmp) }()
-	err = dr.db.Update(func(tx *bolt.Tx) error {
-		return putStates(tx, d, src, now, changes, order)
-	})
-	if serr := <-synced; err == nil {
-		err = serr
-	}
 	if err != nil {
 		return Plan{}, dr.named(err)
 	}

@@ -20,6 +20,8 @@ type cardStats struct {
 	decks   []storage.DeckInfo // the selected decks
 	now, at time.Time
 	nowNs   int64
+	atNs    int64 // at in unix nanoseconds, when atNsOK (years 1678-2262)
+	atNsOK  bool
 	// days are the starts of the Days study days from today, then the
 	// end of the last one, in UnixNano.
 	days  [Days + 1]int64
@@ -51,14 +53,22 @@ type questionStats struct {
 	weakest []CardRecall
 }
 
-// markedCard is a card, not retired, that is suspended or flagged.
+// markedCard is a card, not retired, that is suspended or flagged, by
+// its key ("deck/card", made once: the lists show it). It is small: a
+// collection may hold thousands of suspended leeches.
 type markedCard struct {
-	deck, id           string
+	key                string
+	deckLen            int32
 	suspended, flagged bool
 }
 
+// deck returns the card's deck id, id its id within the deck.
+func (c *markedCard) deck() string { return c.key[:c.deckLen] }
+func (c *markedCard) id() string   { return c.key[c.deckLen+1:] }
+
 func newCardStats(decks []storage.DeckInfo, now, at time.Time) *cardStats {
-	a := &cardStats{decks: decks, now: now, at: at, nowNs: now.UnixNano()}
+	a := &cardStats{decks: decks, now: now, at: at, nowNs: now.UnixNano(), atNs: at.UnixNano()}
+	a.atNsOK = time.Unix(0, a.atNs).Equal(at)
 	for i, t := range studyDays(now, 0, Days) {
 		a.days[i] = t.UnixNano()
 		if i < Days {
@@ -114,7 +124,8 @@ func (a *cardStats) add(cs *storage.CardStats) error {
 			a.addRecall(cs, i, sc)
 		}
 		if c.Suspended || c.Flagged {
-			a.marked = append(a.marked, markedCard{cs.Decks[c.Deck], cs.ID(i), c.Suspended, c.Flagged})
+			deck := cs.Decks[c.Deck]
+			a.marked = append(a.marked, markedCard{deck + "/" + string(cs.IDBytes(i)), int32(len(deck)), c.Suspended, c.Flagged})
 		}
 		if c.Flagged {
 			n.Flagged++
@@ -157,11 +168,7 @@ func (a *cardStats) add(cs *storage.CardStats) error {
 // readiness.
 func (a *cardStats) addRecall(cs *storage.CardStats, i int, sc *scheduler.Scheduler) {
 	c := &cs.Cards[i]
-	mem := fsrs.Card{State: c.State, Stability: c.Stability, Difficulty: c.Difficulty}
-	if c.LastReview != storage.NoTime {
-		mem.LastReview = time.Unix(0, c.LastReview)
-	}
-	r := sc.Retrievability(mem, a.at)
+	r := a.recall(c, sc)
 	q := &a.qs[c.Question]
 	q.cards++
 	q.sum += r
@@ -183,6 +190,29 @@ func (a *cardStats) addRecall(cs *storage.CardStats, i int, sc *scheduler.Schedu
 		}
 	}
 	q.weakest = offerWeakest(q.weakest, CardRecall{ID: cs.ID(i), State: stateName(c.State), Recall: r}, WeakestPerQuestion)
+}
+
+// recall returns the recall sc predicts for card c at a.at: what
+// sc.Retrievability gives for its memory state, the same bits, from its
+// times in nanoseconds instead of through time.Time (it runs for every
+// card).
+func (a *cardStats) recall(c *storage.CardStat, sc *scheduler.Scheduler) float64 {
+	if c.State == fsrs.New {
+		return 0
+	}
+	d, ok := a.atNs-c.LastReview, a.atNsOK && c.LastReview != storage.NoTime
+	if !ok || (d < 0) != (a.atNs < c.LastReview) {
+		// No last review, a time far out, or a difference that
+		// overflows: as Retrievability computes it.
+		mem := fsrs.Card{State: c.State, Stability: c.Stability, Difficulty: c.Difficulty}
+		if c.LastReview != storage.NoTime {
+			mem.LastReview = time.Unix(0, c.LastReview)
+		}
+		return sc.Retrievability(mem, a.at)
+	}
+	// a.at.Sub(last) is d here (both times in int64 nanoseconds, the
+	// difference too), and Retrievability takes its hours.
+	return scheduler.ForgettingCurve(time.Duration(d).Hours()/24, c.Stability)
 }
 
 // fill writes the figures of the cards into s: readiness, counts,

@@ -113,8 +113,9 @@ func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time
 	s.Suspended = make([]CardRef, 0, s.Cards.Suspended)
 	s.Flagged = make([]CardRef, 0, s.Cards.Flagged)
 	listed := make([]storage.CardState, 0, min(len(cards.marked), 2*ListMax))
-	for _, c := range cards.marked {
-		ref := CardRef{ID: c.deck + "/" + c.id}
+	for i := range cards.marked {
+		c := &cards.marked[i]
+		ref := CardRef{ID: c.key}
 		show := allFronts
 		if c.suspended {
 			show = show || len(s.Suspended) < ListMax
@@ -125,7 +126,7 @@ func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time
 			s.Flagged = append(s.Flagged, ref)
 		}
 		if show {
-			listed = append(listed, storage.CardState{Deck: c.deck, ID: c.id})
+			listed = append(listed, storage.CardState{Deck: c.deck(), ID: c.id()})
 		}
 	}
 	contents, err := src.Contents(listed)

@@ -2,6 +2,8 @@ package stats
 
 import (
 	"errors"
+	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -132,5 +134,41 @@ func TestUseWeights_DefaultsKeepLoggedTable(t *testing.T) {
 	inUse["b"] = scheduler.InUse{Weights: dw, Fitted: &f}
 	if err := s.UseWeights(failingLog{&reads}, inUse, time.UTC, 2); err == nil || reads != 1 {
 		t.Errorf("fitted weights: err %v after %d reads", err, reads)
+	}
+}
+
+// TestCardRecall_AsRetrievability checks that cardStats.recall, which
+// works in nanoseconds, gives the very bits of Scheduler.Retrievability
+// for cards of every state, last reviews near and far (none, the ends of
+// the nanosecond range, after at) and at times with and without a
+// monotonic clock reading.
+func TestCardRecall_AsRetrievability(t *testing.T) {
+	sc := scheduler.New(scheduler.DefaultPolicy())
+	rng := rand.New(rand.NewPCG(1, 2))
+	base := time.Date(2026, 11, 30, 16, 0, 0, 123456789, time.UTC)
+	ats := []time.Time{base, time.Now(), base.Add(400 * 24 * time.Hour), time.Date(2261, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)}
+	lasts := []int64{storage.NoTime, math.MinInt64 + 1, math.MaxInt64, base.UnixNano(), base.UnixNano() + 1, base.UnixNano() - 1}
+	for _, at := range ats {
+		a := newCardStats(nil, at, at)
+		for i := range 20000 {
+			c := storage.CardStat{State: fsrs.State(rng.IntN(4)), Stability: rng.Float64() * 300, LastReview: storage.NoTime}
+			switch {
+			case i < len(lasts):
+				c.LastReview = lasts[i]
+			case i%50 == 0:
+				c.Stability = 0
+			default:
+				c.LastReview = at.UnixNano() - rng.Int64N(int64(2000*24*time.Hour)) + int64(time.Hour)
+			}
+			mem := fsrs.Card{State: c.State, Stability: c.Stability}
+			if c.LastReview != storage.NoTime {
+				mem.LastReview = time.Unix(0, c.LastReview)
+			}
+			want := sc.Retrievability(mem, at)
+			if got := a.recall(&c, sc); math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("at %v, %+v: recall %v, Retrievability %v", at, c, got, want)
+			}
+		}
 	}
 }

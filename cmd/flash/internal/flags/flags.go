@@ -1,6 +1,6 @@
 // Package flags parses flash's command lines: GNU-style long flags
-// (--name, --name=value, --name value), one-letter shorthands for boolean
-// flags (-h), and "--" to end the flags. Its syntax, help layout and error
+// (--name, --name=value, --name value), one-letter shorthands (-h), and
+// "--" to end the flags. Its syntax, help layout and error
 // messages are those of github.com/spf13/pflag, which flash used before;
 // unlike pflag it does not import net (for IP-address flags), whose cgo
 // resolver made every default build of flash dynamically linked and each
