@@ -398,8 +398,8 @@ func (p *Plan) fill(s *sim, r *result) {
 		q := &p.Questions[qi]
 		q.Cards++
 		q.Followed += exp[i]
-		q.Stopped += s.stopped[i]
-		if r.good[i] < p.Target {
+		q.Stopped += s.stopped(i)
+		if r.low[i] {
 			q.Below++
 		}
 	}
@@ -438,7 +438,6 @@ type sim struct {
 	due     []int32 // review cards: the day FSRS has them due (may be >= n)
 	newList []int32 // new cards in the order they are introduced
 	rank    []int32
-	stopped []float64
 	costNew float64 // seconds
 	costRev float64
 }
@@ -462,7 +461,6 @@ func (p *Plan) newSim() *sim {
 	s.kind = make([]uint8, n)
 	s.due = make([]int32, n)
 	s.rank = make([]int32, n)
-	s.stopped = make([]float64, n)
 	p.q = make([]int32, n)
 	days := newDayIndex(p.day0, s.n+1, p.Now.Location())
 	// The questions: Input.Questions, then those only cards name.
@@ -549,9 +547,15 @@ func (s *sim) add(i int, state fsrs.State, stability, difficulty float64, lastRe
 	default:
 		s.kind[i] = cardOther
 	}
-	if state != fsrs.New && stability > 0 {
-		s.stopped[i] = s.m.Recall(s.exam-last, stability)
+}
+
+// stopped is card i's recall on the exam day if the learner studies no
+// more from now on (0 for a new card).
+func (s *sim) stopped(i int) float64 {
+	if c := &s.start[i]; s.kind[i] != cardNew && c.S > 0 {
+		return s.m.Recall(s.exam-c.Last, c.S)
 	}
+	return 0
 }
 
 // newCards gathers the new cards by question to interleave them.
@@ -614,7 +618,7 @@ func (n *newCards) interleave(p *Plan) []int32 {
 type result struct {
 	days     []Day
 	first    []int32
-	good     []float64 // recall on the exam day, every rating Good
+	low      []bool    // recall on the exam day, every rating Good, below the target
 	exp      []float64 // expected recall on the exam day
 	below    int
 	unserved int // final-pass reviews that did not fit
@@ -625,15 +629,18 @@ type result struct {
 	followed  float64
 	stopped   float64
 	mem       []Memory
-	lastR     []float64 // recall at the last planned review, 0 when none
-	prev      []Memory  // memory before the last planned review
-	window    int       // the final pass's days
+	lastR     []float64  // recall at the last planned review, 0 when none
+	prev      []stabDiff // memory before the last planned review
+	window    int        // the final pass's days
 
 	// Scratch memory a later pass may reuse (sim.pass).
 	tmem    []Memory
 	buckets [][]int32
 	final   pendingHeap
 }
+
+// stabDiff is a card's stability and difficulty.
+type stabDiff struct{ S, D float64 }
 
 // cfg is what one run of the plan takes.
 type cfg struct {
@@ -785,11 +792,11 @@ func (s *sim) pass(c cfg, window int, reuse *result) *result {
 	var final pendingHeap
 	if reuse != nil {
 		r = &result{
-			days: reuse.days, first: reuse.first, good: reuse.good, exp: reuse.exp,
+			days: reuse.days, first: reuse.first, low: reuse.low, exp: reuse.exp,
 			mem: reuse.mem, lastR: reuse.lastR, prev: reuse.prev, finalRank: reuse.finalRank,
 		}
 		clear(r.days)
-		clear(r.good)
+		clear(r.low)
 		clear(r.exp)
 		clear(r.lastR)
 		clear(r.prev)
@@ -803,15 +810,18 @@ func (s *sim) pass(c cfg, window int, reuse *result) *result {
 		r = &result{
 			days:  make([]Day, s.n),
 			first: make([]int32, n),
-			good:  make([]float64, n),
+			low:   make([]bool, n),
 			exp:   make([]float64, n),
 			mem:   make([]Memory, n),
 			lastR: make([]float64, n),
-			prev:  make([]Memory, n),
+			prev:  make([]stabDiff, n),
 
 			finalRank: make([]int32, n),
 		}
 		buckets = make([][]int32, s.n+1)
+		// At most every card waits for the final pass: its memory
+		// made once, used as far as it fills.
+		final = make(pendingHeap, 0, n)
 	}
 	mem := r.mem
 	copy(mem, s.start)
@@ -882,7 +892,7 @@ func (s *sim) pass(c cfg, window int, reuse *result) *result {
 				r.lastR[i] = 1
 			} else {
 				r.lastR[i] = tm.Recall(math.Floor(t-tmem[i].Last), tmem[i].S)
-				r.prev[i] = tmem[i]
+				r.prev[i] = stabDiff{tmem[i].S, tmem[i].D}
 			}
 			if rng != nil && !learning && rng.Float64() >= r.lastR[i] {
 				// Forgotten: the card lapses and is relearnt today.
@@ -946,15 +956,17 @@ func (s *sim) pass(c cfg, window int, reuse *result) *result {
 	// Recall on the exam day.
 	var sumExp, sumStop float64
 	for i := range n {
+		stop := s.stopped(i)
+		var good float64
 		switch {
 		case s.kind[i] == cardOther:
-			r.good[i], r.exp[i] = s.stopped[i], s.stopped[i]
+			good, r.exp[i] = stop, stop
 		case s.kind[i] == cardNew && r.lastR[i] == 0:
-			r.good[i], r.exp[i] = 0, 0
+			good, r.exp[i] = 0, 0
 		default:
 			c := tmem[i]
 			g := tm.Recall(s.exam-c.Last, c.S)
-			r.good[i], r.exp[i] = g, g
+			good, r.exp[i] = g, g
 			if lr := r.lastR[i]; rng == nil && lr > 0 && lr < 1 {
 				// The last review may fail: the card lapses and is
 				// relearnt the same day.
@@ -963,11 +975,12 @@ func (s *sim) pass(c cfg, window int, reuse *result) *result {
 				r.exp[i] = lr*g + (1-lr)*tm.Recall(s.exam-c.Last, fs)
 			}
 		}
-		if r.good[i] < s.p.Target {
+		r.low[i] = good < s.p.Target
+		if r.low[i] {
 			r.below++
 		}
 		sumExp += r.exp[i]
-		sumStop += s.stopped[i]
+		sumStop += stop
 	}
 	if n > 0 {
 		r.followed = sumExp / float64(n)

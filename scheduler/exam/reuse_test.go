@@ -61,7 +61,7 @@ func TestPass_ReuseSameAsFresh(t *testing.T) {
 					a, b any
 				}{
 					{"days", fresh.days, reused.days}, {"first", fresh.first, reused.first},
-					{"good", fresh.good, reused.good}, {"exp", fresh.exp, reused.exp},
+					{"low", fresh.low, reused.low}, {"exp", fresh.exp, reused.exp},
 					{"finalRank", fresh.finalRank, reused.finalRank}, {"mem", fresh.mem, reused.mem},
 					{"figures", []any{fresh.below, fresh.unserved, fresh.finals, fresh.followed, fresh.stopped},
 						[]any{reused.below, reused.unserved, reused.finals, reused.followed, reused.stopped}},
