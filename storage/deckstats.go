@@ -7,37 +7,22 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// DeckCardStats returns the CardStat of every card of deckID, retired
-// cards included, in key order (card id), all in one CardStats: what an
-// exam plan reads of a deck (EachCardStat's figures without the batches;
-// no card text, no string or time per card). The cards are counted first,
-// so that the CardStats and the ids are each one allocation of their size.
-func (s *Store) DeckCardStats(deckID string) (*CardStats, error) {
-	var b cardStatsBuilder
+// DeckSize returns how many cards of deckID the store holds, retired
+// cards included: the cards EachCardStat gives for it. It walks the keys
+// only, decoding nothing (what a reader of every card sizes its memory
+// with before it reads them).
+func (s *Store) DeckSize(deckID string) (int, error) {
+	n := 0
 	err := s.view(func(tx *bolt.Tx) error {
 		cur := tx.Bucket(bucketState).Cursor()
 		prefix := deckPrefix(deckID)
-		n, idBytes := 0, 0
 		for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
 			n++
-			idBytes += len(k) - len(prefix)
-		}
-		b.cs.Cards = make([]CardStat, 0, n)
-		b.cs.ids = make([]byte, 0, idBytes)
-		for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
-			ck := k[len(prefix):]
-			st, q, err := decodeCardStat(v)
-			if err != nil {
-				return fmt.Errorf("card %s/%s: %w", deckID, ck, err)
-			}
-			if err := b.addStat(deckID, ck, q, st); err != nil {
-				return err
-			}
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read card states from %s: %w", s.path, err)
+		return 0, fmt.Errorf("count the cards of %s in %s: %w", deckID, s.path, err)
 	}
-	return &b.cs, nil
+	return n, nil
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
+
 	"github.com/flash-srs/flash/scheduler"
 	"github.com/flash-srs/flash/storage"
 )
@@ -103,36 +105,66 @@ func ForDeck(st scheduler.SettingReader, d storage.DeckInfo, set Settings, state
 	return Make(in, now), nil
 }
 
-// ForStats is ForDeck from the deck's cards as CardStats (no string,
-// pointer or time per card: storage.Store.DeckCardStats): the same plan,
-// whose card i is the i-th card of cs that is d's, not retired and not
-// suspended (Plan.Shown). The plan keeps cs: the caller must not change
-// it.
-func ForStats(st scheduler.SettingReader, d storage.DeckInfo, set Settings, cs *storage.CardStats, h History, now time.Time, quick bool) (*Plan, error) {
+// Builder makes the plan for a deck's exam from its cards given in
+// batches of CardStats (storage.Store.EachCardStat), keeping no string,
+// time or record of a card beyond what the planner works with: the plan
+// ForDeck makes from the same cards' states, whose card i is the i-th
+// card added that is the deck's, not retired and not suspended
+// (Plan.Shown). The plan keeps no card's key: its Next and NewRank report
+// false, and it must not be applied (Apply); Shown gives what Apply
+// would.
+type Builder struct {
+	p    *Plan
+	s    *sim
+	b    *simBuilder
+	deck string
+	qmap []int32 // plan question index by CardStats question index, -1 unknown yet
+}
+
+// NewBuilder starts the plan for deck d's exam set at now with history h
+// (ForDeck); size is how many cards are to come (a bound: the memory
+// for them is made at once).
+func NewBuilder(st scheduler.SettingReader, d storage.DeckInfo, set Settings, h History, now time.Time, quick bool, size int) (*Builder, error) {
 	in, err := deckInput(st, d, set, h, now, quick)
 	if err != nil {
 		return nil, err
 	}
-	deck := -1
-	for k, id := range cs.Decks {
-		if id == d.ID {
-			deck = k
-		}
-	}
-	n := 0
-	for i := range cs.Cards {
-		if c := &cs.Cards[i]; int(c.Deck) == deck && !c.Retired && !c.Suspended {
-			n++
-		}
-	}
-	src := make([]int32, 0, n)
-	for i := range cs.Cards {
-		if c := &cs.Cards[i]; int(c.Deck) == deck && !c.Retired && !c.Suspended {
-			src = append(src, int32(i))
-		}
-	}
-	return make1(in, now, cs, src), nil
+	p := begin(in, now)
+	p.keyless = true
+	s, b := p.newSim(size)
+	return &Builder{p: p, s: s, b: b, deck: d.ID}, nil
 }
+
+// Add adds the cards of cs that are the deck's, not retired and not
+// suspended. cs may be reused after it returns.
+func (b *Builder) Add(cs *storage.CardStats) {
+	for len(b.qmap) < len(cs.Questions) {
+		b.qmap = append(b.qmap, -1)
+	}
+	for i := range cs.Cards {
+		c := &cs.Cards[i]
+		if c.Retired || c.Suspended || cs.Decks[c.Deck] != b.deck {
+			continue
+		}
+		qi := b.qmap[c.Question]
+		if qi < 0 {
+			qi = b.b.question(cs.Questions[c.Question].ID)
+			b.qmap[c.Question] = qi
+		}
+		last := time.Time{}
+		if c.LastReview != storage.NoTime {
+			last = time.Unix(0, c.LastReview)
+		}
+		var id []byte
+		if c.State == fsrs.New {
+			id = cs.IDBytes(i)
+		}
+		b.b.add(b.s, c.State, c.Stability, c.Difficulty, last, qi, int(c.Order), id)
+	}
+}
+
+// Plan plans the cards added.
+func (b *Builder) Plan() *Plan { return b.p.finish(b.s, b.b) }
 
 // deckInput is the Input for deck d's exam set at now, without its cards.
 func deckInput(st scheduler.SettingReader, d storage.DeckInfo, set Settings, h History, now time.Time, quick bool) (Input, error) {

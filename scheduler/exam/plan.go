@@ -8,6 +8,7 @@
 package exam
 
 import (
+	"bytes"
 	"cmp"
 	"math"
 	"math/rand/v2"
@@ -19,7 +20,6 @@ import (
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
 
 	"github.com/flash-srs/flash/scheduler"
-	"github.com/flash-srs/flash/storage"
 )
 
 // Card is one card of the deck the exam is for.
@@ -148,11 +148,9 @@ type Plan struct {
 	// cards name, in card order.
 	q         []int32
 	questions []string
-	// stats, when the plan was made from a deck's CardStats (ForStats),
-	// holds them, and src the index in stats.Cards of each planned card;
-	// in.Cards is then empty.
-	stats *storage.CardStats
-	src   []int32
+	// keyless is set for a plan made by a Builder: it keeps no card's
+	// key (Next and NewRank report false; Apply must not be used).
+	keyless bool
 	// keys maps a card's key to its index among the plan's cards; built
 	// on first use (Next, NewRank, an Apply that cannot match items in
 	// order).
@@ -162,28 +160,20 @@ type Plan struct {
 }
 
 // cards returns how many cards the plan plans.
-func (p *Plan) cards() int {
-	if p.stats != nil {
-		return len(p.src)
-	}
-	return len(p.in.Cards)
-}
+func (p *Plan) cards() int { return len(p.rank) }
 
 // key returns the key ("deck/card") of the plan's card i.
-func (p *Plan) key(i int) string {
-	if p.stats != nil {
-		return p.stats.Key(int(p.src[i]))
-	}
-	return p.in.Cards[i].Key
-}
+func (p *Plan) key(i int) string { return p.in.Cards[i].Key }
 
 // index returns the index in the plan's cards of the card with key.
 func (p *Plan) index(key string) (int, bool) {
+	if p.keyless {
+		return 0, false
+	}
 	p.keysOnce.Do(func() {
-		n := p.cards()
-		p.keys = make(map[string]int, n)
-		for i := range n {
-			p.keys[p.key(i)] = i
+		p.keys = make(map[string]int, len(p.in.Cards))
+		for i, c := range p.in.Cards {
+			p.keys[c.Key] = i
 		}
 	})
 	i, ok := p.keys[key]
@@ -205,13 +195,29 @@ const StudyHour = ExamHour
 // takes a few milliseconds, more when the target is out of reach (it then
 // searches for the budget that would reach it).
 func Make(in Input, now time.Time) *Plan {
-	return make1(in, now, nil, nil)
+	p := begin(in, now)
+	s, b := p.cardsSim()
+	return p.finish(s, b)
 }
 
-// make1 is Make; with stats, the cards to plan are stats.Cards[src[i]]
-// rather than in.Cards (ForStats).
-func make1(in Input, now time.Time, stats *storage.CardStats, src []int32) *Plan {
-	p := &Plan{Now: now, Exam: in.Exam, Target: in.Target, Minutes: in.Minutes, Costs: in.Costs, in: &in, stats: stats, src: src}
+// cardsSim returns the simulation of p's Input.Cards.
+func (p *Plan) cardsSim() (*sim, *simBuilder) {
+	in := p.in
+	s, b := p.newSim(len(in.Cards))
+	lastQ, lastQi := "", int32(-1) // a deck's cards come question by question
+	for i := range in.Cards {
+		c := &in.Cards[i]
+		if lastQi < 0 || c.Question != lastQ {
+			lastQ, lastQi = c.Question, b.question(c.Question)
+		}
+		b.add(s, c.FSRS.State, c.FSRS.Stability, c.FSRS.Difficulty, c.FSRS.LastReview, lastQi, c.Order, nil)
+	}
+	return s, b
+}
+
+// begin returns the plan of in at now before its cards.
+func begin(in Input, now time.Time) *Plan {
+	p := &Plan{Now: now, Exam: in.Exam, Target: in.Target, Minutes: in.Minutes, Costs: in.Costs, in: &in}
 	p.model = NewModel(in.Weights)
 	p.aim = in.Target + Margin*(1-in.Target)
 	p.day0 = scheduler.StudyDay(now)
@@ -223,13 +229,30 @@ func make1(in Input, now time.Time, stats *storage.CardStats, src []int32) *Plan
 	if p.Costs.Review <= 0 {
 		p.Costs.Review = DefaultCosts.Review
 	}
-	s := p.newSim()
+	return p
+}
+
+// finish plans p's cards, added to s with b.
+func (p *Plan) finish(s *sim, b *simBuilder) *Plan {
+	p.prepare(s, b)
+	in := p.in
 	res := s.run(s.cfg(in.Minutes))
 	p.fill(s, res)
 	if p.Below > 0 && p.DaysLeft > 0 && !in.Quick {
 		p.Needed = s.needed(in.Minutes, res.window)
 	}
 	return p
+}
+
+// prepare ends the adding of cards to s: the order of new cards.
+func (p *Plan) prepare(s *sim, b *simBuilder) {
+	n := b.n
+	s.start, s.kind, s.due, s.rank, p.q = s.start[:n], s.kind[:n], s.due[:n], s.rank[:n], p.q[:n]
+	s.newList = b.ni.interleave(p)
+	for r, i := range s.newList {
+		s.rank[i] = int32(r)
+	}
+	p.rank = s.rank
 }
 
 // daysBetween returns the number of calendar days from a's date to b's.
@@ -449,99 +472,82 @@ const (
 	cardOther // a state the planner does not know: left alone
 )
 
-func (p *Plan) newSim() *sim {
+// newSim returns the simulation of p for up to n cards (with its card
+// count 0) and what adds the cards to it.
+func (p *Plan) newSim(n int) (*sim, *simBuilder) {
 	in := p.in
 	s := &sim{p: p, m: p.model, n: p.DaysLeft, ret: min(in.Retention, Spacing)}
 	s.phase = float64(StudyHour-scheduler.DayStartHour) / 24
 	s.exam = p.Exam.Sub(p.day0).Hours() / 24
 	s.costNew = p.Costs.New.Seconds()
 	s.costRev = p.Costs.Review.Seconds()
-	n := p.cards()
 	s.start = make([]Memory, n)
 	s.kind = make([]uint8, n)
 	s.due = make([]int32, n)
 	s.rank = make([]int32, n)
 	p.q = make([]int32, n)
-	days := newDayIndex(p.day0, s.n+1, p.Now.Location())
+	b := &simBuilder{p: p, days: newDayIndex(p.day0, s.n+1, p.Now.Location())}
 	// The questions: Input.Questions, then those only cards name.
-	qs := make(map[string]int32, len(in.Questions))
+	b.qs = make(map[string]int32, len(in.Questions))
 	for _, id := range in.Questions {
-		if _, ok := qs[id]; !ok {
-			qs[id] = int32(len(p.questions))
+		if _, ok := b.qs[id]; !ok {
+			b.qs[id] = int32(len(p.questions))
 			p.questions = append(p.questions, id)
 		}
 	}
-	question := func(id string) int32 {
-		qi, ok := qs[id]
-		if !ok {
-			qi = int32(len(p.questions))
-			qs[id] = qi
-			p.questions = append(p.questions, id)
-		}
-		return qi
-	}
-	var ni newCards
-	ni.known = int32(len(p.questions))
-	if p.stats == nil {
-		lastQ, lastQi := "", int32(-1) // a deck's cards come question by question
-		for i := range in.Cards {
-			c := &in.Cards[i]
-			if lastQi < 0 || c.Question != lastQ {
-				lastQ, lastQi = c.Question, question(c.Question)
-			}
-			p.q[i] = lastQi
-			s.add(i, c.FSRS.State, c.FSRS.Stability, c.FSRS.Difficulty, c.FSRS.LastReview, &days)
-			if c.FSRS.State == fsrs.New {
-				ni.add(int32(i), lastQi, c.Order)
-			}
-		}
-	} else {
-		cs := p.stats
-		qmap := make([]int32, len(cs.Questions)) // by index in cs.Questions
-		for k := range qmap {
-			qmap[k] = -1
-		}
-		for i, j := range p.src {
-			c := &cs.Cards[j]
-			qi := qmap[c.Question]
-			if qi < 0 {
-				qi = question(cs.Questions[c.Question].ID)
-				qmap[c.Question] = qi
-			}
-			p.q[i] = qi
-			last := time.Time{}
-			if c.LastReview != storage.NoTime {
-				last = time.Unix(0, c.LastReview)
-			}
-			s.add(i, c.State, c.Stability, c.Difficulty, last, &days)
-			if c.State == fsrs.New {
-				ni.add(int32(i), qi, int(c.Order))
-			}
-		}
-	}
-	s.newList = ni.interleave(p)
-	for r, i := range s.newList {
-		s.rank[i] = int32(r)
-	}
-	return s
+	b.ni.known = int32(len(p.questions))
+	return s, b
 }
 
-// add sets what the plan starts from for card i, whose stored FSRS state,
-// stability, difficulty and last review are given.
-func (s *sim) add(i int, state fsrs.State, stability, difficulty float64, lastReview time.Time, days *dayIndex) {
-	p := s.p
+// simBuilder adds a plan's cards to its simulation, one after another.
+type simBuilder struct {
+	p    *Plan
+	days dayIndex
+	qs   map[string]int32 // question index by id
+	ni   newCards
+	n    int // cards added
+}
+
+// question returns the plan's index of question id.
+func (b *simBuilder) question(id string) int32 {
+	qi, ok := b.qs[id]
+	if !ok {
+		qi = int32(len(b.p.questions))
+		b.qs[id] = qi
+		b.p.questions = append(b.p.questions, id)
+	}
+	return qi
+}
+
+// add adds the next card, whose stored FSRS state, stability, difficulty
+// and last review, question index and order are given; id is its card id
+// when the plan keeps no keys (Builder), to order new cards of the same
+// order.
+func (b *simBuilder) add(s *sim, state fsrs.State, stability, difficulty float64, lastReview time.Time, q int32, order int, id []byte) {
+	i := b.n
+	if i == len(s.start) {
+		s.start = append(s.start, Memory{})
+		s.kind = append(s.kind, 0)
+		s.due = append(s.due, 0)
+		s.rank = append(s.rank, 0)
+		b.p.q = append(b.p.q, 0)
+	}
+	b.n++
+	p := b.p
+	p.q[i] = q
 	s.rank[i] = -1
 	last := lastReview.Sub(p.day0).Hours() / 24
 	s.start[i] = Memory{S: stability, D: difficulty, Last: last}
 	switch state {
 	case fsrs.New:
 		s.kind[i] = cardNew
+		b.ni.add(int32(i), q, order, id)
 	case fsrs.Review:
 		s.kind[i] = cardReview
 		// Spaced for the plan's retention, not the deck's: the
 		// due date FSRS stored is the deck's.
 		due := lastReview.Add(time.Duration(s.m.Interval(stability, s.ret)*24) * time.Hour)
-		s.due[i] = int32(days.of(due))
+		s.due[i] = int32(b.days.of(due))
 	case fsrs.Learning, fsrs.Relearning:
 		s.kind[i] = cardLearning
 	default:
@@ -566,14 +572,16 @@ type newCards struct {
 	pos    []int32
 	others int32
 	byQ    [][]newCard // by question: Input.Questions', then the others' in the order their first new card comes
+	ids    []byte      // the cards' ids, one after another (Builder)
 }
 
 type newCard struct {
-	i     int32
-	order int
+	i      int32
+	order  int
+	id, to uint32 // the card's id in newCards.ids, for a plan without keys
 }
 
-func (n *newCards) add(i, q int32, order int) {
+func (n *newCards) add(i, q int32, order int, id []byte) {
 	k := q
 	if q >= n.known {
 		for int(q-n.known) >= len(n.pos) {
@@ -588,7 +596,9 @@ func (n *newCards) add(i, q int32, order int) {
 	for int(k) >= len(n.byQ) {
 		n.byQ = append(n.byQ, nil)
 	}
-	n.byQ[k] = append(n.byQ[k], newCard{i, order})
+	from := uint32(len(n.ids))
+	n.ids = append(n.ids, id...)
+	n.byQ[k] = append(n.byQ[k], newCard{i, order, from, uint32(len(n.ids))})
 }
 
 // interleave returns the indices of the new cards in the order they are
@@ -599,7 +609,11 @@ func (n *newCards) interleave(p *Plan) []int32 {
 	total := 0
 	for _, l := range n.byQ {
 		slices.SortStableFunc(l, func(a, b newCard) int {
-			return cmp.Or(cmp.Compare(a.order, b.order), cmp.Compare(p.key(int(a.i)), p.key(int(b.i))))
+			if a.order != b.order || p.keyless {
+				// Cards of one deck: their keys compare as their ids.
+				return cmp.Or(cmp.Compare(a.order, b.order), bytes.Compare(n.ids[a.id:a.to], n.ids[b.id:b.to]))
+			}
+			return cmp.Compare(p.key(int(a.i)), p.key(int(b.i)))
 		})
 		total += len(l)
 	}

@@ -36,8 +36,9 @@ func TestPass_ReuseSameAsFresh(t *testing.T) {
 		}
 		in.Cards = append(in.Cards, Card{Key: fmt.Sprintf("d/c%04d", i), Question: in.Questions[i%5], Order: i, FSRS: c})
 	}
-	p := Make(in, now)
-	s := p.newSim()
+	p := begin(in, now)
+	s, b := p.cardsSim()
+	p.prepare(s, b)
 	other := s.m.W
 	for i := range other {
 		other[i] *= 1.1

@@ -115,10 +115,6 @@ func TestMakeDay_SameAsFromStates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cards, err := st.DeckCardStats("d")
-		if err != nil {
-			t.Fatal(err)
-		}
 		for _, after := range []time.Duration{0, 3 * time.Hour, 19 * time.Hour, 24 * time.Hour, 3 * 24 * time.Hour} {
 			for _, z := range zones {
 				at := clk.Add(after).In(z)
@@ -129,7 +125,7 @@ func TestMakeDay_SameAsFromStates(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				sd, _, err := b.makeDay("d", set, cards, at)
+				sd, _, err := b.makeDay("d", set, at)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -1,7 +1,6 @@
 package session
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -50,9 +49,10 @@ import (
 type planStore interface {
 	SetCaches(deckID string, values map[string]string, drop func(name string) bool) error
 	StatesOf(deckID string, ids []string) ([]storage.CardState, error)
-	// DeckCardStats reads what a plan needs of every card of a deck
-	// (makeDay).
-	DeckCardStats(deckID string) (*storage.CardStats, error)
+	// DeckSize and EachCardStat read what a plan needs of every card
+	// of a deck (makeDay).
+	DeckSize(deckID string) (int, error)
+	EachCardStat(deckID string, fn func(cs *storage.CardStats) error) error
 }
 
 // planPrefix begins the names of the plans of the day among a deck's cache
@@ -264,15 +264,8 @@ func (s *Session) filtered() bool {
 // one transaction, and drops the deck's plans of other days.
 func (s *Session) saveDays(id string, set exam.Settings, t time.Time) error {
 	values := map[string]string{}
-	var cards *storage.CardStats // the deck's, read once for both days
 	plan := func(t time.Time) error {
-		if cards == nil {
-			var err error
-			if cards, err = s.st.(planStore).DeckCardStats(id); err != nil {
-				return err
-			}
-		}
-		sd, _, err := s.makeDay(id, set, cards, t)
+		sd, _, err := s.makeDay(id, set, t)
 		if sd != nil {
 			values[planName(t)] = sd.encode()
 		}
@@ -326,51 +319,88 @@ func (s *Session) saveDays(id string, set exam.Settings, t time.Time) error {
 	})
 }
 
-// makeDay makes deck id's plan for the study day holding t afresh from
-// the deck's CardStats, as planDay does from its states, and returns it
-// as saved, with the due index's states it read (storage.DueStates to
-// the day's end): a session of the day studies from it what it would
-// study from a plan made from the deck's states. It returns a nil plan
-// when there is nothing to save (the exam day has come, or returnsToday).
-// It reads no card's text, makes no queue item and no string or time for
-// cards the day does not read: on 10k cards its memory is a few hundred
-// bytes a card, which a short-lived process pays for in page faults.
-func (s *Session) makeDay(id string, set exam.Settings, cards *storage.CardStats, t time.Time) (*savedDay, []storage.CardState, error) {
+// makeDay makes deck id's plan for the study day holding t afresh, as
+// planDay did from the deck's states and queue items (see its test), and
+// returns it as saved, with the due index's states it read
+// (storage.DueStates to the day's end): a session of the day studies from
+// it what it would study from a plan made from the deck's states. It
+// returns a nil plan when there is nothing to save (the exam day has
+// come, or returnsToday) or the store cannot read CardStats.
+//
+// It reads the deck's cards twice as CardStats in batches (no string,
+// time or text per card): to plan them (exam.Builder), then to find the
+// due dates and order the plan gives those the day reads. So it keeps
+// nothing per card but what the planner works with: on 10k cards a
+// short-lived process pays for every page of memory it touches for the
+// first time.
+func (s *Session) makeDay(id string, set exam.Settings, t time.Time) (*savedDay, []storage.CardState, error) {
+	ps, ok := s.st.(planStore)
+	if !ok {
+		return nil, nil, nil
+	}
 	end := scheduler.NextStudyDay(t)
 	tn, en := t.UnixNano(), end.UnixNano()
-	for i := range cards.Cards {
-		// returnsToday
-		if b := cards.Cards[i].BuriedUntil; b != storage.NoTime && b > tn && b < en {
-			return nil, nil, nil
-		}
-	}
 	n, r, err := s.st.DoneSince(id, scheduler.StudyDay(t))
 	if err != nil {
 		return nil, nil, err
 	}
-	done := scheduler.Done{New: n, Reviews: r}
-	h, err := s.history(id, set, done)
+	h, err := s.history(id, set, scheduler.Done{New: n, Reviews: r})
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := exam.ForStats(s.st, s.decks[id], set, cards, h, t, true)
-	if err != nil || p.DaysLeft == 0 {
+	size, err := ps.DeckSize(id)
+	if err != nil {
 		return nil, nil, err
+	}
+	b, err := exam.NewBuilder(s.st, s.decks[id], set, h, t, true, size)
+	if err != nil {
+		return nil, nil, err
+	}
+	err = ps.EachCardStat(id, func(cs *storage.CardStats) error {
+		for i := range cs.Cards {
+			// returnsToday
+			if b := cs.Cards[i].BuriedUntil; b != storage.NoTime && b > tn && b < en {
+				return errReturnsToday
+			}
+		}
+		b.Add(cs)
+		return nil
+	})
+	if err == errReturnsToday {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	p := b.Plan()
+	if p.DaysLeft == 0 {
+		return nil, nil, nil
 	}
 	due, err := s.st.DueStates(id, end)
 	if err != nil {
 		return nil, nil, err
 	}
-	// What encodeDay does with the deck's items, p applied (Plan.Apply):
-	// item k is card i of cards, the plan's card j.
+	// What encodeDay does with the deck's studyable items, p applied
+	// (Plan.Apply), in their order: the cards the day reads (the due
+	// index's, the reviews the plan has today and the first one after
+	// today) with the due date and order the plan gives them where they
+	// differ from their stored state.
 	read := make(map[string]bool, len(due))
 	for i := range due {
 		read[due[i].ID] = true
 	}
-	studied := func(yield func(i, j int) bool) {
-		j := -1
-		for i := range cards.Cards {
-			c := &cards.Cards[i]
+	var extra []string
+	shown := map[string]shownAs{}
+	var later struct { // byDue's first review after today
+		id    string
+		due   time.Time
+		order int
+		shown bool // its due date or order differ from its state's
+	}
+	j := -1 // the plan's card
+	err = ps.EachCardStat(id, func(cs *storage.CardStats) error {
+		for i := range cs.Cards {
+			c := &cs.Cards[i]
 			if c.Retired || c.Suspended {
 				continue
 			}
@@ -378,50 +408,36 @@ func (s *Session) makeDay(id string, set exam.Settings, cards *storage.CardStats
 			if tn < c.BuriedUntil { // not studyable at t
 				continue
 			}
-			if !yield(i, j) {
-				return
+			d0, o0 := statTime(c.Due), int(c.Order)
+			d, o := p.Shown(j, c.State, d0, o0)
+			changed := !d0.Equal(d) || o0 != o
+			cid := cs.IDBytes(i)
+			if c.State == fsrs.Review && d.Before(end) && !read[string(cid)] {
+				read[string(cid)] = true
+				extra = append(extra, string(cid))
+			}
+			if changed && read[string(cid)] {
+				shown[string(cid)] = shownAs{d, o}
+			}
+			if c.State != fsrs.Review || d.Before(end) {
+				continue
+			}
+			// byDue, the keys of one deck compared by their card ids.
+			if cmp := d.Compare(later.due); later.id == "" || cmp < 0 || cmp == 0 && (o < later.order || o == later.order && string(cid) < later.id) {
+				later.id, later.due, later.order, later.shown = string(cid), d, o, changed
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	var extra []string
-	later, laterJ := -1, -1
-	var laterDue time.Time
-	var laterOrder int
-	for i, j := range studied {
-		c := &cards.Cards[i]
-		if c.State != fsrs.Review {
-			continue
-		}
-		d, o := p.Shown(j, c.State, statTime(c.Due), int(c.Order))
-		if d.Before(end) {
-			if id := cards.IDBytes(i); !read[string(id)] {
-				read[string(id)] = true
-				extra = append(extra, string(id))
-			}
-			continue
-		}
-		// byDue, the keys of one deck compared by their card ids
-		if cmp := d.Compare(laterDue); later < 0 || cmp < 0 || cmp == 0 && (o < laterOrder || o == laterOrder && bytes.Compare(cards.IDBytes(i), cards.IDBytes(later)) < 0) {
-			later, laterJ, laterDue, laterOrder = i, j, d, o
-		}
-	}
-	_ = laterJ
-	if later >= 0 {
-		if id := cards.IDBytes(later); !read[string(id)] {
-			read[string(id)] = true
-			extra = append(extra, string(id))
-		}
-	}
-	shown := map[string]shownAs{}
-	for i, j := range studied {
-		c := &cards.Cards[i]
-		id := cards.IDBytes(i)
-		if !read[string(id)] {
-			continue
-		}
-		d0, o0 := statTime(c.Due), int(c.Order)
-		if d, o := p.Shown(j, c.State, d0, o0); !d0.Equal(d) || o0 != o {
-			shown[string(id)] = shownAs{d, o}
+	if later.id != "" && !read[later.id] {
+		// Not read on its own: nothing is added to read after a
+		// card's turn but those due today.
+		extra = append(extra, later.id)
+		if later.shown {
+			shown[later.id] = shownAs{later.due, later.order}
 		}
 	}
 	stamp, err := s.stamp(id, set)
@@ -431,20 +447,8 @@ func (s *Session) makeDay(id string, set exam.Settings, cards *storage.CardStats
 	return &savedDay{deck: id, plan: p, day: dayStamp(t), stamp: stamp, extra: extra, shown: shown}, due, nil
 }
 
-// makeToday makes deck id's plan of the study day holding t (makeDay)
-// when the store can read CardStats, and returns it with the due index's
-// states; nil when it cannot.
-func (s *Session) makeToday(id string, set exam.Settings, t time.Time) (*savedDay, []storage.CardState, error) {
-	ps, ok := s.st.(planStore)
-	if !ok {
-		return nil, nil, nil
-	}
-	cards, err := ps.DeckCardStats(id)
-	if err != nil {
-		return nil, nil, err
-	}
-	return s.makeDay(id, set, cards, t)
-}
+// errReturnsToday stops makeDay's reading (returnsToday).
+var errReturnsToday = errors.New("a card comes back from a bury today")
 
 // statTime is a time of a CardStat as the card's state holds it.
 func statTime(n int64) time.Time {

@@ -244,7 +244,7 @@ func (s *Session) build(t time.Time) error {
 		if exam && sd == nil && !s.opts.Ahead {
 			// The day's plan made from the deck's CardStats, as it
 			// would be saved: then the day's cards, as from a saved one.
-			if sd, cs, err = s.makeToday(id, set, t); err != nil {
+			if sd, cs, err = s.makeDay(id, set, t); err != nil {
 				return err
 			}
 			made = sd != nil
