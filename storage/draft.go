@@ -23,7 +23,6 @@ type Draft struct {
 	db        *bolt.DB
 	path, tmp string
 	used      bool // Import was called
-	linked    bool
 }
 
 // Create starts a new database at path, making the folders it needs as
@@ -169,7 +168,6 @@ func (dr *Draft) link() (bool, error) {
 			return false, unwrapPathErr(err)
 		}
 	}
-	dr.linked = true
 	if d, err := os.Open(filepath.Dir(dr.path)); err == nil {
 		_ = d.Sync() // make the new name durable; best effort
 		d.Close()
