@@ -682,10 +682,11 @@ func (s *sim) run(c cfg) *result {
 	window := max(min(c.window, s.n), 1)
 	var spare *result // a run with a longer final pass reuses the last one's memory
 	for k := 0; ; k++ {
-		r := s.pass(c, window, spare)
+		r := s.days(c, window, spare)
 		spare = r
 		r.window = window
 		if r.unserved == 0 || window >= s.n {
+			s.measure(r, c)
 			return r
 		}
 		next := window * 2
@@ -799,6 +800,14 @@ func (h *pendingHeap) pop() pending {
 // reuse, when not nil, is an earlier pass's result whose memory this one
 // takes over (the earlier one is then no longer valid).
 func (s *sim) pass(c cfg, window int, reuse *result) *result {
+	r := s.days(c, window, reuse)
+	s.measure(r, c)
+	return r
+}
+
+// days is pass without measuring recall on the exam day (measure): what
+// run needs of a pass whose final pass does not fit.
+func (s *sim) days(c cfg, window int, reuse *result) *result {
 	tm, minutes, costNew, costRev, rng := c.tm, c.minutes, c.costNew, c.costRev, c.rng
 	n := len(s.start)
 	var r *result
@@ -967,6 +976,17 @@ func (s *sim) pass(c cfg, window int, reuse *result) *result {
 		}
 	}
 	r.unserved = final.len()
+	return r
+}
+
+// measure sets the figures of pass r, run with c, on the exam day.
+func (s *sim) measure(r *result, c cfg) {
+	tm, rng := c.tm, c.rng
+	n := len(s.start)
+	tmem := r.mem // the measured memory
+	if tm != s.m {
+		tmem = r.tmem
+	}
 	// Recall on the exam day.
 	var sumExp, sumStop float64
 	for i := range n {
@@ -1000,7 +1020,6 @@ func (s *sim) pass(c cfg, window int, reuse *result) *result {
 		r.followed = sumExp / float64(n)
 		r.stopped = sumStop / float64(n)
 	}
-	return r
 }
 
 // relearn is a card's memory after a review at t rated Again and a
