@@ -208,17 +208,20 @@ func newLinState(d, dv int) *linState {
 // step reads one token: sᵢ = sᵢ₋₁ + φ(kᵢ)vᵢᵀ, zᵢ = zᵢ₋₁ + φ(kᵢ), and
 // writes yᵢ = φ(qᵢ)ᵀsᵢ / (φ(qᵢ)ᵀzᵢ) into y (length dᵥ, zeroed).
 func (st *linState) step(q, k, v, y []float64) {
-	for a := 0; a < st.d; a++ {
-		st.pq[a] = phi(q[a])
-		st.pk[a] = phi(k[a])
+	// Locals, not fields: the loops below then keep them in registers
+	// (through st the compiler reloads them after every store).
+	d, dv, s, z, pq, pk := st.d, st.dv, st.s, st.z, st.pq, st.pk
+	for a := 0; a < d; a++ {
+		pq[a] = phi(q[a])
+		pk[a] = phi(k[a])
 	}
 	var den float64
-	for a := 0; a < st.d; a++ {
-		sa := st.s[a*st.dv : (a+1)*st.dv]
-		floats.AddScaled(sa, st.pk[a], v)
-		st.z[a] += st.pk[a]
-		floats.AddScaled(y, st.pq[a], sa)
-		den += st.pq[a] * st.z[a]
+	for a := 0; a < d; a++ {
+		sa := s[a*dv : (a+1)*dv]
+		floats.AddScaled(sa, pk[a], v)
+		z[a] += pk[a]
+		floats.AddScaled(y, pq[a], sa)
+		den += pq[a] * z[a]
 	}
 	floats.Scale(1/den, y)
 }
