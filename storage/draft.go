@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -36,6 +38,7 @@ func Create(path string) (*Draft, error) {
 	if _, err := os.Lstat(path); err == nil {
 		return nil, &dbError{msg: fmt.Sprintf("database %s exists", path), kind: fs.ErrExist}
 	}
+	removeStaleDrafts(path)
 	dr, err := newDraft(path)
 	if err != nil {
 		return nil, err
@@ -76,6 +79,42 @@ func newDraft(path string) (*Draft, error) {
 		return nil, fmt.Errorf("create database %s: %w", path, err)
 	}
 	return dr, nil
+}
+
+// removeStaleDrafts removes the files that drafts for path left behind
+// when their process was killed before Close (a SIGKILL during a first
+// import): those no one holds open as a database (a live draft's bbolt
+// holds its file's lock from just after the file is made; a draft whose
+// file goes in that moment fails to link, and its import says so). What
+// it cannot remove it leaves; it reports nothing.
+func removeStaleDrafts(path string) {
+	names, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "."+globEscape(filepath.Base(path))+".new-*"))
+	for _, name := range names {
+		fi, err := os.Lstat(name)
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		f, err := os.OpenFile(name, os.O_RDWR, 0)
+		if err != nil {
+			continue
+		}
+		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil {
+			os.Remove(name)
+		}
+		f.Close()
+	}
+}
+
+// globEscape quotes the characters filepath.Match treats specially.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // Close releases the draft; unless Import linked it at its path, its file
@@ -144,8 +183,9 @@ func (dr *Draft) fill(d *deck.Deck, src Source, now time.Time, byID []int32) (Pl
 
 // link closes the draft's bbolt handle, syncs the file and links it at
 // the draft's path, then syncs the folder. It reports false when another
-// file took the path. Its errors name the draft's path, not the file's. The file ends at its last page (bbolt grows it when
-// a later commit needs more).
+// file took the path. Its errors name the draft's path, not the file's.
+// The file ends at its last page (bbolt grows it when a later commit
+// needs more).
 func (dr *Draft) link() (bool, error) {
 	err := dr.db.Close()
 	dr.db = nil

@@ -170,3 +170,42 @@ func TestDraft_Exists(t *testing.T) {
 		t.Error("the other database changed")
 	}
 }
+
+// TestCreate_RemovesStaleDrafts: Create removes the files that drafts for
+// its path left when their process died (no one holds them), and leaves a
+// live draft's file and other files alone.
+func TestCreate_RemovesStaleDrafts(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "flash.db")
+	live, err := Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer live.Close()
+	// A killed import's draft: a bbolt file under a draft's name that no
+	// process holds.
+	stale, err := newDraft(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stale.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, ".other.db.new-1")
+	if err := os.WriteFile(other, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dr, err := Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dr.Close()
+	if _, err := os.Lstat(stale.tmp); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the stale draft %s is still there (%v)", stale.tmp, err)
+	}
+	for _, name := range []string{live.tmp, dr.tmp, other} {
+		if _, err := os.Lstat(name); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}

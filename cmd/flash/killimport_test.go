@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 )
@@ -15,7 +16,8 @@ import (
 // does not exist yet (storage.Draft) with SIGKILL at random times, from
 // before it starts writing to after it is done. After each kill the path
 // holds nothing or the whole deck: a database that opens, passes the
-// consistency check and holds every card. Rounds and seed as the kill
+// consistency check and holds every card; after a kill that left nothing,
+// the next import leaves only the database in its folder. Rounds and seed as the kill
 // loop's (-kill.rounds, -kill.seed).
 func TestE2E_KillImportNewDatabase(t *testing.T) {
 	rounds, seed := killParams(t)
@@ -44,6 +46,15 @@ func TestE2E_KillImportNewDatabase(t *testing.T) {
 		cmd.Wait()
 		if _, err := os.Lstat(db); errors.Is(err, fs.ErrNotExist) {
 			none++
+			// The next import completes and clears what the killed one
+			// left beside the database.
+			if r := runBin(t, binOpts{}, "--db", db, "import", deckFile); r.code != 0 {
+				t.Fatalf("round %d: import after the kill: %s", round, r.stderr)
+			}
+			if names := dirNames(t, filepath.Dir(db)); !slices.Equal(names, []string{"flash.db"}) {
+				t.Fatalf("round %d (seed %d, killed after %v): after the next import the folder holds %q, want only flash.db",
+					round, seed, delay, names)
+			}
 			continue
 		} else if err != nil {
 			t.Fatal(err)
@@ -56,4 +67,18 @@ func TestE2E_KillImportNewDatabase(t *testing.T) {
 		complete++
 	}
 	t.Logf("after %d kills (an import takes %v): %d left no database, %d a complete one", rounds, whole, none, complete)
+}
+
+// dirNames lists the names in dir, sorted.
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
 }
