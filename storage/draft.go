@@ -181,8 +181,9 @@ func (dr *Draft) fill(d *deck.Deck, src Source, now time.Time, byID []int32) (Pl
 	return plan, nil
 }
 
-// link closes the draft's bbolt handle, syncs the file and links it at
-// the draft's path, then syncs the folder. It reports false when another
+// link closes the draft's bbolt handle, syncs the file and moves (or,
+// where the file system cannot, links) it to the draft's path, then syncs
+// the folder. It reports false when another
 // file took the path. Its errors name the draft's path, not the file's.
 // The file ends at its last page (bbolt grows it when a later commit
 // needs more).
@@ -195,6 +196,32 @@ func (dr *Draft) link() (bool, error) {
 	if err != nil {
 		return false, dr.named(err)
 	}
+	// Moved in one step where the file system can (no second name is
+	// left if the process dies here), else linked and the temporary name
+	// removed by Close; neither replaces a file that appeared at path.
+	moved, err := renameNoReplace(dr.tmp, dr.path)
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		return false, nil
+	case err != nil:
+		return false, unwrapPathErr(err)
+	case moved:
+	default:
+		if ok, err := dr.linkOrRename(); !ok || err != nil {
+			return ok, err
+		}
+	}
+	if d, err := os.Open(filepath.Dir(dr.path)); err == nil {
+		_ = d.Sync() // make the new name durable; best effort
+		d.Close()
+	}
+	return true, nil
+}
+
+// linkOrRename puts the synced draft at its path where renameNoReplace
+// cannot: a hard link (which fails when something is at path), or where
+// there are no hard links a rename after a last look.
+func (dr *Draft) linkOrRename() (bool, error) {
 	if err := os.Link(dr.tmp, dr.path); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return false, nil
@@ -207,10 +234,6 @@ func (dr *Draft) link() (bool, error) {
 		if err := os.Rename(dr.tmp, dr.path); err != nil {
 			return false, unwrapPathErr(err)
 		}
-	}
-	if d, err := os.Open(filepath.Dir(dr.path)); err == nil {
-		_ = d.Sync() // make the new name durable; best effort
-		d.Close()
 	}
 	return true, nil
 }
