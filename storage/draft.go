@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -94,14 +93,7 @@ func removeStaleDrafts(path string) {
 		if err != nil || !fi.Mode().IsRegular() {
 			continue
 		}
-		f, err := os.OpenFile(name, os.O_RDWR, 0)
-		if err != nil {
-			continue
-		}
-		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil {
-			os.Remove(name)
-		}
-		f.Close()
+		removeUnlocked(name)
 	}
 }
 
