@@ -606,17 +606,14 @@ func (t *cardTable) each(fn func(n cardNum, v int) error) error {
 // at their next batch; the error of the lowest piece that failed is
 // returned, fn's unwrapped. A panic in fn is raised again in the caller's
 // goroutine.
-func (s *Store) ScanStatsParts(deckID string, parts, workers int, fn func(part int, batch []LogStat) error) error {
-	return s.ScanStatsWorkers(deckID, parts, workers, func(_, part int, batch []LogStat) error { return fn(part, batch) })
-}
-
-// ScanStatsWorkers is ScanStatsParts that also tells fn which goroutine
-// reads the piece: worker is in 0 … workers-1, and fn is never called for
-// one worker from two goroutines at once, so a caller can keep one
-// accumulator per worker instead of one per piece, and cut the log into
-// many small pieces that share the work evenly (a log's entries are
-// seldom spread evenly in time: most come in a collection's first months).
-func (s *Store) ScanStatsWorkers(deckID string, parts, workers int, fn func(worker, part int, batch []LogStat) error) error {
+//
+// fn is also told which goroutine reads the batch: worker is in 0 …
+// workers-1, and fn is never called for one worker from two goroutines at
+// once, so a caller can keep one accumulator per worker instead of one per
+// piece, and cut the log into many small pieces that share the work
+// evenly (a log's entries are seldom spread evenly in time: most come in a
+// collection's first months).
+func (s *Store) ScanStatsParts(deckID string, parts, workers int, fn func(worker, part int, batch []LogStat) error) error {
 	if parts < 1 || !s.readOnly {
 		parts = 1
 	}

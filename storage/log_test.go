@@ -478,7 +478,7 @@ func TestStore_ScanStatsParts(t *testing.T) {
 	parts := func(s *Store, deckID string, n int) ([][]LogStat, error) {
 		var mu sync.Mutex
 		got := make([][]LogStat, n)
-		err := s.ScanStatsParts(deckID, n, 2, func(part int, b []LogStat) error {
+		err := s.ScanStatsParts(deckID, n, 2, func(_, part int, b []LogStat) error {
 			mu.Lock()
 			defer mu.Unlock()
 			got[part] = append(got[part], b...)
@@ -532,14 +532,14 @@ func TestStore_ScanStatsParts(t *testing.T) {
 			}
 		}
 	}
-	// ScanStatsWorkers: every entry once, each worker in range and never
+	// The workers: every entry once, each worker in range and never
 	// in two goroutines at once, and more than one worker at work.
 	for _, workers := range []int{1, 2, 3} {
 		var mu sync.Mutex
 		busy := make([]atomic.Bool, workers)
 		byWorker := map[int]int{}
 		n := 0
-		err := r.ScanStatsWorkers("", 64, workers, func(w, _ int, b []LogStat) error {
+		err := r.ScanStatsParts("", 64, workers, func(w, _ int, b []LogStat) error {
 			if w < 0 || w >= workers {
 				t.Errorf("worker %d of %d", w, workers)
 				return nil
@@ -564,7 +564,7 @@ func TestStore_ScanStatsParts(t *testing.T) {
 		}
 	}
 	stop := errors.New("stop")
-	err = r.ScanStatsParts("", 3, 3, func(part int, _ []LogStat) error {
+	err = r.ScanStatsParts("", 3, 3, func(_, part int, _ []LogStat) error {
 		if part == 2 {
 			return stop
 		}
@@ -578,7 +578,7 @@ func TestStore_ScanStatsParts(t *testing.T) {
 			t.Errorf("recovered %v, want fn's panic", p)
 		}
 	}()
-	_ = r.ScanStatsParts("", 3, 3, func(part int, _ []LogStat) error {
+	_ = r.ScanStatsParts("", 3, 3, func(_, part int, _ []LogStat) error {
 		if part == 1 {
 			panic("boom")
 		}

@@ -15,7 +15,7 @@ import (
 // read-only one too).
 type Store interface {
 	scheduler.SettingReader
-	ScanStatsParts(deckID string, parts, workers int, fn func(part int, batch []storage.LogStat) error) error
+	ScanStatsParts(deckID string, parts, workers int, fn func(worker, part int, batch []storage.LogStat) error) error
 }
 
 // Get returns deckID's exam, and false when none is set.
@@ -45,7 +45,7 @@ func ReadHistory(st Store, deckID string, now time.Time) (History, error) {
 	var ccs [parts]CostCounter
 	var spent [parts]time.Duration
 	today := scheduler.StudyDay(now).UnixNano()
-	err := st.ScanStatsParts(deckID, parts, 2, func(part int, batch []storage.LogStat) error {
+	err := st.ScanStatsParts(deckID, parts, 2, func(_, part int, batch []storage.LogStat) error {
 		cc := &ccs[part]
 		for i := range batch {
 			e := &batch[i]

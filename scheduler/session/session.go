@@ -46,7 +46,7 @@ type Store interface {
 	Contents(cards []storage.CardState) ([]deck.Card, error)
 	// ScanStatsParts reads a deck's review log (for an exam plan: the
 	// learner's answer times).
-	ScanStatsParts(deckID string, parts, workers int, fn func(part int, batch []storage.LogStat) error) error
+	ScanStatsParts(deckID string, parts, workers int, fn func(worker, part int, batch []storage.LogStat) error) error
 	// Setting reads what is stored with a deck: its exam, its fitted
 	// weights.
 	scheduler.SettingReader

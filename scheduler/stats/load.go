@@ -22,10 +22,10 @@ type Source interface {
 	// EachCardStat calls fn with batches of what statistics read of the
 	// scheduling records of a deck's cards ("" for all), in card order.
 	EachCardStat(deckID string, fn func(*storage.CardStats) error) error
-	// ScanStatsWorkers scans the review log of a deck ("" for all) in
+	// ScanStatsParts scans the review log of a deck ("" for all) in
 	// parts pieces of equal time, by up to workers goroutines at once,
 	// telling fn which of them (0 … workers-1) reads each batch.
-	ScanStatsWorkers(deckID string, parts, workers int, fn func(worker, part int, batch []storage.LogStat) error) error
+	ScanStatsParts(deckID string, parts, workers int, fn func(worker, part int, batch []storage.LogStat) error) error
 	// Contents returns the text of cards, in order.
 	Contents(cards []storage.CardState) ([]deck.Card, error)
 }
@@ -92,7 +92,7 @@ func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time
 	for i := range accs {
 		accs[i] = newLogStats(now, deckID)
 	}
-	err := src.ScanStatsWorkers(deckID, pieces, len(accs), func(w, _ int, batch []storage.LogStat) error {
+	err := src.ScanStatsParts(deckID, pieces, len(accs), func(w, _ int, batch []storage.LogStat) error {
 		accs[w].addStats(batch)
 		return nil
 	})

@@ -76,7 +76,7 @@ func TestStats_PartsMatchOnePass(t *testing.T) {
 	defer ro.Close()
 
 	one := newLogStats(now, "")
-	err = ro.ScanStatsParts("", 1, 1, func(_ int, b []storage.LogStat) error {
+	err = ro.ScanStatsParts("", 1, 1, func(_, _ int, b []storage.LogStat) error {
 		for i := range b {
 			one.addStat(&b[i])
 		}
@@ -97,7 +97,7 @@ func TestStats_PartsMatchOnePass(t *testing.T) {
 		}
 		var mu sync.Mutex
 		used := map[int]bool{}
-		err := ro.ScanStatsParts("", parts, 2, func(part int, b []storage.LogStat) error {
+		err := ro.ScanStatsParts("", parts, 2, func(_, part int, b []storage.LogStat) error {
 			mu.Lock()
 			used[part] = true
 			mu.Unlock()
@@ -133,7 +133,7 @@ func TestStats_PartsMatchOnePass(t *testing.T) {
 	var oneF, halvesF [len(calEdges) - 1]float64
 	var halfF [2][len(calEdges) - 1]float64
 	seen := 0
-	err = ro.ScanStatsParts("", 1, 1, func(_ int, bt []storage.LogStat) error {
+	err = ro.ScanStatsParts("", 1, 1, func(_, _ int, bt []storage.LogStat) error {
 		for i := range bt {
 			e := &bt[i]
 			if e.State == fsrs.Review {

@@ -426,8 +426,8 @@ func (m *memStore) SetFlags(_, cardID string, f storage.Flags) error {
 	return nil
 }
 
-func (m *memStore) ScanStatsParts(_ string, _, _ int, fn func(int, []storage.LogStat) error) error {
-	return fn(0, m.log)
+func (m *memStore) ScanStatsParts(_ string, _, _ int, fn func(int, int, []storage.LogStat) error) error {
+	return fn(0, 0, m.log)
 }
 
 func (m *memStore) Setting(key string) (string, bool, error) {
