@@ -12,8 +12,8 @@ import (
 	"github.com/flash-srs/flash/storage"
 )
 
-// backupNames lists the folder of backups.
-func backupNames(t *testing.T, dir string) []string {
+// dirNames lists the names in folder dir (os.ReadDir: sorted).
+func dirNames(t *testing.T, dir string) []string {
 	t.Helper()
 	ents, err := os.ReadDir(dir)
 	if err != nil {
@@ -58,7 +58,7 @@ func TestBackup_OnePerStudyDay(t *testing.T) {
 		study(at, "\n3\n\n4\n")
 		study(at.Add(6*time.Hour), "\n3\n")
 		study(at.Add(18*time.Hour+30*time.Minute), "\n3\n")
-		if got := backupNames(t, backups); len(got) != min(d+1, session.BackupKeep) {
+		if got := dirNames(t, backups); len(got) != min(d+1, session.BackupKeep) {
 			t.Fatalf("day %d: backups %v", d, got)
 		}
 	}
@@ -67,7 +67,7 @@ func TestBackup_OnePerStudyDay(t *testing.T) {
 	for _, b := range made[len(made)-session.BackupKeep:] {
 		want = append(want, b.name)
 	}
-	if got := backupNames(t, backups); !slices.Equal(got, want) {
+	if got := dirNames(t, backups); !slices.Equal(got, want) {
 		t.Fatalf("backups = %v, want %v", got, want)
 	}
 	if fi, err := os.Stat(backups); err != nil || fi.Mode().Perm() != 0o700 {
@@ -135,7 +135,7 @@ func TestBackup_PrunesOnlyItsOwn(t *testing.T) {
 	want := append(slices.Clone(others), old[len(old)-6:]...)
 	want = append(want, "f-2024-01-02T0900.db")
 	slices.Sort(want)
-	if got := backupNames(t, backups); !slices.Equal(got, want) {
+	if got := dirNames(t, backups); !slices.Equal(got, want) {
 		t.Errorf("backups folder:\n%v\nwant\n%v", got, want)
 	}
 }
@@ -179,7 +179,7 @@ func TestBackup_SessionOverDayStart(t *testing.T) {
 	s.end()
 	backups := filepath.Join(filepath.Dir(db), "backups")
 	want := []string{"flash-2024-01-03T0350.db", "flash-2024-01-03T0400.db"}
-	if got := backupNames(t, backups); !slices.Equal(got, want) {
+	if got := dirNames(t, backups); !slices.Equal(got, want) {
 		t.Fatalf("backups = %v, want %v", got, want)
 	}
 	for i, n := range []int{0, 2} {

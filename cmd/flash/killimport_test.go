@@ -68,17 +68,3 @@ func TestE2E_KillImportNewDatabase(t *testing.T) {
 	}
 	t.Logf("after %d kills (an import takes %v): %d left no database, %d a complete one", rounds, whole, none, complete)
 }
-
-// dirNames lists the names in dir, sorted.
-func dirNames(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
-}
