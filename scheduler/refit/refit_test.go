@@ -103,11 +103,14 @@ func TestReadLog(t *testing.T) {
 	}
 }
 
-func TestSaveRecomputesAndResetRestores(t *testing.T) {
-	st := genStore(t)
+// saveTripled saves, for deck "gen" of st, fitted weights whose initial
+// stabilities are three times the defaults (every card's memory changes),
+// and returns them.
+func saveTripled(t *testing.T, st *storage.Store) fsrs.Weights {
+	t.Helper()
 	w := fsrs.DefaultWeights()
 	for i := range 4 {
-		w[i] *= 3 // initial stabilities: every card's memory changes
+		w[i] *= 3
 	}
 	l, err := refit.ReadLog(st, "gen")
 	if err != nil {
@@ -117,6 +120,12 @@ func TestSaveRecomputesAndResetRestores(t *testing.T) {
 	if err := refit.Save(st, []string{"gen"}, f, l); err != nil {
 		t.Fatal(err)
 	}
+	return w
+}
+
+func TestSaveRecomputesAndResetRestores(t *testing.T) {
+	st := genStore(t)
+	w := saveTripled(t, st)
 	decks, err := st.Decks()
 	if err != nil {
 		t.Fatal(err)
@@ -182,18 +191,7 @@ func TestSaveAndResetKeepTheLog(t *testing.T) {
 		return rs
 	}
 	want := logOf()
-	w := fsrs.DefaultWeights()
-	for i := range 4 {
-		w[i] *= 3
-	}
-	l, err := refit.ReadLog(st, "gen")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := scheduler.Fitted{Weights: w[:], FittedAt: time.Date(2025, 6, 2, 9, 0, 0, 0, time.UTC), Scope: "gen", Reviews: len(l.Reviews)}
-	if err := refit.Save(st, []string{"gen"}, f, l); err != nil {
-		t.Fatal(err)
-	}
+	w := saveTripled(t, st)
 	if n := checkMemory(t, st, "gen", w); n == 0 {
 		t.Fatal("no studied card to check")
 	}
