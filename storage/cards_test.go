@@ -266,6 +266,22 @@ func mustStat(t *testing.T, path string) os.FileInfo {
 	return fi
 }
 
+// assertReimportUnchanged imports d into s again, an hour later with the
+// same source: all 3 cards unchanged, and the file not written at all.
+func assertReimportUnchanged(t *testing.T, s *Store, d *deck.Deck) {
+	t.Helper()
+	sum, fi := fileSum(t, s.Path()), mustStat(t, s.Path())
+	time.Sleep(20 * time.Millisecond) // so that a write would move mtime
+	p, err := s.Import(d, Source{Hash: "same"}, t0.Add(time.Hour), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Unchanged) != 3 || len(p.Added)+len(p.Updated)+len(p.Retired)+len(p.Restored) != 0 {
+		t.Errorf("plan %+v", p)
+	}
+	assertUntouched(t, s.Path(), sum, fi)
+}
+
 func assertUntouched(t *testing.T, path string, sum [32]byte, fi os.FileInfo) {
 	t.Helper()
 	now := mustStat(t, path)
@@ -280,16 +296,7 @@ func TestStore_Import_UnchangedWritesNothing(t *testing.T) {
 	if _, err := s.Import(d, Source{Hash: "same"}, t0, false); err != nil {
 		t.Fatal(err)
 	}
-	sum, fi := fileSum(t, s.Path()), mustStat(t, s.Path())
-	time.Sleep(20 * time.Millisecond) // so that a write would move mtime
-	p, err := s.Import(d, Source{Hash: "same"}, t0.Add(time.Hour), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(p.Unchanged) != 3 || len(p.Added)+len(p.Updated)+len(p.Retired)+len(p.Restored) != 0 {
-		t.Errorf("plan %+v", p)
-	}
-	assertUntouched(t, s.Path(), sum, fi)
+	assertReimportUnchanged(t, s, d)
 	if decks, _ := s.Decks(); !decks[0].ImportedAt.Equal(t0) {
 		t.Errorf("ImportedAt moved to %v", decks[0].ImportedAt)
 	}
@@ -484,19 +491,10 @@ func TestStore_Import_ContentVersions(t *testing.T) {
 	if got, err := s.Contents(all); err != nil || !reflect.DeepEqual(got, d.Cards) {
 		t.Errorf("Contents: %+v, %v", got, err)
 	}
-	sum, fi := fileSum(t, path), mustStat(t, path)
-	time.Sleep(20 * time.Millisecond) // so that a write would move mtime
-	p, err := s.Import(d, Source{Hash: "same"}, t0.Add(time.Hour), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(p.Unchanged) != 3 || len(p.Added)+len(p.Updated)+len(p.Retired)+len(p.Restored) != 0 {
-		t.Errorf("plan %+v", p)
-	}
-	assertUntouched(t, path, sum, fi)
+	assertReimportUnchanged(t, s, d)
 	// b changes: it is written as version 3, a stays version 2.
 	d.Cards[1].Back = "new back"
-	p, err = s.Import(d, Source{Hash: "new"}, t0.Add(time.Hour), false)
+	p, err := s.Import(d, Source{Hash: "new"}, t0.Add(time.Hour), false)
 	if err != nil || !slices.Equal(p.Updated, []string{"b"}) || len(p.Unchanged) != 2 {
 		t.Fatalf("plan %+v, %v", p, err)
 	}
