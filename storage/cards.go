@@ -79,6 +79,12 @@ type CardState struct {
 	Retired  bool // no longer in its deck file
 	Flags
 
+	// IndexOnly is set on a card that DueCards gave as its due index entry
+	// says, without reading its state: only Deck, ID, FSRS.State and
+	// Order (new) or FSRS.Due (review) are set. Read the card (StatesOf)
+	// before using anything else.
+	IndexOnly bool
+
 	// lastAfter, when set, is the after of the card's latest log entry,
 	// which is no longer FSRS (codec.go): kept so that the log loses
 	// nothing when something other than a rating changes the state.
