@@ -148,10 +148,17 @@ func (s *Session) savedPlan(id string, set exam.Settings, t time.Time) (*savedDa
 	return sd, nil
 }
 
-// savedStates reads the cards deck id's plan of the day needs: those of
-// the due index and the plan's others.
-func (s *Session) savedStates(id string, sd *savedDay, end time.Time) ([]storage.CardState, error) {
-	cs, err := s.st.DueStates(id, end)
+// savedStates reads the cards deck id's plan of the day, from dayStart to
+// end, needs: those of the due index, most as their entries give them
+// (DueCards; whole unless lazy is false), and the plan's others whole.
+func (s *Session) savedStates(id string, sd *savedDay, end, dayStart time.Time, lazy bool) ([]storage.CardState, error) {
+	var cs []storage.CardState
+	var err error
+	if lazy {
+		cs, err = s.st.DueCards(id, end, dayStart)
+	} else {
+		cs, err = s.st.DueStates(id, end)
+	}
 	if err != nil {
 		return nil, err
 	}

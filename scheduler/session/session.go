@@ -269,7 +269,7 @@ func (s *Session) build(t time.Time) error {
 			s.made[id] = sd
 		case sd != nil:
 			// The day's plan as saved: its cards, not the whole deck.
-			cs, err = s.savedStates(id, sd, end)
+			cs, err = s.savedStates(id, sd, end, day, len(s.opts.Questions) == 0)
 			if saved == nil {
 				saved = map[string]*savedDay{}
 			}
@@ -319,9 +319,53 @@ func (s *Session) build(t time.Time) error {
 	if err != nil {
 		return err
 	}
+	if err := s.fillTies(items); err != nil {
+		return err
+	}
 	s.q = scheduler.NewQueue(pols, items, done, t)
 	s.dayEnd = end
 	s.builtAt, s.items, s.changed = t, items, false
+	return nil
+}
+
+// fillTies reads whole the cards of items given as their due index entries
+// say (storage's IndexOnly) that are review cards due at the same time as
+// another review card of their deck: the queue orders those by Order,
+// which an entry does not hold. storage.DueCards gives such cards whole
+// already; a plan's due dates (savedDay.apply) can make more.
+func (s *Session) fillTies(items []scheduler.Item) error {
+	type at struct {
+		deck string
+		due  int64
+	}
+	var seen map[at]int
+	for k := range items {
+		if it := &items[k]; it.Card.State == fsrs.Review && s.cards[it.Key].IndexOnly {
+			if seen == nil {
+				seen = make(map[at]int, len(items))
+			}
+			seen[at{it.Deck, it.Card.Due.UnixNano()}] = 0
+		}
+	}
+	if seen == nil {
+		return nil
+	}
+	for k := range items {
+		if it := &items[k]; it.Card.State == fsrs.Review {
+			if n, ok := seen[at{it.Deck, it.Card.Due.UnixNano()}]; ok {
+				seen[at{it.Deck, it.Card.Due.UnixNano()}] = n + 1
+			}
+		}
+	}
+	for k := range items {
+		it := &items[k]
+		if c := s.cards[it.Key]; c.IndexOnly && it.Card.State == fsrs.Review && seen[at{it.Deck, it.Card.Due.UnixNano()}] > 1 {
+			if err := s.fill(c); err != nil {
+				return err
+			}
+			*it = s.item(c)
+		}
+	}
 	return nil
 }
 
