@@ -606,7 +606,7 @@ func planImport(tx *bolt.Tx, d *deck.Deck, hashesOf func() []string, src Source)
 func applyImport(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes []cardChange, byID []int32) error {
 	// Card text is encoded, and hashed, on other goroutines while this one
 	// writes the states and the due index.
-	enc := encodeContents(d, changes)
+	enc := encodeContents(d, changes, false)
 	defer enc.wait()
 	order := keyOrder(changes, byID)
 	if err := putStates(tx, d, src, now, changes, order); err != nil {
@@ -771,26 +771,35 @@ type contentEncoding struct {
 
 // encodeContents starts encoding the content value of each change that
 // writes content, on every core; wait returns them (nil for the other
-// changes).
-func encodeContents(d *deck.Deck, changes []cardChange) *contentEncoding {
+// changes). With here set, the calling goroutine encodes a part too, and
+// encodeContents returns when that part is done.
+func encodeContents(d *deck.Deck, changes []cardChange, here bool) *contentEncoding {
 	e := &contentEncoding{out: make([][]byte, len(changes))}
 	const minPart = 512
 	parts := max(1, min(runtime.GOMAXPROCS(0), len(changes)/minPart))
 	e.errs = make([]error, parts)
-	for p := range parts {
-		e.wg.Go(func() {
-			var a arena
-			for j := p * len(changes) / parts; j < (p+1)*len(changes)/parts; j++ {
-				if ch := &changes[j]; ch.writeContent {
-					v, err := encodeContentIn(&a, &d.Cards[ch.i])
-					if err != nil {
-						e.errs[p] = err
-						return
-					}
-					e.out[j] = v
+	encode := func(p int) {
+		var a arena
+		for j := p * len(changes) / parts; j < (p+1)*len(changes)/parts; j++ {
+			if ch := &changes[j]; ch.writeContent {
+				v, err := encodeContentIn(&a, &d.Cards[ch.i])
+				if err != nil {
+					e.errs[p] = err
+					return
 				}
+				e.out[j] = v
 			}
-		})
+		}
+	}
+	first := 0
+	if here {
+		first = 1
+	}
+	for p := first; p < parts; p++ {
+		e.wg.Go(func() { encode(p) })
+	}
+	if here {
+		encode(0)
 	}
 	return e
 }

@@ -178,22 +178,51 @@ func (dr *Draft) Import(d *deck.Deck, src Source, now time.Time) (Plan, error) {
 	return plan, nil
 }
 
-// fill writes the import, unsynced.
+// fill writes the import in two commits: the card text first, which is
+// most of the file, so that the disk takes its pages while the states,
+// the due index and the deck's record are put and committed. The second
+// commit's pages are synced by link.
 func (dr *Draft) fill(d *deck.Deck, src Source, now time.Time, byID []int32) (Plan, error) {
 	var plan Plan
+	var changes []cardChange
+	var order []int32
 	err := dr.update(func(tx *bolt.Tx) error {
-		var changes []cardChange
 		var err error
 		plan, changes, _, err = planImport(tx, d, func() []string { return contentHashes(d.Cards) }, src)
 		if err != nil {
 			return err
 		}
-		return applyImport(tx, d, src, now, changes, byID)
+		order = keyOrder(changes, byID)
+		return putContents(tx, encodeContents(d, changes, true), changes, order)
 	})
 	if err != nil {
 		return Plan{}, dr.named(err)
 	}
+	synced := dr.syncAhead()
+	err = dr.update(func(tx *bolt.Tx) error {
+		return putStates(tx, d, src, now, changes, order)
+	})
+	if serr := <-synced; err == nil {
+		err = serr
+	}
+	if err != nil {
+		return Plan{}, dr.named(err)
+	}
 	return plan, nil
+}
+
+// syncAhead starts syncing what the draft's file holds so far, on
+// another goroutine, and returns where its error will be sent. The sync
+// link makes after the last commit is the one that makes the draft
+// durable; this one only has the disk start early.
+func (dr *Draft) syncAhead() <-chan error {
+	done := make(chan error, 1)
+	if dr.pages == nil {
+		done <- nil
+		return done
+	}
+	go func() { done <- dr.pages.f.Sync() }()
+	return done
 }
 
 // link closes the draft's bbolt handle, syncs the file and moves (or,
