@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -347,19 +348,7 @@ func checkDeck(d *deck.Deck) ([]int32, error) {
 	}
 	// Sorted by id, then by index: a card with the id of the one before
 	// it is a duplicate, and the first in file order is the one to name.
-	byID := make([]int32, len(d.Cards))
-	for i := range byID {
-		byID[i] = int32(i)
-	}
-	cmp := func(a, b int32) int {
-		if c := strings.Compare(d.Cards[a].ID, d.Cards[b].ID); c != 0 {
-			return c
-		}
-		return int(a - b)
-	}
-	if !slices.IsSortedFunc(byID, cmp) {
-		slices.SortFunc(byID, cmp)
-	}
+	byID := sortByID(d.Cards)
 	dup := len(d.Cards)
 	for k := 1; k < len(byID); k++ {
 		if i := int(byID[k]); i < dup && d.Cards[i].ID == d.Cards[byID[k-1]].ID {
@@ -373,6 +362,48 @@ func checkDeck(d *deck.Deck) ([]int32, error) {
 		return nil, fmt.Errorf("card %d: duplicate id %q", dup+1, d.Cards[dup].ID)
 	}
 	return byID, nil
+}
+
+// sortByID returns the indexes of cards in the order of their ids, and
+// of their indexes among equal ids. The sort compares the first 16 bytes
+// of each id as two numbers, read from the cards once: comparing the
+// strings through the cards reads a card from memory at each step.
+func sortByID(cards []deck.Card) []int32 {
+	type key struct {
+		hi, lo uint64 // the id's first 16 bytes, zeros after its end
+		i      int32
+	}
+	keys := make([]key, len(cards))
+	sorted := true
+	for i := range cards {
+		var b [16]byte
+		copy(b[:], cards[i].ID)
+		keys[i] = key{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:]), int32(i)}
+		if i > 0 && sorted && cards[i-1].ID > cards[i].ID {
+			sorted = false
+		}
+	}
+	byID := make([]int32, len(cards))
+	if !sorted {
+		slices.SortFunc(keys, func(a, b key) int {
+			switch {
+			case a.hi != b.hi:
+				return cmp.Compare(a.hi, b.hi)
+			case a.lo != b.lo:
+				return cmp.Compare(a.lo, b.lo)
+			}
+			// Equal in 16 bytes (with zeros after an end): the ids
+			// decide, then the indexes.
+			if c := strings.Compare(cards[a.i].ID, cards[b.i].ID); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.i, b.i)
+		})
+	}
+	for j := range keys {
+		byID[j] = keys[j].i
+	}
+	return byID
 }
 
 // cardChange is one write an import makes.
