@@ -180,12 +180,15 @@ func (dr *Draft) Import(d *deck.Deck, src Source, now time.Time) (Plan, error) {
 
 // fill writes the import in two commits: the card text first, which is
 // most of the file, so that the disk takes its pages while the states,
-// the due index and the deck's record are put and committed. The second
+// the due index and the deck's record are put and committed (the states
+// and index keys encoded while the first commit is made). The second
 // commit's pages are synced by link.
 func (dr *Draft) fill(d *deck.Deck, src Source, now time.Time, byID []int32) (Plan, error) {
 	var plan Plan
 	var changes []cardChange
 	var order []int32
+	var pre preparedStates
+	prepared := make(chan struct{})
 	err := dr.update(func(tx *bolt.Tx) error {
 		var err error
 		plan, changes, _, err = planImport(tx, d, func() []string { return contentHashes(d.Cards) }, src)
@@ -193,14 +196,26 @@ func (dr *Draft) fill(d *deck.Deck, src Source, now time.Time, byID []int32) (Pl
 			return err
 		}
 		order = keyOrder(changes, byID)
-		return putContents(tx, encodeContents(d, changes, true), changes, order)
+		if pre, err = numberNew(tx, d.ID, changes); err != nil {
+			return err
+		}
+		enc := encodeContents(d, changes, true)
+		enc.wait()
+		// The states are encoded while the card text is put and
+		// committed (on one core), for the second commit.
+		go func() {
+			defer close(prepared)
+			pre.encodeStates(changes, order)
+		}()
+		return putContents(tx, enc, changes, order)
 	})
 	if err != nil {
 		return Plan{}, dr.named(err)
 	}
 	synced := dr.syncAhead()
+	<-prepared
 	err = dr.update(func(tx *bolt.Tx) error {
-		return putStates(tx, d, src, now, changes, order)
+		return putStates(tx, d, src, now, changes, order, &pre)
 	})
 	if serr := <-synced; err == nil {
 		err = serr
