@@ -274,7 +274,11 @@ func uvFast(v []byte, p int) (x uint64, next int, ok bool) {
 	w := binary.LittleEndian.Uint64(v[p:])
 	// The varint's bits, 8 per byte; 65 when no byte of w ends it.
 	n := bits.TrailingZeros64(^w&0x8080808080808080) + 1
-	return joinGroups(w & (^uint64(0) >> uint(64-n))), p + n/8, n <= 64
+	w &= ^uint64(0) >> uint(64-n)
+	// As joinGroups, written out: a call would keep uvFast from inlining.
+	w = w&0x007f007f007f007f | w>>1&0x3f803f803f803f80
+	w = w&0x00003fff00003fff | w>>2&0x0fffc0000fffc000
+	return w&0x000000000fffffff | w>>4&0x00fffffff0000000, p + n/8, n <= 64
 }
 
 // joinGroups returns the value of the uvarint whose bytes are w, little
