@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -77,6 +78,12 @@ type CardState struct {
 	FSRS     fsrs.Card
 	Retired  bool // no longer in its deck file
 	Flags
+
+	// IndexOnly is set on a card that DueCards gave as its due index entry
+	// says, without reading its state: only Deck, ID, FSRS.State and
+	// Order (new) or FSRS.Due (review) are set. Read the card (StatesOf)
+	// before using anything else.
+	IndexOnly bool
 
 	// lastAfter, when set, is the after of the card's latest log entry,
 	// which is no longer FSRS (codec.go): kept so that the log loses
@@ -341,19 +348,7 @@ func checkDeck(d *deck.Deck) ([]int32, error) {
 	}
 	// Sorted by id, then by index: a card with the id of the one before
 	// it is a duplicate, and the first in file order is the one to name.
-	byID := make([]int32, len(d.Cards))
-	for i := range byID {
-		byID[i] = int32(i)
-	}
-	cmp := func(a, b int32) int {
-		if c := strings.Compare(d.Cards[a].ID, d.Cards[b].ID); c != 0 {
-			return c
-		}
-		return int(a - b)
-	}
-	if !slices.IsSortedFunc(byID, cmp) {
-		slices.SortFunc(byID, cmp)
-	}
+	byID := sortByID(d.Cards)
 	dup := len(d.Cards)
 	for k := 1; k < len(byID); k++ {
 		if i := int(byID[k]); i < dup && d.Cards[i].ID == d.Cards[byID[k-1]].ID {
@@ -367,6 +362,48 @@ func checkDeck(d *deck.Deck) ([]int32, error) {
 		return nil, fmt.Errorf("card %d: duplicate id %q", dup+1, d.Cards[dup].ID)
 	}
 	return byID, nil
+}
+
+// sortByID returns the indexes of cards in the order of their ids, and
+// of their indexes among equal ids. The sort compares the first 16 bytes
+// of each id as two numbers, read from the cards once: comparing the
+// strings through the cards reads a card from memory at each step.
+func sortByID(cards []deck.Card) []int32 {
+	type key struct {
+		hi, lo uint64 // the id's first 16 bytes, zeros after its end
+		i      int32
+	}
+	keys := make([]key, len(cards))
+	sorted := true
+	for i := range cards {
+		var b [16]byte
+		copy(b[:], cards[i].ID)
+		keys[i] = key{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:]), int32(i)}
+		if i > 0 && sorted && cards[i-1].ID > cards[i].ID {
+			sorted = false
+		}
+	}
+	byID := make([]int32, len(cards))
+	if !sorted {
+		slices.SortFunc(keys, func(a, b key) int {
+			switch {
+			case a.hi != b.hi:
+				return cmp.Compare(a.hi, b.hi)
+			case a.lo != b.lo:
+				return cmp.Compare(a.lo, b.lo)
+			}
+			// Equal in 16 bytes (with zeros after an end): the ids
+			// decide, then the indexes.
+			if c := strings.Compare(cards[a.i].ID, cards[b.i].ID); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.i, b.i)
+		})
+	}
+	for j := range keys {
+		byID[j] = keys[j].i
+	}
+	return byID
 }
 
 // cardChange is one write an import makes.
@@ -569,7 +606,7 @@ func planImport(tx *bolt.Tx, d *deck.Deck, hashesOf func() []string, src Source)
 func applyImport(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes []cardChange, byID []int32) error {
 	// Card text is encoded, and hashed, on other goroutines while this one
 	// writes the states and the due index.
-	enc := encodeContents(d, changes)
+	enc := encodeContents(d, changes, false)
 	defer enc.wait()
 	order := keyOrder(changes, byID)
 	if err := putStates(tx, d, src, now, changes, order); err != nil {
@@ -734,26 +771,35 @@ type contentEncoding struct {
 
 // encodeContents starts encoding the content value of each change that
 // writes content, on every core; wait returns them (nil for the other
-// changes).
-func encodeContents(d *deck.Deck, changes []cardChange) *contentEncoding {
+// changes). With here set, the calling goroutine encodes a part too, and
+// encodeContents returns when that part is done.
+func encodeContents(d *deck.Deck, changes []cardChange, here bool) *contentEncoding {
 	e := &contentEncoding{out: make([][]byte, len(changes))}
 	const minPart = 512
 	parts := max(1, min(runtime.GOMAXPROCS(0), len(changes)/minPart))
 	e.errs = make([]error, parts)
-	for p := range parts {
-		e.wg.Go(func() {
-			var a arena
-			for j := p * len(changes) / parts; j < (p+1)*len(changes)/parts; j++ {
-				if ch := &changes[j]; ch.writeContent {
-					v, err := encodeContentIn(&a, &d.Cards[ch.i])
-					if err != nil {
-						e.errs[p] = err
-						return
-					}
-					e.out[j] = v
+	encode := func(p int) {
+		var a arena
+		for j := p * len(changes) / parts; j < (p+1)*len(changes)/parts; j++ {
+			if ch := &changes[j]; ch.writeContent {
+				v, err := encodeContentIn(&a, &d.Cards[ch.i])
+				if err != nil {
+					e.errs[p] = err
+					return
 				}
+				e.out[j] = v
 			}
-		})
+		}
+	}
+	first := 0
+	if here {
+		first = 1
+	}
+	for p := first; p < parts; p++ {
+		e.wg.Go(func() { encode(p) })
+	}
+	if here {
+		encode(0)
 	}
 	return e
 }

@@ -626,3 +626,33 @@ func TestCheckDeck_NamesFirstProblem(t *testing.T) {
 		t.Errorf("%d decks of 3000 with a problem: the test decks are too tame or too wild", problems)
 	}
 }
+
+// TestSortByID_SameAsSortingStrings: sortByID orders cards as a stable
+// sort of their ids does, for ids that share long prefixes, end in NULs
+// or differ only after their 16th byte.
+func TestSortByID_SameAsSortingStrings(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		cards := make([]deck.Card, rng.IntN(40))
+		prefix := strings.Repeat("q1-card-", rng.IntN(4))
+		for i := range cards {
+			id := []byte(prefix[:rng.IntN(len(prefix)+1)])
+			for range rng.IntN(4) {
+				id = append(id, "ab\x00\xff"[rng.IntN(4)])
+			}
+			cards[i].ID = string(id)
+		}
+		want := make([]int32, len(cards))
+		for i := range want {
+			want[i] = int32(i)
+		}
+		slices.SortStableFunc(want, func(a, b int32) int { return strings.Compare(cards[a].ID, cards[b].ID) })
+		if got := sortByID(cards); !slices.Equal(got, want) {
+			ids := make([]string, len(cards))
+			for i := range cards {
+				ids[i] = cards[i].ID
+			}
+			t.Fatalf("ids %q: order %v, want %v", ids, got, want)
+		}
+	}
+}

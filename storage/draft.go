@@ -24,6 +24,9 @@ type Draft struct {
 	db        *bolt.DB
 	path, tmp string
 	used      bool // Import was called
+	// pages gathers each commit's pages into large writes, when bbolt
+	// took it (nil when not: bbolt writes them itself).
+	pages *runWriter
 }
 
 // Create starts a new database at path, making the folders it needs as
@@ -42,7 +45,7 @@ func Create(path string) (*Draft, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := dr.db.Update(initSchema); err != nil {
+	if err := dr.update(initSchema); err != nil {
 		dr.Close()
 		return nil, fmt.Errorf("create database %s: %w", path, err)
 	}
@@ -72,12 +75,32 @@ func newDraft(path string) (*Draft, error) {
 	// NoGrowSync: bbolt neither syncs nor truncates the file ahead when it
 	// grows; the writes extend it. The first mapping is Open's, which a
 	// large import fits in.
-	dr.db, err = bolt.Open(dr.tmp, 0o600, &bolt.Options{Timeout: time.Second, NoSync: true, NoGrowSync: true, InitialMmapSize: initialMmap})
+	var file *os.File
+	openFile := func(name string, flag int, perm fs.FileMode) (*os.File, error) {
+		f, err := os.OpenFile(name, flag, perm)
+		file = f
+		return f, err
+	}
+	dr.db, err = bolt.Open(dr.tmp, 0o600, &bolt.Options{Timeout: time.Second, NoSync: true, NoGrowSync: true, InitialMmapSize: initialMmap, OpenFile: openFile})
 	if err != nil {
 		os.Remove(dr.tmp)
 		return nil, fmt.Errorf("create database %s: %w", path, err)
 	}
+	if w := (&runWriter{f: file}); file != nil && hookWrites(dr.db, w) {
+		dr.pages = w
+	}
 	return dr, nil
+}
+
+// update runs fn in a write transaction and writes what it committed.
+func (dr *Draft) update(fn func(*bolt.Tx) error) error {
+	err := dr.db.Update(fn)
+	if dr.pages != nil {
+		if ferr := dr.pages.flush(); err == nil {
+			err = ferr
+		}
+	}
+	return err
 }
 
 // removeStaleDrafts removes the files that drafts for path left behind
@@ -155,22 +178,51 @@ func (dr *Draft) Import(d *deck.Deck, src Source, now time.Time) (Plan, error) {
 	return plan, nil
 }
 
-// fill writes the import, unsynced.
+// fill writes the import in two commits: the card text first, which is
+// most of the file, so that the disk takes its pages while the states,
+// the due index and the deck's record are put and committed. The second
+// commit's pages are synced by link.
 func (dr *Draft) fill(d *deck.Deck, src Source, now time.Time, byID []int32) (Plan, error) {
 	var plan Plan
-	err := dr.db.Update(func(tx *bolt.Tx) error {
-		var changes []cardChange
+	var changes []cardChange
+	var order []int32
+	err := dr.update(func(tx *bolt.Tx) error {
 		var err error
 		plan, changes, _, err = planImport(tx, d, func() []string { return contentHashes(d.Cards) }, src)
 		if err != nil {
 			return err
 		}
-		return applyImport(tx, d, src, now, changes, byID)
+		order = keyOrder(changes, byID)
+		return putContents(tx, encodeContents(d, changes, true), changes, order)
 	})
 	if err != nil {
 		return Plan{}, dr.named(err)
 	}
+	synced := dr.syncAhead()
+	err = dr.update(func(tx *bolt.Tx) error {
+		return putStates(tx, d, src, now, changes, order)
+	})
+	if serr := <-synced; err == nil {
+		err = serr
+	}
+	if err != nil {
+		return Plan{}, dr.named(err)
+	}
 	return plan, nil
+}
+
+// syncAhead starts syncing what the draft's file holds so far, on
+// another goroutine, and returns where its error will be sent. The sync
+// link makes after the last commit is the one that makes the draft
+// durable; this one only has the disk start early.
+func (dr *Draft) syncAhead() <-chan error {
+	done := make(chan error, 1)
+	if dr.pages == nil {
+		done <- nil
+		return done
+	}
+	go func() { done <- dr.pages.f.Sync() }()
+	return done
 }
 
 // link closes the draft's bbolt handle, syncs the file and moves (or,
@@ -180,7 +232,13 @@ func (dr *Draft) fill(d *deck.Deck, src Source, now time.Time, byID []int32) (Pl
 // The file ends at its last page (bbolt grows it when a later commit
 // needs more).
 func (dr *Draft) link() (bool, error) {
-	err := dr.db.Close()
+	var err error
+	if dr.pages != nil {
+		err = dr.pages.flush() // written after each commit already
+	}
+	if cerr := dr.db.Close(); err == nil {
+		err = cerr
+	}
 	dr.db = nil
 	if err == nil {
 		err = syncFile(dr.tmp)

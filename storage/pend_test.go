@@ -294,6 +294,7 @@ func checkDueStatesOf(t *testing.T, s *Store, deckID string, now time.Time, at s
 			t.Fatalf("%s: %s is %+v, its state %+v", at, cs.ID, cs, want)
 		}
 	}
+	checkDueCards(t, s, deckID, end, got, byID, at)
 	var first *CardState // the first review card due at or after end
 	for i := range states {
 		cs := &states[i]
@@ -321,6 +322,73 @@ func checkDueStatesOf(t *testing.T, s *Store, deckID string, now time.Time, at s
 		}
 		if !ok {
 			t.Fatalf("%s: the first review after the day (%s, %v) missing", at, first.ID, first.FSRS.Due)
+		}
+	}
+}
+
+// checkDueCards checks that DueCards gives the cards of DueStates (due, in
+// its order), each whole or as its index entry says: whole unless new or
+// in review, and then only what the entry holds, the rest zero; review
+// cards due at the same time whole, and those due in the last hour of a
+// 25-hour day.
+func checkDueCards(t *testing.T, s *Store, deckID string, end time.Time, due []CardState, byID map[string]CardState, at string) {
+	t.Helper()
+	got, err := s.DueCards(deckID, end, end.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(due) {
+		t.Fatalf("%s: DueCards gave %d cards, DueStates %d", at, len(got), len(due))
+	}
+	dues := map[int64]int{}
+	for _, cs := range due {
+		if cs.FSRS.State == fsrs.Review {
+			dues[cs.FSRS.Due.UnixNano()]++
+		}
+	}
+	ids := map[string]bool{}
+	for _, cs := range got {
+		ids[cs.ID] = true
+		want := byID[cs.ID]
+		if !cs.IndexOnly {
+			if !statesEqual(cs, want) {
+				t.Fatalf("%s: DueCards gave %s whole as %+v, its state %+v", at, cs.ID, cs, want)
+			}
+			continue
+		}
+		entry := CardState{Deck: want.Deck, ID: want.ID, IndexOnly: true}
+		entry.FSRS.State = want.FSRS.State
+		switch want.FSRS.State {
+		case fsrs.New:
+			entry.Order = want.Order
+		case fsrs.Review:
+			entry.FSRS.Due = want.FSRS.Due
+			if dues[want.FSRS.Due.UnixNano()] > 1 {
+				t.Fatalf("%s: %s, due at the same time as another review card, as indexed", at, cs.ID)
+			}
+		default:
+			t.Fatalf("%s: %s, %v, as indexed", at, cs.ID, want.FSRS.State)
+		}
+		if !want.BuriedUntil.IsZero() {
+			t.Fatalf("%s: %s, buried, as indexed", at, cs.ID)
+		}
+		if !reflect.DeepEqual(cardFields(cs.FSRS), cardFields(entry.FSRS)) || cs.Deck != entry.Deck || cs.ID != entry.ID || cs.Order != entry.Order || cs.Question != "" || cs.Flags != (Flags{}) || cs.Retired {
+			t.Fatalf("%s: DueCards gave %+v, its entry says %+v", at, cs, entry)
+		}
+	}
+	for _, cs := range due {
+		if !ids[cs.ID] {
+			t.Fatalf("%s: DueCards left out %s", at, cs.ID)
+		}
+	}
+	// In the last hour of a 25-hour day review cards come whole.
+	late, err := s.DueCards(deckID, end, end.Add(-25*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cs := range late {
+		if cs.IndexOnly && cs.FSRS.State == fsrs.Review && !cs.FSRS.Due.Before(end.Add(-time.Hour)) && cs.FSRS.Due.Before(end) {
+			t.Fatalf("%s: %s, due %v in the last hour of a 25-hour day, as indexed", at, cs.ID, cs.FSRS.Due)
 		}
 	}
 }
@@ -383,5 +451,48 @@ func TestRate_PagesWritten(t *testing.T) {
 	t.Logf("pages a rating: deferred median %.0f mean %.1f; at once median %.0f mean %.1f", dm, da, im, ia)
 	if dm > im-2 || da >= ia {
 		t.Errorf("deferring index moves saves nothing: median %.0f vs %.0f, mean %.1f vs %.1f", dm, im, da, ia)
+	}
+}
+
+// TestDueCards_SameDue: the queue orders review cards due at the same time
+// by their Order, which an index entry does not hold, so DueCards gives
+// them whole, those due at the same time as a pending card too; the others
+// as indexed.
+func TestDueCards_SameDue(t *testing.T) {
+	defer func(n int) { pendMax = n }(pendMax)
+	s := openTest(t)
+	importTest(t, s, testDeck("a", "b", "c", "d", "e", "f"))
+	rate := func(id string, due time.Time) {
+		t.Helper()
+		states, err := s.StatesOf("ml", []string{id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		after := states[0].FSRS
+		after.State, after.Stability, after.Difficulty, after.Reps = fsrs.Review, 3, 5, 1
+		after.LastReview, after.Due, after.ScheduledDays = t0, due, 3
+		if _, err := s.Rate(Review{Deck: "ml", Card: id, At: t0, Rating: fsrs.Good, Before: states[0].FSRS, After: after}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	due := t0.Add(72 * time.Hour)
+	pendMax = 1 // every rating moves the index at once
+	rate("a", due)
+	rate("b", due)
+	rate("c", due.Add(time.Second))
+	rate("d", due.Add(2*time.Second))
+	pendMax = 100 // e's entries wait: e is pending
+	rate("e", due.Add(2*time.Second))
+	cs, err := s.DueCards("ml", due.Add(time.Hour), due)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole := map[string]bool{}
+	for _, c := range cs {
+		whole[c.ID] = !c.IndexOnly
+	}
+	want := map[string]bool{"a": true, "b": true, "c": false, "d": true, "e": true, "f": false}
+	if !reflect.DeepEqual(whole, want) {
+		t.Errorf("whole: %v, want %v", whole, want)
 	}
 }

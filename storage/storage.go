@@ -398,7 +398,7 @@ func create(path string) error {
 		return err
 	}
 	defer dr.Close()
-	if err := dr.db.Update(initSchema); err != nil {
+	if err := dr.update(initSchema); err != nil {
 		return fmt.Errorf("create database %s: %w", path, err)
 	}
 	// Not linked: someone else's new file, which Open checks.

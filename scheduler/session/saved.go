@@ -39,9 +39,9 @@ import (
 // would study from one made afresh when it starts, earlier or later that
 // day (a plan is not saved when a card comes back from a bury during the
 // day: returnsToday). When a session ends (SavePlans) and when 'flash exam' sets the
-// exam (SavePlan), the plans of the day and of the next study day are
-// saved: the next day's first session starts from the one made ahead for
-// it, unless the deck changed in between.
+// exam (SavePlan), the plans of the day and of the next AheadDays study
+// days are saved: the first session of each of those days starts from the
+// one made ahead for it, unless the deck changed in between.
 
 // planStore is what saving and reading a plan of the day needs beyond
 // Store; *storage.Store has it. A store without it plans afresh every
@@ -148,10 +148,17 @@ func (s *Session) savedPlan(id string, set exam.Settings, t time.Time) (*savedDa
 	return sd, nil
 }
 
-// savedStates reads the cards deck id's plan of the day needs: those of
-// the due index and the plan's others.
-func (s *Session) savedStates(id string, sd *savedDay, end time.Time) ([]storage.CardState, error) {
-	cs, err := s.st.DueStates(id, end)
+// savedStates reads the cards deck id's plan of the day, from dayStart to
+// end, needs: those of the due index, most as their entries give them
+// (DueCards; whole unless lazy is false), and the plan's others whole.
+func (s *Session) savedStates(id string, sd *savedDay, end, dayStart time.Time, lazy bool) ([]storage.CardState, error) {
+	var cs []storage.CardState
+	var err error
+	if lazy {
+		cs, err = s.st.DueCards(id, end, dayStart)
+	} else {
+		cs, err = s.st.DueStates(id, end)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -206,10 +213,10 @@ func (sd *savedDay) apply(items []scheduler.Item, pol scheduler.Policy, done sch
 	return sd.plan.Policy(pol, done)
 }
 
-// SavePlans saves the plans of the day and of the next study day of each
-// deck of the session with an exam ahead at the session's clock, where
-// none is saved for them, so that the next session of the day and the
-// first of the next day start without planning. A session calls it when
+// SavePlans saves the plans of the day and of the next AheadDays study days
+// of each deck of the session with an exam ahead at the session's clock,
+// where none is saved for them, so that the next session of the day and
+// the first of each of those days start without planning. A session calls it when
 // it ends; nothing it studies changes.
 func (s *Session) SavePlans() error {
 	if _, ok := s.st.(planStore); !ok {
@@ -230,8 +237,8 @@ func (s *Session) SavePlans() error {
 	return nil
 }
 
-// SavePlan saves the plans of the day at now and of the next study day of
-// deck deckID (see Session.SavePlans): 'flash exam' calls it when it sets
+// SavePlan saves the plans of the day at now and of the next AheadDays
+// study days of deck deckID (see Session.SavePlans): 'flash exam' calls it when it sets
 // an exam, 'flash import' after an import. It does nothing when the deck has no exam ahead or st cannot
 // keep it.
 func SavePlan(st Store, decks []storage.DeckInfo, deckID string, now time.Time) error {
@@ -299,8 +306,14 @@ func (s *Session) saveDays(id string, set exam.Settings, t time.Time) error {
 			return err
 		}
 	}
-	next := scheduler.NextStudyDay(t)
-	if at, err := set.At(t.Location()); err == nil && exam.DaysLeft(at, next) > 0 {
+	keep := []string{planName(t)}
+	next := t
+	for range AheadDays {
+		next = scheduler.NextStudyDay(next)
+		if at, err := set.At(t.Location()); err != nil || exam.DaysLeft(at, next) <= 0 {
+			break
+		}
+		keep = append(keep, planName(next))
 		if sd, err = s.savedPlan(id, set, next); err != nil {
 			return err
 		}
@@ -313,11 +326,16 @@ func (s *Session) saveDays(id string, set exam.Settings, t time.Time) error {
 	if len(values) == 0 {
 		return nil
 	}
-	keep := [2]string{planName(t), planName(next)}
 	return s.st.(planStore).SetCaches(id, values, func(name string) bool {
-		return isPlanName(name) && name != keep[0] && name != keep[1]
+		return isPlanName(name) && !slices.Contains(keep, name)
 	})
 }
+
+// AheadDays is how many study days after the day a session ends in (or
+// 'flash exam' or an import runs in) get their plan made ahead and saved:
+// the first start of each of them, also after a day or two without study,
+// reads its plan instead of making it.
+const AheadDays = 3
 
 // makeDay makes deck id's plan for the study day holding t afresh, as
 // planDay did from the deck's states and queue items (see its test), and

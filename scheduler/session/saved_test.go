@@ -34,7 +34,8 @@ func (f freshStore) ReviewCount() (int, error) {
 // ahead, on the next study day, whatever the time of day (the clock gone
 // back within the day too); after any change the plan depends on (a
 // rating, an undo, a suspend, a bury, new weights, the exam set again, an
-// import of a changed card, a study day skipped, another time zone) the
+// import of a changed card, more study days skipped than are made ahead,
+// another time zone) the
 // saved plan must not be used, and the session must plan afresh at its
 // start. A stale plan shows up as a different log or as a session that
 // says it read the saved plan.
@@ -147,12 +148,15 @@ func TestSavedPlan_SameAsFresh(t *testing.T) {
 		{name: "the day after, to its end", open: at(5, "09:00"), all: true},
 		{name: "after the day's cards", open: at(5, "22:00"), reuse: true},
 		{name: "the next study day, late at night: made ahead", open: at(7, "02:30"), reuse: true},
-		{name: "a study day skipped", open: at(8, "20:00")},
+		{name: "a study day skipped: made ahead", open: at(8, "20:00"), reuse: true},
 		{name: "the next morning: made ahead", open: at(9, "05:00"), reuse: true},
+		{name: "two study days skipped: made ahead", open: at(12, "21:00"), reuse: true},
+		{name: "three study days skipped", open: at(16, "21:00")},
+		{name: "the next day: made ahead", open: at(17, "10:00"), reuse: true},
 	}
 	run := func(saved bool) []string {
 		st, _ := openDeck(t, 13, 8)
-		set := exam.Settings{Date: day0.AddDate(0, 0, 12).Format(time.DateOnly), Target: 0.9, Minutes: 20}
+		set := exam.Settings{Date: day0.AddDate(0, 0, 20).Format(time.DateOnly), Target: 0.9, Minutes: 20}
 		if err := st.SetSetting(exam.Key("d"), set.Encode()); err != nil {
 			t.Fatal(err)
 		}

@@ -34,6 +34,12 @@ type Store interface {
 	// DueStates returns the records a study day ending at end needs (see
 	// storage.Store.DueStates).
 	DueStates(deckID string, end time.Time) ([]storage.CardState, error)
+	// DueCards returns the cards of DueStates, most as their due index
+	// entries give them (storage.Store.DueCards): enough to order the
+	// queue; a card with IndexOnly set is read (StatesOf) when shown.
+	DueCards(deckID string, end, dayStart time.Time) ([]storage.CardState, error)
+	// StatesOf returns the states of some cards of a deck.
+	StatesOf(deckID string, ids []string) ([]storage.CardState, error)
 	// Content returns a card's text.
 	Content(deckID, cardID string) (deck.Card, error)
 	// Rate records a rating (see storage.Store.Rate).
@@ -156,8 +162,9 @@ type Card struct {
 // defaults. An unknown
 // deckID is an error wrapping storage.ErrNoDeck.
 //
-// It reads what the study day needs (Store.DueStates: the new, learning and
-// due cards and today's counts), not the whole collection; a deck that
+// It reads what the study day needs (Store.DueCards: the new, learning and
+// due cards, most only as the due index lists them, and today's counts),
+// not the whole collection; a card is read whole when it is shown; a deck that
 // deals its new cards out by question (new_order = "interleaved") is read
 // whole, since a card's turn depends on how many of its question's cards
 // were introduced. When the clock passes into the next study day the
@@ -262,7 +269,7 @@ func (s *Session) build(t time.Time) error {
 			s.made[id] = sd
 		case sd != nil:
 			// The day's plan as saved: its cards, not the whole deck.
-			cs, err = s.savedStates(id, sd, end)
+			cs, err = s.savedStates(id, sd, end, day, len(s.opts.Questions) == 0)
 			if saved == nil {
 				saved = map[string]*savedDay{}
 			}
@@ -270,8 +277,13 @@ func (s *Session) build(t time.Time) error {
 		case exam || s.opts.Ahead || s.policies[id].NewOrder == scheduler.NewInterleaved:
 			// A plan and --ahead need every card of the deck.
 			cs, err = s.st.States(id)
-		default:
+		case len(s.opts.Questions) > 0:
 			cs, err = s.st.DueStates(id, end)
+		default:
+			// The queue needs no more of a due card than its index entry
+			// holds, but for --question its question: load reads the rest
+			// of a card when it is shown.
+			cs, err = s.st.DueCards(id, end, day)
 		}
 		if err != nil {
 			return err
@@ -307,9 +319,53 @@ func (s *Session) build(t time.Time) error {
 	if err != nil {
 		return err
 	}
+	if err := s.fillTies(items); err != nil {
+		return err
+	}
 	s.q = scheduler.NewQueue(pols, items, done, t)
 	s.dayEnd = end
 	s.builtAt, s.items, s.changed = t, items, false
+	return nil
+}
+
+// fillTies reads whole the cards of items given as their due index entries
+// say (storage's IndexOnly) that are review cards due at the same time as
+// another review card of their deck: the queue orders those by Order,
+// which an entry does not hold. storage.DueCards gives such cards whole
+// already; a plan's due dates (savedDay.apply) can make more.
+func (s *Session) fillTies(items []scheduler.Item) error {
+	type at struct {
+		deck string
+		due  int64
+	}
+	var seen map[at]int
+	for k := range items {
+		if it := &items[k]; it.Card.State == fsrs.Review && s.cards[it.Key].IndexOnly {
+			if seen == nil {
+				seen = make(map[at]int, len(items))
+			}
+			seen[at{it.Deck, it.Card.Due.UnixNano()}] = 0
+		}
+	}
+	if seen == nil {
+		return nil
+	}
+	for k := range items {
+		if it := &items[k]; it.Card.State == fsrs.Review {
+			if n, ok := seen[at{it.Deck, it.Card.Due.UnixNano()}]; ok {
+				seen[at{it.Deck, it.Card.Due.UnixNano()}] = n + 1
+			}
+		}
+	}
+	for k := range items {
+		it := &items[k]
+		if c := s.cards[it.Key]; c.IndexOnly && it.Card.State == fsrs.Review && seen[at{it.Deck, it.Card.Due.UnixNano()}] > 1 {
+			if err := s.fill(c); err != nil {
+				return err
+			}
+			*it = s.item(c)
+		}
+	}
 	return nil
 }
 
@@ -628,11 +684,49 @@ func (s *Session) Next() (*Card, bool, error) {
 	if s.loadErr != nil {
 		return nil, false, s.loadErr
 	}
-	it, ok := s.q.Next(t)
-	if !ok {
-		return nil, false, nil
+	for {
+		it, ok := s.q.Next(t)
+		if !ok {
+			return nil, false, nil
+		}
+		c := s.cards[it.Key]
+		if !c.IndexOnly {
+			return s.load(it, t)
+		}
+		if err := s.fill(c); err != nil {
+			return nil, false, err
+		}
+		// storage.DueCards gives as indexed only cards whose state puts
+		// them where their entries do; should one not, the queue takes
+		// the state.
+		full := s.item(c)
+		if queueClass(full.Card.State) != queueClass(it.Card.State) || !full.Card.Due.Equal(it.Card.Due) || full.Order != it.Order ||
+			full.Card.State == fsrs.Review && !full.Card.LastReview.Before(scheduler.StudyDay(t)) {
+			s.q.Add(full)
+			continue
+		}
+		return s.load(full, t)
 	}
-	return s.load(it, t)
+}
+
+// queueClass is the heap of the queue a card in state st goes to: learning
+// and relearning cards share one.
+func queueClass(st fsrs.State) fsrs.State {
+	if st == fsrs.Relearning {
+		return fsrs.Learning
+	}
+	return st
+}
+
+// fill reads c, a card the queue has as its due index entry gives it
+// (storage.Store.DueCards), whole.
+func (s *Session) fill(c *storage.CardState) error {
+	cs, err := s.st.StatesOf(c.Deck, []string{c.ID})
+	if err != nil {
+		return err
+	}
+	*c = cs[0]
+	return nil
 }
 
 func (s *Session) load(it scheduler.Item, t time.Time) (*Card, bool, error) {

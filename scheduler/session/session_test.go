@@ -328,18 +328,31 @@ func (f fullStore) DueStates(deckID string, _ time.Time) ([]storage.CardState, e
 	return f.States(deckID)
 }
 
+func (f fullStore) DueCards(deckID string, _, _ time.Time) ([]storage.CardState, error) {
+	return f.States(deckID)
+}
+
 // TestSession_DueIndexSameAsFullRead studies the same deck over twelve
-// study days twice, once reading the due index (storage.DueStates) and once
-// every card state, with the same ratings, suspends and buries, and a
+// study days twice, once reading the due index (storage.DueCards: most
+// cards as their index entries give them, read whole when shown) and once
+// every card state, with the same ratings, suspends and buries, a second
+// session later in each study day (after ratings of the day) and a
 // session that runs across 04:00 into the next study day: both must show
-// the same cards in the same order and say the same next due time.
+// the same cards, whole (state, question, the intervals on the buttons),
+// in the same order, with the same counts, and say the same next due time.
 func TestSession_DueIndexSameAsFullRead(t *testing.T) {
 	run := func(full bool) []string {
 		st, decks, clk := open(t, 60)
-		var store session.Store = st
+		counting := &countingStore{Store: st}
+		var store session.Store = counting
 		if full {
 			store = fullStore{st}
 		}
+		defer func() {
+			if !full && (counting.indexOnly < 100 || counting.whole < 100) {
+				t.Errorf("DueCards gave %d cards as indexed, %d whole: the test does not try both", counting.indexOnly, counting.whole)
+			}
+		}()
 		var log []string
 		n := 0
 		drain := func(s *session.Session, limit int) {
@@ -379,7 +392,7 @@ func TestSession_DueIndexSameAsFullRead(t *testing.T) {
 				if _, err := s.Rate(cur, r, ""); err != nil {
 					t.Fatal(err)
 				}
-				log = append(log, fmt.Sprintf("%s %v %v", cur.Item.Key, r, s.Counts()))
+				log = append(log, fmt.Sprintf("%s %s %+v %v %v %v %v", cur.Item.Key, cur.State.Question, cur.State.FSRS, cur.Preview, r, s.Counts(), cur.Item.Card.Stability))
 			}
 		}
 		for day := range 12 {
@@ -391,7 +404,16 @@ func TestSession_DueIndexSameAsFullRead(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			log = append(log, fmt.Sprintf("start %v", s.Counts()))
 			drain(s, 25+day)
+			log = append(log, "next due "+s.Summary().NextDue.UTC().Format(time.RFC3339))
+			// Later in the day, after its ratings: a second session.
+			clk.t = clk.t.Add(3 * time.Hour)
+			if s, err = session.New(store, decks, "", clk.now); err != nil {
+				t.Fatal(err)
+			}
+			log = append(log, fmt.Sprintf("again %v", s.Counts()))
+			drain(s, 6)
 			if day == 11 {
 				clk.t = day0.AddDate(0, 0, day).Add(-4*time.Hour - 45*time.Minute) // 04:15: a new study day
 				drain(s, 200)
@@ -552,4 +574,145 @@ func importDeck(t *testing.T, src string) (*storage.Store, []storage.DeckInfo) {
 		t.Fatal(err)
 	}
 	return st, decks
+}
+
+// countingStore counts the cards that DueCards gives as their index
+// entries say (IndexOnly) and the cards it gives whole.
+type countingStore struct {
+	*storage.Store
+	indexOnly, whole int
+	wholeIDs         []string
+}
+
+func (c *countingStore) DueCards(deckID string, end, dayStart time.Time) ([]storage.CardState, error) {
+	cs, err := c.Store.DueCards(deckID, end, dayStart)
+	for _, s := range cs {
+		if s.IndexOnly {
+			c.indexOnly++
+		} else {
+			c.whole++
+			c.wholeIDs = append(c.wholeIDs, s.ID)
+		}
+	}
+	return cs, err
+}
+
+// TestSession_DueCards_ReviewedInTheDay: on a 25-hour study day (New
+// York's autumn change), a card reviewed at 04:30 with a one-day interval
+// is due again before the study day ends; the queue keeps it for the next
+// day (its LastReview is in this one). A due index entry does not hold
+// LastReview, so a session started after that rating reads that card
+// whole: the counts and the cards shown are those of a full read.
+func TestSession_DueCards_ReviewedInTheDay(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, decks, clk := open(t, 20)
+	at := time.Date(2024, 11, 2, 4, 30, 0, 0, ny) // EDT; the study day ends at 04:00 EST, 25 hours after it began
+	rateC0(t, st, at, at.Add(24*time.Hour))
+	clk.t = at.Add(5 * time.Hour)
+	if due := stored(t, st, "d/c0").FSRS.Due; !due.Before(scheduler.NextStudyDay(clk.t)) {
+		t.Fatalf("the test needs a due date in the study day: due %v, day ends %v", due, scheduler.NextStudyDay(clk.t))
+	}
+	// same checks that a session reading DueCards starts with the counts
+	// and first card of one reading every state, and returns its counts.
+	same := func(counting *countingStore) scheduler.Counts {
+		t.Helper()
+		full, err := session.New(fullStore{st}, decks, "", clk.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := session.New(counting, decks, "", clk.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, want := s.Counts(), full.Counts()
+		if got != want {
+			t.Errorf("%v: counts %+v, want %+v as from a full read", clk.t, got, want)
+		}
+		if a, b := next(t, s), next(t, full); a.Item.Key != b.Item.Key || a.State != b.State || a.Preview != b.Preview {
+			t.Errorf("%v: first card %s %+v, want %s %+v as from a full read", clk.t, a.Item.Key, a.State, b.Item.Key, b.State)
+		}
+		return got
+	}
+	counting := &countingStore{Store: st}
+	if c := same(counting); c.Review != 0 {
+		t.Errorf("counts %+v: c0, reviewed in this study day, counted", c)
+	}
+	if !slices.Contains(counting.wholeIDs, "c0") || counting.indexOnly != 3 {
+		t.Errorf("DueCards gave %d cards as indexed, these whole: %v; want c0 whole, the 3 new cards as indexed", counting.indexOnly, counting.wholeIDs)
+	}
+
+	// The next study day, before any rating in it: most cards come as
+	// their entries say, c0 among the reviews.
+	clk.t = time.Date(2024, 11, 3, 9, 0, 0, 0, ny)
+	counting = &countingStore{Store: st}
+	if c := same(counting); c.Review != 1 {
+		t.Errorf("counts %+v, want c0 due", c)
+	}
+	if counting.indexOnly < 4 {
+		t.Errorf("DueCards gave %d cards as indexed, %d whole; want c0 and the new cards as indexed", counting.indexOnly, counting.whole)
+	}
+}
+
+// rateC0 stores a rating of card c0 at at that makes it a review card due
+// at due, and then sixteen ratings of c1…c16 (to learning, due 10 minutes
+// later), so that the due index moves c0's entries (storage's deferIndex)
+// and gives c0 from the index, not as a pending state.
+func rateC0(t *testing.T, st *storage.Store, at, due time.Time) {
+	t.Helper()
+	rate := func(id string, at time.Time, state fsrs.State, due time.Time) {
+		t.Helper()
+		before := stored(t, st, "d/"+id).FSRS
+		after := before
+		after.State, after.Stability, after.Difficulty, after.Reps = state, 1, 5, 1
+		after.LastReview, after.Due, after.ScheduledDays = at, due, 1
+		if _, err := st.Rate(storage.Review{Deck: "d", Card: id, At: at, Rating: fsrs.Good, Before: before, After: after, ScheduledDays: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rate("c0", at, fsrs.Review, due)
+	for i := 1; i <= 16; i++ {
+		at := at.Add(time.Duration(i) * time.Minute)
+		rate(fmt.Sprintf("c%d", i), at, fsrs.Learning, at.Add(10*time.Minute))
+	}
+}
+
+// TestSession_DueCards_StateDisagrees: flash never gives a review card
+// an interval under a day, so storage.DueCards gives such a card as its
+// index entry says; should a database hold one anyway (here due an hour
+// after its review, in the same study day), the session, on reading it
+// whole, still keeps it out of the day it was reviewed in.
+func TestSession_DueCards_StateDisagrees(t *testing.T) {
+	st, decks, clk := open(t, 20)
+	at := day0 // 09:00
+	rateC0(t, st, at, at.Add(time.Hour))
+	clk.t = at.Add(3 * time.Hour)
+	counting := &countingStore{Store: st}
+	s, err := session.New(counting, decks, "", clk.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(counting.wholeIDs, "c0") {
+		t.Fatalf("c0 read whole: the test needs it as indexed")
+	}
+	for range 40 {
+		cur, ok, err := s.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			break
+		}
+		if cur.Item.Key == "d/c0" {
+			t.Fatalf("c0 shown again in the study day it was reviewed in")
+		}
+		if err := s.Mark(session.Bury, cur); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c := s.Counts(); c != (scheduler.Counts{}) {
+		t.Errorf("counts %+v after every card was buried", c)
+	}
 }

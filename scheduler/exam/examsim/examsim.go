@@ -393,6 +393,19 @@ func (m *memStore) DueStates(id string, _ time.Time) ([]storage.CardState, error
 	return m.States(id)
 }
 
+// DueCards gives every card whole (none IndexOnly), as DueStates.
+func (m *memStore) DueCards(id string, _, _ time.Time) ([]storage.CardState, error) {
+	return m.States(id)
+}
+
+func (m *memStore) StatesOf(_ string, ids []string) ([]storage.CardState, error) {
+	out := make([]storage.CardState, len(ids))
+	for i, id := range ids {
+		out[i] = m.cards[m.index[deckID+"/"+id]]
+	}
+	return out, nil
+}
+
 func (m *memStore) Content(_, cardID string) (deck.Card, error) {
 	c := m.cards[m.index[deckID+"/"+cardID]]
 	return deck.Card{ID: c.ID, Question: c.Question, Kind: deck.KindBasic, Front: "F", Back: "B"}, nil
