@@ -275,9 +275,45 @@ func uvFast(v []byte, p int) (x uint64, next int, ok bool) {
 	// The varint's bits, 8 per byte; 65 when no byte of w ends it.
 	n := bits.TrailingZeros64(^w&0x8080808080808080) + 1
 	w &= ^uint64(0) >> uint(64-n)
+	// As joinGroups, written out: a call would keep uvFast from inlining.
 	w = w&0x007f007f007f007f | w>>1&0x3f803f803f803f80
 	w = w&0x00003fff00003fff | w>>2&0x0fffc0000fffc000
 	return w&0x000000000fffffff | w>>4&0x00fffffff0000000, p + n/8, n <= 64
+}
+
+// joinGroups returns the value of the uvarint whose bytes are w, little
+// endian, the bytes past its end cleared: the low 7 bits of each byte,
+// joined with shifts.
+func joinGroups(w uint64) uint64 {
+	w = w&0x007f007f007f007f | w>>1&0x3f803f803f803f80
+	w = w&0x00003fff00003fff | w>>2&0x0fffc0000fffc000
+	return w&0x000000000fffffff | w>>4&0x00fffffff0000000
+}
+
+// uvHead reads the three uvarints a log value holds after its version and
+// flags (duration, deck number, card number) from one 8-byte load, where
+// they end within it (nearly always: they take 3 to 7 bytes): their ends
+// come from the stop bits all at once, so that no read waits for the
+// length of the varint before it. It returns the first two values and
+// the position after the third; ok is false when they must be read one
+// by one (uvFast), near the end of v or for longer varints.
+func uvHead(v []byte) (dur, deck uint64, next int, ok bool) {
+	if len(v) < 10 {
+		return 0, 0, 0, false
+	}
+	w := binary.LittleEndian.Uint64(v[2:])
+	stops := ^w & 0x8080808080808080
+	end1 := bits.TrailingZeros64(stops) + 1 // in bits from the start of w
+	stops &= stops - 1
+	end2 := bits.TrailingZeros64(stops) + 1
+	stops &= stops - 1
+	if stops == 0 {
+		return 0, 0, 0, false // the third does not end within w
+	}
+	end3 := bits.TrailingZeros64(stops) + 1
+	dur = joinGroups(w & (1<<end1 - 1))
+	deck = joinGroups(w >> end1 & (1<<(end2-end1) - 1))
+	return dur, deck, 2 + end3/8, true
 }
 
 func uvSlow(v []byte, p int) (uint64, int) {
@@ -937,19 +973,20 @@ func decodeStat(e *LogStat, at int64, v []byte, deck uint32) (bool, error) {
 	}
 	fl := v[1]
 	// Duration, deck number, card number.
-	d, p, ok := uvFast(v, 2)
+	d, dn, p, ok := uvHead(v)
 	if !ok {
-		d, p = uvSlow(v, 2)
-	}
-	dn, q, ok := uvFast(v, p)
-	if !ok {
-		dn, q = uvSlow(v, p)
+		if d, p, ok = uvFast(v, 2); !ok {
+			d, p = uvSlow(v, 2)
+		}
+		if dn, p, ok = uvFast(v, p); !ok {
+			dn, p = uvSlow(v, p)
+		}
+		if _, p, ok = uvFast(v, p); !ok {
+			_, p = uvSlow(v, p)
+		}
 	}
 	if deck != 0 && dn != uint64(deck) {
 		return false, nil
-	}
-	if _, p, ok = uvFast(v, q); !ok {
-		_, p = uvSlow(v, q)
 	}
 	head, p := by(v, p)
 	if head&^cardKnown != 0 || p > len(v) {

@@ -554,3 +554,66 @@ func TestCard_SchedDaysFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestUvHead_AsOneByOne checks that uvHead reads the three uvarints after
+// a log value's version and flags as uvFast and uvSlow read them one by
+// one, for every length of each (1 to 10 bytes) and every number of bytes
+// after them, and that it declines only when they do not end within its
+// 8-byte load or the value is too short for it.
+func TestUvHead_AsOneByOne(t *testing.T) {
+	// A value of each length: the largest, so that every group is full.
+	vals := make([]uint64, 10)
+	for n := range vals {
+		vals[n] = 1<<(7*(n+1)) - 1
+		if n == 9 {
+			vals[n] = math.MaxUint64
+		}
+	}
+	oneByOne := func(v []byte) (a, b uint64, p int) {
+		p = 2
+		for i := range 3 {
+			x, next, ok := uvFast(v, p)
+			if !ok {
+				x, next = uvSlow(v, p)
+			}
+			switch i {
+			case 0:
+				a = x
+			case 1:
+				b = x
+			}
+			p = next
+		}
+		return a, b, p
+	}
+	tried := 0
+	for l1, x1 := range vals {
+		for l2, x2 := range vals {
+			for l3, x3 := range vals {
+				for tail := range 9 {
+					v := []byte{reviewVersion3, 0}
+					v = binary.AppendUvarint(v, x1)
+					v = binary.AppendUvarint(v, x2)
+					v = binary.AppendUvarint(v, x3)
+					v = append(v, make([]byte, tail)...)
+					a, b, p, ok := uvHead(v)
+					fits := l1+l2+l3+3 <= 8 && len(v) >= 10
+					if ok != fits {
+						t.Fatalf("lengths %d %d %d, %d after: ok %v, want %v", l1+1, l2+1, l3+1, tail, ok, fits)
+					}
+					if !ok {
+						continue
+					}
+					tried++
+					wa, wb, wp := oneByOne(v)
+					if a != wa || b != wb || p != wp || a != x1 || b != x2 {
+						t.Fatalf("lengths %d %d %d, %d after: %d %d %d, want %d %d %d", l1+1, l2+1, l3+1, tail, a, b, p, wa, wb, wp)
+					}
+				}
+			}
+		}
+	}
+	if tried == 0 {
+		t.Fatal("uvHead read none")
+	}
+}

@@ -55,7 +55,7 @@ func statsTuned(e *env, deckID, atFlag string, asJSON bool, plotFile string, for
 		}
 	}
 	// The text lists the first stats.ListMax suspended and flagged cards;
-	// only JSON needs the fronts of all of them.
+	// only JSON lists all of them.
 	s, err := loadStats(e, deckID, now, at, asJSON)
 	if err != nil {
 		return err
@@ -103,10 +103,9 @@ func parseAt(v string, now time.Time) (time.Time, error) {
 // loadStats opens the database read-only and computes every figure. A
 // database that does not exist yet or holds no deck (or an outdated copy of
 // the built-in deck) is first opened read-write once to import the built-in
-// deck, as review does. The suspended and flagged lists hold every card,
-// but with allFronts false only the first stats.ListMax of each have their
-// Front filled in.
-func loadStats(e *env, deckID string, now, at time.Time, allFronts bool) (*stats.Stats, error) {
+// deck, as review does. The suspended and flagged lists hold every card
+// with listAll, else the first stats.ListMax of each.
+func loadStats(e *env, deckID string, now, at time.Time, listAll bool) (*stats.Stats, error) {
 	path, err := e.dbPath()
 	if err != nil {
 		return nil, err
@@ -118,7 +117,7 @@ func loadStats(e *env, deckID string, now, at time.Time, allFronts bool) (*stats
 	defer st.Close()
 	// The read-only open holds a shared lock: no writer can change the file
 	// until Close, so the separate read transactions of Load see one state.
-	s, err := stats.Load(st, decks, deckID, now, at, allFronts)
+	s, err := stats.Load(st, decks, deckID, now, at, listAll)
 	if err != nil {
 		return nil, err
 	}

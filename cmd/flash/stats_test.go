@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"image/png"
 	"math"
 	"os"
@@ -476,6 +477,82 @@ func TestStats_Empty(t *testing.T) {
 		}
 		checkWidth(t, txt.stdout)
 	})
+}
+
+// TestStats_LongLists checks the suspended and flagged lists when they
+// hold more than stats.ListMax cards: the text counts them all and shows
+// the first ListMax of each, in card order, with their fronts; the JSON
+// lists them all, with their fronts.
+func TestStats_LongLists(t *testing.T) {
+	const n = 30
+	var src strings.Builder
+	src.WriteString("format = 1\nid = \"long\"\ntitle = \"Long\"\n\n[[question]]\nid = \"q\"\npaper = \"P\"\ntext = \"Q?\"\n")
+	for i := range n {
+		fmt.Fprintf(&src, "\n[[card]]\nid = \"c%02d\"\nquestion = \"q\"\nfront = \"\"\"\n\n  Front %02d  \nmore\"\"\"\nback = \"B\"\n", i, i)
+	}
+	d, err := deck.Parse("long.toml", []byte(src.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "flash.db")
+	st, err := storage.Open(db, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Import(d, storage.Source{Hash: "1"}, statsNow, false); err != nil {
+		t.Fatal(err)
+	}
+	// Cards 0-24 suspended, 5-29 flagged: 25 of each, 20 in both.
+	var susp, flag []string
+	for i := range n {
+		id := fmt.Sprintf("c%02d", i)
+		f := storage.Flags{Suspended: i < 25, Flagged: i >= 5}
+		if err := st.SetFlags("long", id, f); err != nil {
+			t.Fatal(err)
+		}
+		if f.Suspended {
+			susp = append(susp, id)
+		}
+		if f.Flagged {
+			flag = append(flag, id)
+		}
+	}
+	st.Close()
+
+	s := statsJSON(t, db, statsNow)
+	for _, l := range []struct {
+		name string
+		got  []stats.CardRef
+		want []string
+	}{{"suspended", s.Suspended, susp}, {"flagged", s.Flagged, flag}} {
+		if len(l.got) != len(l.want) {
+			t.Fatalf("JSON %s: %d cards, want %d", l.name, len(l.got), len(l.want))
+		}
+		for i, id := range l.want {
+			if w := (stats.CardRef{ID: "long/" + id, Front: "Front " + id[1:]}); l.got[i] != w {
+				t.Errorf("JSON %s[%d] = %+v, want %+v", l.name, i, l.got[i], w)
+			}
+		}
+	}
+
+	r := runCmd(t, cmdStats, db, statsNow)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var want strings.Builder
+	for _, l := range []struct {
+		head string
+		ids  []string
+	}{{"Suspended (25): flash unsuspend CARD-ID", susp}, {"Flagged for fixing (25)", flag}} {
+		fmt.Fprintf(&want, "  %s\n", l.head)
+		for _, id := range l.ids[:stats.ListMax] {
+			fmt.Fprintf(&want, "    long/%s  Front %s\n", id, id[1:])
+		}
+		fmt.Fprintf(&want, "    … and %d more (flash stats --json lists them all)\n", len(l.ids)-stats.ListMax)
+	}
+	if !strings.Contains(r.stdout, want.String()) {
+		t.Errorf("text lists: want\n%s\nin\n%s", want.String(), r.stdout)
+	}
 }
 
 // TestStats_InUse holds the database open for writing, as a review session

@@ -236,15 +236,17 @@ func (o *textOut) cards(s *stats.Stats) {
 	o.line("  %d: %d new · %d learning · %d review · %d relearning; %d retired",
 		c.Total, c.New, c.Learning, c.Review, c.Relearning, c.Retired)
 	o.line("  due: %d now · %d today · %d tomorrow; new: %d to learn today, %d waiting", c.DueNow, c.DueToday, c.DueTomorrow, c.NewToday, c.NewAvailable)
-	o.cardList("Suspended", s.Suspended, "flash unsuspend CARD-ID")
-	o.cardList("Flagged for fixing", s.Flagged, "")
+	o.cardList("Suspended", c.Suspended, s.Suspended, "flash unsuspend CARD-ID")
+	o.cardList("Flagged for fixing", c.Flagged, s.Flagged, "")
 }
 
-func (o *textOut) cardList(title string, refs []stats.CardRef, hint string) {
-	if len(refs) == 0 {
+// cardList shows the first stats.ListMax of n cards; refs holds them (and
+// may hold the others).
+func (o *textOut) cardList(title string, n int, refs []stats.CardRef, hint string) {
+	if n == 0 {
 		return
 	}
-	head := fmt.Sprintf("  %s (%d)", title, len(refs))
+	head := fmt.Sprintf("  %s (%d)", title, n)
 	if hint != "" {
 		head += ": " + hint
 	}
@@ -257,8 +259,8 @@ func (o *textOut) cardList(title string, refs []stats.CardRef, hint string) {
 	for _, r := range refs[:min(len(refs), stats.ListMax)] {
 		o.line("%s", truncate("    "+padRight(truncate(r.ID, idW), idW)+"  "+r.Front, statsWidth))
 	}
-	if len(refs) > stats.ListMax {
-		o.line("    … and %d more (flash stats --json lists them all)", len(refs)-stats.ListMax)
+	if n > stats.ListMax {
+		o.line("    … and %d more (flash stats --json lists them all)", n-stats.ListMax)
 	}
 }
 

@@ -12,10 +12,10 @@ import (
 
 // cardStats accumulates the figures taken from the card states in one
 // pass, batch by batch in card order (storage.Store.EachCardStat):
-// readiness, card counts, forecast, memory and what NewToday needs. It
-// keeps a few numbers per deck and per question, not per card: its add
-// allocates only for the cards it names (the weakest of each question,
-// the suspended and flagged ones).
+// readiness, card counts, forecast, memory, what NewToday needs and the
+// suspended and flagged lists. It keeps a few numbers per deck and per
+// question, not per card: its add allocates only for the cards it names
+// (the weakest of each question, the suspended and flagged ones listed).
 type cardStats struct {
 	decks   []storage.DeckInfo // the selected decks
 	now, at time.Time
@@ -40,7 +40,13 @@ type cardStats struct {
 	memCards int
 	memS     float64
 	memD     float64
-	marked   []markedCard
+
+	// The suspended and flagged cards (all of them, or the first
+	// ListMax of each), the front still empty, and the cards of both
+	// lists, once each, in card order: the fronts to read.
+	all                bool
+	suspended, flagged []CardRef
+	listed             []storage.CardState
 }
 
 // questionStats is what readiness keeps of one question's cards.
@@ -53,21 +59,12 @@ type questionStats struct {
 	weakest []CardRecall
 }
 
-// markedCard is a card, not retired, that is suspended or flagged, by
-// its key ("deck/card", made once: the lists show it). It is small: a
-// collection may hold thousands of suspended leeches.
-type markedCard struct {
-	key                string
-	deckLen            int32
-	suspended, flagged bool
-}
-
-// deck returns the card's deck id, id its id within the deck.
-func (c *markedCard) deck() string { return c.key[:c.deckLen] }
-func (c *markedCard) id() string   { return c.key[c.deckLen+1:] }
-
-func newCardStats(decks []storage.DeckInfo, now, at time.Time) *cardStats {
-	a := &cardStats{decks: decks, now: now, at: at, nowNs: now.UnixNano(), atNs: at.UnixNano()}
+// newCardStats returns the accumulator of the cards of decks at now, with
+// readiness at at, listing all suspended and flagged cards or only the
+// first ListMax of each.
+func newCardStats(decks []storage.DeckInfo, now, at time.Time, all bool) *cardStats {
+	a := &cardStats{decks: decks, now: now, at: at, nowNs: now.UnixNano(), atNs: at.UnixNano(), all: all,
+		suspended: []CardRef{}, flagged: []CardRef{}}
 	a.atNsOK = time.Unix(0, a.atNs).Equal(at)
 	for i, t := range studyDays(now, 0, Days) {
 		a.days[i] = t.UnixNano()
@@ -124,8 +121,7 @@ func (a *cardStats) add(cs *storage.CardStats) error {
 			a.addRecall(cs, i, sc)
 		}
 		if c.Suspended || c.Flagged {
-			deck := cs.Decks[c.Deck]
-			a.marked = append(a.marked, markedCard{deck + "/" + string(cs.IDBytes(i)), int32(len(deck)), c.Suspended, c.Flagged})
+			a.list(cs, i)
 		}
 		if c.Flagged {
 			n.Flagged++
@@ -162,6 +158,26 @@ func (a *cardStats) add(cs *storage.CardStats) error {
 		}
 	}
 	return nil
+}
+
+// list adds card i of cs, not retired, suspended or flagged, to the
+// lists it belongs in, unless they are full (ListMax when not all).
+func (a *cardStats) list(cs *storage.CardStats, i int) {
+	c := &cs.Cards[i]
+	susp := c.Suspended && (a.all || len(a.suspended) < ListMax)
+	flag := c.Flagged && (a.all || len(a.flagged) < ListMax)
+	if !susp && !flag {
+		return
+	}
+	deck, id := cs.Decks[c.Deck], cs.ID(i)
+	ref := CardRef{ID: deck + "/" + id}
+	if susp {
+		a.suspended = append(a.suspended, ref)
+	}
+	if flag {
+		a.flagged = append(a.flagged, ref)
+	}
+	a.listed = append(a.listed, storage.CardState{Deck: deck, ID: id})
 }
 
 // addRecall counts card i of cs, not retired, in its question's
@@ -345,7 +361,7 @@ func newStats(decks []storage.DeckInfo, deckID string, now time.Time) Stats {
 // from plain card states). The suspended and flagged lists stay empty:
 // Load fills them.
 func Compute(decks []storage.DeckInfo, cards *storage.CardStats, deckID string, now, at time.Time) Stats {
-	a := newCardStats(decks, now, at)
+	a := newCardStats(decks, now, at, false)
 	a.add(cards)
 	s := newStats(decks, deckID, now)
 	a.fill(&s)

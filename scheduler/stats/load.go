@@ -10,9 +10,8 @@ import (
 	"github.com/flash-srs/flash/storage"
 )
 
-// ListMax is how many suspended or flagged cards have their front filled in
-// by Load unless it is asked for all of them; the text lists that many, the
-// JSON all.
+// ListMax is how many suspended or flagged cards Load lists unless it is
+// asked for all of them: the text shows that many, the JSON all.
 const ListMax = 20
 
 // Source is what Load reads; *storage.Store satisfies it. Load makes
@@ -45,11 +44,11 @@ type doneSincer interface {
 const pieces = 128
 
 // Load computes every figure of the decks of src (deckID, or "" for all of
-// decks) at now, with readiness at at. The suspended and flagged lists hold
-// every card, but with allFronts false only the first ListMax of each have
-// their Front filled in. An unknown deckID is an error wrapping
-// storage.ErrNoDeck.
-func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time, allFronts bool) (*Stats, error) {
+// decks) at now, with readiness at at. The suspended and flagged lists
+// hold every such card, with its front, when all is true; otherwise only
+// the first ListMax of each (s.Cards counts them all). An unknown deckID
+// is an error wrapping storage.ErrNoDeck.
+func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time, all bool) (*Stats, error) {
 	var sel []storage.DeckInfo
 	for _, d := range decks {
 		if deckID == "" || d.ID == deckID {
@@ -59,33 +58,18 @@ func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time
 	if len(sel) == 0 {
 		return nil, storage.NoDeck(deckID, decks)
 	}
-	// The card states are read while the log is scanned, and the log in
-	// pieces by several goroutines at once, one accumulator each.
+	// Everything taken from the card states (their figures, the lists
+	// and the fronts they show) is done while the log is scanned, and the
+	// log in pieces by several goroutines at once, one accumulator each.
 	var (
-		cards    = newCardStats(sel, now, at)
+		cards    = newCardStats(sel, now, at, all)
 		s        = newStats(sel, deckID, now)
 		cardsErr error
 		done     = make(chan struct{})
 	)
 	go func() {
 		defer close(done)
-		if cardsErr = src.EachCardStat(deckID, cards.add); cardsErr != nil {
-			return
-		}
-		cards.fill(&s)
-		// The new cards already introduced today, where src can say.
-		if ds, ok := src.(doneSincer); ok {
-			introduced := map[string]int{}
-			for _, d := range sel {
-				n, _, err := ds.DoneSince(d.ID, scheduler.StudyDay(now))
-				if err != nil {
-					cardsErr = err
-					return
-				}
-				introduced[d.ID] = n
-			}
-			s.Cards.NewToday = cards.newToday(introduced)
-		}
+		cardsErr = loadCards(src, cards, &s, sel, deckID, now)
 	}()
 	// One accumulator per goroutine: they are merged exactly, in any order.
 	accs := make([]*logStats, min(runtime.GOMAXPROCS(0), 4))
@@ -107,42 +91,45 @@ func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time
 		accs[0].merge(a)
 	}
 	accs[0].fill(&s)
-	// Read the fronts that are shown, all in one transaction. The lists
-	// are made at their size: a collection may hold thousands of
-	// suspended leeches.
-	s.Suspended = make([]CardRef, 0, s.Cards.Suspended)
-	s.Flagged = make([]CardRef, 0, s.Cards.Flagged)
-	listed := make([]storage.CardState, 0, min(len(cards.marked), 2*ListMax))
-	for i := range cards.marked {
-		c := &cards.marked[i]
-		ref := CardRef{ID: c.key}
-		show := allFronts
-		if c.suspended {
-			show = show || len(s.Suspended) < ListMax
-			s.Suspended = append(s.Suspended, ref)
-		}
-		if c.flagged {
-			show = show || len(s.Flagged) < ListMax
-			s.Flagged = append(s.Flagged, ref)
-		}
-		if show {
-			listed = append(listed, storage.CardState{Deck: c.deck(), ID: c.id()})
-		}
+	return &s, nil
+}
+
+// loadCards reads the card states of src into cards and writes their
+// figures into s: counts, readiness, forecast, memory, the new cards left
+// today and the suspended and flagged lists with the fronts they show.
+func loadCards(src Source, cards *cardStats, s *Stats, sel []storage.DeckInfo, deckID string, now time.Time) error {
+	if err := src.EachCardStat(deckID, cards.add); err != nil {
+		return err
 	}
-	contents, err := src.Contents(listed)
+	cards.fill(s)
+	// The new cards already introduced today, where src can say.
+	if ds, ok := src.(doneSincer); ok {
+		introduced := map[string]int{}
+		for _, d := range sel {
+			n, _, err := ds.DoneSince(d.ID, scheduler.StudyDay(now))
+			if err != nil {
+				return err
+			}
+			introduced[d.ID] = n
+		}
+		s.Cards.NewToday = cards.newToday(introduced)
+	}
+	// The fronts of the listed cards, all in one transaction.
+	contents, err := src.Contents(cards.listed)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	fronts := make(map[string]string, len(listed))
-	for i, c := range listed {
+	fronts := make(map[string]string, len(cards.listed))
+	for i, c := range cards.listed {
 		fronts[c.Key()] = firstLine(contents[i].Front)
 	}
+	s.Suspended, s.Flagged = cards.suspended, cards.flagged
 	for _, list := range [][]CardRef{s.Suspended, s.Flagged} {
 		for i := range list {
 			list[i].Front = fronts[list[i].ID]
 		}
 	}
-	return &s, nil
+	return nil
 }
 
 // firstLine returns the first non-empty line of s, trimmed.

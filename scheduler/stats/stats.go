@@ -30,12 +30,15 @@ type Stats struct {
 	Decks       []DeckStats `json:"decks"`
 	Readiness   Readiness   `json:"readiness"`
 	Cards       CardCounts  `json:"cards"`
-	Suspended   []CardRef   `json:"suspended"`
-	Flagged     []CardRef   `json:"flagged"`
-	Forecast    []DayCount  `json:"forecast"`
-	History     []DayCount  `json:"history"`
-	Retention   Retention   `json:"retention"`
-	Calibration []CalBin    `json:"calibration"`
+	// Suspended and Flagged list those cards (not retired) in card
+	// order: all of them, or the first ListMax of each (see Load);
+	// Cards counts them all.
+	Suspended   []CardRef  `json:"suspended"`
+	Flagged     []CardRef  `json:"flagged"`
+	Forecast    []DayCount `json:"forecast"`
+	History     []DayCount `json:"history"`
+	Retention   Retention  `json:"retention"`
+	Calibration []CalBin   `json:"calibration"`
 	// CalibrationWeights says what Calibration's predictions are:
 	// CalibrationLogged or CalibrationFitted (see UseWeights).
 	CalibrationWeights string    `json:"calibration_weights"`
@@ -432,20 +435,13 @@ func (a *logStats) addStatRecall(r *storage.LogStat, p float64) {
 func (a *logStats) addCal(p float64, ok bool) {
 	// The bin is the number of inner edges at or below p (the edges
 	// ascend), counted without a branch to mispredict.
-	i := 0
-	for _, e := range calEdges[1 : len(calEdges)-1] {
-		above := 0
-		if p >= e {
-			above = 1
-		}
-		i += above
-	}
+	e := &calEdges
+	i := b2i(p >= e[1]) + b2i(p >= e[2]) + b2i(p >= e[3]) + b2i(p >= e[4]) +
+		b2i(p >= e[5]) + b2i(p >= e[6]) + b2i(p >= e[7])
 	b := &a.cal[i]
 	b.n++
 	b.sum.add(p)
-	if ok {
-		b.recalled++
-	}
+	b.recalled += b2i(ok)
 }
 
 // merge adds the counts of b, an accumulator over another part of the
@@ -474,9 +470,15 @@ func (a *logStats) merge(b *logStats) {
 
 func (r *RecallRate) add(ok bool) {
 	r.Reviews++
-	if ok {
-		r.Recalled++
+	r.Recalled += b2i(ok)
+}
+
+// b2i is 1 for true, 0 for false (without a branch).
+func b2i(b bool) int {
+	if b {
+		return 1
 	}
+	return 0
 }
 
 func (r RecallRate) done() RecallRate {

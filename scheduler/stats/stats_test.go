@@ -150,7 +150,7 @@ func TestCardRecall_AsRetrievability(t *testing.T) {
 		time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)}
 	lasts := []int64{storage.NoTime, math.MinInt64 + 1, math.MaxInt64, base.UnixNano(), base.UnixNano() + 1, base.UnixNano() - 1}
 	for _, at := range ats {
-		a := newCardStats(nil, at, at)
+		a := newCardStats(nil, at, at, false)
 		for i := range 20000 {
 			c := storage.CardStat{State: fsrs.State(rng.IntN(4)), Stability: rng.Float64() * 300, LastReview: storage.NoTime}
 			switch {
