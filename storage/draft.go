@@ -240,7 +240,7 @@ func (dr *Draft) syncAhead() <-chan error {
 	return done
 }
 
-// link closes the draft's bbolt handle, syncs the file and moves (or,
+// link syncs the draft's file, closes its bbolt handle and moves (or,
 // where the file system cannot, links) it to the draft's path, then syncs
 // the folder. It reports false when another
 // file took the path. Its errors name the draft's path, not the file's.
@@ -250,12 +250,18 @@ func (dr *Draft) link() (bool, error) {
 	var err error
 	if dr.pages != nil {
 		err = dr.pages.flush() // written after each commit already
+		if err == nil {
+			// Synced through the descriptor that wrote every page: its
+			// sync reports a failed write-back of any of them (one
+			// opened later might not see a failure before its opening).
+			err = dr.pages.f.Sync()
+		}
 	}
 	if cerr := dr.db.Close(); err == nil {
 		err = cerr
 	}
 	dr.db = nil
-	if err == nil {
+	if err == nil && dr.pages == nil {
 		err = syncFile(dr.tmp)
 	}
 	if err != nil {
