@@ -407,8 +407,9 @@ func (p *parser) validate(f *file) *Deck {
 // loop in validate other than checkID's find nothing wrong with it, and
 // it is a basic card: the loop then has nothing more to do for it. Those
 // checks read every byte of the card text, so they run on every core
-// first; a card with anything to report is checked again in the loop,
-// which says what is wrong in file order.
+// first (in twice as many parts as cores: a core whose part ends early
+// takes another); a card with anything to report is checked again in the
+// loop, which says what is wrong in file order.
 func cleanCards(cards []rawCard, questions map[string]bool) []bool {
 	clean := make([]bool, len(cards))
 	check := func(lo, hi int) {
@@ -417,7 +418,7 @@ func cleanCards(cards []rawCard, questions map[string]bool) []bool {
 		}
 	}
 	const minPart = 1024
-	parts := max(1, min(runtime.GOMAXPROCS(0), len(cards)/minPart))
+	parts := max(1, min(2*runtime.GOMAXPROCS(0), len(cards)/minPart))
 	var wg sync.WaitGroup
 	for p := 1; p < parts; p++ {
 		wg.Go(func() { check(p*len(cards)/parts, (p+1)*len(cards)/parts) })

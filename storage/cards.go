@@ -812,11 +812,12 @@ type contentEncoding struct {
 // encodeContents starts encoding the content value of each change that
 // writes content, on every core; wait returns them (nil for the other
 // changes). With here set, the calling goroutine encodes a part too, and
-// encodeContents returns when that part is done.
+// encodeContents returns when that part is done. There are twice as many
+// parts as cores, so that a core whose part ends early takes another.
 func encodeContents(d *deck.Deck, changes []cardChange, here bool) *contentEncoding {
 	e := &contentEncoding{out: make([][]byte, len(changes))}
 	const minPart = 512
-	parts := max(1, min(runtime.GOMAXPROCS(0), len(changes)/minPart))
+	parts := max(1, min(2*runtime.GOMAXPROCS(0), len(changes)/minPart))
 	e.errs = make([]error, parts)
 	encode := func(p int) {
 		var a arena
