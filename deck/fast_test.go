@@ -2,7 +2,9 @@ package deck
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -317,5 +319,70 @@ func TestParse_ProblemLinesInLargeFile(t *testing.T) {
 				t.Errorf("got %v\nwant big.toml:%d: ...%s", p, line, c.want)
 			}
 		})
+	}
+}
+
+// Cards checked first on every core (cleanCards) and those checked in
+// file order give the problems, in the order and with the lines, that
+// checking every card in file order gives. A 3000-card deck with a
+// problem of some kind in one card of eight.
+func TestParse_CleanCardsSameProblems(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	problems := []func(i int) string{
+		func(i int) string {
+			return fmt.Sprintf("id = \"c%d\"\nquestion = \"q\"\nfront = \"  \"\nback = \"b\"\n", i)
+		},
+		func(i int) string {
+			return fmt.Sprintf("id = \"c%d\"\nquestion = \"q\"\nfront = \"f\"\nback = \"\"\n", i)
+		},
+		func(i int) string {
+			return fmt.Sprintf("id = \"c%d\"\nquestion = \"q\"\nfront = \"f\\u0007\"\nback = \"b\"\n", i)
+		},
+		func(i int) string {
+			return fmt.Sprintf("id = \"c%d\"\nquestion = \"q\"\nfront = \"f\"\nback = \"b\\u0085\"\n", i)
+		},
+		func(i int) string {
+			return fmt.Sprintf("id = \"c%d\"\nquestion = \"nope\"\nfront = \"f\"\nback = \"b\"\n", i)
+		},
+		func(i int) string { return fmt.Sprintf("id = \"c%d\"\nfront = \"f\"\nback = \"b\"\n", i) },
+		func(i int) string { return "id = \"Bad Id\"\nquestion = \"q\"\nfront = \"f\"\nback = \"b\"\n" },
+		func(i int) string {
+			return fmt.Sprintf("id = \"c%d\"\nquestion = \"q\"\nfront = \"f\"\nback = \"b\"\n", i/2)
+		},
+		func(i int) string { return "question = \"q\"\nfront = \"f\"\nback = \"b\"\n" },
+		func(i int) string {
+			return fmt.Sprintf("id = \"c%d\"\nquestion = \"q\"\nfront = \"f\"\nback = \"b\"\ntags = [\"a b\", \"\"]\n", i)
+		},
+		func(i int) string {
+			return fmt.Sprintf("id = \"c%d\"\nquestion = \"q\"\nkind = \"cloze\"\nfront = \"f\"\nback = \"b\"\n", i)
+		},
+		func(i int) string {
+			return fmt.Sprintf("id = \"c%d\"\nquestion = \"q\"\nkind = \"derive\"\nfront = \"f\"\nback = \"b\"\n", i)
+		},
+		func(i int) string {
+			return fmt.Sprintf("id = \"c%d\"\nquestion = \"q\"\nfront = \"f\"\nback = \"b\"\n[card.sim]\nkind = \"ntk-decay\"\n", i)
+		},
+	}
+	var b strings.Builder
+	b.WriteString("format = 1\nid = \"big\"\ntitle = \"Big\"\n\n[[question]]\nid = \"q\"\npaper = \"P\"\ntext = \"Q?\"\n")
+	for i := range 3000 {
+		b.WriteString("\n[[card]]\n")
+		if rng.IntN(8) == 0 {
+			b.WriteString(problems[rng.IntN(len(problems))](i))
+			continue
+		}
+		fmt.Fprintf(&b, "id = \"c%d\"\nquestion = \"q\"\nfront = \"Front %d\\tλ\"\nback = '''\nBack\nlines.'''\ntags = [\"t\"]\n", i, i)
+	}
+	data := []byte(b.String())
+	_, err := Parse("big.toml", data)
+	p := &parser{name: "big.toml", data: data, checkAll: true}
+	p.parse()
+	p.resolveLines()
+	want := errors.Join(p.errs...)
+	if err == nil || want == nil || len(Problems(err)) < 300 {
+		t.Fatalf("%d problems (%v), want over 300", len(Problems(err)), err)
+	}
+	if err.Error() != want.Error() {
+		t.Errorf("problems differ from checking every card in order:\n%v\nwant:\n%v", err, want)
 	}
 }

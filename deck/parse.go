@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -145,6 +147,8 @@ type parser struct {
 	data []byte
 	errs []error
 	refs []lineRef // where each of errs is, until resolveLines
+
+	checkAll bool // check every card whole in validate (tests: no cleanCards)
 }
 
 // lineRef says where a problem is: a known line, or a key (or table
@@ -344,6 +348,10 @@ func (p *parser) validate(f *file) *Deck {
 	if len(d.Cards) == 0 {
 		p.add(lineRef{}, 0, "the deck has no cards")
 	}
+	var clean []bool
+	if !p.checkAll {
+		clean = cleanCards(f.Cards, questions)
+	}
 	cards := make(map[string]bool, len(f.Cards))
 	for i := range d.Cards {
 		c := &d.Cards[i]
@@ -351,6 +359,11 @@ func (p *parser) validate(f *file) *Deck {
 		rc := &f.Cards[i]
 		*c = Card{ID: rc.ID, Question: rc.Question, Kind: rc.Kind, Front: rc.Front, Back: rc.Back, Tags: rc.Tags}
 		where := p.checkID("card", i, c.ID, at, cards)
+		if clean != nil && clean[i] {
+			// Nothing below has anything to say about it.
+			c.Kind = KindBasic
+			continue
+		}
 		switch {
 		case c.Question == "":
 			p.add(at.line(""), 0, "%s: missing question (the id of a [[question]])", where)
@@ -388,6 +401,45 @@ func (p *parser) validate(f *file) *Deck {
 		return nil
 	}
 	return d
+}
+
+// cleanCards reports, for each card, whether the checks of the cards
+// loop in validate other than checkID's find nothing wrong with it, and
+// it is a basic card: the loop then has nothing more to do for it. Those
+// checks read every byte of the card text, so they run on every core
+// first; a card with anything to report is checked again in the loop,
+// which says what is wrong in file order.
+func cleanCards(cards []rawCard, questions map[string]bool) []bool {
+	clean := make([]bool, len(cards))
+	check := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			clean[i] = cleanCard(&cards[i], questions)
+		}
+	}
+	const minPart = 1024
+	parts := max(1, min(runtime.GOMAXPROCS(0), len(cards)/minPart))
+	var wg sync.WaitGroup
+	for p := 1; p < parts; p++ {
+		wg.Go(func() { check(p*len(cards)/parts, (p+1)*len(cards)/parts) })
+	}
+	check(0, len(cards)/parts)
+	wg.Wait()
+	return clean
+}
+
+// cleanCard is one card's part of cleanCards.
+func cleanCard(rc *rawCard, questions map[string]bool) bool {
+	if rc.Question == "" || !questions[rc.Question] ||
+		strings.TrimSpace(rc.Front) == "" || strings.TrimSpace(rc.Back) == "" ||
+		indexControl(rc.Front) >= 0 || indexControl(rc.Back) >= 0 {
+		return false
+	}
+	for _, t := range rc.Tags {
+		if t == "" || strings.ContainsAny(t, " \t\n") {
+			return false
+		}
+	}
+	return (rc.Kind == "" || rc.Kind == KindBasic) && rc.Sim == nil
 }
 
 // checkText refuses control characters other than newlines and tabs in text

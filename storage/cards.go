@@ -609,7 +609,7 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes [
 	enc := encodeContents(d, changes, false)
 	defer enc.wait()
 	order := keyOrder(changes, byID)
-	if err := putStates(tx, d, src, now, changes, order); err != nil {
+	if err := putStates(tx, d, src, now, changes, order, nil); err != nil {
 		if _, eerr := enc.wait(); eerr != nil {
 			return eerr // as when the text was encoded before anything was put
 		}
@@ -620,8 +620,9 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes [
 
 // putStates writes what an import changes but card text: the states of
 // the changes (order is keyOrder's) and their due index entries, the new
-// cards' numbers and the deck's record.
-func putStates(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes []cardChange, order []int32) error {
+// cards' numbers and the deck's record. pre is what prepareStates and
+// encodeStates made of changes, or nil: then putStates makes it.
+func putStates(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes []cardChange, order []int32, pre *preparedStates) error {
 	// The index is written directly below (reindex from each card's
 	// state as planImport read it): first make it exact.
 	if err := flushIndex(tx); err != nil {
@@ -630,22 +631,21 @@ func putStates(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes []c
 	if err := dropCaches(tx, d.ID); err != nil {
 		return err
 	}
-	// New cards are numbered in deck-file order.
-	nums, err := numbersOf(tx, d.ID)
-	if err != nil {
-		return err
-	}
-	for i := range changes {
-		if ch := &changes[i]; ch.old == nil {
-			if ch.num, err = nums.give(); err != nil {
-				return err
-			}
+	if pre == nil {
+		p, err := numberNew(tx, d.ID, changes)
+		if err != nil {
+			return err
 		}
+		p.encodeStates(changes, order)
+		pre = &p
 	}
-	if err := nums.save(tx); err != nil {
+	if pre.err != nil {
+		return pre.err
+	}
+	if err := pre.nums.save(tx); err != nil {
 		return err
 	}
-	if err := putStatesAndIndex(tx.Bucket(bucketState), tx.Bucket(bucketDue), changes, order); err != nil {
+	if err := putStatesAndIndex(tx.Bucket(bucketState), tx.Bucket(bucketDue), changes, order, pre); err != nil {
 		return err
 	}
 	info := DeckInfo{
@@ -657,6 +657,62 @@ func putStates(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes []c
 		return fmt.Errorf("encode deck %s: %w", d.ID, err)
 	}
 	return tx.Bucket(bucketDecks).Put([]byte(d.ID), v)
+}
+
+// preparedStates is what putStates puts of an import's changes, made
+// before its transaction writes: the deck's numbers, the changes' state
+// values and the new cards' due index keys.
+type preparedStates struct {
+	nums deckNumbers
+	vals [][]byte // the state of changes[order[k]] at k
+	idx  [][]byte // the new cards' due index keys, sorted
+	err  error
+}
+
+// numberNew gives the new cards among changes their numbers, in
+// deck-file order (the order of changes), from deckID's numbers in tx,
+// which putStates saves.
+func numberNew(tx *bolt.Tx, deckID string, changes []cardChange) (preparedStates, error) {
+	nums, err := numbersOf(tx, deckID)
+	if err != nil {
+		return preparedStates{}, err
+	}
+	for i := range changes {
+		if ch := &changes[i]; ch.old == nil {
+			if ch.num, err = nums.give(); err != nil {
+				return preparedStates{}, err
+			}
+		}
+	}
+	return preparedStates{nums: nums}, nil
+}
+
+// encodeStates encodes the state of every change, in key order (order,
+// from keyOrder), and the due index keys of the new ones, once numberNew
+// numbered them. It reads no transaction.
+func (p *preparedStates) encodeStates(changes []cardChange, order []int32) {
+	var a arena
+	p.vals = make([][]byte, len(order))
+	for k, j := range order {
+		ch := &changes[j]
+		v, err := appendState(a.start(stateSize(&ch.state)), &ch.state, ch.num)
+		if err != nil {
+			p.err = fmt.Errorf("card %s: %w", ch.state.ID, err)
+			return
+		}
+		p.vals[k] = a.end(v)
+	}
+	// New cards' index entries, put in key order. New cards are indexed
+	// by their order in the file, so in file order (the order of
+	// changes) their keys are mostly sorted already.
+	for j := range changes {
+		if ch := &changes[j]; ch.old == nil {
+			p.idx = dueKeysIn(p.idx, &a, &ch.state)
+		}
+	}
+	if !slices.IsSortedFunc(p.idx, bytes.Compare) {
+		slices.SortFunc(p.idx, bytes.Compare)
+	}
 }
 
 // putContents puts the card text of the changes that write it, in key
@@ -681,20 +737,16 @@ func putContents(tx *bolt.Tx, enc *contentEncoding, changes []cardChange, order 
 }
 
 // putStatesAndIndex puts the state of every change, in key order (order,
-// from keyOrder), and moves or adds its due index entries.
-func putStatesAndIndex(states, due *bolt.Bucket, changes []cardChange, order []int32) error {
+// from keyOrder), as pre encoded it, moves the due index entries of the
+// changed cards and adds those of the new ones.
+func putStatesAndIndex(states, due *bolt.Bucket, changes []cardChange, order []int32, pre *preparedStates) error {
 	// Sorted inserts split pages at FillPercent: the default of one half
 	// would leave them half empty. States and index entries change with
 	// every rating, so their pages keep some room for that.
 	states.FillPercent, due.FillPercent = 0.9, 0.9
-	var a arena
-	for _, j := range order {
+	for k, j := range order {
 		ch := &changes[j]
-		v, err := appendState(a.start(stateSize(&ch.state)), &ch.state, ch.num)
-		if err != nil {
-			return fmt.Errorf("card %s: %w", ch.state.ID, err)
-		}
-		if err := states.Put(ch.key, a.end(v)); err != nil {
+		if err := states.Put(ch.key, pre.vals[k]); err != nil {
 			return fmt.Errorf("card %s: %w", ch.state.ID, err)
 		}
 		if ch.old != nil {
@@ -703,19 +755,7 @@ func putStatesAndIndex(states, due *bolt.Bucket, changes []cardChange, order []i
 			}
 		}
 	}
-	// New cards' index entries, put in key order. New cards are indexed
-	// by their order in the file, so in file order (the order of
-	// changes) their keys are mostly sorted already.
-	var idx [][]byte
-	for j := range changes {
-		if ch := &changes[j]; ch.old == nil {
-			idx = dueKeysIn(idx, &a, &ch.state)
-		}
-	}
-	if !slices.IsSortedFunc(idx, bytes.Compare) {
-		slices.SortFunc(idx, bytes.Compare)
-	}
-	for _, k := range idx {
+	for _, k := range pre.idx {
 		if err := due.Put(k, noState); err != nil {
 			return err
 		}

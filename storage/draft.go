@@ -180,12 +180,15 @@ func (dr *Draft) Import(d *deck.Deck, src Source, now time.Time) (Plan, error) {
 
 // fill writes the import in two commits: the card text first, which is
 // most of the file, so that the disk takes its pages while the states,
-// the due index and the deck's record are put and committed. The second
+// the due index and the deck's record are put and committed (the states
+// and index keys encoded while the first commit is made). The second
 // commit's pages are synced by link.
 func (dr *Draft) fill(d *deck.Deck, src Source, now time.Time, byID []int32) (Plan, error) {
 	var plan Plan
 	var changes []cardChange
 	var order []int32
+	var pre preparedStates
+	prepared := make(chan struct{})
 	err := dr.update(func(tx *bolt.Tx) error {
 		var err error
 		plan, changes, _, err = planImport(tx, d, func() []string { return contentHashes(d.Cards) }, src)
@@ -193,14 +196,26 @@ func (dr *Draft) fill(d *deck.Deck, src Source, now time.Time, byID []int32) (Pl
 			return err
 		}
 		order = keyOrder(changes, byID)
-		return putContents(tx, encodeContents(d, changes, true), changes, order)
+		if pre, err = numberNew(tx, d.ID, changes); err != nil {
+			return err
+		}
+		enc := encodeContents(d, changes, true)
+		enc.wait()
+		// The states are encoded while the card text is put and
+		// committed (on one core), for the second commit.
+		go func() {
+			defer close(prepared)
+			pre.encodeStates(changes, order)
+		}()
+		return putContents(tx, enc, changes, order)
 	})
 	if err != nil {
 		return Plan{}, dr.named(err)
 	}
 	synced := dr.syncAhead()
+	<-prepared
 	err = dr.update(func(tx *bolt.Tx) error {
-		return putStates(tx, d, src, now, changes, order)
+		return putStates(tx, d, src, now, changes, order, &pre)
 	})
 	if serr := <-synced; err == nil {
 		err = serr
@@ -225,7 +240,7 @@ func (dr *Draft) syncAhead() <-chan error {
 	return done
 }
 
-// link closes the draft's bbolt handle, syncs the file and moves (or,
+// link syncs the draft's file, closes its bbolt handle and moves (or,
 // where the file system cannot, links) it to the draft's path, then syncs
 // the folder. It reports false when another
 // file took the path. Its errors name the draft's path, not the file's.
@@ -235,12 +250,18 @@ func (dr *Draft) link() (bool, error) {
 	var err error
 	if dr.pages != nil {
 		err = dr.pages.flush() // written after each commit already
+		if err == nil {
+			// Synced through the descriptor that wrote every page: its
+			// sync reports a failed write-back of any of them (one
+			// opened later might not see a failure before its opening).
+			err = dr.pages.f.Sync()
+		}
 	}
 	if cerr := dr.db.Close(); err == nil {
 		err = cerr
 	}
 	dr.db = nil
-	if err == nil {
+	if err == nil && dr.pages == nil {
 		err = syncFile(dr.tmp)
 	}
 	if err != nil {
