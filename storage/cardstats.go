@@ -77,11 +77,28 @@ type cardStatsBuilder struct {
 	cs    CardStats
 	decks map[string]uint32
 	qs    []map[string]uint32 // question index by deck index and question id
+
+	// The deck id and question index of the previous card, when there
+	// was one: cards come in key order, which groups a deck's cards and
+	// mostly a question's (card ids tend to begin with their question's).
+	lastDeck string
+	lastQ    uint32
+	hasLast  bool
 }
 
 // index returns the indexes of a deck and of one of its questions, adding
 // them when new.
 func (b *cardStatsBuilder) index(deckID string, question []byte) (d, q uint32) {
+	if b.hasLast && deckID == b.lastDeck && string(question) == b.cs.Questions[b.lastQ].ID {
+		return b.cs.Questions[b.lastQ].Deck, b.lastQ
+	}
+	d, q = b.lookup(deckID, question)
+	b.lastDeck, b.lastQ, b.hasLast = deckID, q, true
+	return d, q
+}
+
+// lookup is index without the previous card's.
+func (b *cardStatsBuilder) lookup(deckID string, question []byte) (d, q uint32) {
 	d, ok := b.decks[deckID]
 	if !ok {
 		if b.decks == nil {

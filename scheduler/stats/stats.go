@@ -369,14 +369,16 @@ func (a *logStats) add(r *storage.Review) {
 // addStat counts one review of the selected deck (storage.ScanStats
 // filters by deck).
 func (a *logStats) addStat(r *storage.LogStat) {
-	a.addStatRecall(r, logRecall(r))
+	a.addStats([]storage.LogStat{*r})
 }
 
-// addStats counts a batch of reviews, as addStat one by one. The recall
-// FSRS predicted for each is computed first, for a run of reviews in a
-// loop of arithmetic alone, so that the divisions and square roots of
-// successive reviews overlap in the processor instead of waiting on each
-// other: they took most of the time of a review's count.
+// addStats counts a batch of reviews. The recall FSRS predicted for each
+// is computed first, for a run of reviews in a loop of arithmetic alone,
+// so that the divisions and square roots of successive reviews overlap in
+// the processor instead of waiting on each other: they took most of the
+// time of a review's count. The counting loop calls nothing but the
+// calibration's exact sum (and, for the few reviews of the history's
+// days, addRecent).
 func (a *logStats) addStats(batch []storage.LogStat) {
 	var ps [256]float64
 	for len(batch) > 0 {
@@ -385,8 +387,25 @@ func (a *logStats) addStats(batch []storage.LogStat) {
 			ps[i] = logRecall(&run[i])
 		}
 		for i := range run {
-			a.addStatRecall(&run[i], ps[i])
+			r := &run[i]
+			// Capped here too: a log written before the cap may hold
+			// longer times.
+			d := scheduler.AnswerTime(r.Duration)
+			a.spent[3] += d
+			if r.At >= a.bounds[0] {
+				a.addRecent(r, d)
+			}
+			if r.State != fsrs.Review {
+				continue
+			}
+			ok := r.Rating != fsrs.Again
+			a.ret[2].add(ok)
+			b := &a.cal[calBin(ps[i])]
+			b.n++
+			b.sum.add(ps[i])
+			b.recalled += b2i(ok)
 		}
+		a.reviews += len(run)
 		batch = batch[len(run):]
 	}
 }
@@ -398,47 +417,43 @@ func logRecall(r *storage.LogStat) float64 {
 	return scheduler.ForgettingCurve(float64(r.At-r.LastReview)/float64(24*time.Hour), r.Stability)
 }
 
-// addStatRecall counts one review, p being its logRecall.
-func (a *logStats) addStatRecall(r *storage.LogStat, p float64) {
-	at := r.At
-	day := a.bucket(at)
-	a.reviews++
-	// Capped here too: a log written before the cap may hold longer times.
-	d := scheduler.AnswerTime(r.Duration)
-	a.spent[3] += d
-	if day >= 0 {
-		a.days[day]++
-		a.spent[2] += d
-		if day >= Days-7 {
-			a.spent[1] += d
-		}
-		if day == Days-1 {
-			a.spent[0] += d
-		}
-	}
-	if r.State != fsrs.Review {
+// addRecent counts a review of the history's days or later, d being its
+// answer time, in the figures of the last days.
+func (a *logStats) addRecent(r *storage.LogStat, d time.Duration) {
+	day := a.bucket(r.At)
+	if day < 0 {
 		return
 	}
-	ok := r.Rating != fsrs.Again
-	a.ret[2].add(ok)
-	if day >= 0 {
+	a.days[day]++
+	a.spent[2] += d
+	if day >= Days-7 {
+		a.spent[1] += d
+	}
+	if day == Days-1 {
+		a.spent[0] += d
+	}
+	if r.State == fsrs.Review {
+		ok := r.Rating != fsrs.Again
 		a.ret[1].add(ok)
 		if day >= Days-7 {
 			a.ret[0].add(ok)
 		}
 	}
-	a.addCal(p, ok)
+}
+
+// calBin is the calibration bin of a predicted recall p: the number of
+// inner edges at or below it (the edges ascend), counted without a branch
+// to mispredict.
+func calBin(p float64) int {
+	e := &calEdges
+	return b2i(p >= e[1]) + b2i(p >= e[2]) + b2i(p >= e[3]) + b2i(p >= e[4]) +
+		b2i(p >= e[5]) + b2i(p >= e[6]) + b2i(p >= e[7])
 }
 
 // addCal counts one review in the calibration: predicted recall p,
 // recalled or not.
 func (a *logStats) addCal(p float64, ok bool) {
-	// The bin is the number of inner edges at or below p (the edges
-	// ascend), counted without a branch to mispredict.
-	e := &calEdges
-	i := b2i(p >= e[1]) + b2i(p >= e[2]) + b2i(p >= e[3]) + b2i(p >= e[4]) +
-		b2i(p >= e[5]) + b2i(p >= e[6]) + b2i(p >= e[7])
-	b := &a.cal[i]
+	b := &a.cal[calBin(p)]
 	b.n++
 	b.sum.add(p)
 	b.recalled += b2i(ok)
