@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/scheduler"
 	"github.com/flash-srs/flash/scheduler/exam"
 	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/storage"
@@ -481,4 +482,82 @@ func TestImport_SavesExamPlans(t *testing.T) {
 	if got := plans(); got[0] == "" || got[1] != before[1] {
 		t.Errorf("after importing the first file again: the next day's plan is not the one flash exam made (%d bytes, want %d)", len(got[1]), len(before[1]))
 	}
+}
+
+// TestSavePlans_AfterOptimizeAndUnsuspend: new weights (flash optimize,
+// also --reset) and an unsuspended card drop a deck's saved exam plans;
+// the command saves them again (savePlans), as flash exam and flash import
+// do, so that the next review reads its plan instead of making it (that a
+// saved plan is the one a review would make: TestSavedPlan_SameAsFresh).
+func TestSavePlans_AfterOptimizeAndUnsuspend(t *testing.T) {
+	db := genDB(t, 150, 2500)
+	now := genNow
+	if r := runCmd(t, cmdExam, db, now, now.AddDate(0, 0, 20).Format(time.DateOnly), "--deck", "gen"); r.code != 0 {
+		t.Fatalf("exam: exit %d: %s", r.code, r.stderr)
+	}
+	days := []time.Time{now}
+	for d := now; len(days) <= session.AheadDays; {
+		d = scheduler.NextStudyDay(d)
+		days = append(days, d)
+	}
+	plans := func(what string) []string {
+		t.Helper()
+		st, err := storage.Open(db, storage.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		var out []string
+		for _, d := range days {
+			v, ok, err := st.Setting(session.PlanKey("gen", d))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !ok {
+				t.Errorf("%s: no plan of %v saved", what, d.Format(time.DateOnly))
+			}
+			out = append(out, v)
+		}
+		return out
+	}
+	before := plans("flash exam")
+	if r := runCmd(t, cmdOptimize, db, now); r.code != 0 || r.stderr != "" {
+		t.Fatalf("optimize: exit %d: %s", r.code, r.stderr)
+	}
+	fitted := plans("flash optimize")
+	if fitted[1] == before[1] {
+		t.Error("flash optimize: the plan is the one made with the default weights")
+	}
+	if r := runCmd(t, cmdOptimize, db, now, "--reset"); r.code != 0 || r.stderr != "" {
+		t.Fatalf("optimize --reset: exit %d: %s", r.code, r.stderr)
+	}
+	if got := plans("flash optimize --reset"); got[1] == fitted[1] {
+		t.Error("flash optimize --reset: the plan is the one made with the fitted weights")
+	}
+
+	// Suspend a card (the review screen's s): the plans go; unsuspend it.
+	st, err := storage.Open(db, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := st.States("gen")
+	if err == nil {
+		err = st.SetFlags("gen", cs[0].ID, storage.Flags{Suspended: true})
+	}
+	if err == nil {
+		_, ok, _ := st.Setting(session.PlanKey("gen", now))
+		if ok {
+			t.Error("a suspend kept the saved plan")
+		}
+	}
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := runCmd(t, cmdUnsuspend, db, now, "gen/"+cs[0].ID); r.code != 0 || r.stderr != "" {
+		t.Fatalf("unsuspend: exit %d: %s", r.code, r.stderr)
+	}
+	plans("flash unsuspend")
 }

@@ -132,15 +132,26 @@ func importSource(e *env, name string, data []byte, dry bool) (err error) {
 		fmt.Fprintln(e.stdout, "nothing was written")
 		return nil
 	}
-	// An import drops the deck's saved exam plans: plan the day and the
-	// next one again now, so that review starts without planning.
-	if decks, err = st.Decks(); err == nil {
-		err = session.SavePlan(st, decks, d.ID, e.now())
+	savePlans(e, st, d.ID)
+	return nil
+}
+
+// savePlans saves again the exam plans of the day and the days ahead of
+// the decks ids (session.SavePlan; nothing for a deck without an exam)
+// after a command changed what they are made from and so dropped them
+// (an import, new weights, an unsuspended card), so that the next review
+// reads its plan instead of making it. What the command did is stored
+// already: a failure here is only a warning.
+func savePlans(e *env, st *storage.Store, ids ...string) {
+	decks, err := st.Decks()
+	for _, id := range ids {
+		if err == nil {
+			err = session.SavePlan(st, decks, id, e.now())
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(e.stderr, "flash: warning:", err)
 	}
-	return nil
 }
 
 // draftOrErr is what storage.Create returned.

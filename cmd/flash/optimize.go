@@ -137,6 +137,7 @@ func runOptimize(e *env, o optimizeFlags) error {
 			return err
 		}
 		stored = targets
+		savePlans(e, st, targets...)
 	}
 	return printOptimize(e.stdout, o, rep, secs, stored)
 }
@@ -157,6 +158,9 @@ func resetWeights(e *env, st *storage.Store, targets []string, o optimizeFlags) 
 	had, err := refit.Reset(st, targets, o.dryRun)
 	if err != nil {
 		return err
+	}
+	if !o.dryRun {
+		savePlans(e, st, targets...)
 	}
 	for i, id := range targets {
 		verb := "uses"

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/flash-srs/flash/cmd/flash/internal/flags"
@@ -39,10 +40,14 @@ func unsuspend(e *env, pos []string) error {
 	if err != nil {
 		return err
 	}
+	var decks []string
 	for _, c := range targets {
 		if !c.Suspended {
 			fmt.Fprintf(e.stdout, "%s is not suspended\n", c.Key())
 			continue
+		}
+		if !slices.Contains(decks, c.Deck) {
+			decks = append(decks, c.Deck)
 		}
 		msg := "unsuspended " + c.Key()
 		var notes []string
@@ -57,5 +62,6 @@ func unsuspend(e *env, pos []string) error {
 		}
 		fmt.Fprintln(e.stdout, msg)
 	}
+	savePlans(e, st, decks...)
 	return nil
 }
