@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"unsafe"
 
 	"github.com/pelletier/go-toml/v2/unstable"
 )
@@ -29,18 +30,18 @@ import (
 // as cores: a core that ends its part early (the other one was taken by
 // other work meanwhile, such as the import's hashing the file) takes
 // another.
-func decodeFast(data []byte, f *file) bool {
-	return decodeFastParts(data, f, 2*runtime.GOMAXPROCS(0))
+func decodeFast(data []byte, shared bool, f *file) bool {
+	return decodeFastParts(data, shared, f, 2*runtime.GOMAXPROCS(0))
 }
 
 // decodeFastParts is decodeFast decoding a large document in up to n
 // parts at once.
-func decodeFastParts(data []byte, f *file, n int) bool {
-	if parts := splitCards(data, n); len(parts) > 1 && decodeParts(data, parts, f) {
+func decodeFastParts(data []byte, shared bool, f *file, n int) bool {
+	if parts := splitCards(data, n); len(parts) > 1 && decodeParts(data, shared, parts, f) {
 		return true
 	}
 	*f = file{}
-	ok, _ := decodeChunk(data, f)
+	ok, _ := decodeChunk(data, shared, f)
 	return ok
 }
 
@@ -72,15 +73,15 @@ func splitCards(data []byte, n int) []int {
 // cut fell inside a multi-line string, fails it all. Each part but the first
 // starts with a [[card]] header, so it holds no top-level keys, and only
 // [[card]], [[question]] and [options] tables, which join in order.
-func decodeParts(data []byte, ends []int, f *file) bool {
+func decodeParts(data []byte, shared bool, ends []int, f *file) bool {
 	files := make([]file, len(ends))
 	oks := make([]bool, len(ends))
 	options := make([]bool, len(ends)) // whether the part has [options]
 	var wg sync.WaitGroup
 	for i := 1; i < len(ends); i++ {
-		wg.Go(func() { oks[i], options[i] = decodeChunk(data[ends[i-1]:ends[i]], &files[i]) })
+		wg.Go(func() { oks[i], options[i] = decodeChunk(data[ends[i-1]:ends[i]], shared, &files[i]) })
 	}
-	oks[0], options[0] = decodeChunk(data[:ends[0]], &files[0])
+	oks[0], options[0] = decodeChunk(data[:ends[0]], shared, &files[0])
 	wg.Wait()
 	*f = files[0]
 	nq, nc := 0, 0
@@ -114,9 +115,15 @@ func decodeParts(data []byte, ends []int, f *file) bool {
 }
 
 // decodeChunk decodes data, the whole document or a part of it, into f,
-// and says whether it holds an [options] table.
-func decodeChunk(data []byte, f *file) (ok, options bool) {
-	d := &fastDecoder{data: data, str: string(data)}
+// and says whether it holds an [options] table. The strings in f share a
+// copy of data, or with shared set data itself.
+func decodeChunk(data []byte, shared bool, f *file) (ok, options bool) {
+	d := &fastDecoder{data: data}
+	if shared {
+		d.str = unsafe.String(unsafe.SliceData(data), len(data))
+	} else {
+		d.str = string(data)
+	}
 	var p unstable.Parser
 	p.Reset(data)
 	if n := bytes.Count(data, []byte("[[card]]")); n > 0 {

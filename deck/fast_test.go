@@ -31,7 +31,7 @@ func slowDecode(data []byte) (file, error) {
 func sameAsGoTOML(t *testing.T, data []byte) bool {
 	t.Helper()
 	var fast file
-	if !decodeFast(data, &fast) {
+	if !decodeFast(data, false, &fast) {
 		return false
 	}
 	if !utf8.Valid(data) {
@@ -139,7 +139,7 @@ check = ["σ"]
 params = { a = [1, 2.5], s = { t = 'ξ' } }
 `
 	var f file
-	if !decodeFast([]byte(doc), &f) {
+	if !decodeFast([]byte(doc), false, &f) {
 		t.Fatalf("decodeFast declined the valid file:\n%s", doc)
 	}
 	bad := []string{"\xff", "\x80", "\xc3", "\xe2\x82", "\xed\xa0\x80", "\xc0\xaf", "\xf4\x90\x80\x80", "\xf0\x9f\x98"}
@@ -152,7 +152,7 @@ params = { a = [1, 2.5], s = { t = 'ξ' } }
 				}
 				n++
 				var f file
-				if decodeFast([]byte(data), &f) {
+				if decodeFast([]byte(data), false, &f) {
 					t.Fatalf("decodeFast took text that is not UTF-8 (%q at %d):\n%q", b, i, data)
 				}
 			}
@@ -271,7 +271,7 @@ func TestDecodeFast_Parts(t *testing.T) {
 			slow, slowErr := slowDecode(data)
 			for parts := 1; parts <= 4; parts++ {
 				var fast file
-				took := decodeFastParts(data, &fast, parts)
+				took := decodeFastParts(data, false, &fast, parts)
 				switch {
 				case took && slowErr != nil:
 					t.Fatalf("%d parts: took a file go-toml refuses: %v", parts, slowErr)
@@ -282,7 +282,7 @@ func TestDecodeFast_Parts(t *testing.T) {
 				}
 				if c.name == "header-like lines in strings" && parts > 1 {
 					var f file
-					if decodeParts(data, splitCards(data, parts), &f) {
+					if decodeParts(data, false, splitCards(data, parts), &f) {
 						t.Fatalf("%d parts: the parts decoded, though a cut fell inside a string", parts)
 					}
 				}
@@ -384,5 +384,38 @@ func TestParse_CleanCardsSameProblems(t *testing.T) {
 	}
 	if err.Error() != want.Error() {
 		t.Errorf("problems differ from checking every card in order:\n%v\nwant:\n%v", err, want)
+	}
+}
+
+// ParseShared makes the deck Parse makes; Parse's deck keeps none of
+// data's memory (data changed afterwards leaves the deck as it was), and
+// ParseShared's does share it for a large file, decoded in parts.
+func TestParseShared_SameAsParse(t *testing.T) {
+	doc := []byte(bigDeck(8000, nil))
+	want, err := Parse("big.toml", bytes.Clone(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := bytes.Clone(doc)
+	got, err := Parse("big.toml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := bytes.Clone(doc)
+	gotShared, err := ParseShared("big.toml", shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(gotShared, want) {
+		t.Fatal("ParseShared made another deck than Parse")
+	}
+	for i := range data {
+		data[i], shared[i] = 'x', 'x'
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Error("Parse's deck changed with the data it was parsed from")
+	}
+	if reflect.DeepEqual(gotShared, want) {
+		t.Error("ParseShared's deck does not share its data")
 	}
 }

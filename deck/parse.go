@@ -133,7 +133,17 @@ type rawOptions struct {
 // Deck and an error joining every problem found, each a *Problem naming the
 // file and the line, or the card.
 func Parse(name string, data []byte) (*Deck, error) {
-	p := &parser{name: name, data: data}
+	return parse(&parser{name: name, data: data})
+}
+
+// ParseShared is Parse for a caller that keeps data as it is while it
+// uses the deck: the deck's strings may share data's memory instead of a
+// copy of it (a 10k-card file is 5 MB). data must not change afterwards.
+func ParseShared(name string, data []byte) (*Deck, error) {
+	return parse(&parser{name: name, data: data, shared: true})
+}
+
+func parse(p *parser) (*Deck, error) {
 	d := p.parse()
 	if len(p.errs) > 0 {
 		p.resolveLines()
@@ -149,6 +159,7 @@ type parser struct {
 	refs []lineRef // where each of errs is, until resolveLines
 
 	checkAll bool // check every card whole in validate (tests: no cleanCards)
+	shared   bool // strings may share data (ParseShared)
 }
 
 // lineRef says where a problem is: a known line, or a key (or table
@@ -230,7 +241,7 @@ func (p *parser) parse() *Deck {
 	var f file
 	// decodeFast declines text that is not UTF-8 (go-toml's parser checks
 	// it as it goes), which is reported here.
-	if decodeFast(p.data, &f) {
+	if decodeFast(p.data, p.shared, &f) {
 		return p.validate(&f)
 	}
 	if !utf8.Valid(p.data) {

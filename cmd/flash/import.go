@@ -63,7 +63,8 @@ func importSource(e *env, name string, data []byte, dry bool) (err error) {
 	// 3 ms): the parse leaves one processor idle at times.
 	hashed := make(chan string, 1)
 	go func() { hashed <- hashBytes(data) }()
-	d, err := deck.Parse(name, data)
+	// data stays as it is: the deck may share it rather than a copy.
+	d, err := deck.ParseShared(name, data)
 	if err != nil {
 		if draft != nil {
 			if r := <-draft; r.err == nil {

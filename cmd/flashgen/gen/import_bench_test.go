@@ -42,7 +42,7 @@ type tomlDeck struct {
 
 // BenchmarkImportVsTOML alternates go-toml/v2's Unmarshal of a 10k-card
 // deck file (into a struct of the file's tables) and flash's import of the
-// same file into a new database as `flash import` does it (deck.Parse with
+// same file into a new database as `flash import` does it (deck.ParseShared with
 // validation while storage.Create makes the new file and another goroutine
 // takes the file's sha256, Draft.Import building the database and syncing it before it is linked at
 // its path, Close),
@@ -71,7 +71,7 @@ func BenchmarkImportVsTOML(b *testing.B) {
 			sum := sha256.Sum256(data)
 			hashed <- hex.EncodeToString(sum[:])
 		}()
-		d, err := deck.Parse("10k.toml", data)
+		d, err := deck.ParseShared("10k.toml", data)
 		if err != nil {
 			b.Fatal(err)
 		}
