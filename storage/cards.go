@@ -812,12 +812,19 @@ type contentEncoding struct {
 // encodeContents starts encoding the content value of each change that
 // writes content, on every core; wait returns them (nil for the other
 // changes). With here set, the calling goroutine encodes a part too, and
-// encodeContents returns when that part is done. There are twice as many
-// parts as cores, so that a core whose part ends early takes another.
+// encodeContents returns when that part is done; there are then twice as
+// many parts as cores, so that a core whose part ends early takes another.
+// Without it there are as many as cores: the caller goes on with other
+// work meanwhile (Store.Import puts the states), which more parts would
+// take processor time from.
 func encodeContents(d *deck.Deck, changes []cardChange, here bool) *contentEncoding {
 	e := &contentEncoding{out: make([][]byte, len(changes))}
 	const minPart = 512
-	parts := max(1, min(2*runtime.GOMAXPROCS(0), len(changes)/minPart))
+	perCore := 1
+	if here {
+		perCore = 2
+	}
+	parts := max(1, min(perCore*runtime.GOMAXPROCS(0), len(changes)/minPart))
 	e.errs = make([]error, parts)
 	encode := func(p int) {
 		var a arena
