@@ -64,13 +64,9 @@ func review(e *env, o session.Options, plain bool) error {
 		}
 	}
 	if err == nil {
-		// The exam plan of the day, for the next session to start from.
-		for _, d := range s.Decks() {
-			if _, ok := s.Exam(d.ID); ok {
-				collectBeforePlans()
-				break
-			}
-		}
+		// The exam plans of the day and the days ahead, for the next
+		// sessions to start from.
+		s.BeforePlanning = collectBeforePlans
 		if err := s.SavePlans(); err != nil {
 			fmt.Fprintln(e.stderr, "flash: warning:", err)
 		}

@@ -2,6 +2,7 @@ package session
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -271,22 +272,37 @@ func (s *Session) filtered() bool {
 // one transaction, and drops the deck's plans of other days.
 func (s *Session) saveDays(id string, set exam.Settings, t time.Time) error {
 	values := map[string]string{}
+	planning := false
 	plan := func(t time.Time) error {
+		if !planning && s.BeforePlanning != nil {
+			s.BeforePlanning()
+		}
+		planning = true
 		sd, _, err := s.makeDay(id, set, t)
 		if sd != nil {
 			values[planName(t)] = sd.encode()
 		}
 		return err
 	}
-	sd, err := s.savedPlan(id, set, t)
+	stamp, err := s.stamp(id, set)
 	if err != nil {
 		return err
 	}
 	sameDay := dayStamp(s.builtAt) == dayStamp(t)
+	var saved bool
+	if !(s.fromSaved[id] && !s.changed && sameDay) {
+		// Read whole: a session of the day that found today's plan
+		// damaged planned afresh, and saves that one.
+		sd, err := s.savedPlan(id, set, t)
+		if err != nil {
+			return err
+		}
+		saved = sd != nil
+	}
 	switch {
 	case s.fromSaved[id] && !s.changed && sameDay:
 		// Read as saved today, and nothing changed since.
-	case sd != nil:
+	case saved:
 		// Saved already (by 'flash exam', an import or another session).
 	case s.made[id] != nil && !s.changed && sameDay:
 		// Made when the queue was built, and nothing changed since.
@@ -314,10 +330,10 @@ func (s *Session) saveDays(id string, set exam.Settings, t time.Time) error {
 			break
 		}
 		keep = append(keep, planName(next))
-		if sd, err = s.savedPlan(id, set, next); err != nil {
+		if saved, err = s.hasSaved(id, next, stamp); err != nil {
 			return err
 		}
-		if sd == nil {
+		if !saved {
 			if err := plan(next); err != nil {
 				return err
 			}
@@ -667,6 +683,46 @@ func decodeSaved(v string, w fsrs.Weights, loc *time.Location) (*savedDay, error
 		return nil, errSaved
 	}
 	return sd, nil
+}
+
+// hasSaved reports whether a plan of the study day holding t is saved for
+// deck id with stamp, whole and well formed (savedWhole), without decoding
+// it: saveDays asks it of each of the days ahead at the end of every
+// session. Should its figures not decode after all, the session of that
+// day plans afresh and saves its plan (saveDays reads today's whole).
+func (s *Session) hasSaved(id string, t time.Time, stamp uint64) (bool, error) {
+	v, ok, err := s.st.Setting(storage.CacheKey(id, planName(t)))
+	if err != nil || !ok {
+		return false, err
+	}
+	return savedWhole(v, dayStamp(t), stamp), nil
+}
+
+// savedWhole reports whether v is a saved plan of day with stamp, whole:
+// decodeSaved's walk, with json.Valid for the plan's figures instead of
+// decoding them. Every plan decodeSaved reads is whole; one that is whole
+// but whose figures do not decode is not made by this flash (a plan is
+// saved whole, in one value).
+func savedWhole(v, day string, stamp uint64) bool {
+	r := reader{b: []byte(v)}
+	if len(r.b) == 0 || r.b[0] != savedVersion {
+		return false
+	}
+	r.p = 1
+	if string(r.bytes()) != day || r.u64() != stamp || !json.Valid(r.bytes()) {
+		return false
+	}
+	n := r.uvarint()
+	for i := uint64(0); i < n && r.err == nil; i++ {
+		r.bytes()
+	}
+	n = r.uvarint()
+	for i := uint64(0); i < n && r.err == nil; i++ {
+		r.bytes()
+		r.varint()
+		r.varint()
+	}
+	return r.err == nil && r.p == len(r.b)
 }
 
 // reader reads a saved plan; the first fault sticks in err.

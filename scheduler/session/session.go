@@ -93,6 +93,9 @@ type Session struct {
 	// Backups, when set, backs the database up before the first rating
 	// of each study day.
 	Backups *DailyBackup
+	// BeforePlanning, when set, runs once before SavePlans makes a plan
+	// (none when every plan it saves is saved already, or made at start).
+	BeforePlanning func()
 
 	started  time.Time
 	reviewed int
