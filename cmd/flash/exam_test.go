@@ -444,20 +444,7 @@ func TestImport_SavesExamPlans(t *testing.T) {
 	days := []time.Time{examNow, examNow.AddDate(0, 0, 1)}
 	plans := func() []string {
 		t.Helper()
-		st, err := storage.Open(db, storage.Options{ReadOnly: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		var out []string
-		for _, d := range days {
-			v, _, err := st.Setting(session.PlanKey("small", d))
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, v)
-		}
-		return out
+		return savedPlans(t, db, "small", days)
 	}
 	before := plans()
 	if before[0] == "" || before[1] == "" {
@@ -502,21 +489,11 @@ func TestSavePlans_AfterOptimizeAndUnsuspend(t *testing.T) {
 	}
 	plans := func(what string) []string {
 		t.Helper()
-		st, err := storage.Open(db, storage.Options{ReadOnly: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		var out []string
-		for _, d := range days {
-			v, ok, err := st.Setting(session.PlanKey("gen", d))
-			if err != nil {
-				t.Fatal(err)
+		out := savedPlans(t, db, "gen", days)
+		for i, v := range out {
+			if v == "" {
+				t.Errorf("%s: no plan of %v saved", what, days[i].Format(time.DateOnly))
 			}
-			if !ok {
-				t.Errorf("%s: no plan of %v saved", what, d.Format(time.DateOnly))
-			}
-			out = append(out, v)
 		}
 		return out
 	}
@@ -560,4 +537,24 @@ func TestSavePlans_AfterOptimizeAndUnsuspend(t *testing.T) {
 		t.Fatalf("unsuspend: exit %d: %s", r.code, r.stderr)
 	}
 	plans("flash unsuspend")
+}
+
+// savedPlans returns the saved exam plans of deckID in the database at db
+// for the study days of days ("" where none is saved).
+func savedPlans(t *testing.T, db, deckID string, days []time.Time) []string {
+	t.Helper()
+	st, err := storage.Open(db, storage.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var out []string
+	for _, d := range days {
+		v, _, err := st.Setting(session.PlanKey(deckID, d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, v)
+	}
+	return out
 }

@@ -14,9 +14,9 @@ import (
 	"github.com/flash-srs/flash/storage"
 )
 
-// openExamDeck returns a store with a 40-card deck "d" and an exam in 20
-// days, its plans saved at now.
-func openExamDeck(t *testing.T, now time.Time) (*storage.Store, []storage.DeckInfo) {
+// importCards returns a store holding deck "d": one question "q" and n
+// cards c0…c(n-1) in that order, imported at now.
+func importCards(t *testing.T, n int, now time.Time) *storage.Store {
 	t.Helper()
 	st, err := storage.Open(filepath.Join(t.TempDir(), "f.db"), storage.Options{})
 	if err != nil {
@@ -25,8 +25,8 @@ func openExamDeck(t *testing.T, now time.Time) (*storage.Store, []storage.DeckIn
 	t.Cleanup(func() { st.Close() })
 	var b strings.Builder
 	b.WriteString("format = 1\nid = \"d\"\ntitle = \"D\"\n\n[[question]]\nid = \"q\"\npaper = \"P\"\ntext = \"Q?\"\n")
-	for i := range 40 {
-		fmt.Fprintf(&b, "\n[[card]]\nid = \"c%02d\"\nquestion = \"q\"\nfront = \"F%d\"\nback = \"B\"\n", i, i)
+	for i := range n {
+		fmt.Fprintf(&b, "\n[[card]]\nid = \"c%d\"\nquestion = \"q\"\nfront = \"F%d\"\nback = \"B\"\n", i, i)
 	}
 	d, err := deck.Parse("d.toml", []byte(b.String()))
 	if err != nil {
@@ -35,6 +35,14 @@ func openExamDeck(t *testing.T, now time.Time) (*storage.Store, []storage.DeckIn
 	if _, err := st.Import(d, storage.Source{Hash: "1"}, now, false); err != nil {
 		t.Fatal(err)
 	}
+	return st
+}
+
+// openExamDeck returns a store with importCards' deck of 40 cards and an
+// exam in 20 days, its plans saved at now.
+func openExamDeck(t *testing.T, now time.Time) (*storage.Store, []storage.DeckInfo) {
+	t.Helper()
+	st := importCards(t, 40, now)
 	set := exam.Settings{Date: now.AddDate(0, 0, 20).Format(time.DateOnly), Target: 0.9, Minutes: 20}
 	if err := st.SetSetting(exam.Key("d"), set.Encode()); err != nil {
 		t.Fatal(err)

@@ -2,14 +2,11 @@ package session
 
 import (
 	"fmt"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
 
-	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler"
 	"github.com/flash-srs/flash/storage"
 )
@@ -19,24 +16,8 @@ import (
 // review card of its deck; the queue orders those by Order, which the
 // entry does not hold, so fillTies reads them whole, and only them.
 func TestFillTies(t *testing.T) {
-	st, err := storage.Open(filepath.Join(t.TempDir(), "f.db"), storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	var b strings.Builder
-	b.WriteString("format = 1\nid = \"d\"\ntitle = \"D\"\n\n[[question]]\nid = \"q\"\npaper = \"P\"\ntext = \"Q?\"\n")
-	for i := range 20 {
-		fmt.Fprintf(&b, "\n[[card]]\nid = \"c%d\"\nquestion = \"q\"\nfront = \"F%d\"\nback = \"B\"\n", i, i)
-	}
-	d, err := deck.Parse("d.toml", []byte(b.String()))
-	if err != nil {
-		t.Fatal(err)
-	}
 	day0 := time.Date(2024, 3, 4, 9, 0, 0, 0, time.UTC)
-	if _, err := st.Import(d, storage.Source{Hash: "1"}, day0, false); err != nil {
-		t.Fatal(err)
-	}
+	st := importCards(t, 20, day0)
 	// Twenty ratings: the index has moved the entries of the first ones
 	// (storage's deferIndex), which DueCards then gives as indexed.
 	for i := range 20 {
