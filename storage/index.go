@@ -553,31 +553,23 @@ func pruneCounts(b *bolt.Bucket, deck uint32, cut, from int64) error {
 // one read transaction. Cards come grouped by deck in deck id order, each
 // once.
 func (s *Store) DueStates(deckID string, end time.Time) ([]CardState, error) {
-	return s.dueStates(deckID, end, time.Time{}, false)
+	return s.dueStates(deckID, end, false)
 }
 
 // DueCards returns the cards DueStates returns, but reads the state only of
-// the cards whose place in the queue needs more than their due index entry
-// holds: a new card or a review card comes as its entry says (IndexOnly
-// set: Deck, ID, FSRS.State and, of a new card, Order, of a review card,
-// FSRS.Due), a learning, buried or pending card whole. That is all the
-// day's queue orders by, so it is built without a random read of the state
+// the cards their due index entries do not describe: a new card or a review
+// card comes as its entry says (IndexOnly set: Deck, ID, FSRS.State and, of
+// a new card, Order, of a review card, FSRS.Due), a learning, buried or
+// pending card whole. A study day's queue orders new and review cards by
+// little more, so it can be built without a random read of the state
 // bucket for every due card (about one page each on a large collection);
-// the session reads a card whole when it shows it. Two kinds of review card
-// come whole too: those due at the same time as another (the queue orders
-// them by Order), and those due 24 hours or more after dayStart, the start
-// of the study day that ends at end. The queue keeps a review card
-// reviewed in the study day out of it (scheduler.Queue: its LastReview,
-// which an entry does not hold); flash gives a review card an interval of
-// at least a day (24 hours, or an exam's pull to a later study day), so
-// only a card due 24 hours or more after dayStart can be one, and only a
-// 25-hour day (the autumn clock change) has such cards.
-func (s *Store) DueCards(deckID string, end, dayStart time.Time) ([]CardState, error) {
-	return s.dueStates(deckID, end, dayStart, true)
+// which cards it needs whole after all is the session's to say.
+func (s *Store) DueCards(deckID string, end time.Time) ([]CardState, error) {
+	return s.dueStates(deckID, end, true)
 }
 
 // dueStates is DueStates, and DueCards when lazy is set.
-func (s *Store) dueStates(deckID string, end, dayStart time.Time, lazy bool) ([]CardState, error) {
+func (s *Store) dueStates(deckID string, end time.Time, lazy bool) ([]CardState, error) {
 	var out []CardState
 	err := s.view(func(tx *bolt.Tx) error {
 		var decks [][]byte
@@ -595,8 +587,6 @@ func (s *Store) dueStates(deckID string, end, dayStart time.Time, lazy bool) ([]
 		seen, pendingIDs := map[string]bool{}, map[string]bool{}
 		var in interner
 		endKey := binary.BigEndian.AppendUint64(nil, sortable(end.UnixNano()))
-		// Review cards due from a day after dayStart to end come whole.
-		lateKey := binary.BigEndian.AppendUint64(nil, sortable(dayStart.Add(24*time.Hour).UnixNano()))
 		for _, d := range decks {
 			deck := in.str(d)
 			// Pending cards' index entries are stale: skipped here, the
@@ -607,9 +597,7 @@ func (s *Store) dueStates(deckID string, end, dayStart time.Time, lazy bool) ([]
 				pending = append(pending, k)
 				pendingIDs[string(k[len(dp):])] = true
 			}
-			// Pending cards come whole, from their states; the due times
-			// of those in review are kept for the ties below.
-			var pendingDue map[uint64]bool
+			// Pending cards come whole, from their states.
 			for _, k := range pending {
 				v := states.Get(k)
 				if v == nil {
@@ -623,19 +611,13 @@ func (s *Store) dueStates(deckID string, end, dayStart time.Time, lazy bool) ([]
 					continue
 				}
 				out = append(out, cs)
-				if lazy && cs.FSRS.State == fsrs.Review {
-					if pendingDue == nil {
-						pendingDue = map[uint64]bool{}
-					}
-					pendingDue[indexTime(cs.FSRS.Due.UnixNano(), cs.FSRS.Due.IsZero())] = true
-				}
 			}
 			// add adds the card of index entry k, read from its state,
 			// unless it is pending or added already; it says whether k is
 			// pending. The entry's value (empty, or a copy of the state
 			// written before) is not read.
 			sk := append([]byte(nil), dp...)
-			add := func(k []byte, width int, whole bool) (bool, error) {
+			add := func(k []byte, width int) (bool, error) {
 				p := len(d) + 2 + width
 				if len(k) <= p {
 					return false, fmt.Errorf("due index key %q: too short", k)
@@ -648,7 +630,7 @@ func (s *Store) dueStates(deckID string, end, dayStart time.Time, lazy bool) ([]
 					return false, nil
 				}
 				seen[string(id)] = true
-				if kind := k[len(d)+1]; lazy && !whole && (kind == idxNew || kind == idxReview) {
+				if kind := k[len(d)+1]; lazy && (kind == idxNew || kind == idxReview) {
 					cs := CardState{Deck: deck, ID: string(id), IndexOnly: true}
 					at := k[len(d)+2 : p]
 					if kind == idxNew {
@@ -679,38 +661,20 @@ func (s *Store) dueStates(deckID string, end, dayStart time.Time, lazy bool) ([]
 				}
 				pre := prefix(kind)
 				for k, _ := due.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, _ = due.Next() {
-					if _, err := add(k, width, false); err != nil {
+					if _, err := add(k, width); err != nil {
 						return err
 					}
 				}
 			}
-			// Review cards due at the same time (the queue orders them by
-			// Order), at the same time as a pending card or in the last
-			// hour of a 25-hour day come whole (see DueCards).
 			pre := prefix(idxReview)
-			at := func(k []byte) []byte {
-				if len(k) < len(pre)+8 {
-					return nil
-				}
-				return k[len(pre) : len(pre)+8]
-			}
-			var prev []byte
-			for k, _ := due.Seek(pre); k != nil && bytes.HasPrefix(k, pre); {
-				next, _ := due.Next()
-				if next != nil && !bytes.HasPrefix(next, pre) {
-					next = nil
-				}
-				whole := prev != nil && bytes.Equal(at(prev), at(k)) || next != nil && bytes.Equal(at(k), at(next)) ||
-					at(k) != nil && (pendingDue[binary.BigEndian.Uint64(at(k))] ||
-						bytes.Compare(at(k), lateKey) >= 0 && bytes.Compare(at(k), endKey) < 0)
-				pending, err := add(k, 8, whole)
+			for k, _ := due.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, _ = due.Next() {
+				pending, err := add(k, 8)
 				if err != nil {
 					return err
 				}
-				if !pending && at(k) != nil && bytes.Compare(at(k), endKey) >= 0 {
+				if !pending && len(k) >= len(pre)+8 && bytes.Compare(k[len(pre):len(pre)+8], endKey) >= 0 {
 					break // the first one due at or after end
 				}
-				prev, k = k, next
 			}
 			clear(seen)
 			clear(pendingIDs)

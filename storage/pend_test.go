@@ -328,23 +328,17 @@ func checkDueStatesOf(t *testing.T, s *Store, deckID string, now time.Time, at s
 
 // checkDueCards checks that DueCards gives the cards of DueStates (due, in
 // its order), each whole or as its index entry says: whole unless new or
-// in review, and then only what the entry holds, the rest zero; review
-// cards due at the same time whole, and those due in the last hour of a
-// 25-hour day.
+// in review (and not pending nor buried), and then only what the entry
+// holds, the rest zero. (Which of them a study day still reads whole is
+// the session's: TestSettle.)
 func checkDueCards(t *testing.T, s *Store, deckID string, end time.Time, due []CardState, byID map[string]CardState, at string) {
 	t.Helper()
-	got, err := s.DueCards(deckID, end, end.Add(time.Hour))
+	got, err := s.DueCards(deckID, end)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != len(due) {
 		t.Fatalf("%s: DueCards gave %d cards, DueStates %d", at, len(got), len(due))
-	}
-	dues := map[int64]int{}
-	for _, cs := range due {
-		if cs.FSRS.State == fsrs.Review {
-			dues[cs.FSRS.Due.UnixNano()]++
-		}
 	}
 	ids := map[string]bool{}
 	for _, cs := range got {
@@ -363,9 +357,6 @@ func checkDueCards(t *testing.T, s *Store, deckID string, end time.Time, due []C
 			entry.Order = want.Order
 		case fsrs.Review:
 			entry.FSRS.Due = want.FSRS.Due
-			if dues[want.FSRS.Due.UnixNano()] > 1 {
-				t.Fatalf("%s: %s, due at the same time as another review card, as indexed", at, cs.ID)
-			}
 		default:
 			t.Fatalf("%s: %s, %v, as indexed", at, cs.ID, want.FSRS.State)
 		}
@@ -379,16 +370,6 @@ func checkDueCards(t *testing.T, s *Store, deckID string, end time.Time, due []C
 	for _, cs := range due {
 		if !ids[cs.ID] {
 			t.Fatalf("%s: DueCards left out %s", at, cs.ID)
-		}
-	}
-	// In the last hour of a 25-hour day review cards come whole.
-	late, err := s.DueCards(deckID, end, end.Add(-25*time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, cs := range late {
-		if cs.IndexOnly && cs.FSRS.State == fsrs.Review && !cs.FSRS.Due.Before(end.Add(-time.Hour)) && cs.FSRS.Due.Before(end) {
-			t.Fatalf("%s: %s, due %v in the last hour of a 25-hour day, as indexed", at, cs.ID, cs.FSRS.Due)
 		}
 	}
 }
@@ -451,48 +432,5 @@ func TestRate_PagesWritten(t *testing.T) {
 	t.Logf("pages a rating: deferred median %.0f mean %.1f; at once median %.0f mean %.1f", dm, da, im, ia)
 	if dm > im-2 || da >= ia {
 		t.Errorf("deferring index moves saves nothing: median %.0f vs %.0f, mean %.1f vs %.1f", dm, im, da, ia)
-	}
-}
-
-// TestDueCards_SameDue: the queue orders review cards due at the same time
-// by their Order, which an index entry does not hold, so DueCards gives
-// them whole, those due at the same time as a pending card too; the others
-// as indexed.
-func TestDueCards_SameDue(t *testing.T) {
-	defer func(n int) { pendMax = n }(pendMax)
-	s := openTest(t)
-	importTest(t, s, testDeck("a", "b", "c", "d", "e", "f"))
-	rate := func(id string, due time.Time) {
-		t.Helper()
-		states, err := s.StatesOf("ml", []string{id})
-		if err != nil {
-			t.Fatal(err)
-		}
-		after := states[0].FSRS
-		after.State, after.Stability, after.Difficulty, after.Reps = fsrs.Review, 3, 5, 1
-		after.LastReview, after.Due, after.ScheduledDays = t0, due, 3
-		if _, err := s.Rate(Review{Deck: "ml", Card: id, At: t0, Rating: fsrs.Good, Before: states[0].FSRS, After: after}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	due := t0.Add(72 * time.Hour)
-	pendMax = 1 // every rating moves the index at once
-	rate("a", due)
-	rate("b", due)
-	rate("c", due.Add(time.Second))
-	rate("d", due.Add(2*time.Second))
-	pendMax = 100 // e's entries wait: e is pending
-	rate("e", due.Add(2*time.Second))
-	cs, err := s.DueCards("ml", due.Add(time.Hour), due)
-	if err != nil {
-		t.Fatal(err)
-	}
-	whole := map[string]bool{}
-	for _, c := range cs {
-		whole[c.ID] = !c.IndexOnly
-	}
-	want := map[string]bool{"a": true, "b": true, "c": false, "d": true, "e": true, "f": false}
-	if !reflect.DeepEqual(whole, want) {
-		t.Errorf("whole: %v, want %v", whole, want)
 	}
 }

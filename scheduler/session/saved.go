@@ -149,14 +149,14 @@ func (s *Session) savedPlan(id string, set exam.Settings, t time.Time) (*savedDa
 	return sd, nil
 }
 
-// savedStates reads the cards deck id's plan of the day, from dayStart to
+// savedStates reads the cards deck id's plan of the day, which ends at
 // end, needs: those of the due index, most as their entries give them
 // (DueCards; whole unless lazy is false), and the plan's others whole.
-func (s *Session) savedStates(id string, sd *savedDay, end, dayStart time.Time, lazy bool) ([]storage.CardState, error) {
+func (s *Session) savedStates(id string, sd *savedDay, end time.Time, lazy bool) ([]storage.CardState, error) {
 	var cs []storage.CardState
 	var err error
 	if lazy {
-		cs, err = s.st.DueCards(id, end, dayStart)
+		cs, err = s.st.DueCards(id, end)
 	} else {
 		cs, err = s.st.DueStates(id, end)
 	}

@@ -35,9 +35,10 @@ type Store interface {
 	// storage.Store.DueStates).
 	DueStates(deckID string, end time.Time) ([]storage.CardState, error)
 	// DueCards returns the cards of DueStates, most as their due index
-	// entries give them (storage.Store.DueCards): enough to order the
-	// queue; a card with IndexOnly set is read (StatesOf) when shown.
-	DueCards(deckID string, end, dayStart time.Time) ([]storage.CardState, error)
+	// entries give them (storage.Store.DueCards); a card with IndexOnly
+	// set is read (StatesOf) when shown, or before the queue is built
+	// when its entry does not settle its place (settle).
+	DueCards(deckID string, end time.Time) ([]storage.CardState, error)
 	// StatesOf returns the states of some cards of a deck.
 	StatesOf(deckID string, ids []string) ([]storage.CardState, error)
 	// Content returns a card's text.
@@ -272,7 +273,7 @@ func (s *Session) build(t time.Time) error {
 			s.made[id] = sd
 		case sd != nil:
 			// The day's plan as saved: its cards, not the whole deck.
-			cs, err = s.savedStates(id, sd, end, day, len(s.opts.Questions) == 0)
+			cs, err = s.savedStates(id, sd, end, len(s.opts.Questions) == 0)
 			if saved == nil {
 				saved = map[string]*savedDay{}
 			}
@@ -286,7 +287,7 @@ func (s *Session) build(t time.Time) error {
 			// The queue needs no more of a due card than its index entry
 			// holds, but for --question its question: load reads the rest
 			// of a card when it is shown.
-			cs, err = s.st.DueCards(id, end, day)
+			cs, err = s.st.DueCards(id, end)
 		}
 		if err != nil {
 			return err
@@ -322,7 +323,7 @@ func (s *Session) build(t time.Time) error {
 	if err != nil {
 		return err
 	}
-	if err := s.fillTies(items); err != nil {
+	if err := s.settle(items, day, end); err != nil {
 		return err
 	}
 	s.q = scheduler.NewQueue(pols, items, done, t)
@@ -331,43 +332,65 @@ func (s *Session) build(t time.Time) error {
 	return nil
 }
 
-// fillTies reads whole the cards of items given as their due index entries
-// say (storage's IndexOnly) that are review cards due at the same time as
-// another review card of their deck: the queue orders those by Order,
-// which an entry does not hold. storage.DueCards gives such cards whole
-// already; a plan's due dates (savedDay.apply) can make more.
-func (s *Session) fillTies(items []scheduler.Item) error {
+// settle reads whole the review cards of items given as their due index
+// entries say (storage.Store.DueCards, IndexOnly) whose place in the queue
+// needs more than an entry holds, and gives their items the cards read:
+//   - a card due at the same time as another review card of its deck: the
+//     queue orders those by Order (a plan's due dates, savedDay.apply, can
+//     make such ties too);
+//   - a card due 24 hours or more after the study day's start and before
+//     its end: the queue keeps a card reviewed in the day out of it by its
+//     LastReview. Flash gives a review card an interval of at least a day
+//     (24 hours, or an exam's pull to a later study day), so only such a
+//     card can have been reviewed in the day, and only a 25-hour day (the
+//     autumn clock change) has them.
+//
+// It reads each deck's cards in one StatesOf.
+func (s *Session) settle(items []scheduler.Item, dayStart, dayEnd time.Time) error {
 	type at struct {
 		deck string
 		due  int64
 	}
-	var seen map[at]int
-	for k := range items {
-		if it := &items[k]; it.Card.State == fsrs.Review && s.cards[it.Key].IndexOnly {
-			if seen == nil {
-				seen = make(map[at]int, len(items))
-			}
-			seen[at{it.Deck, it.Card.Due.UnixNano()}] = 0
-		}
-	}
-	if seen == nil {
-		return nil
-	}
+	reviews := map[at]int{}
 	for k := range items {
 		if it := &items[k]; it.Card.State == fsrs.Review {
-			if n, ok := seen[at{it.Deck, it.Card.Due.UnixNano()}]; ok {
-				seen[at{it.Deck, it.Card.Due.UnixNano()}] = n + 1
-			}
+			reviews[at{it.Deck, it.Card.Due.UnixNano()}]++
 		}
 	}
+	late := dayStart.Add(24 * time.Hour)
+	var whole []int // indexes into items, grouped by deck below
 	for k := range items {
 		it := &items[k]
-		if c := s.cards[it.Key]; c.IndexOnly && it.Card.State == fsrs.Review && seen[at{it.Deck, it.Card.Due.UnixNano()}] > 1 {
-			if err := s.fill(c); err != nil {
-				return err
-			}
-			*it = s.item(c)
+		c := s.cards[it.Key]
+		if !c.IndexOnly || it.Card.State != fsrs.Review {
+			continue
 		}
+		// c.FSRS.Due is the stored due date, it.Card.Due the one a plan gives.
+		if reviews[at{it.Deck, it.Card.Due.UnixNano()}] > 1 || !c.FSRS.Due.Before(late) && c.FSRS.Due.Before(dayEnd) {
+			whole = append(whole, k)
+		}
+	}
+	slices.SortStableFunc(whole, func(a, b int) int { return strings.Compare(items[a].Deck, items[b].Deck) })
+	for len(whole) > 0 {
+		deck := items[whole[0]].Deck
+		n := 1
+		for n < len(whole) && items[whole[n]].Deck == deck {
+			n++
+		}
+		ids := make([]string, n)
+		for i, k := range whole[:n] {
+			ids[i] = s.cards[items[k].Key].ID
+		}
+		cs, err := s.st.StatesOf(deck, ids)
+		if err != nil {
+			return err
+		}
+		for i, k := range whole[:n] {
+			c := s.cards[items[k].Key]
+			*c = cs[i]
+			items[k] = s.item(c)
+		}
+		whole = whole[n:]
 	}
 	return nil
 }
@@ -699,9 +722,9 @@ func (s *Session) Next() (*Card, bool, error) {
 		if err := s.fill(c); err != nil {
 			return nil, false, err
 		}
-		// storage.DueCards gives as indexed only cards whose state puts
-		// them where their entries do; should one not, the queue takes
-		// the state.
+		// build settled the cards whose entries might not say where the
+		// queue puts them (settle); should a state still disagree, the
+		// queue takes the state.
 		full := s.item(c)
 		if queueClass(full.Card.State) != queueClass(it.Card.State) || !full.Card.Due.Equal(it.Card.Due) || full.Order != it.Order ||
 			full.Card.State == fsrs.Review && !full.Card.LastReview.Before(scheduler.StudyDay(t)) {

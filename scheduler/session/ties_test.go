@@ -11,15 +11,24 @@ import (
 	"github.com/flash-srs/flash/storage"
 )
 
-// TestFillTies: a plan's due dates (savedDay.apply) can put a review card
-// the queue has as its due index entry says at the same time as another
-// review card of its deck; the queue orders those by Order, which the
-// entry does not hold, so fillTies reads them whole, and only them.
-func TestFillTies(t *testing.T) {
+// TestSettle: settle reads whole, in one StatesOf per deck, the review
+// cards the queue has as their due index entries say (storage.DueCards)
+// whose place the entry does not settle, and only those:
+//   - two cards due at the same time (c0, c1), or at the same time as a
+//     card read whole (c5 and the pending c19): the queue orders ties by
+//     Order, which an entry does not hold;
+//   - a card a plan's due date puts at the same time as another (c2 moved
+//     to c3's due date, savedDay.apply);
+//   - a card due 24 hours or more after the day's start and before its end
+//     (c4; a 25-hour day): it may have been reviewed in the day, which only
+//     its LastReview says.
+func TestSettle(t *testing.T) {
 	day0 := time.Date(2024, 3, 4, 9, 0, 0, 0, time.UTC)
 	st := importCards(t, 20, day0)
+	due := func(i int) time.Time { return day0.Add(time.Duration(72+i) * time.Hour) }
 	// Twenty ratings: the index has moved the entries of the first ones
-	// (storage's deferIndex), which DueCards then gives as indexed.
+	// (storage's deferIndex), which DueCards then gives as indexed; the
+	// last ones are pending, read whole.
 	for i := range 20 {
 		id := fmt.Sprintf("c%d", i)
 		cs, err := st.StatesOf("d", []string{id})
@@ -28,53 +37,85 @@ func TestFillTies(t *testing.T) {
 		}
 		after := cs[0].FSRS
 		after.State, after.Stability, after.Difficulty, after.Reps = fsrs.Review, 3, 5, 1
-		after.LastReview, after.Due, after.ScheduledDays = day0, day0.Add(time.Duration(72+i)*time.Hour), 3
+		after.LastReview, after.Due, after.ScheduledDays = day0, due(i), 3
+		switch i {
+		case 1:
+			after.Due = due(0)
+		case 19:
+			after.Due = due(5)
+		}
 		if _, err := st.Rate(storage.Review{Deck: "d", Card: id, At: day0, Rating: fsrs.Good, Before: cs[0].FSRS, After: after}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	now := day0.Add(100 * time.Hour)
-	cs, err := st.DueCards("d", scheduler.NextStudyDay(now), scheduler.StudyDay(now))
+	cs, err := st.DueCards("d", day0.Add(200*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Session{st: st, cards: map[string]*storage.CardState{}}
+	reads := &countReads{Store: st}
+	s := &Session{st: reads, cards: map[string]*storage.CardState{}}
 	var items []scheduler.Item
+	indexed := map[string]bool{}
 	for i := range cs {
-		if !cs[i].IndexOnly && cs[i].ID < "c4" && len(cs[i].ID) == 2 {
-			t.Fatalf("%s whole: the test needs c0…c3 as indexed", cs[i].ID)
+		indexed[cs[i].Key()] = cs[i].IndexOnly
+		if !cs[i].IndexOnly && len(cs[i].ID) == 2 && cs[i].ID <= "c5" {
+			t.Fatalf("%s whole: the test needs c0…c5 as indexed", cs[i].ID)
+		}
+		if cs[i].ID == "c19" && cs[i].IndexOnly {
+			t.Fatal("c19 as indexed: the test needs it pending, whole")
 		}
 		s.cards[cs[i].Key()] = &cs[i]
 		items = append(items, itemOf(&cs[i]))
 	}
-	// A plan moves c2 to c0's due time; the others keep theirs.
-	var tie time.Time
-	for _, it := range items {
-		if it.Key == "d/c0" {
-			tie = it.Card.Due
-		}
-	}
 	for k := range items {
 		if items[k].Key == "d/c2" {
-			items[k].Card.Due = tie
+			items[k].Card.Due = due(3)
 			items[k].Order = 2 // a plan keeps a review card's Order (c2 is third in the file)
-			s.shown = map[string]shownAs{"d/c2": {tie, 2}}
+			s.shown = map[string]shownAs{"d/c2": {due(3), 2}}
 		}
 	}
-	if err := s.fillTies(items); err != nil {
+	// A 25-hour day whose last hour holds c4's due date alone.
+	dayStart := due(4).Add(-24*time.Hour - 30*time.Minute)
+	if err := s.settle(items, dayStart, dayStart.Add(25*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
+	whole := map[string]bool{"d/c0": true, "d/c1": true, "d/c2": true, "d/c3": true, "d/c4": true, "d/c5": true}
 	for _, it := range items {
 		c := s.cards[it.Key]
-		wantWhole := it.Key == "d/c0" || it.Key == "d/c2"
-		if it.Key > "d/c3" || len(it.Key) > 4 {
-			continue // c4…c19: some pending, whole
+		if !indexed[it.Key] {
+			continue // pending: whole from DueCards
 		}
-		if c.IndexOnly == wantWhole {
-			t.Errorf("%s: read whole %v, want %v", it.Key, !c.IndexOnly, wantWhole)
+		if c.IndexOnly == whole[it.Key] {
+			t.Errorf("%s: read whole %v, want %v", it.Key, !c.IndexOnly, whole[it.Key])
 		}
-		if wantWhole && (it.Order != c.Order || it.Card.Stability != 3 || it.Question != "q" || !it.Card.Due.Equal(tie)) {
-			t.Errorf("%s: item %+v after fillTies, want the card whole at %v", it.Key, it, tie)
+		if whole[it.Key] && (it.Order != c.Order || it.Card.Stability != 3 || it.Question != "q") {
+			t.Errorf("%s: item %+v after settle, want the card whole", it.Key, it)
 		}
 	}
+	if it := items[indexOf(items, "d/c2")]; !it.Card.Due.Equal(due(3)) {
+		t.Errorf("c2 due %v after settle, want the plan's %v", it.Card.Due, due(3))
+	}
+	if reads.statesOf != 1 {
+		t.Errorf("%d StatesOf calls, want one for the deck", reads.statesOf)
+	}
+}
+
+func indexOf(items []scheduler.Item, key string) int {
+	for k := range items {
+		if items[k].Key == key {
+			return k
+		}
+	}
+	return -1
+}
+
+// countReads counts StatesOf calls.
+type countReads struct {
+	*storage.Store
+	statesOf int
+}
+
+func (c *countReads) StatesOf(deckID string, ids []string) ([]storage.CardState, error) {
+	c.statesOf++
+	return c.Store.StatesOf(deckID, ids)
 }

@@ -394,7 +394,7 @@ func (m *memStore) DueStates(id string, _ time.Time) ([]storage.CardState, error
 }
 
 // DueCards gives every card whole (none IndexOnly), as DueStates.
-func (m *memStore) DueCards(id string, _, _ time.Time) ([]storage.CardState, error) {
+func (m *memStore) DueCards(id string, _ time.Time) ([]storage.CardState, error) {
 	return m.States(id)
 }
 
