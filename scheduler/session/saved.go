@@ -324,9 +324,10 @@ func (s *Session) saveDays(id string, set exam.Settings, t time.Time) error {
 	}
 	keep := []string{planName(t)}
 	next := t
+	at, atErr := set.At(t.Location())
 	for range AheadDays {
 		next = scheduler.NextStudyDay(next)
-		if at, err := set.At(t.Location()); err != nil || exam.DaysLeft(at, next) <= 0 {
+		if atErr != nil || exam.DaysLeft(at, next) <= 0 {
 			break
 		}
 		keep = append(keep, planName(next))
@@ -641,6 +642,14 @@ var errSaved = errors.New("saved exam plan: damaged")
 // decodeSaved reads a saved plan for a deck scheduled with weights w, its
 // times in loc.
 func decodeSaved(v string, w fsrs.Weights, loc *time.Location) (*savedDay, error) {
+	return readSaved(v, w, loc, true)
+}
+
+// readSaved reads v as a saved plan; when decode is false it only checks
+// it: the plan's figures with json.Valid instead of decoding them, and the
+// cards' ids, due dates and orders walked, not kept (the savedDay has day
+// and stamp only).
+func readSaved(v string, w fsrs.Weights, loc *time.Location, decode bool) (*savedDay, error) {
 	r := reader{b: []byte(v)}
 	if len(r.b) == 0 || r.b[0] != savedVersion {
 		return nil, errSaved
@@ -652,32 +661,48 @@ func decodeSaved(v string, w fsrs.Weights, loc *time.Location) (*savedDay, error
 	if r.err != nil {
 		return nil, r.err
 	}
-	p, err := exam.DecodeSummary(summary, w, loc)
-	if err != nil {
-		return nil, err
+	if !decode {
+		if !json.Valid(summary) {
+			return nil, errSaved
+		}
+	} else {
+		p, err := exam.DecodeSummary(summary, w, loc)
+		if err != nil {
+			return nil, err
+		}
+		sd.plan = p
 	}
-	sd.plan = p
 	n := r.uvarint()
 	if n > uint64(len(r.b)) {
 		return nil, errSaved
 	}
-	sd.extra = make([]string, 0, n)
+	if decode {
+		sd.extra = make([]string, 0, n)
+	}
 	for range n {
-		sd.extra = append(sd.extra, string(r.bytes()))
+		c := r.bytes()
+		if decode {
+			sd.extra = append(sd.extra, string(c))
+		}
 	}
 	n = r.uvarint()
 	if n > uint64(len(r.b)) {
 		return nil, errSaved
 	}
-	sd.shown = make(map[string]shownAs, n)
+	if decode {
+		sd.shown = make(map[string]shownAs, n)
+	}
 	for range n {
-		c := string(r.bytes())
+		c := r.bytes()
 		due, order := r.varint(), r.varint()
+		if !decode {
+			continue
+		}
 		var t time.Time
 		if due != math.MinInt64 {
 			t = time.Unix(0, due).In(loc)
 		}
-		sd.shown[c] = shownAs{t, int(order)}
+		sd.shown[string(c)] = shownAs{t, int(order)}
 	}
 	if r.err != nil || r.p != len(r.b) {
 		return nil, errSaved
@@ -699,30 +724,13 @@ func (s *Session) hasSaved(id string, t time.Time, stamp uint64) (bool, error) {
 }
 
 // savedWhole reports whether v is a saved plan of day with stamp, whole:
-// decodeSaved's walk, with json.Valid for the plan's figures instead of
+// readSaved's checks, the plan's figures with json.Valid instead of
 // decoding them. Every plan decodeSaved reads is whole; one that is whole
 // but whose figures do not decode is not made by this flash (a plan is
 // saved whole, in one value).
 func savedWhole(v, day string, stamp uint64) bool {
-	r := reader{b: []byte(v)}
-	if len(r.b) == 0 || r.b[0] != savedVersion {
-		return false
-	}
-	r.p = 1
-	if string(r.bytes()) != day || r.u64() != stamp || !json.Valid(r.bytes()) {
-		return false
-	}
-	n := r.uvarint()
-	for i := uint64(0); i < n && r.err == nil; i++ {
-		r.bytes()
-	}
-	n = r.uvarint()
-	for i := uint64(0); i < n && r.err == nil; i++ {
-		r.bytes()
-		r.varint()
-		r.varint()
-	}
-	return r.err == nil && r.p == len(r.b)
+	sd, err := readSaved(v, fsrs.Weights{}, nil, false)
+	return err == nil && sd.day == day && sd.stamp == stamp
 }
 
 // reader reads a saved plan; the first fault sticks in err.
