@@ -282,10 +282,7 @@ func (dr *Draft) link() (bool, error) {
 			return ok, err
 		}
 	}
-	if d, err := os.Open(filepath.Dir(dr.path)); err == nil {
-		_ = d.Sync() // make the new name durable; best effort
-		d.Close()
-	}
+	syncDir(filepath.Dir(dr.path))
 	return true, nil
 }
 
