@@ -238,7 +238,9 @@ func TestSummary_SameStats(t *testing.T) {
 		t.Fatalf("cut %v, want %v", cut, later.Add(-SummaryAge))
 	}
 	rw(t, path, func(st *storage.Store) {
-		err := st.UpdateLogSummary(func(time.Time, []byte, bool, storage.LogScan) (time.Time, []byte, error) { return time.Time{}, nil, nil })
+		err := st.UpdateLogSummary(func(time.Time, []byte, bool, storage.LogScan) (time.Time, []byte, error) {
+			return time.Time{}, nil, nil
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
