@@ -173,7 +173,7 @@ func upgradeV2(s *Store) error {
 		return fail(fmt.Errorf("back up to %s: %w", BackupPathV2(s.path), err))
 	}
 	hook("upgrade")
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		if _, err := tx.CreateBucketIfNotExists(bucketPend); err != nil {
 			return err
 		}

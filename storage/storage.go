@@ -40,6 +40,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -177,7 +178,21 @@ type Store struct {
 	// deckNums caches deck numbers (deck id → uint32) for ratings: a
 	// deck's number, once given, never changes or goes (bucket ids).
 	deckNums sync.Map
+	// unsyncedFreelist is set by every write: bbolt's list of free pages
+	// is then written at Close only (see freeListAtClose).
+	unsyncedFreelist atomic.Bool
 }
+
+// freeListAtClose: a store open read-write commits without bbolt's list of
+// free pages (bbolt.DB.NoFreelistSync) and writes it once, at Close.
+// Every commit would otherwise write the whole list to a page of its own,
+// which the commit's fsync then waits for: one page in eight of a rating,
+// and often one more separate place in the file for the disk to go to.
+// The list is only a cache of what the file's pages say: a process that
+// dies before Close leaves a file whose pages are all intact, and the next
+// read-write open rebuilds the list by walking the file (bbolt.Open does
+// that, and writes it) — the one price, paid once, after a crash. Read-only
+// opens never need the list.
 
 // Open opens the flash database at path, creating it (mode 0600, parent
 // folders 0700) when it does not exist and o.ReadOnly is false. A new file is
@@ -279,6 +294,7 @@ func openBolt(path string, o Options, timeout time.Duration, readOnly bool, dept
 		return nil, fmt.Errorf("open database %s: %w", path, unwrapPathErr(err))
 	}
 	db.AllocSize = allocSize
+	db.NoFreelistSync = !readOnly // freeListAtClose
 	s = &Store{db: db, path: path, readOnly: readOnly}
 	if err := s.view(checkSchema); err != nil {
 		db.Close()
@@ -451,8 +467,17 @@ func mkdirAll(dir string, perm fs.FileMode) error {
 
 // Close releases the file and its lock. It waits for running transactions.
 func (s *Store) Close() error {
+	var ferr error
+	if s.unsyncedFreelist.Load() {
+		// freeListAtClose: an empty commit writes the list.
+		s.db.NoFreelistSync = false
+		ferr = s.update(func(*bolt.Tx) error { return nil })
+	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close database %s: %w", s.path, err)
+	}
+	if ferr != nil {
+		return fmt.Errorf("close database %s: write its list of free pages (every change is saved; the next open rebuilds the list): %w", s.path, ferr)
 	}
 	return nil
 }
@@ -476,6 +501,7 @@ func (s *Store) update(fn func(*bolt.Tx) error) (err error) {
 	}
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer s.recoverDamage(&err)
+	s.unsyncedFreelist.Store(s.db.NoFreelistSync)
 	return s.db.Update(fn)
 }
 

@@ -1,0 +1,172 @@
+package storage
+
+import (
+	"encoding/binary"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
+)
+
+// diskFreelist reads the file's current meta page (of its two, the valid
+// one with the higher transaction id) and returns its transaction id and
+// whether it points at a written list of free pages (bbolt writes
+// 0xffff…ff there when it commits without one). The layout is bbolt's
+// (a 16-byte page header; then magic, version, page size, flags, the root
+// bucket's 16 bytes, freelist, pgid, txid, checksum).
+func diskFreelist(t *testing.T, path string) (txid uint64, synced bool) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := int(binary.LittleEndian.Uint32(b[16+8:]))
+	found := false
+	for i := range 2 {
+		m := b[i*ps+16:]
+		if binary.LittleEndian.Uint32(m) != 0xED0CDAED {
+			continue
+		}
+		if id := binary.LittleEndian.Uint64(m[48:]); !found || id > txid {
+			txid, synced, found = id, binary.LittleEndian.Uint64(m[32:]) != ^uint64(0), true
+		}
+	}
+	if !found {
+		t.Fatalf("%s: no meta page", path)
+	}
+	return txid, synced
+}
+
+func rateN(t *testing.T, s *Store, n int, at time.Time) {
+	t.Helper()
+	states, err := s.States("ml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fsrs.NewFSRS(fsrs.DefaultParam())
+	for i := range n {
+		cs := states[i%len(states)]
+		cur, err := s.StatesOf("ml", []string{cs.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := cur[0].FSRS
+		info := f.Next(before, at, fsrs.Good)
+		if _, err := s.Rate(Review{Deck: "ml", Card: cs.ID, At: at, Rating: fsrs.Good, Before: before, After: info.Card}); err != nil {
+			t.Fatal(err)
+		}
+		at = at.Add(time.Minute)
+	}
+}
+
+// TestFreelist_WrittenAtClose checks freeListAtClose: commits of a store
+// open read-write leave bbolt's list of free pages out (a rating writes
+// one page fewer), Close writes it, and a store that wrote nothing does
+// not commit at Close.
+func TestFreelist_WrittenAtClose(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "flash.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, 200)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("card-%03d", i)
+	}
+	importTest(t, s, testDeck(ids...))
+	rateN(t, s, 50, t0.AddDate(0, 0, 3))
+	if _, synced := diskFreelist(t, path); synced {
+		t.Error("after ratings the file's meta points at a list of free pages: every commit writes it")
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	tx1, synced := diskFreelist(t, path)
+	if !synced {
+		t.Fatal("after Close the file has no list of free pages: the next open would walk the whole file")
+	}
+
+	// Open read-write, write nothing: Close commits nothing.
+	s, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.States("ml"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if tx2, synced := diskFreelist(t, path); tx2 != tx1 || !synced {
+		t.Errorf("a store that wrote nothing committed at Close (txid %d → %d) or left no list (%v)", tx1, tx2, synced)
+	}
+}
+
+// TestFreelist_RebuiltAfterCrash checks the price of freeListAtClose: a
+// file left by a process that died before Close (a copy of it taken while
+// the store is open) opens read-write with bbolt's list rebuilt to the
+// same free pages, passes the checks, takes ratings, and has its list
+// written at Close.
+func TestFreelist_RebuiltAfterCrash(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "flash.db")
+	s := openAt(t, path)
+	ids := make([]string, 300)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("card-%03d", i)
+	}
+	importTest(t, s, testDeck(ids...))
+	rateN(t, s, 120, t0.AddDate(0, 0, 3))
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crashed := filepath.Join(dir, "crashed.db")
+	if err := os.WriteFile(crashed, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, synced := diskFreelist(t, crashed); synced {
+		t.Fatal("the crashed copy has a list of free pages: this test tests nothing")
+	}
+	st := s.db.Stats()
+	want := st.FreePageN + st.PendingPageN
+	want0, err := s.States("ml")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	c, err := Open(crashed, Options{})
+	if err != nil {
+		t.Fatalf("open the file of a process that died before Close: %v", err)
+	}
+	// bbolt's Open wrote the rebuilt list to one of the free pages.
+	if st := c.db.Stats(); st.FreePageN+st.PendingPageN != want-1 {
+		t.Errorf("rebuilt list has %d free pages besides its own, the store had %d", st.FreePageN+st.PendingPageN, want)
+	}
+	// bbolt's tx.Check finds a page both free and in use, or neither.
+	if err := c.Check(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.States("ml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want0 {
+		if got[i].FSRS != want0[i].FSRS {
+			t.Fatalf("card %s: state %+v after reopening, %+v before", got[i].ID, got[i].FSRS, want0[i].FSRS)
+		}
+	}
+	rateN(t, c, 30, t0.AddDate(0, 0, 5))
+	if err := c.Check(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, synced := diskFreelist(t, crashed); !synced {
+		t.Error("no list of free pages after Close")
+	}
+}
