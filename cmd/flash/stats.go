@@ -132,23 +132,15 @@ func loadStats(e *env, deckID string, now, at time.Time, listAll bool) (*stats.S
 	return s, err
 }
 
-// openStatsStore returns the store opened read-only (MAP_POPULATE: the whole
-// log is read anyway) with its decks, importing the built-in deck first
-// when needed.
+// openStatsStore returns the store opened read-only with its decks (see
+// openStatsRO), importing the built-in deck first when needed.
 func openStatsStore(path string, now time.Time, e *env) (*storage.Store, []storage.DeckInfo, error) {
-	ro := storage.Options{ReadOnly: true, Populate: true}
-	st, err := storage.Open(path, ro)
-	var decks []storage.DeckInfo
+	st, decks, err := openStatsRO(path, now)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
 		return nil, nil, err
 	default:
-		decks, err = st.Decks()
-		if err != nil {
-			st.Close()
-			return nil, nil, err
-		}
 		if !needBuiltin(decks) {
 			return st, decks, nil
 		}
@@ -167,10 +159,32 @@ func openStatsStore(path string, now time.Time, e *env) (*storage.Store, []stora
 	if err != nil {
 		return nil, nil, err
 	}
-	if st, err = storage.Open(path, ro); err != nil {
+	return openStatsRO(path, now)
+}
+
+// openStatsRO opens the database read-only and reads its decks. When its
+// summary of the log's older part does not serve stats at now, stats reads
+// the whole log: then the file is opened again with the whole of it mapped
+// in at open (MAP_POPULATE), which makes a whole scan faster; with the
+// summary, stats reads the card states and the last month of the log, and
+// mapping in the rest would cost more than it saves.
+func openStatsRO(path string, now time.Time) (*storage.Store, []storage.DeckInfo, error) {
+	ro := storage.Options{ReadOnly: true}
+	st, err := storage.Open(path, ro)
+	if err != nil {
 		return nil, nil, err
 	}
-	if decks, err = st.Decks(); err != nil {
+	if ok, err := stats.Summarized(st, now); err == nil && !ok {
+		if err := st.Close(); err != nil {
+			return nil, nil, err
+		}
+		ro.Populate = true
+		if st, err = storage.Open(path, ro); err != nil {
+			return nil, nil, err
+		}
+	}
+	decks, err := st.Decks()
+	if err != nil {
 		st.Close()
 		return nil, nil, err
 	}

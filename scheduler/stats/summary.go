@@ -117,6 +117,19 @@ func (a *logStats) addAllTime(b *logStats) {
 	a.reviews += b.reviews
 }
 
+// Summarized reports whether Load at now would read only the reviews from
+// the cut of src's summary on, not the whole log: src keeps a summary of
+// its log's older part, of this version, whose cut is not after the first
+// day of the history at now.
+func Summarized(src Source, now time.Time) (bool, error) {
+	ss, ok := src.(summarySource)
+	if !ok {
+		return false, nil
+	}
+	cut, err := useSummary(ss, newLogStats(now, ""))
+	return !cut.IsZero(), err
+}
+
 // useSummary adds to a the all-time figures of src's summary for a's deck
 // and returns the cut: a then needs the reviews from the cut on. It
 // returns the zero time, and leaves a alone, when there is no summary,

@@ -112,6 +112,9 @@ func summaryCheck(t *testing.T, path string, now time.Time, used bool) {
 	if used && !ok {
 		t.Fatalf("at %v: no summary", now)
 	}
+	if s, err := Summarized(ro, now); s != used || err != nil {
+		t.Fatalf("at %v: Summarized = %v, %v; want %v", now, s, err, used)
+	}
 	for _, deckID := range append([]string{""}, summaryDecks...) {
 		want, err := Load(noSummary{ro, ro}, decks, deckID, now, now, true)
 		if err != nil {
