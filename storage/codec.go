@@ -961,6 +961,7 @@ type LogStat struct {
 	Stability  float64 // Before.Stability
 	Rating     fsrs.Rating
 	State      fsrs.State // Before.State
+	deck       uint32     // the deck's number (for UpdateLogSummary's scan)
 }
 
 // decodeStat decodes what LogStat holds from a log value, at being the
@@ -997,6 +998,7 @@ func decodeStat(e *LogStat, at int64, v []byte, deck uint32) (bool, error) {
 		dur *= 1e6
 	}
 	e.At, e.Rating, e.Duration = at, fsrs.Rating(fl&revRatingMask)+fsrs.Again, time.Duration(dur)
+	e.deck = uint32(dn)
 	e.State = fsrs.State(head & cardStateMask)
 	e.Stability, e.LastReview = 0, 0
 	if head&cardMemory != 0 {

@@ -147,7 +147,7 @@ func TestCodec_ReviewVersion3RoundTrip(t *testing.T) {
 				t.Errorf("%d/%d: peek = %v %v %v", i, j, pn, st, err)
 			}
 			var e LogStat
-			if ok, err := decodeStat(&e, at, v, 0); !ok || err != nil || !sameStat(e, statOf(&r)) {
+			if ok, err := decodeStat(&e, at, v, 0); !ok || err != nil || !sameStat(e, statOf(&r, num.deck)) {
 				t.Errorf("%d/%d: decodeStat = %+v %v %v", i, j, e, ok, err)
 			}
 			for n := range len(v) {
@@ -304,7 +304,7 @@ func FuzzDecodeReview(f *testing.F) {
 		if serr != nil || !ok {
 			t.Fatalf("decodeStat: %v %v", ok, serr)
 		}
-		if want := statOf(&r); !sameStat(e, want) {
+		if want := statOf(&r, n.deck); !sameStat(e, want) {
 			t.Fatalf("decodeStat = %+v, want %+v", e, want)
 		}
 		// What decodes encodes again to the same review and links.
@@ -380,9 +380,9 @@ func FuzzDecodeState(f *testing.F) {
 	})
 }
 
-// statOf is what ScanStats should give for r.
-func statOf(r *Review) LogStat {
-	e := LogStat{At: r.At.UnixNano(), Duration: r.Duration, Stability: r.Before.Stability, Rating: r.Rating, State: r.Before.State}
+// statOf is what ScanStats should give for r, deck being its deck's number.
+func statOf(r *Review, deck uint32) LogStat {
+	e := LogStat{At: r.At.UnixNano(), Duration: r.Duration, Stability: r.Before.Stability, Rating: r.Rating, State: r.Before.State, deck: deck}
 	if !r.Before.LastReview.IsZero() {
 		e.LastReview = r.Before.LastReview.UnixNano()
 	}

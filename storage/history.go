@@ -93,6 +93,12 @@ func (h *history) append(rs []Review) error {
 		if err := dropCaches(tx, h.deck); err != nil {
 			return err
 		}
+		// Appended in time order: the first is the earliest.
+		if len(rs) > 0 {
+			if err := dropSummaryBefore(tx, ats[order[0]]); err != nil {
+				return err
+			}
+		}
 		var buf [160]byte
 		for _, i := range order {
 			r := &rs[i]

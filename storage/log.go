@@ -206,6 +206,9 @@ func (s *Store) applyRating(tx *bolt.Tx, r *Review, at int64, sl *slab) error {
 	val := sl.alloc(len(v))
 	copy(val, v)
 	r.Seq = seq
+	if err := dropSummaryBefore(tx, at); err != nil {
+		return err
+	}
 	if err := lb.Put(key, val); err != nil {
 		return err
 	}
@@ -320,6 +323,11 @@ func (s *Store) Undo(r Review) error {
 				return fmt.Errorf("log entry %x is for card %d of deck %d, not %s/%s", k, n.card, n.deck, r.Deck, r.Card)
 			}
 			return fmt.Errorf("log entry %x is for %s/%s, not %s/%s", k, d, c, r.Deck, r.Card)
+		}
+		// The entry goes, and its card's next one may be rewritten
+		// (it is later).
+		if err := dropSummaryBefore(tx, at); err != nil {
+			return err
 		}
 		if succ != nil {
 			if given := succ.prevAfter(); !sameCard(&given, &pa) {
@@ -614,6 +622,14 @@ func (t *cardTable) each(fn func(n cardNum, v int) error) error {
 // evenly (a log's entries are seldom spread evenly in time: most come in a
 // collection's first months).
 func (s *Store) ScanStatsParts(deckID string, parts, workers int, fn func(worker, part int, batch []LogStat) error) error {
+	return s.ScanStatsSince(deckID, time.Time{}, parts, workers, fn)
+}
+
+// ScanStatsSince is ScanStatsParts of the entries at or after from (a zero
+// from: all of them): the log is in time order, so the scan starts at from
+// and reads nothing before it. The pieces cut the time between from (or
+// the first entry, when later) and the last entry.
+func (s *Store) ScanStatsSince(deckID string, from time.Time, parts, workers int, fn func(worker, part int, batch []LogStat) error) error {
 	if parts < 1 || !s.readOnly {
 		parts = 1
 	}
@@ -626,6 +642,9 @@ func (s *Store) ScanStatsParts(deckID string, parts, workers int, fn func(worker
 		fnPanic  any
 	}
 	pieces := make([]piece, 1, parts)
+	if !from.IsZero() {
+		pieces[0].from = binary.BigEndian.Uint64(timeKey(from))
+	}
 	var stop atomic.Bool
 	// scan reads piece i in tx with batch (empty, reused by the
 	// goroutine for each of its pieces): one goroutine's work.
@@ -701,6 +720,7 @@ func (s *Store) ScanStatsParts(deckID string, parts, workers int, fn func(worker
 		if err != nil {
 			return fmt.Errorf("read review log of %s: %w", s.path, err)
 		}
+		first = max(first, pieces[0].from)
 		// Too short a span to cut (or an empty log): one piece.
 		if span := last - first; last > first && span/uint64(parts) > 0 {
 			for range min(workers, parts) - 1 {

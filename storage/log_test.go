@@ -405,11 +405,16 @@ func TestStore_ScanStats(t *testing.T) {
 	if err := s.bulkAppend(rs); err != nil {
 		t.Fatal(err)
 	}
+	nums := map[string]uint32{}
+	_ = s.view(func(tx *bolt.Tx) error {
+		nums["ml"], nums["other"] = deckNum(tx, "ml"), deckNum(tx, "other")
+		return nil
+	})
 	for _, deckID := range []string{"", "ml", "other", "none"} {
 		var want, got []LogStat
 		err := s.Reviews(time.Time{}, time.Time{}, func(r Review) error {
 			if deckID == "" || r.Deck == deckID {
-				want = append(want, statOf(&r))
+				want = append(want, statOf(&r, nums[r.Deck]))
 			}
 			return nil
 		})

@@ -12,6 +12,7 @@ import (
 	"github.com/flash-srs/flash/cmd/flash/internal/flags"
 	"github.com/flash-srs/flash/scheduler"
 	"github.com/flash-srs/flash/scheduler/session"
+	"github.com/flash-srs/flash/scheduler/stats"
 	"github.com/flash-srs/flash/storage"
 	"github.com/flash-srs/flash/storage/safefile"
 	"github.com/open-spaced-repetition/go-fsrs/v3"
@@ -68,6 +69,10 @@ func review(e *env, o session.Options, plain bool) error {
 		// sessions to start from.
 		s.BeforePlanning = collectBeforePlans
 		if err := s.SavePlans(); err != nil {
+			fmt.Fprintln(e.stderr, "flash: warning:", err)
+		}
+		// The summary of the log's older part, for flash stats.
+		if err := stats.Summarize(st, e.now()); err != nil {
 			fmt.Fprintln(e.stderr, "flash: warning:", err)
 		}
 	}

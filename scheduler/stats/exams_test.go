@@ -1,4 +1,4 @@
-package stats
+package stats_test
 
 import (
 	"path/filepath"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/flash-srs/flash/cmd/flashgen/gen"
 	"github.com/flash-srs/flash/scheduler/exam"
+	"github.com/flash-srs/flash/scheduler/stats"
 	"github.com/flash-srs/flash/storage"
 )
 
@@ -29,14 +30,14 @@ func TestExams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := Exams(st, decks, "", now); err != nil || len(got) != 0 {
+	if got, err := stats.Exams(st, decks, "", now); err != nil || len(got) != 0 {
 		t.Fatalf("no exam set: %v, %v; want none", got, err)
 	}
 	set := exam.Settings{Date: "2025-06-20", Target: 0.9, Minutes: 20}
 	if err := st.SetSetting(exam.Key("gen"), set.Encode()); err != nil {
 		t.Fatal(err)
 	}
-	got, err := Exams(st, decks, "", now)
+	got, err := stats.Exams(st, decks, "", now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,16 +60,16 @@ func TestExams(t *testing.T) {
 	if e.Deck != "gen" || e.Date != set.Date || e.DaysLeft != p.DaysLeft || e.DaysLeft < 18 || e.Target != 0.9 || e.Minutes != 20 {
 		t.Errorf("exam %+v; want deck gen on %s, %d days left", e, set.Date, p.DaysLeft)
 	}
-	if e.Followed != round3(p.Followed) || e.Stopped != round3(p.Stopped) || e.Below != p.Below {
+	if e.Followed != stats.Round3(p.Followed) || e.Stopped != stats.Round3(p.Stopped) || e.Below != p.Below {
 		t.Errorf("readiness %+v, want the plan's %v/%v below %d", e, p.Followed, p.Stopped, p.Below)
 	}
 	if !(e.Low <= e.Followed && e.Followed <= e.High && e.High <= 1 && e.Low >= 0) {
 		t.Errorf("readiness %v not within [%v, %v] in [0, 1]", e.Followed, e.Low, e.High)
 	}
-	if got, err := Exams(st, decks, "other", now); err != nil || len(got) != 0 {
+	if got, err := stats.Exams(st, decks, "other", now); err != nil || len(got) != 0 {
 		t.Errorf("another deck's filter: %v, %v; want none", got, err)
 	}
-	if got, err := Exams(st, decks, "", time.Date(2025, 6, 21, 12, 0, 0, 0, time.UTC)); err != nil || len(got) != 0 {
+	if got, err := stats.Exams(st, decks, "", time.Date(2025, 6, 21, 12, 0, 0, 0, time.UTC)); err != nil || len(got) != 0 {
 		t.Errorf("after the exam: %+v, %v; want none", got, err)
 	}
 }

@@ -44,7 +44,10 @@ type doneSincer interface {
 const pieces = 128
 
 // Load computes every figure of the decks of src (deckID, or "" for all of
-// decks) at now, with readiness at at. The suspended and flagged lists
+// decks) at now, with readiness at at. When src keeps a summary of its
+// log's older part (see Summarize) whose cut is not after the history's
+// first day, it reads only the reviews from the cut on, with the very same
+// figures as a scan of the whole log. The suspended and flagged lists
 // hold every such card, with its front, when all is true; otherwise only
 // the first ListMax of each (s.Cards counts them all). An unknown deckID
 // is an error wrapping storage.ErrNoDeck.
@@ -76,10 +79,20 @@ func Load(src Source, decks []storage.DeckInfo, deckID string, now, at time.Time
 	for i := range accs {
 		accs[i] = newLogStats(now, deckID)
 	}
-	err := src.ScanStatsParts(deckID, pieces, len(accs), func(w, _ int, batch []storage.LogStat) error {
+	add := func(w, _ int, batch []storage.LogStat) error {
 		accs[w].addStats(batch)
 		return nil
-	})
+	}
+	var err error
+	if ss, ok := src.(summarySource); ok {
+		// The summary's figures, and the reviews from its cut on.
+		var cut time.Time
+		if cut, err = useSummary(ss, accs[0]); err == nil {
+			err = ss.ScanStatsSince(deckID, cut, pieces, len(accs), add)
+		}
+	} else {
+		err = src.ScanStatsParts(deckID, pieces, len(accs), add)
+	}
 	<-done
 	if cardsErr != nil {
 		return nil, cardsErr

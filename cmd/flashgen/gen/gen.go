@@ -16,6 +16,7 @@ import (
 
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler"
+	"github.com/flash-srs/flash/scheduler/stats"
 	"github.com/flash-srs/flash/storage"
 	"github.com/flash-srs/flash/storage/storagetest"
 )
@@ -258,6 +259,10 @@ func build(st *storage.Store, c Config) (Info, error) {
 		return info, err
 	}
 	if err := h.Finish(); err != nil {
+		return info, err
+	}
+	// The summary a learner's first session after this history writes.
+	if err := stats.Summarize(st, c.End); err != nil {
 		return info, err
 	}
 	info.Introduced, info.Suspended, info.Days = sim.introduced, sim.suspended, sim.days
