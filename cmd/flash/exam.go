@@ -15,6 +15,7 @@ import (
 	"github.com/flash-srs/flash/scheduler/exam"
 	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/storage"
+	"github.com/flash-srs/flash/storage/importer"
 )
 
 func cmdExam(fs *flags.FlagSet, e *env) func([]string) error {
@@ -79,7 +80,7 @@ func runExam(e *env, o examOpts) error {
 		st, err = storage.Open(path, storage.Options{})
 		if err == nil {
 			decks, err = st.Decks()
-			if err == nil && needBuiltin(decks) && (o.deck == "" || o.deck == builtinDeckID) {
+			if err == nil && importer.NeedBuiltin(decks) && (o.deck == "" || o.deck == importer.BuiltinID) {
 				decks, err = ensureDeck(st, now, e.stderr)
 			}
 		}

@@ -1,15 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -17,6 +10,7 @@ import (
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler/session"
 	"github.com/flash-srs/flash/storage"
+	"github.com/flash-srs/flash/storage/importer"
 )
 
 func cmdImport(fs *flags.FlagSet, e *env) func([]string) error {
@@ -31,7 +25,7 @@ func cmdImport(fs *flags.FlagSet, e *env) func([]string) error {
 		case len(pos) != 1:
 			return usagef("import: want one deck file, got %d arguments", len(pos))
 		}
-		data, err := readDeckFile(pos[0])
+		data, err := importer.ReadFile(pos[0])
 		if err != nil {
 			return err
 		}
@@ -42,98 +36,23 @@ func cmdImport(fs *flags.FlagSet, e *env) func([]string) error {
 // importSource imports the deck file name holding data and reports what
 // changed: the cards, the options, and whether the deck follows the
 // built-in deck.
-func importSource(e *env, name string, data []byte, dry bool) (err error) {
-	// Into a database that does not exist yet, the import builds it whole
-	// (storage.Draft): its file is made while the deck is parsed, the one
-	// mostly a wait for the disk, the other work for the processors.
-	path, pathErr := e.dbPath()
-	var made string
-	if pathErr == nil {
-		made = missingFrom(path)
-	}
-	var draft chan draftOrErr
-	if made != "" && !dry {
-		draft = make(chan draftOrErr, 1)
-		go func() {
-			dr, err := storage.Create(path)
-			draft <- draftOrErr{dr, err}
-		}()
-	}
-	// The file's hash, taken while the deck is parsed (a 5 MB file takes
-	// 3 ms): the parse leaves one processor idle at times.
-	hashed := make(chan string, 1)
-	go func() { hashed <- hashBytes(data) }()
-	// data stays as it is: the deck may share it rather than a copy.
-	d, err := deck.ParseShared(name, data)
-	if err != nil {
-		if draft != nil {
-			if r := <-draft; r.err == nil {
-				r.dr.Close()
-			}
-			removeMade(path, made)
-		}
-		return err
-	}
-	if pathErr != nil {
-		return pathErr
-	}
-	// A file byte for byte the same as the built-in deck is the built-in
-	// deck: it keeps following it.
-	hash := <-hashed
-	src := storage.Source{Hash: hash, Builtin: hash == hashBytes(deck.BuiltinSource())}
-	if draft != nil {
-		plan, err := importNew(<-draft, name, d, src, e.now())
-		switch {
-		case err == nil:
-			printPlan(e.stdout, plan, false)
-			if d.ID == deck.Builtin().ID {
-				printBuiltinNote(e.stdout, nil, d.ID, name, src.Builtin, false)
-			}
-			return nil // a new database holds no exam: no plan to save
-		case !errors.Is(err, fs.ErrExist):
-			removeMade(path, made)
-			return err
-		}
-		made = missingFrom(path) // another flash made the database meanwhile
-	}
-	st, err := storage.Open(path, storage.Options{})
+func importSource(e *env, name string, data []byte, dry bool) error {
+	res, err := importer.Import(e.dbPath, name, data, e.now(), dry, func(st *storage.Store, d *deck.Deck) {
+		savePlans(e, st, d.ID)
+	})
 	if err != nil {
 		return err
 	}
-	defer func() {
-		st.Close()
-		if made != "" && (err != nil || dry) {
-			// The database did not exist: a refused import or a dry
-			// run leaves nothing behind, not even its folders.
-			removeMade(path, made)
-		}
-	}()
-	decks, err := st.Decks()
-	if err != nil {
-		return err
+	printPlan(e.stdout, res.Plan, dry)
+	if res.Old != nil {
+		printDeckChanges(e.stdout, *res.Old, res.Deck, dry)
 	}
-	var old *storage.DeckInfo
-	for i := range decks {
-		if decks[i].ID == d.ID {
-			old = &decks[i]
-		}
-	}
-	plan, err := st.Import(d, src, e.now(), dry)
-	if err != nil {
-		return fmt.Errorf("import %s: %w", name, err)
-	}
-	printPlan(e.stdout, plan, dry)
-	if old != nil {
-		printDeckChanges(e.stdout, *old, d, dry)
-	}
-	if d.ID == deck.Builtin().ID {
-		printBuiltinNote(e.stdout, old, d.ID, name, src.Builtin, dry)
+	if res.Deck.ID == deck.Builtin().ID {
+		printBuiltinNote(e.stdout, res.Old, res.Deck.ID, name, res.Source.Builtin, dry)
 	}
 	if dry {
 		fmt.Fprintln(e.stdout, "nothing was written")
-		return nil
 	}
-	savePlans(e, st, d.ID)
 	return nil
 }
 
@@ -153,29 +72,6 @@ func savePlans(e *env, st *storage.Store, ids ...string) {
 	if err != nil {
 		fmt.Fprintln(e.stderr, "flash: warning:", err)
 	}
-}
-
-// draftOrErr is what storage.Create returned.
-type draftOrErr struct {
-	dr  *storage.Draft
-	err error
-}
-
-// importNew imports d into a new database, built whole under a temporary
-// name and linked at its path when complete (storage.Draft), and closes
-// the draft. Its errors read as those of storage.Open and of an import
-// into what it opened; one wrapping fs.ErrExist means that a database
-// appeared at the path meanwhile, and nothing was written.
-func importNew(r draftOrErr, name string, d *deck.Deck, src storage.Source, now time.Time) (storage.Plan, error) {
-	if r.err != nil {
-		return storage.Plan{}, r.err
-	}
-	defer r.dr.Close()
-	plan, err := r.dr.Import(d, src, now)
-	if err != nil && !errors.Is(err, fs.ErrExist) {
-		return plan, fmt.Errorf("import %s: %w", name, err)
-	}
-	return plan, err
 }
 
 // printDeckChanges reports a changed title and changed [options]:
@@ -212,37 +108,6 @@ func printBuiltinNote(w io.Writer, old *storage.DeckInfo, id, name string, built
 	}
 }
 
-// readDeckFile reads a deck file, refusing one over deck.MaxSize without
-// reading it all.
-func readDeckFile(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if fi.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory, not a deck file", name)
-	}
-	// Read at most one byte past the limit (deck.Parse refuses the file
-	// then), into a buffer of the file's size: io.ReadAll would grow one
-	// from 512 bytes, copying and clearing a large deck many times over.
-	const limit = deck.MaxSize + 1
-	buf := bytes.NewBuffer(make([]byte, 0, min(max(fi.Size(), 0), limit)+bytes.MinRead))
-	if _, err := buf.ReadFrom(io.LimitReader(f, limit)); err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	return buf.Bytes(), nil
-}
-
-func hashBytes(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
-
 // printPlan prints the counts of an import, and for a dry run the ids
 // behind every count that changes something.
 func printPlan(w io.Writer, p storage.Plan, dry bool) {
@@ -277,65 +142,20 @@ func idList(ids []string, max int) string {
 	return fmt.Sprintf("%s … and %d more", strings.Join(ids[:max], ", "), len(ids)-max)
 }
 
-// ensureDeck imports the built-in deck when the database holds no deck, and
-// upgrades the stored copy of the built-in deck while it came from the
-// binary itself and the binary now carries a different one. It returns the
-// decks in the store.
+// ensureDeck puts the built-in deck into a database that holds no deck,
+// or brings a stored copy of it up to date (importer.EnsureBuiltin), says
+// so on log, and returns the decks in the store.
 func ensureDeck(st *storage.Store, now time.Time, log io.Writer) ([]storage.DeckInfo, error) {
-	decks, err := st.Decks()
-	if err != nil {
+	decks, ch, err := importer.EnsureBuiltin(st, now)
+	switch {
+	case err != nil:
 		return nil, err
-	}
-	// Parse the built-in deck only when it may be imported: a session
-	// on a database that has its decks starts without it.
-	hash := hashBytes(deck.BuiltinSource())
-	need := len(decks) == 0
-	for _, info := range decks {
-		if info.Builtin && info.SourceHash != hash && info.ID == deck.Builtin().ID {
-			need = true
-		}
-	}
-	if !need {
-		return decks, nil
-	}
-	d := deck.Builtin()
-	plan, err := st.Import(d, storage.Source{Builtin: true, Hash: hash}, now, false)
-	if err != nil {
-		return nil, fmt.Errorf("import the built-in deck: %w", err)
-	}
-	if len(decks) == 0 {
-		fmt.Fprintf(log, "flash: imported the built-in deck %q (%d cards) into %s\n", d.ID, len(plan.Added), st.Path())
-	} else {
+	case ch == nil:
+	case ch.First:
+		fmt.Fprintf(log, "flash: imported the built-in deck %q (%d cards) into %s\n", ch.Deck.ID, len(ch.Plan.Added), st.Path())
+	default:
 		fmt.Fprintf(log, "flash: updated the built-in deck %q: %d added, %d updated, %d retired\n",
-			d.ID, len(plan.Added), len(plan.Updated), len(plan.Retired))
+			ch.Deck.ID, len(ch.Plan.Added), len(ch.Plan.Updated), len(ch.Plan.Retired))
 	}
-	return st.Decks()
-}
-
-// missingFrom returns the outermost of path and its folders that does not
-// exist yet ("" when path exists): what opening a new database at path
-// creates.
-func missingFrom(path string) string {
-	made := ""
-	for p := path; ; p = filepath.Dir(p) {
-		if _, err := os.Lstat(p); err == nil || !errors.Is(err, fs.ErrNotExist) {
-			return made
-		}
-		made = p
-		if filepath.Dir(p) == p {
-			return made
-		}
-	}
-}
-
-// removeMade removes path and the folders up to made that opening it
-// created; a folder that is not empty (something else was put there
-// meanwhile) stays.
-func removeMade(path, made string) {
-	os.Remove(path)
-	for p := filepath.Dir(path); p != filepath.Dir(made) && len(p) >= len(made); p = filepath.Dir(p) {
-		if os.Remove(p) != nil {
-			return
-		}
-	}
+	return decks, nil
 }

@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/flash-srs/flash/cmd/flash/internal/flags"
-	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/scheduler/refit"
 	"github.com/flash-srs/flash/scheduler/stats"
 	"github.com/flash-srs/flash/storage"
+	"github.com/flash-srs/flash/storage/importer"
 	"github.com/flash-srs/flash/storage/safefile"
 )
 
@@ -141,7 +141,7 @@ func openStatsStore(path string, now time.Time, e *env) (*storage.Store, []stora
 	case err != nil:
 		return nil, nil, err
 	default:
-		if !needBuiltin(decks) {
+		if !importer.NeedBuiltin(decks) {
 			return st, decks, nil
 		}
 		if err := st.Close(); err != nil {
@@ -189,24 +189,4 @@ func openStatsRO(path string, now time.Time) (*storage.Store, []storage.DeckInfo
 		return nil, nil, err
 	}
 	return st, decks, nil
-}
-
-// builtinDeckID is the id of the built-in deck (deck.Builtin().ID, which
-// TestBuiltinDeckID checks), known without parsing the embedded deck:
-// needBuiltin runs on every stats and the parse took 5-25 ms of it.
-const builtinDeckID = "ml-papers"
-
-// needBuiltin reports whether ensureDeck would write: no deck at all, or a
-// stored built-in deck that the binary's own differs from.
-func needBuiltin(decks []storage.DeckInfo) bool {
-	if len(decks) == 0 {
-		return true
-	}
-	for _, d := range decks {
-		// The embedded deck is hashed only when the database holds it.
-		if d.ID == builtinDeckID && d.Builtin && d.SourceHash != hashBytes(deck.BuiltinSource()) {
-			return true
-		}
-	}
-	return false
 }

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/flash-srs/flash/deck"
 )
 
 // TestStats_NewCardsWaiting: with nothing due, stats says how many new
@@ -29,12 +27,5 @@ func TestStats_NewCardsWaiting(t *testing.T) {
 	s := statsJSON(t, db, fixedNow.Add(time.Minute))
 	if s.Cards.NewAvailable != 1 || s.Cards.NewToday != 0 {
 		t.Errorf("after one new card today: %d waiting, %d today; want 1, 0", s.Cards.NewAvailable, s.Cards.NewToday)
-	}
-}
-
-// TestBuiltinDeckID: the id needBuiltin looks for is the built-in deck's.
-func TestBuiltinDeckID(t *testing.T) {
-	if id := deck.Builtin().ID; id != builtinDeckID {
-		t.Errorf("builtinDeckID = %q, the built-in deck's id is %q", builtinDeckID, id)
 	}
 }
