@@ -167,14 +167,21 @@ func openStatsStore(path string, now time.Time, e *env) (*storage.Store, []stora
 // the whole log: then the file is opened again with the whole of it mapped
 // in at open (MAP_POPULATE), which makes a whole scan faster; with the
 // summary, stats reads the card states and the last month of the log, and
-// mapping in the rest would cost more than it saves.
+// mapping in the rest would cost more than it saves (1M reviews, warm:
+// 28.6 against 54.2 ms). Then the kernel is asked to read the file ahead
+// (storage.ReadAhead): cold, 79-92 ms against 150-163 without. (Without
+// the summary, ReadAhead in place of MAP_POPULATE took 1 s cold.)
 func openStatsRO(path string, now time.Time) (*storage.Store, []storage.DeckInfo, error) {
 	ro := storage.Options{ReadOnly: true}
 	st, err := storage.Open(path, ro)
 	if err != nil {
 		return nil, nil, err
 	}
-	if ok, err := stats.Summarized(st, now); err == nil && !ok {
+	if ok, err := stats.Summarized(st, now); err == nil && ok {
+		// On a cold cache the file is read ahead in large requests
+		// while stats works.
+		storage.ReadAhead(path)
+	} else if err == nil {
 		if err := st.Close(); err != nil {
 			return nil, nil, err
 		}
