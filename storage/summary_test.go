@@ -436,3 +436,58 @@ func TestLogSummary_Migrated(t *testing.T) {
 		s.Close()
 	}
 }
+
+// TestStore_ScanStatsSince: a scan from a time gives exactly the entries
+// at or after it that the whole scan gives, in any number of pieces.
+func TestStore_ScanStatsSince(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "flash.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rs := summaryStoreAt(t, s)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, deckID := range []string{"", "ml", "other"} {
+		var all []LogStat
+		if err := r.ScanStats(deckID, func(b []LogStat) error { all = append(all, b...); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		for _, from := range []time.Time{{}, rs[0].At, rs[1].At, rs[299].At.Add(time.Nanosecond), rs[599].At, rs[599].At.Add(1)} {
+			var want []LogStat
+			for _, e := range all {
+				if e.At >= from.UnixNano() {
+					want = append(want, e)
+				}
+			}
+			for _, parts := range []int{1, 3, 64} {
+				got := make([][]LogStat, parts)
+				err := r.ScanStatsSince(deckID, from, parts, 2, func(_, p int, b []LogStat) error {
+					got[p] = append(got[p], b...)
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var flat []LogStat
+				for _, p := range got {
+					flat = append(flat, p...)
+				}
+				if len(flat) != len(want) {
+					t.Fatalf("deck %q from %v in %d parts: %d entries, want %d", deckID, from, parts, len(flat), len(want))
+				}
+				for i := range want {
+					if !sameStat(flat[i], want[i]) {
+						t.Fatalf("deck %q from %v in %d parts: entry %d %+v, want %+v", deckID, from, parts, i, flat[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
