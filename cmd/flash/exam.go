@@ -85,7 +85,7 @@ func runExam(e *env, o examOpts) error {
 			}
 		}
 	} else {
-		st, decks, err = openStatsStore(path, now, e)
+		st, decks, err = openStatsStore(path, o.deck, now, e)
 	}
 	if err != nil {
 		if st != nil {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/flash-srs/flash/scheduler"
+	"github.com/flash-srs/flash/scheduler/exam"
 	"github.com/flash-srs/flash/storage"
 )
 
@@ -128,6 +130,27 @@ func Summarized(src Source, now time.Time) (bool, error) {
 	}
 	cut, err := useSummary(ss, newLogStats(now, ""))
 	return !cut.IsZero(), err
+}
+
+// WholeLog reports whether the figures of deckID's decks ("" for all of
+// decks) at now read src's whole review log, for a caller that chooses how
+// to open it: when src keeps no summary that serves at now (Summarized),
+// when one of the decks has fitted weights (UseWeights then replays every
+// review) and when one has an exam set (Exams reads the deck's answer
+// times from its whole history). settings are src's (the same store).
+func WholeLog(src Source, settings scheduler.SettingReader, decks []storage.DeckInfo, deckID string, now time.Time) (bool, error) {
+	for _, d := range decks {
+		if deckID != "" && d.ID != deckID {
+			continue
+		}
+		for _, key := range []string{scheduler.WeightsKey(d.ID), exam.Key(d.ID)} {
+			if _, ok, err := settings.Setting(key); ok || err != nil {
+				return ok, err
+			}
+		}
+	}
+	ok, err := Summarized(src, now)
+	return !ok, err
 }
 
 // useSummary adds to a the all-time figures of src's summary for a's deck

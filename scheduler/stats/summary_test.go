@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/scheduler"
+	"github.com/flash-srs/flash/scheduler/exam"
 	"github.com/flash-srs/flash/storage"
 	"github.com/flash-srs/flash/storage/storagetest"
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
@@ -373,4 +375,52 @@ func TestSummary_History(t *testing.T) {
 		}
 	})
 	summaryCheck(t, path, now, true)
+}
+
+// TestWholeLog: the whole log is read without a summary that serves, and
+// for a deck with fitted weights or an exam; otherwise not.
+func TestWholeLog(t *testing.T) {
+	now := time.Date(2025, 6, 1, 21, 0, 0, 0, time.UTC)
+	path := filepath.Join(t.TempDir(), "flash.db")
+	start := now.Add(-90 * 24 * time.Hour)
+	summaryDB(t, path, start)
+	check := func(step string, want map[string]bool) {
+		t.Helper()
+		rw(t, path, func(st *storage.Store) {
+			decks, err := st.Decks()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for deckID, w := range want {
+				if got, err := WholeLog(st, st, decks, deckID, now); got != w || err != nil {
+					t.Errorf("%s: WholeLog(%q) = %v, %v; want %v", step, deckID, got, err, w)
+				}
+			}
+		})
+	}
+	check("no summary", map[string]bool{"": true, "d1": true})
+	rw(t, path, func(st *storage.Store) {
+		if err := storagetest.AppendReviews(st, randomReviews(rand.New(rand.NewPCG(3, 4)), 500, start, now)); err != nil {
+			t.Fatal(err)
+		}
+		if err := Summarize(st, now); err != nil {
+			t.Fatal(err)
+		}
+	})
+	check("summary", map[string]bool{"": false, "d1": false, "d2": false, "d3": false})
+	rw(t, path, func(st *storage.Store) {
+		if err := st.SetSetting(scheduler.WeightsKey("d2"), "{}"); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SetSetting(exam.Key("d3"), "{}"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	check("weights of d2, exam of d3", map[string]bool{"": true, "d1": false, "d2": true, "d3": true})
+	rw(t, path, func(st *storage.Store) {
+		decks, _ := st.Decks()
+		if got, err := WholeLog(st, st, decks, "d1", now.Add(-5*24*time.Hour)); !got || err != nil {
+			t.Errorf("5 days before the summary: WholeLog = %v, %v; want true", got, err)
+		}
+	})
 }
