@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -489,5 +490,45 @@ func TestStore_ScanStatsSince(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestRate_SummaryWritesNoPage: with a summary stored, a rating after its
+// cut writes as many pages as without one (its guard reads a record of
+// meta, in the root page a commit writes anyway), and leaves it.
+func TestRate_SummaryWritesNoPage(t *testing.T) {
+	pages := func(summary bool) []int64 {
+		s, rs := summaryStore(t)
+		if summary {
+			setSummary(t, s, rs[300].At, strings.Repeat("s", 300))
+		}
+		states, err := s.States("ml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := fsrs.NewFSRS(fsrs.DefaultParam())
+		now := rs[len(rs)-1].At.Add(time.Hour)
+		var ws []int64
+		for i := range 60 {
+			cs := &states[i%len(states)]
+			info := f.Next(cs.FSRS, now, fsrs.Good)
+			st := s.db.Stats()
+			before := st.TxStats.GetWrite()
+			if _, err := s.Rate(Review{Deck: "ml", Card: cs.ID, At: now, Rating: fsrs.Good, Before: cs.FSRS, After: info.Card}); err != nil {
+				t.Fatal(err)
+			}
+			st = s.db.Stats()
+			ws = append(ws, st.TxStats.GetWrite()-before)
+			cs.FSRS = info.Card
+			now = now.Add(10 * time.Second)
+		}
+		if summary && !hasSummary(t, s, rs[300].At, strings.Repeat("s", 300)) {
+			t.Error("ratings after the cut dropped the summary")
+		}
+		return ws
+	}
+	without, with := pages(false), pages(true)
+	if !slices.Equal(with, without) {
+		t.Errorf("pages each rating wrote: with a summary %v, without %v", with, without)
 	}
 }
