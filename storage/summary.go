@@ -57,6 +57,23 @@ func (s *Store) LogSummary() (cut time.Time, blob []byte, ok bool, err error) {
 	return cut, blob, ok, nil
 }
 
+// LogSummaryCut returns the cut of the stored summary, ok false when
+// there is none. It reads one record and checks nothing else: the summary
+// may still not be handed out (see LogSummary). It is for a writer that
+// decides whether to move the cut.
+func (s *Store) LogSummaryCut() (cut time.Time, ok bool, err error) {
+	err = s.view(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketMeta).Get(keyLogSum); len(v) == 16 {
+			cut, ok = time.Unix(0, int64(binary.BigEndian.Uint64(v))), true
+		}
+		return nil
+	})
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("read the log summary of %s: %w", s.path, err)
+	}
+	return cut, ok, nil
+}
+
 // UpdateLogSummary replaces the summary in one write transaction. fn gets
 // the stored summary as LogSummary returns it (cut, blob, ok) and a LogScan
 // of the log as the transaction sees it, and returns the new cut and blob;

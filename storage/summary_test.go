@@ -117,6 +117,9 @@ func TestLogSummary_Stored(t *testing.T) {
 	if !hasSummary(t, s, cut, "blob one") {
 		t.Fatal("no summary after UpdateLogSummary")
 	}
+	if c, ok, err := s.LogSummaryCut(); !ok || err != nil || !c.Equal(cut) {
+		t.Errorf("LogSummaryCut = %v, %v, %v; want %v", c, ok, err, cut)
+	}
 	err = s.UpdateLogSummary(func(c time.Time, b []byte, ok bool, _ LogScan) (time.Time, []byte, error) {
 		if !ok || string(b) != "blob one" || !c.Equal(cut) {
 			t.Errorf("UpdateLogSummary's fn got %v %q %v, want the stored one", c, b, ok)
@@ -165,6 +168,9 @@ func TestLogSummary_Stored(t *testing.T) {
 	}
 	if hasSummary(t, s, cut, "") {
 		t.Error("a nil blob left the summary")
+	}
+	if c, ok, err := s.LogSummaryCut(); ok || err != nil || !c.IsZero() {
+		t.Errorf("no summary: LogSummaryCut = %v, %v, %v", c, ok, err)
 	}
 	_ = s.view(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketSummary) != nil || tx.Bucket(bucketMeta).Get(keyLogSum) != nil {

@@ -41,7 +41,7 @@ const summaryVersion = 1
 // SummaryStore is what Summarize reads and writes; *storage.Store
 // satisfies it.
 type SummaryStore interface {
-	LogSummary() (cut time.Time, blob []byte, ok bool, err error)
+	LogSummaryCut() (cut time.Time, ok bool, err error)
 	UpdateLogSummary(fn func(cut time.Time, blob []byte, ok bool, scan storage.LogScan) (time.Time, []byte, error)) error
 }
 
@@ -54,19 +54,24 @@ type summarySource interface {
 
 // Summarize moves the cut of st's summary to SummaryAge before now,
 // reading only the reviews between the old cut and the new one (the first
-// time, every review before the new cut), in one write transaction. It
-// writes nothing when the cut would move less than a day, or back (a clock
-// set back): an older cut serves as well, at the cost of a longer scan.
+// time, or when the stored summary cannot be used, every review before the
+// new cut), in one write transaction. It writes nothing when the cut would
+// move less than a day, or back (a clock set back): an older cut serves as
+// well, at the cost of a longer scan. A stored summary that cannot be used
+// (of another version, or the log changed under it) with a cut that
+// would not move is replaced a day later.
 func Summarize(st SummaryStore, now time.Time) error {
 	target := now.Add(-SummaryAge)
 	if target.UnixNano() <= 0 {
 		return nil // a clock before 1970 + SummaryAge: no review is that old
 	}
-	cut, blob, ok, err := st.LogSummary()
+	// The usual case, a session on the day of the last one, reads one
+	// record: the summary stays.
+	cut, ok, err := st.LogSummaryCut()
 	if err != nil {
 		return err
 	}
-	if _, valid := decodeSummary(blob); ok && valid && target.Sub(cut) < summaryStep {
+	if ok && target.Sub(cut) < summaryStep {
 		return nil
 	}
 	return st.UpdateLogSummary(func(cut time.Time, blob []byte, ok bool, scan storage.LogScan) (time.Time, []byte, error) {

@@ -301,20 +301,32 @@ func TestSummary_SameStats(t *testing.T) {
 	summaryCheck(t, path, later, true) // a rating after the cut and its undo
 
 	// A blob of another version, or damaged, is not used, and Summarize
-	// makes it whole again.
+	// makes it whole again once the cut moves.
 	good := blob
+	next := later.Add(24 * time.Hour)
 	for _, bad := range [][]byte{append([]byte{summaryVersion + 1}, good[1:]...), good[:len(good)-1], append(bytes.Clone(good), 0), {}} {
-		rw(t, path, func(st *storage.Store) {
-			err := st.UpdateLogSummary(func(time.Time, []byte, bool, storage.LogScan) (time.Time, []byte, error) { return cut, bad, nil })
-			if err != nil {
-				t.Fatal(err)
-			}
-		})
-		summaryCheck(t, path, later, false)
-		summarize(later)
-		if c, b, _ := summaryOf(t, path); !c.Equal(cut) || !bytes.Equal(b, good) {
-			t.Fatalf("after a bad blob %x: %v %x, want %v %x", bad, c, b, cut, good)
+		store := func(cut time.Time, blob []byte) {
+			rw(t, path, func(st *storage.Store) {
+				err := st.UpdateLogSummary(func(time.Time, []byte, bool, storage.LogScan) (time.Time, []byte, error) {
+					return cut, blob, nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			})
 		}
+		store(cut, bad)
+		summaryCheck(t, path, later, false)
+		summarize(later) // the cut would not move
+		if c, b, _ := summaryOf(t, path); !c.Equal(cut) || !bytes.Equal(b, bad) {
+			t.Fatalf("a bad blob %x replaced on the same day: %v %x", bad, c, b)
+		}
+		summarize(next)
+		if c, _, _ := summaryOf(t, path); !c.Equal(next.Add(-SummaryAge)) {
+			t.Fatalf("after a bad blob %x, a day later: cut %v, want %v", bad, c, next.Add(-SummaryAge))
+		}
+		summaryCheck(t, path, next, true)
+		store(cut, good)
 	}
 }
 
