@@ -11,6 +11,7 @@ import (
 
 	"github.com/flash-srs/flash/cmd/flashgen/gen"
 	"github.com/flash-srs/flash/deck"
+	"github.com/flash-srs/flash/scheduler/stats"
 	"github.com/flash-srs/flash/storage"
 	"github.com/flash-srs/flash/storage/storagetest"
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
@@ -100,7 +101,8 @@ func buildBenchDB(b *testing.B, dir string, now time.Time) string {
 // BenchmarkStats1M runs `flash stats` in-process (open read-only, read the
 // card states and the whole log, compute, render the text) over a million
 // review-log entries: warm with the file in the page cache, and cold with
-// it evicted before each run (Linux only). The database is built once.
+// it evicted before each run (Linux only); then the same with the summary
+// of the log's older part. The database is built once.
 func BenchmarkStats1M(b *testing.B) {
 	now := time.Date(2024, 3, 10, 9, 0, 0, 0, time.UTC)
 	t0 := time.Now()
@@ -147,6 +149,53 @@ func BenchmarkStats1M(b *testing.B) {
 		}
 	})
 	b.Run("cold", func(b *testing.B) {
+		if err := gen.Evict(path); err != nil {
+			b.Skipf("cannot evict the file from the page cache: %v", err)
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			b.StopTimer()
+			if err := gen.Evict(path); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if err := lookupCommand("stats").run(nil, e); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// The same with the summary of the log's older part that a review
+	// session leaves (stats.Summarize at now): stats reads the card states
+	// and the last month of the log.
+	st, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := stats.Summarize(st, now); err != nil {
+		b.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		b.Fatal(err)
+	}
+	out.Reset()
+	e.stdout = &out
+	if err := lookupCommand("stats").run([]string{"--json"}, e); err != nil {
+		b.Fatal(err)
+	}
+	if !strings.Contains(out.String(), fmt.Sprintf(`"reviews": %d`, benchReviews)) {
+		b.Fatalf("stats with the summary did not count %d reviews", benchReviews)
+	}
+	e.stdout = io.Discard
+	b.Run("summary-warm", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := lookupCommand("stats").run(nil, e); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("summary-cold", func(b *testing.B) {
 		if err := gen.Evict(path); err != nil {
 			b.Skipf("cannot evict the file from the page cache: %v", err)
 		}
