@@ -162,17 +162,20 @@ func openStatsStore(path, deckID string, now time.Time, e *env) (*storage.Store,
 	return openStatsRO(path, deckID, now)
 }
 
-// openStatsRO opens the database read-only and reads its decks. When stats
-// reads the whole log (stats.WholeLog: no summary of the log's older part
-// that serves at now, or a deck of deckID with fitted weights or an exam),
-// the file is opened again with the whole of it mapped in at open
-// (MAP_POPULATE), which makes a whole scan faster. Otherwise stats reads the
-// card states and the last month of the log, and mapping in the rest would
-// cost more than it saves (1M reviews, warm: 28.6 against 54.2 ms); the
-// pages it touches are read from the disk with their neighbours instead
-// (Store.ReadAround: cold, 57 ms against 151 without).
+// openStatsRO opens the database read-only and reads its decks, with the
+// whole file mapped in at open (MAP_POPULATE) when stats reads much of it
+// from the disk or all of it: when most of the file is not in the page
+// cache (storage.Resident: one sequential read of the file beats a request
+// for each page stats touches, which lie all over a file years of ratings
+// wrote), or when stats reads the whole log (stats.WholeLog: no summary of
+// the log's older part that serves at now, or a deck of deckID with fitted
+// weights or an exam), for which it makes the scan faster. Otherwise stats
+// reads the card states and the last month of the log from the page cache,
+// and mapping in the rest would cost more than it saves (1M reviews: 28.6
+// against 54.2 ms); the few pages not cached are read with their
+// neighbours (Store.ReadAround).
 func openStatsRO(path, deckID string, now time.Time) (*storage.Store, []storage.DeckInfo, error) {
-	ro := storage.Options{ReadOnly: true}
+	ro := storage.Options{ReadOnly: true, Populate: storage.Resident(path) < 0.5}
 	st, err := storage.Open(path, ro)
 	if err != nil {
 		return nil, nil, err
@@ -182,11 +185,13 @@ func openStatsRO(path, deckID string, now time.Time) (*storage.Store, []storage.
 		st.Close()
 		return nil, nil, err
 	}
+	if ro.Populate {
+		return st, decks, nil
+	}
 	whole, err := stats.WholeLog(st, st, decks, deckID, now)
 	switch {
 	case err != nil: // Load fails on it, with the same error
 	case !whole:
-		// On a cold cache, a page is read with its neighbours.
 		st.ReadAround()
 	default:
 		if err := st.Close(); err != nil {
