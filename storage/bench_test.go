@@ -275,6 +275,62 @@ func (p *syncProbe) commit(b *testing.B) time.Duration {
 	return time.Since(t)
 }
 
+// BenchmarkRateSessions is a rating on a file with a learner's history:
+// 10k cards imported in one commit (as flash imports the built-in deck),
+// then 20,000 ratings one commit at a time in sessions of 150, the store
+// closed and opened again between sessions (unsynced while building), and
+// only then 400 measured ratings, each after a commit of the sync probe.
+// Where a rating's pages lie in such a file is what its history made it,
+// not a bulk-built fixture.
+func BenchmarkRateSessions(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "flash.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := bigDeck(10000)
+	if _, err := s.Import(d, Source{Hash: "bench"}, t0, false); err != nil {
+		b.Fatal(err)
+	}
+	ids := make([]string, 1000)
+	for i := range ids {
+		ids[i] = d.Cards[i*10].ID
+	}
+	load := rateLoad(synthReviews(ids, 1000))
+	const warm, session = 20000, 150
+	s.db.NoSync = true
+	for i := range warm {
+		if i > 0 && i%session == 0 {
+			if err := s.Close(); err != nil {
+				b.Fatal(err)
+			}
+			if s, err = Open(path, Options{}); err != nil {
+				b.Fatal(err)
+			}
+			s.db.NoSync = true
+		}
+		if _, err := s.Rate(load.at(i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	s.db.NoSync = false
+	b.Cleanup(func() { s.Close() })
+	pr := newSyncProbe(b, filepath.Dir(path))
+	var rate, probe []time.Duration
+	i := warm
+	for b.Loop() {
+		probe = append(probe, pr.commit(b))
+		t := time.Now()
+		if _, err := s.Rate(load.at(i)); err != nil {
+			b.Fatal(err)
+		}
+		rate = append(rate, time.Since(t))
+		i++
+	}
+	b.ReportMetric(float64(median(rate).Microseconds()), "rate-µs")
+	b.ReportMetric(float64(median(rate))/float64(median(probe)), "rate/probe")
+}
+
 func median(ds []time.Duration) time.Duration {
 	ds = slices.Clone(ds)
 	slices.Sort(ds)
