@@ -235,8 +235,9 @@ func Open(path string, o Options) (*Store, error) {
 	}
 	if !o.ReadOnly && !h.freelistSynced {
 		// A read-write bbolt open would rewrite the freelist of this file
-		// before we know it is ours. Flash never writes such files, but
-		// look read-only first so a foreign file stays untouched.
+		// before we know it is ours. Flash leaves such a file only when it
+		// died before Close (freeListAtClose): look read-only first so a
+		// foreign file stays untouched; bbolt then rebuilds the list.
 		st, err := openBolt(path, o, timeout, true, 0)
 		if err != nil {
 			return nil, err
