@@ -100,28 +100,13 @@ func Summarize(st SummaryStore, now time.Time) error {
 }
 
 // newAllTime returns a logStats that counts the all-time figures only: no
-// review falls in its history's days.
+// review falls in its history's days, so merging it adds only those.
 func newAllTime() *logStats {
 	a := &logStats{}
 	for i := range a.bounds {
 		a.bounds[i] = math.MaxInt64
 	}
 	return a
-}
-
-// addAllTime adds the all-time figures of b (a summary's, from newAllTime)
-// to a: merge of them alone.
-func (a *logStats) addAllTime(b *logStats) {
-	a.ret[2].Reviews += b.ret[2].Reviews
-	a.ret[2].Recalled += b.ret[2].Recalled
-	for i := range a.cal {
-		c := &a.cal[i]
-		c.n += b.cal[i].n
-		c.recalled += b.cal[i].recalled
-		c.sum.merge(&b.cal[i].sum)
-	}
-	a.spent[3] += b.spent[3]
-	a.reviews += b.reviews
 }
 
 // Summarized reports whether Load at now would read only the reviews from
@@ -174,7 +159,7 @@ func useSummary(src summarySource, a *logStats) (time.Time, error) {
 	}
 	for id, d := range decks {
 		if a.deck == "" || a.deck == id {
-			a.addAllTime(d)
+			a.merge(d) // d counts no review in the history's days
 		}
 	}
 	return cut, nil
