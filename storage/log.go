@@ -659,45 +659,13 @@ func (s *Store) ScanStatsSince(deckID string, from time.Time, parts, workers int
 			}
 			return guard(&pc.fnPanic, piece, batch)
 		}
-		cur := tx.Bucket(bucketLog).Cursor()
-		var k, v []byte
-		if pc.from == 0 {
-			k, v = cur.First()
-		} else {
-			k, v = cur.Seek(binary.BigEndian.AppendUint64(nil, pc.from))
-		}
-		for ; k != nil; k, v = cur.Next() {
-			if len(k) != reviewKeyLen {
-				return fmt.Errorf("log entry %x: bad key length", k)
-			}
-			at := binary.BigEndian.Uint64(k)
-			if pc.to != 0 && at >= pc.to {
-				break
-			}
-			batch = batch[:len(batch)+1]
-			ok, err := decodeStat(&batch[len(batch)-1], int64(at), v, deck)
-			if err != nil {
-				return fmt.Errorf("log entry %x: %w", k, err)
-			}
-			if !ok {
-				batch = batch[:len(batch)-1]
-				continue
-			}
-			if len(batch) == cap(batch) {
-				if err := call(batch); err != nil {
-					pc.fnErr = true
-					return err
-				}
-				batch = batch[:0]
-			}
-		}
-		if len(batch) > 0 {
+		return scanStats(tx, pc.from, pc.to, deck, batch, func(batch []LogStat) error {
 			if err := call(batch); err != nil {
 				pc.fnErr = true
 				return err
 			}
-		}
-		return nil
+			return nil
+		})
 	}
 
 	tx, err := s.begin()
@@ -782,6 +750,50 @@ func (s *Store) ScanStatsSince(deckID string, from time.Time, parts, workers int
 		default:
 			return fmt.Errorf("read review log of %s: %w", s.path, pc.err)
 		}
+	}
+	return nil
+}
+
+// scanStats decodes the log entries of deck (0: every deck) whose key
+// times are in [from, to) (from 0: from the first entry; to 0: to the
+// last) into batch, and calls fn with batch whenever it is full and with
+// what is left at the end; batch is reused after fn returns. It stops at
+// fn's first error and returns it. The one walk of the log for statistics:
+// ScanStatsSince's pieces and the summary's scan.
+func scanStats(tx *bolt.Tx, from, to uint64, deck uint32, batch []LogStat, fn func([]LogStat) error) error {
+	cur := tx.Bucket(bucketLog).Cursor()
+	var k, v []byte
+	if from == 0 {
+		k, v = cur.First()
+	} else {
+		k, v = cur.Seek(binary.BigEndian.AppendUint64(nil, from))
+	}
+	for ; k != nil; k, v = cur.Next() {
+		if len(k) != reviewKeyLen {
+			return fmt.Errorf("log entry %x: bad key length", k)
+		}
+		at := binary.BigEndian.Uint64(k)
+		if to != 0 && at >= to {
+			break
+		}
+		batch = batch[:len(batch)+1]
+		ok, err := decodeStat(&batch[len(batch)-1], int64(at), v, deck)
+		if err != nil {
+			return fmt.Errorf("log entry %x: %w", k, err)
+		}
+		if !ok {
+			batch = batch[:len(batch)-1]
+			continue
+		}
+		if len(batch) == cap(batch) {
+			if err := fn(batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+	}
+	if len(batch) > 0 {
+		return fn(batch)
 	}
 	return nil
 }

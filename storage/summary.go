@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -211,11 +210,14 @@ func dropSummaryBefore(tx *bolt.Tx, at int64) error {
 }
 
 // scanSummary is UpdateLogSummary's LogScan in tx: one pass over the
-// entries in [from, to), each deck's in batches of their own.
+// entries in [from, to) (scanStats), each deck's in batches of their own.
 func scanSummary(tx *bolt.Tx, from, to time.Time, fn func(string, []LogStat) error) error {
-	end := uint64(math.MaxUint64)
+	var lo, hi uint64 // scanStats' bounds: 0 for none
+	if !from.IsZero() {
+		lo = binary.BigEndian.Uint64(timeKey(from))
+	}
 	if !to.IsZero() {
-		end = binary.BigEndian.Uint64(timeKey(to))
+		hi = binary.BigEndian.Uint64(timeKey(to))
 	}
 	type deckBatch struct {
 		id    string
@@ -234,42 +236,33 @@ func scanSummary(tx *bolt.Tx, from, to time.Time, fn func(string, []LogStat) err
 	var (
 		last    *deckBatch // the previous entry's deck
 		lastNum uint32
-		e       LogStat
 	)
-	c := tx.Bucket(bucketLog).Cursor()
-	k, v := c.First()
-	if !from.IsZero() {
-		k, v = c.Seek(timeKey(from))
-	}
-	for ; k != nil; k, v = c.Next() {
-		if len(k) != reviewKeyLen {
-			return fmt.Errorf("log entry %x: bad key length", k)
-		}
-		at := binary.BigEndian.Uint64(k)
-		if at >= end {
-			break
-		}
-		if _, err := decodeStat(&e, int64(at), v, 0); err != nil {
-			return fmt.Errorf("log entry %x: %w", k, err)
-		}
-		d := last
-		if d == nil || e.deck != lastNum {
-			if d = decks[e.deck]; d == nil {
-				id := ids.Get(deckNumKey(e.deck))
-				if id == nil {
-					return fmt.Errorf("log entry %x: no deck numbered %d", k, e.deck)
+	err := scanStats(tx, lo, hi, 0, make([]LogStat, 0, 512), func(batch []LogStat) error {
+		for i := range batch {
+			e := &batch[i]
+			d := last
+			if d == nil || e.deck != lastNum {
+				if d = decks[e.deck]; d == nil {
+					id := ids.Get(deckNumKey(e.deck))
+					if id == nil {
+						return fmt.Errorf("log entry at %s: no deck numbered %d", time.Unix(0, e.At).UTC().Format(time.RFC3339Nano), e.deck)
+					}
+					d = &deckBatch{id: string(id), batch: make([]LogStat, 0, 512)}
+					decks[e.deck] = d
 				}
-				d = &deckBatch{id: string(id), batch: make([]LogStat, 0, 512)}
-				decks[e.deck] = d
+				last, lastNum = d, e.deck
 			}
-			last, lastNum = d, e.deck
-		}
-		d.batch = append(d.batch, e)
-		if len(d.batch) == cap(d.batch) {
-			if err := flush(d); err != nil {
-				return err
+			d.batch = append(d.batch, *e)
+			if len(d.batch) == cap(d.batch) {
+				if err := flush(d); err != nil {
+					return err
+				}
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	for _, d := range decks {
 		if err := flush(d); err != nil {
