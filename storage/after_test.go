@@ -240,7 +240,7 @@ func rewriteAsVersion2(t *testing.T, s *Store) {
 			}
 			old := cs
 			cs.lastAfter = nil
-			if err := putState(tx, &old, &cs, num); err != nil {
+			if err := putState(tx, &s.pend, &old, &cs, num); err != nil {
 				return err
 			}
 		}

@@ -467,7 +467,7 @@ func (s *Store) Import(d *deck.Deck, src Source, now time.Time, dryRun bool) (Pl
 				return err
 			}
 		}
-		return applyImport(tx, d, src, now, changes, byID)
+		return applyImport(tx, &s.pend, d, src, now, changes, byID)
 	})
 	if err != nil {
 		return Plan{}, fmt.Errorf("import %s into %s: %w", d.ID, s.path, err)
@@ -603,13 +603,13 @@ func planImport(tx *bolt.Tx, d *deck.Deck, hashesOf func() []string, src Source)
 }
 
 // applyImport writes changes; byID is checkDeck's order of d's cards.
-func applyImport(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes []cardChange, byID []int32) error {
+func applyImport(tx *bolt.Tx, p *pendingSet, d *deck.Deck, src Source, now time.Time, changes []cardChange, byID []int32) error {
 	// Card text is encoded, and hashed, on other goroutines while this one
 	// writes the states and the due index.
 	enc := encodeContents(d, changes, false)
 	defer enc.wait()
 	order := keyOrder(changes, byID)
-	if err := putStates(tx, d, src, now, changes, order, nil); err != nil {
+	if err := putStates(tx, p, d, src, now, changes, order, nil); err != nil {
 		if _, eerr := enc.wait(); eerr != nil {
 			return eerr // as when the text was encoded before anything was put
 		}
@@ -621,11 +621,12 @@ func applyImport(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes [
 // putStates writes what an import changes but card text: the states of
 // the changes (order is keyOrder's) and their due index entries, the new
 // cards' numbers and the deck's record. pre is what prepareStates and
-// encodeStates made of changes, or nil: then putStates makes it.
-func putStates(tx *bolt.Tx, d *deck.Deck, src Source, now time.Time, changes []cardChange, order []int32, pre *preparedStates) error {
+// encodeStates made of changes, or nil: then putStates makes it. The
+// cards pending in p (nil: none) have their index entries moved first.
+func putStates(tx *bolt.Tx, p *pendingSet, d *deck.Deck, src Source, now time.Time, changes []cardChange, order []int32, pre *preparedStates) error {
 	// The index is written directly below (reindex from each card's
 	// state as planImport read it): first make it exact.
-	if err := flushIndex(tx); err != nil {
+	if err := flushIndex(tx, p); err != nil {
 		return err
 	}
 	if err := dropCaches(tx, d.ID); err != nil {
@@ -961,7 +962,7 @@ func (s *Store) Content(deckID, cardID string) (deck.Card, error) {
 // an error wrapping ErrNotFound for an unknown card.
 func (s *Store) SetFlags(deckID, cardID string, f Flags) error {
 	err := s.update(func(tx *bolt.Tx) error {
-		_, err := modifyState(tx, deckID, cardID, func(cs *CardState) error {
+		_, err := modifyState(tx, &s.pend, deckID, cardID, func(cs *CardState) error {
 			cs.Flags = f
 			return nil
 		})
@@ -977,8 +978,9 @@ func (s *Store) SetFlags(deckID, cardID string, f Flags) error {
 }
 
 // modifyState reads, changes and writes back one card state, with its
-// index entries, and returns the card's number.
-func modifyState(tx *bolt.Tx, deckID, cardID string, fn func(*CardState) error) (uint32, error) {
+// index entries (pending in p, see deferIndex), and returns the card's
+// number.
+func modifyState(tx *bolt.Tx, p *pendingSet, deckID, cardID string, fn func(*CardState) error) (uint32, error) {
 	v := tx.Bucket(bucketState).Get(cardKey(deckID, cardID))
 	if v == nil {
 		return 0, errCardNotFound(tx.DB().Path(), deckID, cardID)
@@ -992,7 +994,7 @@ func modifyState(tx *bolt.Tx, deckID, cardID string, fn func(*CardState) error) 
 	if err := fn(&cs); err != nil {
 		return 0, err
 	}
-	return num, putState(tx, &old, &cs, num)
+	return num, putState(tx, p, &old, &cs, num)
 }
 
 // Contents returns the text of each of cards (by Deck and ID), in order, as

@@ -35,7 +35,7 @@ func TestPanic_BugIsNoDamage(t *testing.T) {
 		return s.update(func(tx *bolt.Tx) error {
 			f := before.Flags
 			f.Flagged = true
-			if _, err := modifyState(tx, "ml", "a", func(cs *CardState) error { cs.Flags = f; return nil }); err != nil {
+			if _, err := modifyState(tx, &s.pend, "ml", "a", func(cs *CardState) error { cs.Flags = f; return nil }); err != nil {
 				return err
 			}
 			var m map[string]int

@@ -215,7 +215,7 @@ func (dr *Draft) fill(d *deck.Deck, src Source, now time.Time, byID []int32) (Pl
 	synced := dr.syncAhead()
 	<-prepared
 	err = dr.update(func(tx *bolt.Tx) error {
-		return putStates(tx, d, src, now, changes, order, &pre)
+		return putStates(tx, nil, d, src, now, changes, order, &pre)
 	})
 	if serr := <-synced; err == nil {
 		err = serr

@@ -51,7 +51,7 @@ func (s *Store) newHistory(deckID string, final map[string]fsrs.Card, leeches []
 				return errors.New("the review log is not empty")
 			}
 			for _, id := range ids[start:min(start+step, len(ids))] {
-				_, err := modifyState(tx, deckID, id, func(cs *CardState) error {
+				_, err := modifyState(tx, &s.pend, deckID, id, func(cs *CardState) error {
 					cs.FSRS, cs.lastAfter = final[id], nil
 					if leech[id] {
 						cs.Flags = cs.Flags.Leeched()
@@ -170,7 +170,7 @@ func (h *history) finish() error {
 			if sameCard(&cs.FSRS, &a) && cs.lastAfter == nil {
 				continue
 			}
-			if _, err := modifyState(tx, h.deck, id, func(cs *CardState) error {
+			if _, err := modifyState(tx, &h.s.pend, h.deck, id, func(cs *CardState) error {
 				cs.lastAfter = &a
 				if sameCard(&cs.FSRS, &a) {
 					cs.lastAfter = nil

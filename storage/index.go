@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
+	"sync"
 	"time"
 
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
@@ -13,10 +15,9 @@ import (
 
 // The due index (bucket due) lists every card that can come up for study,
 // so that a study day reads the cards it needs instead of every state. It
-// changes in the same transaction as every change of a card's state:
-// directly (import), or by recording the card in bucket pend, whose
-// entries say which index entries are stale until they are moved (see
-// deferIndex). Keys:
+// is kept with every change of a card's state: directly (import, in the
+// same transaction), or by recording the card as pending until the store
+// closes (see deferIndex), with a record in the file that says so. Keys:
 //
 //	deck\x00 'n' order (big-endian uint32) card   a new card
 //	deck\x00 'l' due (sortable nanos) card        a learning or relearning card
@@ -125,16 +126,16 @@ func eachMid(mids []byte, fn func(mid []byte)) bool {
 }
 
 // putState writes cs (numbered num) under its key and leaves its index
-// entries to move later (deferIndex); the deck's cache settings go (see
-// CacheKey).
-func putState(tx *bolt.Tx, old, cs *CardState, num uint32) error {
-	return putStateAt(tx, tx.Bucket(bucketState), cardKey(cs.Deck, cs.ID), old, cs, num, nil)
+// entries to move later (deferIndex, with p); the deck's cache settings go
+// (see CacheKey).
+func putState(tx *bolt.Tx, p *pendingSet, old, cs *CardState, num uint32) error {
+	return putStateAt(tx, p, tx.Bucket(bucketState), cardKey(cs.Deck, cs.ID), old, cs, num, nil)
 }
 
 // putStateAt is putState with the state bucket sb and the card's key in
 // it; the value is allocated from sl (nil: on its own), which must
 // outlive the transaction.
-func putStateAt(tx *bolt.Tx, sb *bolt.Bucket, key []byte, old, cs *CardState, num uint32, sl *slab) error {
+func putStateAt(tx *bolt.Tx, p *pendingSet, sb *bolt.Bucket, key []byte, old, cs *CardState, num uint32, sl *slab) error {
 	var v []byte
 	var err error
 	if sl == nil {
@@ -156,57 +157,210 @@ func putStateAt(tx *bolt.Tx, sb *bolt.Bucket, key []byte, old, cs *CardState, nu
 	if err := dropCaches(tx, cs.Deck); err != nil {
 		return err
 	}
-	return deferIndex(tx, key, old)
+	return deferIndex(tx, p, key, old, cs)
 }
 
-// Pending index moves (bucket pend). Moving a card's entry in the due
-// index on every rating writes two more leaf pages of the index and their
-// branch in each commit (13–14 pages a rating instead of 9), although the
-// study session keeps its cards in memory. So a change of state only
-// records, in bucket pend, the card key and the index entries the card has
-// (key: deck\x00card; value: the middle of each index key, kind byte and
-// its 4 or 8 bytes, as dueKeys made them from the state before the
-// change); the index itself is not touched. Every pendMax cards, and before
-// any code that writes the index directly (import), flushIndex moves all
-// pending cards' entries in one go. The bucket stays small enough for bbolt
-// to keep it inline in the root page, which every commit writes anyway, so
-// a rating writes no more pages than before the index existed.
+// Pending index moves. Moving a card's entries in the due index when its
+// state changes writes index leaves and their branches, at places in the
+// file that have nothing to do with the rest of the commit, although the
+// study session keeps its cards in memory. So a Store open read-write
+// moves no index entry when a card's state changes: it records the card,
+// with the middles of the index keys it has (as dueMids makes them from
+// the state before its first change), in memory (Store.pend, a
+// pendingSet), and moves every pending card's entries when it closes, in
+// the commit that writes bbolt's list of free pages (freeListAtClose), and
+// before any code that writes the index directly (import). A rating
+// writes no page of the index.
 //
-// Readers of the index (DueStates, the consistency check) take a pending
-// card's entries as stale and read its state instead. All of it happens in
-// the transaction of the change, so the index and bucket pend always agree.
-var pendMax = 16 // a variable for tests
+// The file says that its index may be stale: the meta record keyStale is
+// put in every transaction that leaves a card pending and deleted by the
+// one that moves them all. A process that dies with cards pending leaves
+// it; the next read-write Open rebuilds the index from the states
+// (rebuildIndex) before anything else. Until then a read-only store takes
+// every card as pending.
+//
+// Readers of the index in the process that changed the cards (DueStates,
+// the consistency check) take a pending card's entries as stale and read
+// its state instead; pendingSet.view gives them the cards pending in the
+// file as of their transaction.
+//
+// Schema 3 recorded pending cards in bucket pend, in the file, and moved
+// them every 16 cards; the migration to schema 4 moves what it holds
+// (flushBucketPend) and deletes it.
+var keyStale = []byte("index-stale")
 
-// deferIndex records that the card at key (whose state was old, nil for a
-// new card) has changed: see above.
-func deferIndex(tx *bolt.Tx, key []byte, old *CardState) error {
-	pb := tx.Bucket(bucketPend)
-	if pb.Get(key) != nil {
+// A pendingSet is the cards of a Store whose due index entries are stale:
+// card key → the middles of the index keys the card has (dueMids of its
+// state before it changed), "" when it has none.
+type pendingSet struct {
+	mu sync.Mutex
+	m  map[string]string
+	// moving holds the cards a flush took from m, until the transaction
+	// ends: done drops them when it committed, puts them back when not.
+	// movingTx is that transaction's id: a read transaction sees the
+	// moves when its id is at least that.
+	moving   map[string]string
+	movingTx int
+}
+
+// deferIndex records that the card at key, whose state was old and is now
+// cs, has changed (see above). Without p (a draft, which no one reads
+// until it is complete) it moves the card's entries at once.
+func deferIndex(tx *bolt.Tx, p *pendingSet, key []byte, old, cs *CardState) error {
+	if p == nil {
+		return reindex(tx.Bucket(bucketDue), old, cs)
+	}
+	// The record goes in every such transaction: one that put it may
+	// have been rolled back since, leaving the card in p.
+	if m := tx.Bucket(bucketMeta); m.Get(keyStale) == nil {
+		if err := m.Put(keyStale, []byte{}); err != nil {
+			return err
+		}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.m[string(key)]; ok {
 		return nil // pending already: the index still holds what it held then
 	}
 	var mid []byte
 	if old != nil {
 		var mb [2 * dueMidMax]byte
-		if m := dueMids(mb[:0], old); len(m) > 0 {
-			mid = bytes.Clone(m)
-		}
+		mid = dueMids(mb[:0], old)
 	}
-	if err := pb.Put(key, mid); err != nil {
-		return err
+	if p.m == nil {
+		p.m = make(map[string]string)
 	}
-	n := 0
-	c := pb.Cursor()
-	for k, _ := c.First(); k != nil; k, _ = c.Next() {
-		n++
-	}
-	if n < pendMax {
-		return nil
-	}
-	return flushIndex(tx)
+	p.m[string(key)] = string(mid)
+	return nil
 }
 
-// pendingKeys calls fn with the index keys a pending card (key k, value
-// mid in bucket pend) still has in the index.
+// len returns how many cards are pending.
+func (p *pendingSet) len() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.m) + len(p.moving)
+}
+
+// viewPending runs fn in a read transaction of s with the cards pending
+// in it (nil when there are none) and whether every card must be taken as
+// pending (the file says its index is stale, and this process has no
+// record of why: a process died with cards pending, and no read-write open
+// has rebuilt the index since). The transaction begins, and the cards are
+// copied, under the set's lock, so that a flush's cards are still in
+// moving unless it committed before the transaction began; they are
+// pending in it when it began before the flush committed.
+func (s *Store) viewPending(fn func(tx *bolt.Tx, pending map[string]string, all bool) error) error {
+	p := &s.pend
+	locked := true
+	p.mu.Lock()
+	defer func() {
+		if locked {
+			p.mu.Unlock()
+		}
+	}()
+	return s.view(func(tx *bolt.Tx) error {
+		var pending map[string]string
+		if n := len(p.m) + len(p.moving); n > 0 {
+			pending = make(map[string]string, n)
+			if tx.ID() < p.movingTx {
+				for k, v := range p.moving {
+					pending[k] = v
+				}
+			}
+			for k, v := range p.m {
+				pending[k] = v
+			}
+		}
+		locked = false
+		p.mu.Unlock()
+		all := len(pending) == 0 && tx.Bucket(bucketMeta).Get(keyStale) != nil
+		return fn(tx, pending, all)
+	})
+}
+
+// flushIndex moves the due index entries of every card pending in p (nil:
+// none) to where its state puts them and deletes keyStale. The cards leave
+// p when the transaction commits (done).
+func flushIndex(tx *bolt.Tx, p *pendingSet) error {
+	if p == nil {
+		return nil
+	}
+	p.mu.Lock()
+	cards := p.m
+	p.m = nil
+	p.movingTx = tx.ID()
+	if len(cards) > 0 {
+		if p.moving == nil {
+			p.moving = cards
+		} else {
+			for k, v := range cards {
+				if _, ok := p.moving[k]; !ok {
+					p.moving[k] = v
+				}
+			}
+		}
+	}
+	p.mu.Unlock()
+	keys := make([]string, 0, len(cards))
+	for k := range cards {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // the state bucket's order
+	due, states := tx.Bucket(bucketDue), tx.Bucket(bucketState)
+	for _, k := range keys {
+		if err := moveEntries(due, states, []byte(k), []byte(cards[k])); err != nil {
+			return err
+		}
+	}
+	if m := tx.Bucket(bucketMeta); m.Get(keyStale) != nil {
+		return m.Delete(keyStale)
+	}
+	return nil
+}
+
+// done ends the transaction a flush ran in: committed, its cards are
+// moved; not, they are pending again (unless pending anew meanwhile).
+func (p *pendingSet) done(committed bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !committed {
+		for k, v := range p.moving {
+			if _, ok := p.m[k]; !ok {
+				if p.m == nil {
+					p.m = make(map[string]string)
+				}
+				p.m[k] = v
+			}
+		}
+	}
+	p.moving, p.movingTx = nil, 0
+}
+
+// moveEntries deletes the index entries mid of the card at key k and puts
+// those its state calls for (none when it has no state).
+func moveEntries(due, states *bolt.Bucket, k, mid []byte) error {
+	if err := pendingKeys(k, mid, due.Delete); err != nil {
+		return err
+	}
+	sv := states.Get(k)
+	if sv == nil {
+		return nil
+	}
+	dk, ck, _ := splitCardKey(k)
+	cs := CardState{Deck: string(dk), ID: string(ck)}
+	if _, err := decodeState(&cs, sv, nil); err != nil {
+		return fmt.Errorf("card %s/%s: %w", dk, ck, err)
+	}
+	for _, ik := range dueKeys(nil, &cs) {
+		if err := due.Put(ik, noState); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pendingKeys calls fn with the index keys a pending card (key k, with
+// the key middles mid) still has in the index.
 func pendingKeys(k, mid []byte, fn func(ik []byte) error) error {
 	dk, ck, ok := splitCardKey(k)
 	if !ok {
@@ -228,36 +382,57 @@ func pendingKeys(k, mid []byte, fn func(ik []byte) error) error {
 	return nil
 }
 
-// flushIndex moves the due index entries of every pending card to where
-// its state puts them and empties bucket pend.
-func flushIndex(tx *bolt.Tx) error {
+// rebuildIndex writes the due index anew from the card states and deletes
+// keyStale: what the next read-write Open does when a process died with
+// cards pending (see above).
+func rebuildIndex(tx *bolt.Tx) error {
+	if err := tx.DeleteBucket(bucketDue); err != nil {
+		return err
+	}
+	due, err := tx.CreateBucket(bucketDue)
+	if err != nil {
+		return err
+	}
+	var keys [][]byte
+	var in interner
+	err = tx.Bucket(bucketState).ForEach(func(k, v []byte) error {
+		dk, ck, ok := splitCardKey(k)
+		if !ok {
+			return fmt.Errorf("state key %q: bad card key", k)
+		}
+		cs := CardState{Deck: in.str(dk), ID: string(ck)}
+		if _, err := decodeState(&cs, v, &in); err != nil {
+			return fmt.Errorf("card %s/%s: %w", dk, ck, err)
+		}
+		keys = dueKeys(keys, &cs)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(keys, bytes.Compare)
+	due.FillPercent = 1 // keys in order: fill pages
+	for _, k := range keys {
+		if err := due.Put(k, noState); err != nil {
+			return err
+		}
+	}
+	return tx.Bucket(bucketMeta).Delete(keyStale)
+}
+
+// flushBucketPend moves the due index entries of every card in bucket
+// pend of a schema 3 file (which recorded them as pendingSet does, but in
+// the file) and deletes the bucket.
+func flushBucketPend(tx *bolt.Tx) error {
 	pb, due, states := tx.Bucket(bucketPend), tx.Bucket(bucketDue), tx.Bucket(bucketState)
-	var keys, mids [][]byte
-	c := pb.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		keys, mids = append(keys, bytes.Clone(k)), append(mids, bytes.Clone(v))
+	if pb == nil {
+		return nil
 	}
-	for i, k := range keys {
-		if err := pendingKeys(k, mids[i], due.Delete); err != nil {
-			return err
-		}
-		if sv := states.Get(k); sv != nil {
-			dk, ck, _ := splitCardKey(k)
-			cs := CardState{Deck: string(dk), ID: string(ck)}
-			if _, err := decodeState(&cs, sv, nil); err != nil {
-				return fmt.Errorf("card %s/%s: %w", dk, ck, err)
-			}
-			for _, ik := range dueKeys(nil, &cs) {
-				if err := due.Put(ik, noState); err != nil {
-					return err
-				}
-			}
-		}
-		if err := pb.Delete(k); err != nil {
-			return err
-		}
+	err := pb.ForEach(func(k, v []byte) error { return moveEntries(due, states, k, v) })
+	if err != nil {
+		return err
 	}
-	return nil
+	return tx.DeleteBucket(bucketPend)
 }
 
 // reindex replaces old's index entries (none when old is nil) by cs's.
@@ -546,12 +721,13 @@ func pruneCounts(b *bolt.Bucket, deck uint32, cut, from int64) error {
 // relearning card, the review cards due before end, the first review card
 // due at or after it (when the queue will next have a review) and every
 // buried card; no suspended or retired card. A card whose index entries
-// are pending a move (bucket pend) is read from its state and returned
+// are pending a move (deferIndex) is read from its state and returned
 // when it is new, learning, relearning or review, whatever its due time;
 // the first review card due at or after end is then the first one not
 // pending. It reads only those cards' states, not the whole collection, in
 // one read transaction. Cards come grouped by deck in deck id order, each
-// once.
+// once. On a file whose index a process that died left stale, opened
+// read-only (the next read-write open rebuilds it), every card is pending.
 func (s *Store) DueStates(deckID string, end time.Time) ([]CardState, error) {
 	return s.dueStates(deckID, end, false)
 }
@@ -571,7 +747,7 @@ func (s *Store) DueCards(deckID string, end time.Time) ([]CardState, error) {
 // dueStates is DueStates, and DueCards when lazy is set.
 func (s *Store) dueStates(deckID string, end time.Time, lazy bool) ([]CardState, error) {
 	var out []CardState
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.viewPending(func(tx *bolt.Tx, pend map[string]string, all bool) error {
 		var decks [][]byte
 		if deckID != "" {
 			decks = append(decks, []byte(deckID))
@@ -582,35 +758,49 @@ func (s *Store) dueStates(deckID string, end time.Time, lazy bool) ([]CardState,
 			}
 		}
 		due := tx.Bucket(bucketDue).Cursor()
-		pend := tx.Bucket(bucketPend).Cursor()
 		states := tx.Bucket(bucketState)
 		seen, pendingIDs := map[string]bool{}, map[string]bool{}
 		var in interner
 		endKey := binary.BigEndian.AppendUint64(nil, sortable(end.UnixNano()))
+		var pending [][]byte
+		for k := range pend {
+			pending = append(pending, []byte(k))
+		}
+		slices.SortFunc(pending, bytes.Compare)
 		for _, d := range decks {
 			deck := in.str(d)
-			// Pending cards' index entries are stale: skipped here, the
-			// cards read from their states below.
 			dp := deckPrefix(deck)
-			var pending [][]byte
-			for k, _ := pend.Seek(dp); k != nil && bytes.HasPrefix(k, dp); k, _ = pend.Next() {
-				pending = append(pending, k)
-				pendingIDs[string(k[len(dp):])] = true
-			}
-			// Pending cards come whole, from their states.
-			for _, k := range pending {
-				v := states.Get(k)
-				if v == nil {
-					continue // a pending entry outlives no card; the check reports it
-				}
+			// Pending cards' index entries are stale: skipped below, the
+			// cards read from their states here. When the index may be
+			// stale for any card, every card is.
+			fromState := func(k, v []byte) error {
 				cs := CardState{Deck: deck, ID: string(k[len(dp):])}
 				if _, err := decodeState(&cs, v, &in); err != nil {
 					return fmt.Errorf("card %s/%s: %w", d, cs.ID, err)
 				}
-				if len(dueKeys(nil, &cs)) == 0 {
-					continue
+				if len(dueKeys(nil, &cs)) > 0 {
+					out = append(out, cs)
 				}
-				out = append(out, cs)
+				return nil
+			}
+			if all {
+				c := states.Cursor()
+				for k, v := c.Seek(dp); k != nil && bytes.HasPrefix(k, dp); k, v = c.Next() {
+					if err := fromState(k, v); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			i, _ := slices.BinarySearchFunc(pending, dp, bytes.Compare)
+			for ; i < len(pending) && bytes.HasPrefix(pending[i], dp); i++ {
+				k := pending[i]
+				pendingIDs[string(k[len(dp):])] = true
+				if v := states.Get(k); v != nil {
+					if err := fromState(k, v); err != nil {
+						return err
+					}
+				}
 			}
 			// add adds the card of index entry k, read from its state,
 			// unless it is pending or added already; it says whether k is

@@ -75,16 +75,15 @@ func TestDueIndex_EmptyValues(t *testing.T) {
 	for _, d := range []string{"gen", "ml-papers"} {
 		checkDueStatesOf(t, s, d, now, "main's copies")
 	}
-	// Ratings move index entries (a flush every pendMax cards): the moved
-	// ones are empty, the others keep their copies, and the day reads
-	// the same.
+	// Ratings move index entries (at Close): the moved ones are empty,
+	// the others keep their copies, and the day reads the same.
 	all, err := s.States("gen")
 	if err != nil {
 		t.Fatal(err)
 	}
 	rated := 0
 	for _, cs := range all {
-		if rated == 2*pendMax || cs.Retired || cs.Suspended {
+		if rated == 32 || cs.Retired || cs.Suspended {
 			continue
 		}
 		if _, err := s.Rate(Review{Deck: cs.Deck, Card: cs.ID, At: now, Rating: 3, Before: cs.FSRS, After: cs.FSRS}); err != nil {
@@ -102,7 +101,7 @@ func TestDueIndex_EmptyValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	empty, left := dueValues(t, path)
-	if empty < pendMax || left == 0 || left >= copies {
+	if empty < rated || left == 0 || left >= copies {
 		t.Errorf("after %d ratings: %d empty entries, %d copies (of %d)", rated, empty, left, copies)
 	}
 

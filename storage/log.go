@@ -195,7 +195,7 @@ func (s *Store) applyRating(tx *bolt.Tx, r *Review, at int64, sl *slab) error {
 	if !sameCard(&r.Before, &pa) {
 		l.prev = &pa
 	}
-	if err := putStateAt(tx, sb, skey, &old, &cs, num, sl); err != nil {
+	if err := putStateAt(tx, &s.pend, sb, skey, &old, &cs, num, sl); err != nil {
 		return err
 	}
 	var buf [160]byte
@@ -294,7 +294,7 @@ func (s *Store) Undo(r Review) error {
 		if err != nil {
 			return err
 		}
-		num, err := modifyState(tx, r.Deck, r.Card, func(cs *CardState) error {
+		num, err := modifyState(tx, &s.pend, r.Deck, r.Card, func(cs *CardState) error {
 			la := cs.FSRS
 			if cs.lastAfter != nil {
 				la = *cs.lastAfter

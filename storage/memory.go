@@ -26,7 +26,7 @@ func (s *Store) SetMemory(deckID string, mem map[string]Memory) error {
 	err := s.update(func(tx *bolt.Tx) error {
 		for _, id := range ids {
 			m := mem[id]
-			_, err := modifyState(tx, deckID, id, func(cs *CardState) error {
+			_, err := modifyState(tx, &s.pend, deckID, id, func(cs *CardState) error {
 				setMemory(cs, m)
 				return nil
 			})

@@ -18,14 +18,15 @@ import (
 )
 
 // Migration from schema 1 (flash before the due index) to schema 2, and
-// from there to schema 3 (upgradeV2; a schema 1 file becomes schema 3 at once).
+// from schema 2 or 3 to schema 4 (upgrade; a schema 1 file becomes schema 4
+// at once).
 //
 // Open finds schema 1 and calls migrate, which holds the database's
 // exclusive lock throughout:
 //
 //  1. It writes a copy of the schema 1 file beside it, BackupPath(path)
 //     (temporary name, fsync, rename), replacing an older copy there.
-//  2. It builds the schema 2 database in a new file beside it, in one
+//  2. It builds the database of this schema in a new file beside it, in one
 //     write transaction that reads the old file in one read transaction:
 //     card states get numbers, the due index and the day counts are built,
 //     and every log entry is rewritten in the compact form, field for
@@ -37,14 +38,16 @@ import (
 //
 // A crash before the rename leaves the schema 1 file at path, which the
 // next open migrates again from the start (temporary files of a crashed
-// run are removed then); after it, the schema 2 file. Either opens.
-// Migrating is thus idempotent: a schema 2 file is never touched.
+// run are removed then); after it, the new file. Either opens.
+// Migrating is thus idempotent: a file of this schema is never touched.
 
 var (
 	// errOldSchema is checkSchema's answer for a schema 1 file.
 	errOldSchema = errors.New("schema 1")
 	// errSchema2 is checkSchema's answer for a schema 2 file.
 	errSchema2 = errors.New("schema 2")
+	// errSchema3 is checkSchema's answer for a schema 3 file.
+	errSchema3 = errors.New("schema 3")
 	// errMoved marks a schema 1 file that a migration has replaced.
 	errMoved = errors.New("replaced by its migration")
 
@@ -61,6 +64,10 @@ func BackupPath(path string) string { return path + ".schema1.bak" }
 // BackupPathV2 returns where the migration from schema 2 keeps its copy of
 // a schema 2 database at path: path with ".schema2.bak" appended.
 func BackupPathV2(path string) string { return path + ".schema2.bak" }
+
+// BackupPathV3 returns where the migration from schema 3 keeps its copy of
+// a schema 3 database at path: path with ".schema3.bak" appended.
+func BackupPathV3(path string) string { return path + ".schema3.bak" }
 
 // migrateHook, when set (by tests), runs at each step of the migration.
 var migrateHook func(step string)
@@ -86,7 +93,10 @@ func migrate(path string, timeout time.Duration) error {
 	// Another flash may have migrated it while this one waited.
 	if err := s.view(checkSchema); !errors.Is(err, errOldSchema) {
 		if errors.Is(err, errSchema2) {
-			return upgradeV2(s)
+			return upgrade(s, 2)
+		}
+		if errors.Is(err, errSchema3) {
+			return upgrade(s, 3)
 		}
 		if err == nil || errors.Is(err, errMoved) {
 			return nil
@@ -157,24 +167,31 @@ func migrate(path string, timeout time.Duration) error {
 	return nil
 }
 
-// upgradeV2 brings the schema 2 database of s to schema 3, which only adds
-// bucket pend (index.go): after writing a copy of the file beside it,
-// BackupPathV2 (schema 3 files are refused by the flash of schema 2, so
-// the copy is what that flash can still open), one write transaction
-// creates the bucket and sets the version. Nothing else is rewritten: a
-// crash leaves the file at schema 2 or 3, and a schema 3 file is never
-// touched again.
-func upgradeV2(s *Store) error {
+// upgrade brings the schema 2 or 3 database of s to schema 4. Schema 3
+// added bucket pend to schema 2, where a schema 3 flash recorded the cards
+// whose due index entries were still to move; schema 4 keeps those in
+// memory (index.go) and has no bucket pend. After writing a copy of the
+// file beside it, BackupPathV2 or BackupPathV3 (a newer schema is refused
+// by the flash that wrote the file, so the copy is what that flash can
+// still open), one write transaction moves the pending cards' index
+// entries, deletes bucket pend and sets the version. Nothing else is
+// rewritten: a crash leaves the file at its schema or at 4, and a schema
+// 4 file is never touched again.
+func upgrade(s *Store, from int) error {
 	fail := func(err error) error {
 		return fmt.Errorf("migrate database %s to schema %d (it is unchanged): %w", s.path, SchemaVersion, err)
 	}
+	backup := BackupPathV2(s.path)
+	if from == 3 {
+		backup = BackupPathV3(s.path)
+	}
 	hook("backup")
-	if err := s.view(func(tx *bolt.Tx) error { return writeBackup(tx, BackupPathV2(s.path)) }); err != nil {
-		return fail(fmt.Errorf("back up to %s: %w", BackupPathV2(s.path), err))
+	if err := s.view(func(tx *bolt.Tx) error { return writeBackup(tx, backup) }); err != nil {
+		return fail(fmt.Errorf("back up to %s: %w", backup, err))
 	}
 	hook("upgrade")
 	err := s.update(func(tx *bolt.Tx) error {
-		if _, err := tx.CreateBucketIfNotExists(bucketPend); err != nil {
+		if err := flushBucketPend(tx); err != nil {
 			return err
 		}
 		return tx.Bucket(bucketMeta).Put(keySchema, binary.BigEndian.AppendUint64(nil, SchemaVersion))

@@ -1,7 +1,7 @@
 // Package storage persists decks, cards with their FSRS state, the review log
 // and settings in a bbolt file.
 //
-// The file (schema 3) holds ten buckets:
+// The file (schema 4) holds these buckets:
 //
 //	meta      schema version, a marker that the file belongs to flash, counters
 //	decks     deck id → JSON DeckInfo
@@ -9,18 +9,20 @@
 //	          (content version 3; versions 2 and 1, JSON, are still read)
 //	state     deck\x00card → compact binary CardState (FSRS memory, flags, order, number)
 //	due       the cards a study day may show, by deck, kind and due time (index.go)
-//	pend      cards whose due index entries are still to move (index.go)
 //	days      ratings of new and review cards per deck and hour (index.go)
 //	ids       deck ids ↔ deck numbers, and each deck's next card number
 //	reviews   big-endian unix nanos ‖ big-endian seq → compact binary Review
 //	settings  key → value
+//	summary   statistics of the log before a cut (summary.go; made when first written)
 //
 // Card text (content) is kept apart from scheduling state, and the due
 // index and day counts apart from both, so that starting a review session
 // reads only the cards the day needs; the log is a binary encoding that
 // names a card by number so that statistics over a million entries read
-// little. A database of schema 1 or 2 is migrated on first open
-// (migrate.go).
+// little. A database of schema 1, 2 or 3 is migrated on first open
+// (migrate.go). The meta record "index-stale" says that the due index may
+// be behind some card states: rebuilt by the next read-write open
+// (index.go).
 //
 // Times are stored as unix nanoseconds and read back in time.Local; compare
 // them with Equal. A Store is safe for use by several goroutines; bbolt
@@ -55,7 +57,7 @@ import (
 
 // SchemaVersion is the version of the bucket layout and record encodings
 // that this package writes. A database with a higher version is refused.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // Errors returned by this package. Each is wrapped in an error whose message
 // names the database path (or the card), so test with errors.Is.
@@ -123,11 +125,13 @@ var (
 	bucketDue      = []byte("due")
 	bucketDays     = []byte("days")
 	bucketIDs      = []byte("ids")
-	bucketPend     = []byte("pend")
+	bucketPend     = []byte("pend") // schema 3 only
 
-	allBuckets = [][]byte{bucketMeta, bucketDecks, bucketContent, bucketState, bucketLog, bucketSettings, bucketDue, bucketDays, bucketIDs, bucketPend}
-	// bucketsV2 are the buckets of schema 2, which had no bucket pend.
-	bucketsV2 = allBuckets[:len(allBuckets)-1]
+	allBuckets = [][]byte{bucketMeta, bucketDecks, bucketContent, bucketState, bucketLog, bucketSettings, bucketDue, bucketDays, bucketIDs}
+	// bucketsV2 are the buckets of schema 2, which are schema 4's.
+	bucketsV2 = allBuckets
+	// bucketsV3 are the buckets of schema 3: schema 4's and bucket pend.
+	bucketsV3 = append(allBuckets[:len(allBuckets):len(allBuckets)], bucketPend)
 
 	keyFormat = []byte("format") // value: formatMark
 	keySchema = []byte("schema") // value: big-endian uint64
@@ -181,6 +185,9 @@ type Store struct {
 	// unsyncedFreelist is set by every write: bbolt's list of free pages
 	// is then written at Close only (see freeListAtClose).
 	unsyncedFreelist atomic.Bool
+	// pend is the cards whose due index entries move at Close (see
+	// deferIndex).
+	pend pendingSet
 }
 
 // freeListAtClose: a store open read-write commits without bbolt's list of
@@ -300,11 +307,11 @@ func openBolt(path string, o Options, timeout time.Duration, readOnly bool, dept
 	if err := s.view(checkSchema); err != nil {
 		db.Close()
 		switch {
-		case errors.Is(err, errOldSchema) || errors.Is(err, errSchema2) || errors.Is(err, errMoved):
+		case errors.Is(err, errOldSchema) || errors.Is(err, errSchema2) || errors.Is(err, errSchema3) || errors.Is(err, errMoved):
 			if depth >= 3 {
 				return nil, fmt.Errorf("open database %s: it keeps being replaced", path)
 			}
-			if errors.Is(err, errOldSchema) || errors.Is(err, errSchema2) {
+			if !errors.Is(err, errMoved) {
 				if err := migrate(path, timeout); err != nil {
 					return nil, err
 				}
@@ -316,6 +323,24 @@ func openBolt(path string, o Options, timeout time.Duration, readOnly bool, dept
 			return nil, err
 		}
 		return nil, errNotFlash(path, "reading it failed", err)
+	}
+	if !readOnly {
+		// A process died with cards pending (deferIndex): their index
+		// entries are stale, and which they are died with it.
+		var stale bool
+		if err := s.view(func(tx *bolt.Tx) error {
+			stale = tx.Bucket(bucketMeta).Get(keyStale) != nil
+			return nil
+		}); err != nil {
+			db.Close()
+			return nil, errNotFlash(path, "reading it failed", err)
+		}
+		if stale {
+			if err := s.update(rebuildIndex); err != nil {
+				db.Close()
+				return nil, fmt.Errorf("open database %s: rebuild its due index: %w", path, err)
+			}
+		}
 	}
 	return s, nil
 }
@@ -375,6 +400,8 @@ func checkSchema(tx *bolt.Tx) error {
 		buckets = bucketsV1
 	case 2:
 		buckets = bucketsV2
+	case 3:
+		buckets = bucketsV3
 	}
 	for _, name := range buckets {
 		if tx.Bucket(name) == nil {
@@ -386,6 +413,8 @@ func checkSchema(tx *bolt.Tx) error {
 		return errOldSchema
 	case 2:
 		return errSchema2
+	case 3:
+		return errSchema3
 	}
 	return nil
 }
@@ -469,16 +498,17 @@ func mkdirAll(dir string, perm fs.FileMode) error {
 // Close releases the file and its lock. It waits for running transactions.
 func (s *Store) Close() error {
 	var ferr error
-	if s.unsyncedFreelist.Load() {
-		// freeListAtClose: an empty commit writes the list.
+	if s.unsyncedFreelist.Load() || s.pend.len() > 0 {
+		// freeListAtClose: the commit that moves the pending cards'
+		// index entries (deferIndex) writes the list.
 		s.db.NoFreelistSync = false
-		ferr = s.update(func(*bolt.Tx) error { return nil })
+		ferr = s.update(func(tx *bolt.Tx) error { return flushIndex(tx, &s.pend) })
 	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close database %s: %w", s.path, err)
 	}
 	if ferr != nil {
-		return fmt.Errorf("close database %s: write its list of free pages (every change is saved; the next open rebuilds the list): %w", s.path, ferr)
+		return fmt.Errorf("close database %s: move due index entries and write the list of free pages (every change is saved; the next open rebuilds the index and the list): %w", s.path, ferr)
 	}
 	return nil
 }
@@ -501,6 +531,7 @@ func (s *Store) update(fn func(*bolt.Tx) error) (err error) {
 		return fmt.Errorf("database %s is open read-only", s.path)
 	}
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() { s.pend.done(err == nil) }() // after recoverDamage sets err
 	defer s.recoverDamage(&err)
 	s.unsyncedFreelist.Store(s.db.NoFreelistSync)
 	return s.db.Update(fn)
@@ -603,11 +634,11 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 // transaction and returns every problem found, joined, or nil.
 func (s *Store) Check() error {
 	var errs []error
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.viewPending(func(tx *bolt.Tx, pend map[string]string, all bool) error {
 		// Walk everything here first, where a panic on a broken page is
 		// recovered; bbolt's Check runs in its own goroutine and would
 		// crash the process on the same page.
-		errs = append(errs, checkRecords(tx)...)
+		errs = append(errs, checkRecords(tx, pend, all)...)
 		for err := range tx.Check() {
 			errs = append(errs, err)
 		}
@@ -622,7 +653,9 @@ func (s *Store) Check() error {
 	return nil
 }
 
-func checkRecords(tx *bolt.Tx) []error {
+// checkRecords is Check's own part, in tx; pend and all are what
+// viewPending gives.
+func checkRecords(tx *bolt.Tx, pend map[string]string, all bool) []error {
 	var errs []error
 	err := tx.ForEach(func(name []byte, b *bolt.Bucket) error {
 		return b.ForEach(func(k, v []byte) error { return nil })
@@ -633,10 +666,11 @@ func checkRecords(tx *bolt.Tx) []error {
 	// Every state decodes and has content, card numbers are unique within
 	// their deck and below the deck's next number, and the due index
 	// holds exactly the entries the states call for, or for a card pending
-	// a move (bucket pend), the entries it had then.
+	// a move (deferIndex), the entries it had then. A file whose index a
+	// process that died left stale (keyStale, and all set) is not checked
+	// against it: the next read-write open rebuilds it.
 	content := tx.Bucket(bucketContent)
 	due := tx.Bucket(bucketDue)
-	pend := tx.Bucket(bucketPend)
 	decks := map[string]deckNumbers{}
 	seen := map[cardNum]string{}
 	wantIdx := 0
@@ -664,8 +698,11 @@ func checkRecords(tx *bolt.Tx) []error {
 			errs = append(errs, fmt.Errorf("state %q: card number %d taken by %q or out of range", k, num, other))
 		}
 		seen[n] = string(k)
-		if mid := pend.Get(k); mid != nil {
-			err := pendingKeys(k, mid, func(ik []byte) error {
+		mid, pending := pend[string(k)]
+		switch {
+		case all:
+		case pending:
+			err := pendingKeys(k, []byte(mid), func(ik []byte) error {
 				wantIdx++
 				if due.Get(ik) == nil {
 					errs = append(errs, fmt.Errorf("state %q: pending due index entry %q missing", k, ik))
@@ -675,7 +712,7 @@ func checkRecords(tx *bolt.Tx) []error {
 			if err != nil {
 				errs = append(errs, err)
 			}
-		} else {
+		default:
 			for _, ik := range dueKeys(nil, &cs) {
 				wantIdx++
 				if iv := due.Get(ik); iv == nil {
@@ -697,17 +734,8 @@ func checkRecords(tx *bolt.Tx) []error {
 	if err != nil {
 		errs = append(errs, err)
 	}
-	if n := due.Stats().KeyN; n != wantIdx {
+	if n := due.Stats().KeyN; n != wantIdx && !all {
 		errs = append(errs, fmt.Errorf("due index holds %d entries, the states call for %d", n, wantIdx))
-	}
-	err = pend.ForEach(func(k, _ []byte) error {
-		if tx.Bucket(bucketState).Get(k) == nil {
-			errs = append(errs, fmt.Errorf("pending due index entry %q: no such card", k))
-		}
-		return nil
-	})
-	if err != nil {
-		errs = append(errs, err)
 	}
 	// Every log entry decodes and names a card; the day counts agree.
 	var n uint64

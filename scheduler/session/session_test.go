@@ -623,7 +623,7 @@ func TestSession_DueCards_ReviewedInTheDay(t *testing.T) {
 	}
 	st, decks, clk := open(t, 20)
 	at := time.Date(2024, 11, 2, 4, 30, 0, 0, ny) // EDT; the study day ends at 04:00 EST, 25 hours after it began
-	rateC0(t, st, at, at.Add(24*time.Hour))
+	st = rateC0(t, st, at, at.Add(24*time.Hour))
 	clk.t = at.Add(5 * time.Hour)
 	if due := stored(t, st, "d/c0").FSRS.Due; !due.Before(scheduler.NextStudyDay(clk.t)) {
 		t.Fatalf("the test needs a due date in the study day: due %v, day ends %v", due, scheduler.NextStudyDay(clk.t))
@@ -673,9 +673,10 @@ func TestSession_DueCards_ReviewedInTheDay(t *testing.T) {
 
 // rateC0 stores a rating of card c0 at at that makes it a review card due
 // at due, and then sixteen ratings of c1…c16 (to learning, due 10 minutes
-// later), so that the due index moves c0's entries (storage's deferIndex)
-// and gives c0 from the index, not as a pending state.
-func rateC0(t *testing.T, st *storage.Store, at, due time.Time) {
+// later), and returns st closed and opened again (as when a session
+// ends), so that the due index has moved c0's entries (storage's
+// deferIndex) and gives c0 from the index, not as a pending state.
+func rateC0(t *testing.T, st *storage.Store, at, due time.Time) *storage.Store {
 	t.Helper()
 	rate := func(id string, at time.Time, state fsrs.State, due time.Time) {
 		t.Helper()
@@ -692,6 +693,22 @@ func rateC0(t *testing.T, st *storage.Store, at, due time.Time) {
 		at := at.Add(time.Duration(i) * time.Minute)
 		rate(fmt.Sprintf("c%d", i), at, fsrs.Learning, at.Add(10*time.Minute))
 	}
+	return reopen(t, st)
+}
+
+// reopen closes st, which moves the due index entries of the cards whose
+// state changed (storage's deferIndex), and opens its file again.
+func reopen(t *testing.T, st *storage.Store) *storage.Store {
+	t.Helper()
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := storage.Open(st.Path(), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }
 
 // TestSession_DueCards_StateDisagrees: flash never gives a review card
@@ -702,7 +719,7 @@ func rateC0(t *testing.T, st *storage.Store, at, due time.Time) {
 func TestSession_DueCards_StateDisagrees(t *testing.T) {
 	st, decks, clk := open(t, 20)
 	at := day0 // 09:00
-	rateC0(t, st, at, at.Add(time.Hour))
+	st = rateC0(t, st, at, at.Add(time.Hour))
 	clk.t = at.Add(3 * time.Hour)
 	counting := &countingStore{Store: st}
 	s, err := session.New(counting, decks, "", clk.now)
