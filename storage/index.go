@@ -382,20 +382,19 @@ func pendingKeys(k, mid []byte, fn func(ik []byte) error) error {
 	return nil
 }
 
-// rebuildIndex writes the due index anew from the card states and deletes
-// keyStale: what the next read-write Open does when a process died with
-// cards pending (see above).
+// rebuildIndex makes the due index hold exactly the entries the card
+// states call for and deletes keyStale: what the next read-write Open does
+// when a process died with cards pending (see above). It computes every
+// entry from the states and walks the index beside them in key order,
+// deleting what no state calls for and putting what is missing, so that
+// it writes only the pages of the cards that were pending (an entry the
+// states call for keeps its value: empty, or the copy of the state schema
+// 2 wrote).
 func rebuildIndex(tx *bolt.Tx) error {
-	if err := tx.DeleteBucket(bucketDue); err != nil {
-		return err
-	}
-	due, err := tx.CreateBucket(bucketDue)
-	if err != nil {
-		return err
-	}
 	var keys [][]byte
 	var in interner
-	err = tx.Bucket(bucketState).ForEach(func(k, v []byte) error {
+	var a arena
+	err := tx.Bucket(bucketState).ForEach(func(k, v []byte) error {
 		dk, ck, ok := splitCardKey(k)
 		if !ok {
 			return fmt.Errorf("state key %q: bad card key", k)
@@ -404,15 +403,45 @@ func rebuildIndex(tx *bolt.Tx) error {
 		if _, err := decodeState(&cs, v, &in); err != nil {
 			return fmt.Errorf("card %s/%s: %w", dk, ck, err)
 		}
-		keys = dueKeys(keys, &cs)
+		keys = dueKeysIn(keys, &a, &cs)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
 	slices.SortFunc(keys, bytes.Compare)
-	due.FillPercent = 1 // keys in order: fill pages
-	for _, k := range keys {
+	due := tx.Bucket(bucketDue)
+	var drop, add [][]byte
+	c := due.Cursor()
+	k, _ := c.First()
+	for i := 0; k != nil || i < len(keys); {
+		var d int
+		switch {
+		case k == nil:
+			d = 1 // the index ends: the rest are missing
+		case i == len(keys):
+			d = -1 // the states' entries end: the rest are stale
+		default:
+			d = bytes.Compare(k, keys[i])
+		}
+		switch {
+		case d < 0:
+			drop = append(drop, bytes.Clone(k))
+			k, _ = c.Next()
+		case d > 0:
+			add = append(add, keys[i])
+			i++
+		default:
+			k, _ = c.Next()
+			i++
+		}
+	}
+	for _, k := range drop {
+		if err := due.Delete(k); err != nil {
+			return err
+		}
+	}
+	for _, k := range add {
 		if err := due.Put(k, noState); err != nil {
 			return err
 		}
