@@ -304,7 +304,15 @@ func openBolt(path string, o Options, timeout time.Duration, readOnly bool, dept
 	db.AllocSize = allocSize
 	db.NoFreelistSync = !readOnly // freeListAtClose
 	s = &Store{db: db, path: path, readOnly: readOnly}
-	if err := s.view(checkSchema); err != nil {
+	var stale bool
+	err = s.view(func(tx *bolt.Tx) error {
+		if err := checkSchema(tx); err != nil {
+			return err
+		}
+		stale = tx.Bucket(bucketMeta).Get(keyStale) != nil
+		return nil
+	})
+	if err != nil {
 		db.Close()
 		switch {
 		case errors.Is(err, errOldSchema) || errors.Is(err, errSchema2) || errors.Is(err, errSchema3) || errors.Is(err, errMoved):
@@ -324,22 +332,12 @@ func openBolt(path string, o Options, timeout time.Duration, readOnly bool, dept
 		}
 		return nil, errNotFlash(path, "reading it failed", err)
 	}
-	if !readOnly {
+	if stale && !readOnly {
 		// A process died with cards pending (deferIndex): their index
 		// entries are stale, and which they are died with it.
-		var stale bool
-		if err := s.view(func(tx *bolt.Tx) error {
-			stale = tx.Bucket(bucketMeta).Get(keyStale) != nil
-			return nil
-		}); err != nil {
+		if err := s.update(rebuildIndex); err != nil {
 			db.Close()
-			return nil, errNotFlash(path, "reading it failed", err)
-		}
-		if stale {
-			if err := s.update(rebuildIndex); err != nil {
-				db.Close()
-				return nil, fmt.Errorf("open database %s: rebuild its due index: %w", path, err)
-			}
+			return nil, fmt.Errorf("open database %s: rebuild its due index: %w", path, err)
 		}
 	}
 	return s, nil
