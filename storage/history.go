@@ -41,8 +41,9 @@ func (s *Store) newHistory(deckID string, final map[string]fsrs.Card, leeches []
 	}
 	slices.Sort(ids)
 	// In transactions of some thousand cards, as ratings spread over
-	// time would change them: one transaction for all would split the
-	// pages of the due index into halves.
+	// time would change them, each moving its cards' index entries
+	// (flushIndex) rather than leaving them to Close: one transaction for
+	// all would split the pages of the due index into halves.
 	const step = 2048
 	var err error
 	for start := 0; start < len(ids) || start == 0; start += step {
@@ -62,7 +63,7 @@ func (s *Store) newHistory(deckID string, final map[string]fsrs.Card, leeches []
 					return err
 				}
 			}
-			return nil
+			return flushIndex(tx, &s.pend)
 		})
 		if err != nil {
 			break
