@@ -134,8 +134,7 @@ func BenchmarkRate(b *testing.B) {
 // BenchmarkRateNoSync is BenchmarkRate without the fsync (bbolt's NoSync):
 // the CPU a rating costs in and around its transaction, which the disk's
 // wait hides in BenchmarkRate and which holds up better on a shared
-// machine. Every 16th rating moves the pending due index entries
-// (pendMax): cpu-µs/rate and allocs/op are averages over both kinds.
+// machine. No rating moves a due index entry (that waits for Close).
 func BenchmarkRateNoSync(b *testing.B) {
 	s := openAt(b, copyFixture(b, 200_000))
 	s.db.NoSync = true
