@@ -181,7 +181,7 @@ func putStateAt(tx *bolt.Tx, p *pendingSet, sb *bolt.Bucket, key []byte, old, cs
 //
 // Readers of the index in the process that changed the cards (DueStates,
 // the consistency check) take a pending card's entries as stale and read
-// its state instead; pendingSet.view gives them the cards pending in the
+// its state instead; Store.viewPending gives them the cards pending in the
 // file as of their transaction.
 //
 // Schema 3 recorded pending cards in bucket pend, in the file, and moved
