@@ -83,41 +83,11 @@ func rawBuckets(t *testing.T, path string) map[string]map[string]string {
 // schema 4 with every record as it was, a copy of the schema 2 file is
 // left beside it, opening again changes nothing, and the database goes on.
 func TestMigrate_FromSchema2(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "flash.db")
-	gunzipTo(t, v2Small, path)
-	if n := fileSchema(t, path); n != 2 {
-		t.Fatalf("testdata has schema %d", n)
-	}
-	want := rawBuckets(t, path)
+	path, want := migrateInPlace(t, v2Small, 2, BackupPathV2, checkFromSchema2)
 	if len(want["reviews"]) != 3005 || len(want["state"]) != 356 || len(want["settings"]) != 1 {
 		t.Fatalf("testdata holds %d entries, %d states, %d settings", len(want["reviews"]), len(want["state"]), len(want["settings"]))
 	}
-	s, err := Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Check(); err != nil {
-		t.Error(err)
-	}
-	s.Close()
-	checkFromSchema2(t, path, want)
-	if n := fileSchema(t, BackupPathV2(path)); n != 2 {
-		t.Errorf("backup has schema %d", n)
-	}
-	if got := rawBuckets(t, BackupPathV2(path)); !reflect.DeepEqual(got, want) {
-		t.Error("the backup differs from the original")
-	}
-	sum, fi := fileSum(t, path), mustStat(t, path)
-	s, err = Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	assertUntouched(t, path, sum, fi)
-	if names := dirNames(t, filepath.Dir(path)); names != "flash.db,flash.db.schema2.bak" {
-		t.Errorf("folder holds %s", names)
-	}
-	s = openAt(t, path)
+	s := openAt(t, path)
 	all, err := s.States("ml-papers")
 	if err != nil || len(all) == 0 {
 		t.Fatalf("States: %d, %v", len(all), err)
@@ -132,6 +102,56 @@ func TestMigrate_FromSchema2(t *testing.T) {
 	}
 	if due, err := s.DueStates("", time.Now()); err != nil || len(due) == 0 {
 		t.Fatalf("DueStates: %d, %v", len(due), err)
+	}
+}
+
+// migrateInPlace copies the testdata database gz, of schema from, to a new
+// folder and opens it, which migrates it in place: the file passes the
+// consistency check and check (given the original's records), the copy
+// at backup(path) holds the original's records, and opening again changes
+// nothing (assertReopenUntouched). It returns the path and the original's
+// records.
+func migrateInPlace(t *testing.T, gz string, from uint64, backup func(string) string, check func(*testing.T, string, map[string]map[string]string)) (string, map[string]map[string]string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "flash.db")
+	gunzipTo(t, gz, path)
+	if n := fileSchema(t, path); n != from {
+		t.Fatalf("testdata has schema %d", n)
+	}
+	want := rawBuckets(t, path)
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(); err != nil {
+		t.Error(err)
+	}
+	s.Close()
+	check(t, path, want)
+	if n := fileSchema(t, backup(path)); n != from {
+		t.Errorf("backup has schema %d", n)
+	}
+	if got := rawBuckets(t, backup(path)); !reflect.DeepEqual(got, want) {
+		t.Error("the backup differs from the original")
+	}
+	assertReopenUntouched(t, path, "flash.db,"+filepath.Base(backup(path)))
+	return path, want
+}
+
+// assertReopenUntouched opens the database at path and closes it again:
+// the file must be as it was, and its folder hold the files names (a
+// comma-separated list).
+func assertReopenUntouched(t *testing.T, path, names string) {
+	t.Helper()
+	sum, fi := fileSum(t, path), mustStat(t, path)
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	assertUntouched(t, path, sum, fi)
+	if got := dirNames(t, filepath.Dir(path)); got != names {
+		t.Errorf("folder holds %s", got)
 	}
 }
 
@@ -184,41 +204,11 @@ func TestMigrate_FromSchema2Kill(t *testing.T) {
 // as it was; a copy of the schema 3 file is left beside it, opening again
 // changes nothing, and the database goes on.
 func TestMigrate_FromSchema3(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "flash.db")
-	gunzipTo(t, v3Small, path)
-	if n := fileSchema(t, path); n != 3 {
-		t.Fatalf("testdata has schema %d", n)
-	}
-	want := rawBuckets(t, path)
+	path, want := migrateInPlace(t, v3Small, 3, BackupPathV3, checkFromSchema3)
 	if len(want["pend"]) != 6 || len(want["reviews"]) != 3015 {
 		t.Fatalf("testdata holds %d pending cards, %d log entries", len(want["pend"]), len(want["reviews"]))
 	}
-	s, err := Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Check(); err != nil {
-		t.Error(err)
-	}
-	s.Close()
-	checkFromSchema3(t, path, want)
-	if n := fileSchema(t, BackupPathV3(path)); n != 3 {
-		t.Errorf("backup has schema %d", n)
-	}
-	if got := rawBuckets(t, BackupPathV3(path)); !reflect.DeepEqual(got, want) {
-		t.Error("the backup differs from the original")
-	}
-	sum, fi := fileSum(t, path), mustStat(t, path)
-	s, err = Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	assertUntouched(t, path, sum, fi)
-	if names := dirNames(t, filepath.Dir(path)); names != "flash.db,flash.db.schema3.bak" {
-		t.Errorf("folder holds %s", names)
-	}
-	s = openAt(t, path)
+	s := openAt(t, path)
 	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
 	for _, d := range []string{"gen", "ml-papers"} {
 		checkDueStatesOf(t, s, d, now, "migrated from schema 3")
