@@ -178,12 +178,18 @@ func checkFromSchema2(t *testing.T, path string, want map[string]map[string]stri
 // TestMigrate_FromSchema2Kill kills processes migrating the schema 2
 // testdata database at random moments: what is left opens, as schema 2 or
 // 4, and after a migration holds exactly the original records.
-func TestMigrate_FromSchema2Kill(t *testing.T) {
+func TestMigrate_FromSchema2Kill(t *testing.T) { killInPlace(t, v2Small, 2, checkFromSchema2) }
+
+// killInPlace kills processes migrating the testdata database gz, of
+// schema from, at random moments: what is left is of that schema or 4,
+// opens and passes the consistency check, and, migrated then, check
+// (given the original's records) passes.
+func killInPlace(t *testing.T, gz string, from uint64, check func(*testing.T, string, map[string]map[string]string)) {
 	src := filepath.Join(t.TempDir(), "flash.db")
-	gunzipTo(t, v2Small, src)
+	gunzipTo(t, gz, src)
 	want := rawBuckets(t, src)
-	killMigrations(t, src, 2, func(round int, path string, schema uint64) {
-		if schema != 2 && schema != 4 {
+	killMigrations(t, src, from, func(round int, path string, schema uint64) {
+		if schema != from && schema != 4 {
 			t.Fatalf("round %d: schema %d left", round, schema)
 		}
 		s, err := Open(path, Options{})
@@ -194,7 +200,7 @@ func TestMigrate_FromSchema2Kill(t *testing.T) {
 			t.Errorf("round %d: %v", round, err)
 		}
 		s.Close()
-		checkFromSchema2(t, path, want)
+		check(t, path, want)
 	})
 }
 
@@ -275,25 +281,7 @@ func checkFromSchema3(t *testing.T, path string, want map[string]map[string]stri
 // testdata database at random moments: what is left opens, as schema 3 or
 // 4, and after a migration holds the original records with the index
 // moved (checkFromSchema3).
-func TestMigrate_FromSchema3Kill(t *testing.T) {
-	src := filepath.Join(t.TempDir(), "flash.db")
-	gunzipTo(t, v3Small, src)
-	want := rawBuckets(t, src)
-	killMigrations(t, src, 3, func(round int, path string, schema uint64) {
-		if schema != 3 && schema != 4 {
-			t.Fatalf("round %d: schema %d left", round, schema)
-		}
-		s, err := Open(path, Options{})
-		if err != nil {
-			t.Fatalf("round %d (schema %d left): open: %v", round, schema, err)
-		}
-		if err := s.Check(); err != nil {
-			t.Errorf("round %d: %v", round, err)
-		}
-		s.Close()
-		checkFromSchema3(t, path, want)
-	})
-}
+func TestMigrate_FromSchema3Kill(t *testing.T) { killInPlace(t, v3Small, 3, checkFromSchema3) }
 
 // TestDueStates_Pending changes the cards of a deck at random (ratings with
 // a clock that moves, undo, suspend, bury, flag, re-imports that reorder
