@@ -114,25 +114,7 @@ func BenchmarkStats1M(b *testing.B) {
 		now:    func() time.Time { return now },
 		db:     path,
 	}
-	// One run with output checked, so the benchmark measures real work.
-	var out bytes.Buffer
-	e.stdout = &out
-	if err := lookupCommand("stats").run([]string{"--json"}, e); err != nil {
-		b.Fatal(err)
-	}
-	if !strings.Contains(out.String(), fmt.Sprintf(`"reviews": %d`, benchReviews)) {
-		b.Fatalf("stats did not count %d reviews", benchReviews)
-	}
-	e.stdout = io.Discard
-
-	b.Run("warm", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if err := lookupCommand("stats").run(nil, e); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	benchStatsRuns(b, e, "")
 	// The floor under "warm": storage.Reviews alone with an empty callback,
 	// the store opened once.
 	b.Run("reviews-only", func(b *testing.B) {
@@ -145,23 +127,6 @@ func BenchmarkStats1M(b *testing.B) {
 			n := 0
 			if err := st.Reviews(time.Time{}, time.Time{}, func(storage.Review) error { n++; return nil }); err != nil || n != benchReviews {
 				b.Fatal(n, err)
-			}
-		}
-	})
-	b.Run("cold", func(b *testing.B) {
-		if err := gen.Evict(path); err != nil {
-			b.Skipf("cannot evict the file from the page cache: %v", err)
-		}
-		b.ReportAllocs()
-		b.ResetTimer()
-		for range b.N {
-			b.StopTimer()
-			if err := gen.Evict(path); err != nil {
-				b.Fatal(err)
-			}
-			b.StartTimer()
-			if err := lookupCommand("stats").run(nil, e); err != nil {
-				b.Fatal(err)
 			}
 		}
 	})
@@ -178,16 +143,25 @@ func BenchmarkStats1M(b *testing.B) {
 	if err := st.Close(); err != nil {
 		b.Fatal(err)
 	}
-	out.Reset()
+	benchStatsRuns(b, e, "summary-")
+}
+
+// benchStatsRuns runs `flash stats` of e once with its output checked (so
+// that the benchmarks measure real work), then as the sub-benchmarks
+// prefix+"warm" and prefix+"cold" (the file evicted from the page cache
+// before each run; skipped where it cannot be).
+func benchStatsRuns(b *testing.B, e *env, prefix string) {
+	b.Helper()
+	var out bytes.Buffer
 	e.stdout = &out
 	if err := lookupCommand("stats").run([]string{"--json"}, e); err != nil {
 		b.Fatal(err)
 	}
 	if !strings.Contains(out.String(), fmt.Sprintf(`"reviews": %d`, benchReviews)) {
-		b.Fatalf("stats with the summary did not count %d reviews", benchReviews)
+		b.Fatalf("%sstats did not count %d reviews", prefix, benchReviews)
 	}
 	e.stdout = io.Discard
-	b.Run("summary-warm", func(b *testing.B) {
+	b.Run(prefix+"warm", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if err := lookupCommand("stats").run(nil, e); err != nil {
@@ -195,15 +169,15 @@ func BenchmarkStats1M(b *testing.B) {
 			}
 		}
 	})
-	b.Run("summary-cold", func(b *testing.B) {
-		if err := gen.Evict(path); err != nil {
+	b.Run(prefix+"cold", func(b *testing.B) {
+		if err := gen.Evict(e.db); err != nil {
 			b.Skipf("cannot evict the file from the page cache: %v", err)
 		}
 		b.ReportAllocs()
 		b.ResetTimer()
 		for range b.N {
 			b.StopTimer()
-			if err := gen.Evict(path); err != nil {
+			if err := gen.Evict(e.db); err != nil {
 				b.Fatal(err)
 			}
 			b.StartTimer()
