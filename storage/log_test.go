@@ -453,32 +453,16 @@ func TestStore_ScanStatsParts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := testDeck("a", "b", "c")
-	if _, err := s.Import(d, Source{Hash: "x"}, t0, false); err != nil {
-		t.Fatal(err)
-	}
-	other := testDeck("x")
-	other.ID = "other"
-	if _, err := s.Import(other, Source{Hash: "y"}, t0, false); err != nil {
-		t.Fatal(err)
-	}
-	rs := synthReviews([]string{"a", "b", "c"}, 3000)
-	for i := range rs {
-		if i%5 == 0 {
-			rs[i].Deck, rs[i].Card = "other", "x"
-		}
-	}
 	// A burst at the start and the rest spread thin: pieces of equal
 	// time get very different numbers of entries, one none at all.
-	for i := range rs[:2000] {
-		rs[i].At = rs[0].At.Add(time.Duration(i) * time.Millisecond)
-	}
-	for i := range rs[2000:] {
-		rs[2000+i].At = rs[0].At.Add(time.Hour + time.Duration(i)*time.Minute)
-	}
-	if err := s.bulkAppend(rs); err != nil {
-		t.Fatal(err)
-	}
+	rs := twoDecks(t, s, 3000, func(rs []Review) {
+		for i := range rs[:2000] {
+			rs[i].At = rs[0].At.Add(time.Duration(i) * time.Millisecond)
+		}
+		for i := range rs[2000:] {
+			rs[2000+i].At = rs[0].At.Add(time.Hour + time.Duration(i)*time.Minute)
+		}
+	})
 	// On a read-write Store everything is piece 0.
 	parts := func(s *Store, deckID string, n int) ([][]LogStat, error) {
 		var mu sync.Mutex

@@ -42,20 +42,8 @@ func randomRead(t *testing.T, path string) bool {
 // TestStore_ReadAround: bbolt maps the file for random reads; ReadAround
 // takes that back, and the store reads the same.
 func TestStore_ReadAround(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "flash.db")
-	s, err := Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, rs := summaryStoreAt(t, s)
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	r, err := Open(path, Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r, rs := summaryStoreRO(t)
+	path := r.Path()
 	if !randomRead(t, path) {
 		t.Fatal("bbolt's mapping is not advised random: the test tests nothing")
 	}

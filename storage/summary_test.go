@@ -24,6 +24,35 @@ func summaryStore(t *testing.T) (*Store, []Review) {
 // summaryStoreAt fills s as summaryStore does.
 func summaryStoreAt(t *testing.T, s *Store) (*Store, []Review) {
 	t.Helper()
+	return s, twoDecks(t, s, 600, nil)
+}
+
+// summaryStoreRO fills a new database as summaryStore does and returns it
+// opened read-only (closed when the test ends), with the entries.
+func summaryStoreRO(t *testing.T) (*Store, []Review) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "flash.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rs := summaryStoreAt(t, s)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r, rs
+}
+
+// twoDecks imports decks ml (a, b, c) and other (x) into s and appends n
+// log entries from t0 on, every fifth of deck other, in time order after
+// adjust (nil: none) has changed them; it returns the entries.
+func twoDecks(t *testing.T, s *Store, n int, adjust func([]Review)) []Review {
+	t.Helper()
 	if _, err := s.Import(testDeck("a", "b", "c"), Source{Hash: "x"}, t0, false); err != nil {
 		t.Fatal(err)
 	}
@@ -32,16 +61,19 @@ func summaryStoreAt(t *testing.T, s *Store) (*Store, []Review) {
 	if _, err := s.Import(other, Source{Hash: "y"}, t0, false); err != nil {
 		t.Fatal(err)
 	}
-	rs := synthReviews([]string{"a", "b", "c"}, 600)
+	rs := synthReviews([]string{"a", "b", "c"}, n)
 	for i := range rs {
 		if i%5 == 0 {
 			rs[i].Deck, rs[i].Card = "other", "x"
 		}
 	}
+	if adjust != nil {
+		adjust(rs)
+	}
 	if err := s.bulkAppend(rs); err != nil {
 		t.Fatal(err)
 	}
-	return s, rs
+	return rs
 }
 
 // setSummary stores blob with cut through UpdateLogSummary.
@@ -447,20 +479,7 @@ func TestLogSummary_Migrated(t *testing.T) {
 // TestStore_ScanStatsSince: a scan from a time gives exactly the entries
 // at or after it that the whole scan gives, in any number of pieces.
 func TestStore_ScanStatsSince(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "flash.db")
-	s, err := Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, rs := summaryStoreAt(t, s)
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	r, err := Open(path, Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r, rs := summaryStoreRO(t)
 	for _, deckID := range []string{"", "ml", "other"} {
 		var all []LogStat
 		if err := r.ScanStats(deckID, func(b []LogStat) error { all = append(all, b...); return nil }); err != nil {
