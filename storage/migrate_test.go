@@ -2,11 +2,9 @@ package storage
 
 import (
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -35,23 +33,8 @@ const v1Small = "testdata/v1-small.db.gz"
 // folder and returns its path.
 func v1Copy(t testing.TB) string {
 	t.Helper()
-	f, err := os.Open(v1Small)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
 	path := filepath.Join(t.TempDir(), "flash.db")
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	gunzipTo(t, v1Small, path)
 	return path
 }
 

@@ -1,10 +1,8 @@
 package storage
 
 import (
-	"compress/gzip"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"math/rand/v2"
 	"os"
@@ -16,6 +14,8 @@ import (
 
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/flash-srs/flash/storage/internal/gunzip"
 )
 
 // testdata/v2-small.db.gz is a schema 2 database made with the flash of
@@ -36,25 +36,8 @@ const v2Small = "testdata/v2-small.db.gz"
 //	printf '\n3\n\n3\n\n4\n\n1\nq\n' | FLASH_NOW=2026-12-05T10:00:00Z flash --db v3.db review --plain
 const v3Small = "testdata/v3-small.db.gz"
 
-func gunzipTo(t testing.TB, gz, path string) {
-	t.Helper()
-	f, err := os.Open(gz)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
+// gunzipTo writes the gunzipped testdata database gz to path.
+func gunzipTo(t testing.TB, gz, path string) { gunzip.To(t, gz, path) }
 
 // rawBuckets reads every key and value of every bucket of the file at
 // path, without flash's decoders and without migrating it.

@@ -2,11 +2,9 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/flash-srs/flash/deck"
 	"github.com/flash-srs/flash/storage"
+	"github.com/flash-srs/flash/storage/storagetest"
 )
 
 // testdata/import-compat-main.db.gz is a database written by main's flash at
@@ -30,28 +29,7 @@ import (
 // decoder. import-compat-slow.toml is the same deck with one card's params
 // written as a [card.sim.params] table, which Parse leaves to go-toml's
 // decoder.
-func gunzipTo(t *testing.T, gz, dst string) {
-	t.Helper()
-	f, err := os.Open(gz)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(out, zr); err != nil {
-		t.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
-		t.Fatal(err)
-	}
-}
+var importCompatMain = filepath.Join("testdata", "import-compat-main.db.gz")
 
 // TestImport_UnchangedIntoMainsDatabase: re-importing the decks a database
 // written by main's flash holds reports every card unchanged and writes
@@ -59,7 +37,7 @@ func gunzipTo(t *testing.T, gz, dst string) {
 // content hashes this flash computes are the ones main stored.
 func TestImport_UnchangedIntoMainsDatabase(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "main.db")
-	gunzipTo(t, filepath.Join("testdata", "import-compat-main.db.gz"), db)
+	storagetest.Gunzip(t, importCompatMain, db)
 	// Opening it migrates it to this flash's schema, once.
 	st, err := storage.Open(db, storage.Options{})
 	if err != nil {
@@ -99,7 +77,7 @@ func TestImport_UnchangedIntoMainsDatabase(t *testing.T) {
 func TestImport_SameContentAsMain(t *testing.T) {
 	dir := t.TempDir()
 	old := filepath.Join(dir, "main.db")
-	gunzipTo(t, filepath.Join("testdata", "import-compat-main.db.gz"), old)
+	storagetest.Gunzip(t, importCompatMain, old)
 	db := filepath.Join(dir, "new.db")
 	for _, file := range []string{"import-compat.toml", "import-compat-slow.toml"} {
 		if r := runFlash(t, "", clock(fixedNow), "--db", db, "import", filepath.Join("testdata", file)); r.code != 0 {

@@ -2,13 +2,10 @@ package stats
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -451,23 +448,8 @@ func TestWholeLog(t *testing.T) {
 func TestSummary_Testdata(t *testing.T) {
 	for _, name := range []string{"v1-small.db.gz", "v2-small.db.gz"} {
 		t.Run(name, func(t *testing.T) {
-			f, err := os.Open(filepath.Join("..", "..", "storage", "testdata", name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			zr, err := gzip.NewReader(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := io.ReadAll(zr)
-			if err != nil {
-				t.Fatal(err)
-			}
 			path := filepath.Join(t.TempDir(), "flash.db")
-			if err := os.WriteFile(path, b, 0o600); err != nil {
-				t.Fatal(err)
-			}
+			storagetest.Gunzip(t, filepath.Join("..", "..", "storage", "testdata", name), path)
 			// The history ends on 2026-11-20: a session two days later.
 			now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 			rw(t, path, func(*storage.Store) {}) // migrated

@@ -8,6 +8,7 @@ import (
 	fsrs "github.com/open-spaced-repetition/go-fsrs/v3"
 
 	"github.com/flash-srs/flash/storage"
+	"github.com/flash-srs/flash/storage/internal/gunzip"
 	"github.com/flash-srs/flash/storage/internal/hooks"
 )
 
@@ -51,3 +52,8 @@ func (h *History) Append(rs []storage.Review) error { return hooks.HistoryAppend
 
 // Finish ends the history (see History).
 func (h *History) Finish() error { return hooks.HistoryFinish(h.h) }
+
+// Gunzip writes the gunzipped file gz to a new file dst (mode 0600), for
+// tests that start from a database kept gzipped in a testdata folder; it
+// fails t on any error, and when dst exists.
+func Gunzip(t gunzip.TB, gz, dst string) { gunzip.To(t, gz, dst) }
