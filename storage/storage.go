@@ -698,7 +698,7 @@ func checkRecords(tx *bolt.Tx, pend map[string]string, all bool) []error {
 		seen[n] = string(k)
 		mid, pending := pend[string(k)]
 		switch {
-		case all:
+		case all: // not checked against the index (see above)
 		case pending:
 			err := pendingKeys(k, []byte(mid), func(ik []byte) error {
 				wantIdx++
