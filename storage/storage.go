@@ -127,9 +127,8 @@ var (
 	bucketIDs      = []byte("ids")
 	bucketPend     = []byte("pend") // schema 3 only
 
+	// allBuckets are the buckets of schema 4, and of schema 2.
 	allBuckets = [][]byte{bucketMeta, bucketDecks, bucketContent, bucketState, bucketLog, bucketSettings, bucketDue, bucketDays, bucketIDs}
-	// bucketsV2 are the buckets of schema 2, which are schema 4's.
-	bucketsV2 = allBuckets
 	// bucketsV3 are the buckets of schema 3: schema 4's and bucket pend.
 	bucketsV3 = append(allBuckets[:len(allBuckets):len(allBuckets)], bucketPend)
 
@@ -396,8 +395,6 @@ func checkSchema(tx *bolt.Tx) error {
 	switch n {
 	case 1:
 		buckets = bucketsV1
-	case 2:
-		buckets = bucketsV2
 	case 3:
 		buckets = bucketsV3
 	}
